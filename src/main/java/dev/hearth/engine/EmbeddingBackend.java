@@ -1,0 +1,13 @@
+package dev.hearth.engine;
+
+import java.util.List;
+
+/** An engine that computes embeddings inside this JVM. */
+public interface EmbeddingBackend {
+
+    /** One vector per input, in order. */
+    List<float[]> embed(List<String> inputs);
+
+    /** Tokens the inputs count for, for the usage block. */
+    int countTokens(List<String> inputs);
+}

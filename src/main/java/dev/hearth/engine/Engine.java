@@ -1,0 +1,40 @@
+package dev.hearth.engine;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One loaded (or loadable) model runtime. The scheduler owns its lifecycle: it calls
+ * {@link #start()} and {@link #stop()} from one thread at a time and never both at once.
+ * Both calls block; the scheduler runs them off its own thread.
+ */
+public interface Engine {
+
+    /** The model this engine serves. */
+    String model();
+
+    /**
+     * Starts the engine and returns once it is ready to serve.
+     *
+     * @throws EngineException when it cannot start; the message carries the engine's last log lines
+     */
+    void start() throws EngineException;
+
+    /** Stops the engine and returns once it is gone and its memory is free. Idempotent. */
+    void stop();
+
+    /**
+     * Completes when a started engine exits without being asked to, with a reason a user can read
+     * (exit code, last log lines). Never completes for a clean {@link #stop()}.
+     */
+    CompletableFuture<String> crashed();
+
+    /**
+     * Base URL of the OpenAI-compatible server requests are proxied to (e.g. http://127.0.0.1:41234),
+     * or null when the engine serves in this JVM (see {@link EmbeddingBackend}).
+     */
+    URI baseUrl();
+
+    /** Recent log lines of this engine (empty for in-JVM engines that log nothing). */
+    LogBuffer logs();
+}

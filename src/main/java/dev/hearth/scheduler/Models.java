@@ -1,0 +1,34 @@
+package dev.hearth.scheduler;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the gateway and the job dispatcher ask of the scheduler. Futures fail with
+ * {@link SchedulerException} subclasses (or {@link dev.hearth.engine.EngineException}).
+ */
+public interface Models {
+
+    /**
+     * A lease on the model's ready engine: loads it first when needed (evicting idle models to fit
+     * the budget) or waits in the model's bounded queue. Completes exceptionally with
+     * {@link QueueFullException} (429), {@link NoCapacityException} (503, after the queue timeout)
+     * or {@link dev.hearth.engine.EngineException} (502, the load failed).
+     * Cancelling the returned future before it completes withdraws the request from the queue.
+     */
+    CompletableFuture<Lease> acquire(String model);
+
+    /** Loads the model now (POST /api/models/{m}/load); completes when it is ready. */
+    CompletableFuture<ModelStatus> load(String model);
+
+    /** Unloads the model once its requests finish (POST /api/models/{m}/unload). */
+    CompletableFuture<UnloadResult> unload(String model);
+
+    List<ModelStatus> status();
+
+    /** Budget in bytes. */
+    long budgetBytes();
+
+    /** Bytes taken by loaded and loading models. */
+    long usedBytes();
+}

@@ -1,0 +1,96 @@
+package dev.hearth.app;
+
+import dev.hearth.catalog.Catalog;
+import dev.hearth.config.HearthConfig;
+import dev.hearth.config.ServerConfig;
+import dev.hearth.engine.Engine;
+import dev.hearth.engine.Engines;
+import dev.hearth.engine.LogBuffer;
+import dev.hearth.gateway.ApiKeys;
+import dev.hearth.gateway.Gateway;
+import dev.hearth.observe.Hardware;
+import dev.hearth.observe.Metrics;
+import dev.hearth.scheduler.Scheduler;
+import io.helidon.webserver.WebServer;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One running Hearth: configuration wired into scheduler, gateway and HTTP server. */
+public final class Hearth implements AutoCloseable {
+    private static final Logger LOG = System.getLogger("hearth");
+
+    private final HearthConfig config;
+    private final Scheduler scheduler;
+    private final WebServer server;
+    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
+
+    private Hearth(HearthConfig config, Hardware hardware) {
+        this.config = config;
+        ServerConfig s = config.server();
+        long budget = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
+        Engines factory = new Engines(s.dataDir().resolve("logs"));
+        this.scheduler = new Scheduler(config, budget, spec -> {
+            Engine engine = factory.create(spec);
+            engines.put(spec.name(), engine); // the latest engine of a model owns its logs
+            return engine;
+        }, Clock.systemUTC());
+        Metrics metrics = new Metrics(scheduler::status, scheduler::budgetBytes, scheduler::usedBytes);
+        Catalog catalog = new Catalog(config);
+        Gateway gateway = new Gateway(catalog, scheduler, metrics, hardware,
+                this::logs,
+                ApiKeys.load(s.apiKeysFile()), version());
+        this.server = WebServer.builder()
+                .host(s.host())
+                .port(s.port())
+                .maxPayloadSize(64L * 1024 * 1024)
+                .shutdownGracePeriod(Duration.ofSeconds(5))
+                .shutdownHook(false) // Hearth stops its engines first; see close()
+                .routing(gateway::routing)
+                .build();
+    }
+
+    /** Starts Hearth and returns once it listens. */
+    public static Hearth start(HearthConfig config) {
+        return start(config, Hardware.system());
+    }
+
+    public static Hearth start(HearthConfig config, Hardware hardware) {
+        Hearth hearth = new Hearth(config, hardware);
+        hearth.server.start();
+        LOG.log(Level.INFO, "Hearth {0} listening on {1} — memory budget {2}, {3} models",
+                version(), hearth.baseUri(), Sizes.human(hearth.scheduler.budgetBytes()), config.models().size());
+        return hearth;
+    }
+
+    public int port() { return server.port(); }
+
+    public URI baseUri() {
+        String host = config.server().host();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    public Scheduler scheduler() { return scheduler; }
+
+    /** Stops taking requests, then stops every engine and waits for their processes to end. */
+    @Override
+    public void close() {
+        server.stop();
+        scheduler.close();
+    }
+
+    static String version() {
+        String v = Hearth.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private LogBuffer logs(String model) {
+        Engine e = engines.get(model);
+        return e == null ? null : e.logs();
+    }
+}

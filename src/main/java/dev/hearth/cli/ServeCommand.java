@@ -1,0 +1,44 @@
+package dev.hearth.cli;
+
+import dev.hearth.app.Hearth;
+import dev.hearth.config.ConfigException;
+import dev.hearth.config.ConfigLoader;
+import dev.hearth.config.HearthConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "serve", description = "Run Hearth: the gateway, the scheduler and the engines it starts on demand.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, description = "hearth.yaml to use (default: ./hearth.yaml, else the built-in catalog)")
+    Path config;
+
+    @Option(names = "--listen", description = "host:port to listen on (overrides server.listen and HEARTH_LISTEN)")
+    String listen;
+
+    @Override
+    public Integer call() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (listen != null) {
+            env.put("HEARTH_LISTEN", listen);
+        }
+        HearthConfig cfg;
+        try {
+            cfg = ConfigLoader.load(ConfigLoader.locate(config), env);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Hearth hearth = Hearth.start(cfg);
+        System.out.println("Hearth is serving on " + hearth.baseUri() + "  (models: "
+                + String.join(", ", cfg.models().keySet()) + ")");
+        // SIGTERM / Ctrl-C: stop taking requests, stop every engine, then exit
+        Runtime.getRuntime().addShutdownHook(new Thread(hearth::close, "hearth-shutdown"));
+        return 0;
+    }
+}

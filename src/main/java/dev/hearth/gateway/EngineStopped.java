@@ -1,0 +1,30 @@
+package dev.hearth.gateway;
+
+import dev.hearth.engine.Engine;
+import dev.hearth.engine.EngineException;
+
+import java.util.concurrent.TimeUnit;
+
+/** Builds the 502 a client sees when the engine serving it dies or cannot be reached. */
+final class EngineStopped {
+    private EngineStopped() {}
+
+    /**
+     * The engine's own account of its exit arrives a moment after the broken connection, so wait
+     * briefly for it: "exited with code 137" tells the user far more than "connection reset".
+     */
+    static EngineException of(String model, Engine engine, Exception cause) {
+        String reason;
+        try {
+            reason = engine.crashed().get(2, TimeUnit.SECONDS);
+        } catch (Exception notCrashed) {
+            reason = null;
+        }
+        String message = reason == null
+                ? "The engine serving model '" + model + "' stopped answering mid-request ("
+                        + cause.getClass().getSimpleName() + "). Try again; Hearth restarts it on the next request."
+                : "The engine serving model '" + model + "' stopped while answering: " + reason
+                        + "\nHearth starts it again on the next request.";
+        return new EngineException(message, cause);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.hearth.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.HearthException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The one place where exceptions become HTTP answers in the OpenAI error envelope
+ * {"error":{"message","type","code","param"}}. Unexpected exceptions are logged here and answered
+ * with a generic 500 — never a stack trace or an internal message.
+ */
+public final class Errors {
+    private static final Logger LOG = System.getLogger("hearth.gateway");
+
+    private Errors() {}
+
+    /** The envelope for an error, as sent to clients (also used inside SSE streams). */
+    public static ObjectNode envelope(String message, String type, String code, String param) {
+        ObjectNode error = Json.object();
+        error.put("message", message);
+        error.put("type", type);
+        if (code == null) {
+            error.putNull("code");
+        } else {
+            error.put("code", code);
+        }
+        if (param == null) {
+            error.putNull("param");
+        } else {
+            error.put("param", param);
+        }
+        ObjectNode root = Json.object();
+        root.set("error", error);
+        return root;
+    }
+
+    public static ObjectNode envelope(HearthException e) {
+        return envelope(e.getMessage(), e.type(), e.code(), e.param());
+    }
+
+    /** Strips the wrappers that futures put around the real cause. */
+    public static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Answers the request with the error, unless the response was already sent. */
+    public static void send(ServerResponse res, Throwable thrown) {
+        if (res.isSent()) {
+            return;
+        }
+        HearthException e = classify(unwrap(thrown));
+        if (e.retryAfterSeconds() >= 0) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
+        }
+        res.status(e.status());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(envelope(e)));
+    }
+
+    static HearthException classify(Throwable t) {
+        if (t instanceof HearthException he) {
+            return he;
+        }
+        if (t instanceof RequestException re) {
+            return fromStatus(re.status().code(), re.getMessage());
+        }
+        if (t instanceof HttpException he) {
+            return fromStatus(he.status().code(), he.getMessage());
+        }
+        LOG.log(Level.ERROR, "unexpected error while serving a request", t);
+        return new ApiError(500, "server_error", "internal_error",
+                "Hearth hit an internal error; the server log has the details.", null);
+    }
+
+    private static HearthException fromStatus(int status, String message) {
+        return switch (status) {
+            case 413 -> new ApiError(413, "invalid_request_error", "request_too_large",
+                    "The request body is larger than this server accepts.", null);
+            case 404 -> ApiError.notFound("No such route.");
+            case 405 -> new ApiError(405, "invalid_request_error", "method_not_allowed",
+                    "This route does not accept that HTTP method.", null);
+            default -> status >= 400 && status < 500
+                    ? new ApiError(status, "invalid_request_error", "bad_request",
+                            "The request could not be read: " + safe(message), null)
+                    : new ApiError(500, "server_error", "internal_error",
+                            "Hearth hit an internal error; the server log has the details.", null);
+        };
+    }
+
+    private static String safe(String message) {
+        return message == null ? "malformed request" : message.lines().findFirst().orElse("").trim();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.hearth.gateway;
+
+import dev.hearth.catalog.Catalog;
+import dev.hearth.engine.LogBuffer;
+import dev.hearth.observe.Hardware;
+import dev.hearth.observe.Metrics;
+import dev.hearth.scheduler.Models;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.util.function.Function;
+
+/** All HTTP routes of Hearth on one routing, with auth and the error envelope in front of them. */
+public final class Gateway {
+    private final OpenAiRoutes openAi;
+    private final AdminRoutes admin;
+    private final ApiKeys keys;
+
+    public Gateway(Catalog catalog, Models models, Metrics metrics, Hardware hardware,
+                   Function<String, LogBuffer> logs, ApiKeys keys, String version) {
+        this.openAi = new OpenAiRoutes(catalog, models, metrics);
+        this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
+        this.keys = keys;
+    }
+
+    public void routing(HttpRouting.Builder r) {
+        if (keys.required()) {
+            r.addFilter((chain, req, res) -> {
+                if (ApiKeys.OPEN.contains(req.path().path())
+                        || keys.accepts(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
+                    chain.proceed();
+                } else {
+                    Errors.send(res, ApiError.unauthorized(
+                            "Missing or wrong API key: send 'Authorization: Bearer <key>' with a key from api_keys_file."));
+                }
+            });
+        }
+        r.error(Throwable.class, (req, res, t) -> Errors.send(res, t));
+        openAi.register(r);
+        admin.register(r);
+        r.any((req, res) -> Errors.send(res, ApiError.notFound(
+                "No route for " + req.prologue().method().text() + " " + req.path().path() + ".")));
+    }
+}

@@ -1,0 +1,185 @@
+package dev.hearth.observe;
+
+import dev.hearth.scheduler.ModelState;
+import dev.hearth.scheduler.ModelStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Hearth's Prometheus metrics (GET /metrics). The gateway and the scheduler report events here;
+ * per-model gauges are read from the scheduler's status at each {@link #scrape()}.
+ *
+ * <p>Label values: {@code model} must be a configured model name (or "-" when none resolved) and
+ * {@code route} a route template such as "/v1/chat/completions", never raw client input: every
+ * distinct value makes a new time series.
+ */
+public final class Metrics {
+    /** Content-Type of {@link #scrape()}. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Why a model left memory. */
+    public enum UnloadReason {
+        IDLE, EVICTED, MANUAL, CRASH;
+
+        String wire() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    // Few buckets on purpose: they multiply by model × route × status.
+    private static final Duration[] REQUEST_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300);
+    private static final Duration[] TTFT_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
+    private static final Duration[] LOAD_BUCKETS = seconds(1, 5, 10, 30, 60, 120, 300, 600);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Supplier<List<ModelStatus>> models;
+    private final Map<Tags, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final MultiGauge modelState;
+    private final MultiGauge modelMemory;
+    private final MultiGauge modelInFlight;
+    private final MultiGauge modelQueued;
+
+    /**
+     * @param models      the scheduler's status of every configured model
+     * @param usedBytes   memory taken by loaded and loading models
+     * @param budgetBytes the memory budget
+     */
+    public Metrics(Supplier<List<ModelStatus>> models, LongSupplier usedBytes, LongSupplier budgetBytes) {
+        this.models = models;
+        // strongReference: a gauge holds its object weakly, and a lambda nobody else keeps would be
+        // collected, leaving NaN.
+        Gauge.builder("hearth.memory.used", usedBytes, s -> s.getAsLong()).baseUnit("bytes").strongReference(true)
+                .description("Memory taken from the budget by loaded and loading models").register(registry);
+        Gauge.builder("hearth.memory.budget", budgetBytes, s -> s.getAsLong()).baseUnit("bytes").strongReference(true)
+                .description("Memory budget for all models").register(registry);
+        Gauge.builder("hearth.models.loaded", this, m -> m.loadedCount())
+                .description("Models ready or busy").register(registry);
+        modelState = MultiGauge.builder("hearth.model.state")
+                .description("1 for the model's current state, 0 for the others").register(registry);
+        modelMemory = MultiGauge.builder("hearth.model.memory").baseUnit("bytes")
+                .description("Memory a loaded model takes from the budget").register(registry);
+        modelInFlight = MultiGauge.builder("hearth.model.in.flight")
+                .description("Requests and jobs running on the model").register(registry);
+        modelQueued = MultiGauge.builder("hearth.model.queue.depth")
+                .description("Requests waiting for the model").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** A request reached a model; pair with {@link #requestFinished}. */
+    public void requestStarted(String model, String route) {
+        Tags tags = Tags.of("model", model, "route", route);
+        inFlight.computeIfAbsent(tags, t -> registry.gauge("hearth.requests.in.flight", t, new AtomicInteger()))
+                .incrementAndGet();
+    }
+
+    /** The response ended (or failed) with this HTTP status after this long. */
+    public void requestFinished(String model, String route, int status, long durationNanos) {
+        AtomicInteger running = inFlight.get(Tags.of("model", model, "route", route));
+        if (running != null) {
+            running.decrementAndGet();
+        }
+        Tags tags = Tags.of("model", model, "route", route, "status", Integer.toString(status));
+        Counter.builder("hearth.requests").description("Requests answered").tags(tags).register(registry).increment();
+        Timer.builder("hearth.request.duration").description("Time to answer a request, streams included")
+                .serviceLevelObjectives(REQUEST_BUCKETS).tags(tags).register(registry)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Time from receiving a streamed request to sending its first token. */
+    public void timeToFirstToken(String model, long nanos) {
+        Timer.builder("hearth.time.to.first.token").description("Time until the first streamed token")
+                .serviceLevelObjectives(TTFT_BUCKETS).tags("model", model).register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Tokens generated (completion tokens, as the engine's usage block reports them). */
+    public void tokens(String model, long n) {
+        Counter.builder("hearth.tokens").description("Tokens generated").tags("model", model)
+                .register(registry).increment(n);
+    }
+
+    /** A load attempt ended, ready ({@code ok}) or failed. */
+    public void modelLoad(String model, long durationNanos, boolean ok) {
+        Tags tags = Tags.of("model", model, "outcome", ok ? "ok" : "failed");
+        Counter.builder("hearth.model.loads").description("Model load attempts").tags(tags).register(registry).increment();
+        Timer.builder("hearth.model.load.duration").description("Time from start to ready (or failure)")
+                .serviceLevelObjectives(LOAD_BUCKETS).tags(tags).register(registry)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A model left memory. */
+    public void modelUnload(String model, UnloadReason reason) {
+        Counter.builder("hearth.model.unloads").description("Models unloaded, by reason")
+                .tags("model", model, "reason", reason.wire()).register(registry).increment();
+    }
+
+    /** The Prometheus text exposition, per-model gauges read fresh from the scheduler. */
+    public String scrape() {
+        refreshModels();
+        return registry.scrape();
+    }
+
+    /** For binding more meters (e.g. the job store's). */
+    public PrometheusMeterRegistry registry() { return registry; }
+
+    private void refreshModels() {
+        List<MultiGauge.Row<?>> state = new ArrayList<>();
+        List<MultiGauge.Row<?>> memory = new ArrayList<>();
+        List<MultiGauge.Row<?>> running = new ArrayList<>();
+        List<MultiGauge.Row<?>> queued = new ArrayList<>();
+        for (ModelStatus m : models.get()) {
+            Tags model = Tags.of("model", m.name());
+            for (ModelState s : ModelState.values()) {
+                state.add(MultiGauge.Row.of(model.and("state", s.wire()), s == m.state() ? 1 : 0));
+            }
+            if (holdsMemory(m.state())) {
+                memory.add(MultiGauge.Row.of(model, m.memoryBytes()));
+            }
+            running.add(MultiGauge.Row.of(model, m.inFlight()));
+            queued.add(MultiGauge.Row.of(model, m.queued()));
+        }
+        // overwrite = true: rows of models no longer listed (or no longer loaded) disappear.
+        modelState.register(state, true);
+        modelMemory.register(memory, true);
+        modelInFlight.register(running, true);
+        modelQueued.register(queued, true);
+    }
+
+    private int loadedCount() {
+        return (int) models.get().stream().filter(m -> m.state() == ModelState.READY || m.state() == ModelState.BUSY).count();
+    }
+
+    /** Memory counts from the start of a load until the engine is gone (scheduler rule 6). */
+    private static boolean holdsMemory(ModelState s) {
+        return s == ModelState.LOADING || s == ModelState.READY || s == ModelState.BUSY || s == ModelState.UNLOADING;
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] d = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            d[i] = Duration.ofNanos((long) (values[i] * 1e9));
+        }
+        return d;
+    }
+}

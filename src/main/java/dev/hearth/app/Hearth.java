@@ -40,7 +40,7 @@ public final class Hearth implements AutoCloseable {
             engines.put(spec.name(), engine); // the latest engine of a model owns its logs
             return engine;
         }, Clock.systemUTC());
-        Metrics metrics = new Metrics(scheduler::status, scheduler::budgetBytes, scheduler::usedBytes);
+        Metrics metrics = new Metrics(scheduler::status, scheduler::usedBytes, scheduler::budgetBytes);
         Catalog catalog = new Catalog(config);
         Gateway gateway = new Gateway(catalog, scheduler, metrics, hardware,
                 this::logs,

@@ -63,13 +63,15 @@ final class OpenAiRoutes {
         }
         OpenAiRequests.validate(task, body);
         boolean stream = OpenAiRequests.stream(body);
+        // in-JVM embeddings: parse fully now, so a bad request never loads the model
+        EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS ? EmbeddingsApi.parse(body) : null;
         // engines know the model by its canonical name (or the name the config gives them)
         body.put("model", String.valueOf(spec.options().getOrDefault("served_model_name", spec.name())));
         long start = System.nanoTime();
         int status = 500;
         try (Lease lease = acquire(spec.name())) {
             if (lease.engine() instanceof EmbeddingBackend backend) {
-                Routes.json(res, 200, EmbeddingsApi.respond(body, backend, spec.name()));
+                Routes.json(res, 200, EmbeddingsApi.respond(embeddings, spec.name(), backend));
                 status = 200;
             } else {
                 Proxy.Outcome outcome = proxy.forward(lease.engine(), upstreamPath(task), body, stream, res);

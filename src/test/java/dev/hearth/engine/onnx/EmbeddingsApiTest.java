@@ -18,7 +18,7 @@ class EmbeddingsApiTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static JsonNode call(String body) throws Exception {
-        JsonNode response = EmbeddingsApi.handle(MAPPER.readTree(body), "minilm", TestModels.started());
+        JsonNode response = EmbeddingsApi.handle(MAPPER.readTree(body), "minilm", SharedEngine.started());
         return MAPPER.readTree(MAPPER.writeValueAsString(response));
     }
 
@@ -45,7 +45,7 @@ class EmbeddingsApiTest {
         for (int i = 0; i < 3; i++) {
             assertThat(r.get("data").get(i).get("index").asInt()).isEqualTo(i);
         }
-        float[] second = TestModels.started().embed(List.of("second text")).getFirst();
+        float[] second = SharedEngine.started().embed(List.of("second text")).getFirst();
         assertThat(floats(r.get("data").get(1).get("embedding"))).containsExactly(second);
     }
 

@@ -11,15 +11,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.hearth.engine.onnx.TestModels.cosine;
-import static dev.hearth.engine.onnx.TestModels.norm;
+import static dev.hearth.engine.onnx.SharedEngine.cosine;
+import static dev.hearth.engine.onnx.SharedEngine.norm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Runs the real bundled model. */
 class OnnxEmbeddingEngineTest {
-    private final OnnxEmbeddingEngine engine = TestModels.started();
+    private final OnnxEmbeddingEngine engine = SharedEngine.started();
 
     @Test
     void OnnxEmbeddingEngine_returnsUnitVectorsOf384Dims_whenStarted() {
@@ -113,7 +113,7 @@ class OnnxEmbeddingEngineTest {
 
     @Test
     void OnnxEmbeddingEngine_refusesThenServesAgain_whenStoppedAndRestarted() {
-        var own = new OnnxEmbeddingEngine(TestModels.spec("restartable", Map.of("threads", 1)));
+        var own = new OnnxEmbeddingEngine(SharedEngine.spec("restartable", Map.of("threads", 1)));
         assertThatThrownBy(() -> own.embed(List.of("x"))).isInstanceOf(EngineException.class)
                 .hasMessageContaining("'restartable' is not loaded");
 

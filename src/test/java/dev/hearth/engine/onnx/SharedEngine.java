@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /** One started engine shared by the test classes of this package: loading costs about a second. */
-final class TestModels {
+final class SharedEngine {
     private static OnnxEmbeddingEngine shared;
 
-    private TestModels() {}
+    private SharedEngine() {}
 
     static synchronized OnnxEmbeddingEngine started() {
         if (shared == null) {

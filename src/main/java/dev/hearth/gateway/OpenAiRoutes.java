@@ -64,7 +64,8 @@ final class OpenAiRoutes {
         OpenAiRequests.validate(task, body);
         boolean stream = OpenAiRequests.stream(body);
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
-        EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS ? EmbeddingsApi.parse(body) : null;
+        EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS && spec.engine().equals("onnx-embeddings")
+                ? EmbeddingsApi.parse(body) : null;
         // engines know the model by its canonical name (or the name the config gives them)
         body.put("model", String.valueOf(spec.options().getOrDefault("served_model_name", spec.name())));
         long start = System.nanoTime();

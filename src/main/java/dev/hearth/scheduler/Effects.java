@@ -1,0 +1,35 @@
+package dev.hearth.scheduler;
+
+import dev.hearth.HearthException;
+
+/**
+ * Everything {@link SchedulerCore} does to the world. The core calls these from its one thread
+ * and never blocks on them: engine work runs elsewhere and comes back as On* events.
+ */
+interface Effects {
+
+    /** Start the model's engine; answer with onLoaded or onLoadFailed. */
+    void startEngine(String model);
+
+    /** Stop the model's engine (graceful, then kill); answer with onStopped once the process is gone. */
+    void stopEngine(String model, StopReason reason);
+
+    /**
+     * Hand request {@code id} a lease on the model's ready engine.
+     *
+     * @return false when the caller already gave up (cancelled); the core then counts no lease
+     */
+    boolean grant(long id, String model);
+
+    /** Fail request or command {@code id}. */
+    void fail(long id, HearthException error);
+
+    /** Answer load command {@code id}: the model is ready. */
+    void loaded(long id, String model);
+
+    /** Answer unload command {@code id}. */
+    void unloaded(long id, UnloadResult result);
+
+    /** Tell observers (/api/events, metrics). */
+    void publish(ModelEvent event);
+}

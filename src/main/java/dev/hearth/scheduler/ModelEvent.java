@@ -1,0 +1,20 @@
+package dev.hearth.scheduler;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Something that happened to a model, for /api/events and metrics. Published by the scheduler
+ * thread in the order things happened.
+ *
+ * @param reason why an engine is being stopped (UNLOADING, UNLOADED), else null
+ * @param detail words for a person: the error, or which model an eviction made room for; may be null
+ */
+public record ModelEvent(Instant at, String model, Type type, StopReason reason, long memoryBytes, String detail) {
+
+    public enum Type {
+        LOADING, READY, LOAD_FAILED, UNLOADING, UNLOADED, CRASHED;
+
+        public String wire() { return name().toLowerCase(Locale.ROOT); }
+    }
+}

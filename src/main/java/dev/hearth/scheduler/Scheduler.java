@@ -1,0 +1,356 @@
+package dev.hearth.scheduler;
+
+import dev.hearth.HearthException;
+import dev.hearth.config.HearthConfig;
+import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.Engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one owner of every model's state (STYLE rule 1). One thread runs every
+ * {@link SchedulerCore} event in order; public methods post an event and return a future.
+ * Engine start/stop run on per-model lanes ({@link EngineLanes}) and come back as events;
+ * a ticker posts onTick for idle unloads, queue timeouts and backoffs.
+ *
+ * <p>Futures are completed off the scheduler thread, so callers' dependent stages never run on it.
+ */
+public final class Scheduler implements Models, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+    private static final Duration CLOSE_SLACK = Duration.ofSeconds(30);
+
+    private final HearthConfig config;
+    private final Map<String, String> names = new HashMap<>();
+    private final Clock clock;
+    private final SchedulerCore core;
+    private final EngineLanes engines;
+    private final ExecutorService owner;
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final CompletableFuture<Void> allStopped = new CompletableFuture<>();
+    private volatile Thread ownerThread;
+    private volatile boolean closed;
+
+    // Touched only on the owner thread.
+    private boolean shutdownRan;
+    private final Map<Long, CompletableFuture<Lease>> acquires = new HashMap<>();
+    private final Map<Long, CompletableFuture<ModelStatus>> loads = new HashMap<>();
+    private final Map<Long, CompletableFuture<UnloadResult>> unloads = new HashMap<>();
+
+    public Scheduler(HearthConfig config, long budgetBytes, Function<ModelSpec, Engine> engines, Clock clock) {
+        this(config, budgetBytes, engines, clock, Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param engines makes a fresh engine for each start of a model
+     * @param tick    how often idle TTLs, queue timeouts and backoffs are checked
+     */
+    public Scheduler(HearthConfig config, long budgetBytes, Function<ModelSpec, Engine> engines, Clock clock,
+                     Duration tick) {
+        this.config = config;
+        this.clock = clock;
+        for (ModelSpec spec : config.models().values()) {
+            spec.aliases().forEach(alias -> names.put(alias, spec.name()));
+            names.put(spec.name(), spec.name());
+        }
+        this.core = new SchedulerCore(config, budgetBytes, new OwnerEffects());
+        this.engines = new EngineLanes(engines, new LaneResults());
+        this.owner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = Thread.ofVirtual().name("hearth-scheduler").unstarted(r);
+            ownerThread = t;
+            return t;
+        });
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("hearth-scheduler-tick").factory());
+        ticker.scheduleAtFixedRate(() -> post(() -> core.onTick(now())),
+                tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- Models ------------------------------------------------------------------------------
+
+    /**
+     * A lease on the model (name or alias). Cancel the future to withdraw a waiting request;
+     * a lease that was granted anyway is then released for you.
+     */
+    @Override
+    public CompletableFuture<Lease> acquire(String model) {
+        return submit(model, acquires, (id, name) -> core.onRequest(id, name, now()));
+    }
+
+    @Override
+    public CompletableFuture<ModelStatus> load(String model) {
+        return submit(model, loads, (id, name) -> core.onLoadCommand(id, name, now()));
+    }
+
+    @Override
+    public CompletableFuture<UnloadResult> unload(String model) {
+        return submit(model, unloads, (id, name) -> core.onUnloadCommand(id, name, now()));
+    }
+
+    @Override
+    public List<ModelStatus> status() { return call(core::status); }
+
+    @Override
+    public long budgetBytes() { return core.budgetBytes(); }
+
+    @Override
+    public long usedBytes() { return call(core::usedBytes); }
+
+    /** The engine of the model's latest start (for its logs), or null if it never started. */
+    public Engine engine(String model) {
+        String name = names.get(model);
+        return name == null ? null : engines.current(name);
+    }
+
+    /**
+     * Observes loads, unloads (with reason), failures and crashes, in order. Called on the
+     * scheduler thread: a listener must hand the event on and return, never block.
+     */
+    public void addListener(Consumer<ModelEvent> listener) { listeners.add(listener); }
+
+    public void removeListener(Consumer<ModelEvent> listener) { listeners.remove(listener); }
+
+    /**
+     * Graceful shutdown: fails waiting requests, stops every engine (one still loading is stopped
+     * once its start returns) and waits for them to be gone, bounded by start + stop timeouts.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.shutdownNow();
+        post(() -> {
+            core.onShutdown(now());
+            shutdownRan = true;
+        });
+        Duration limit = closeTimeout();
+        try {
+            allStopped.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "engines still running after " + limit + ": " + status());
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        owner.close();
+        engines.close(CLOSE_SLACK);
+        completions.close();
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private interface Command {
+        void run(long id, String model);
+    }
+
+    private <T> CompletableFuture<T> submit(String model, Map<Long, CompletableFuture<T>> pending, Command command) {
+        String name = names.get(model);
+        if (name == null) {
+            return CompletableFuture.failedFuture(new UnknownModelException(model));
+        }
+        long id = ids.incrementAndGet();
+        CompletableFuture<T> future = new CompletableFuture<>();
+        boolean posted = post(() -> {
+            if (!future.isDone()) { // cancelled before the scheduler saw it
+                pending.put(id, future);
+                command.run(id, name);
+            }
+        });
+        if (!posted) {
+            future.completeExceptionally(Refusals.shuttingDown());
+            return future;
+        }
+        // Cancelled or timed out by the caller: withdraw it, unless we completed it ourselves.
+        future.whenComplete((value, error) -> {
+            if (error != null) {
+                post(() -> {
+                    if (pending.remove(id) != null) {
+                        core.onCancel(id, now());
+                    }
+                });
+            }
+        });
+        return future;
+    }
+
+    /** Runs an event on the owner thread; false once closed. */
+    private boolean post(Runnable event) {
+        try {
+            owner.execute(() -> {
+                try {
+                    event.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
+                }
+                if (shutdownRan && core.allStopped()) {
+                    allStopped.complete(null);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** A read on the owner thread, so it never sees a half-made decision. */
+    private <T> T call(Supplier<T> read) {
+        if (Thread.currentThread() == ownerThread || owner.isTerminated()) {
+            return read.get();
+        }
+        try {
+            return CompletableFuture.supplyAsync(read, owner).join();
+        } catch (RejectedExecutionException e) {
+            return read.get(); // closing: no event runs any more
+        }
+    }
+
+    private Instant now() { return clock.instant(); }
+
+    private Duration closeTimeout() {
+        Duration longest = Duration.ZERO;
+        for (ModelSpec spec : config.models().values()) {
+            Duration d = orZero(spec.startTimeout()).plus(orZero(spec.stopGrace()));
+            longest = d.compareTo(longest) > 0 ? d : longest;
+        }
+        return longest.plus(CLOSE_SLACK);
+    }
+
+    private static Duration orZero(Duration d) { return d == null ? Duration.ZERO : d; }
+
+    private <T> void complete(CompletableFuture<T> future, T value) {
+        if (future != null) {
+            completions.execute(() -> future.complete(value));
+        }
+    }
+
+    /** The core's effects, run on the owner thread. */
+    private final class OwnerEffects implements Effects {
+        @Override
+        public void startEngine(String model) { engines.start(config.models().get(model)); }
+
+        @Override
+        public void stopEngine(String model, StopReason reason) { engines.stop(model); }
+
+        @Override
+        public boolean grant(long id, String model) {
+            CompletableFuture<Lease> future = acquires.remove(id);
+            if (future == null || future.isDone()) {
+                return false;
+            }
+            Lease lease = new OwnedLease(id, model, engines.current(model));
+            // Cancelled between the check and here: the caller never sees the lease, so release it.
+            completions.execute(() -> {
+                if (!future.complete(lease)) {
+                    lease.close();
+                }
+            });
+            return true;
+        }
+
+        @Override
+        public void fail(long id, HearthException error) {
+            CompletableFuture<?> future = acquires.remove(id);
+            future = future != null ? future : loads.remove(id);
+            future = future != null ? future : unloads.remove(id);
+            if (future != null) {
+                CompletableFuture<?> f = future;
+                completions.execute(() -> f.completeExceptionally(error));
+            }
+        }
+
+        @Override
+        public void loaded(long id, String model) {
+            ModelStatus status = core.status().stream().filter(s -> s.name().equals(model)).findFirst().orElseThrow();
+            complete(loads.remove(id), status);
+        }
+
+        @Override
+        public void unloaded(long id, UnloadResult result) { complete(unloads.remove(id), result); }
+
+        @Override
+        public void publish(ModelEvent event) {
+            for (Consumer<ModelEvent> listener : listeners) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "model event listener failed", e);
+                }
+            }
+        }
+    }
+
+    /** Engine outcomes, posted back onto the owner thread. */
+    private final class LaneResults implements EngineLanes.Results {
+        @Override
+        public void loaded(String model, Engine engine) { post(() -> core.onLoaded(model, now())); }
+
+        @Override
+        public void loadFailed(String model, Engine engine, String message) {
+            post(() -> core.onLoadFailed(model, message, now()));
+        }
+
+        @Override
+        public void crashed(String model, Engine engine, String reason) {
+            post(() -> {
+                if (engines.current(model) == engine) { // not a late word from an earlier run
+                    core.onCrashed(model, reason, now());
+                }
+            });
+        }
+
+        @Override
+        public void stopped(String model, Engine engine) { post(() -> core.onStopped(model, now())); }
+    }
+
+    /** Releases exactly once, whoever calls close() and however often. */
+    private final class OwnedLease implements Lease {
+        private final long id;
+        private final String model;
+        private final Engine engine;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        OwnedLease(long id, String model, Engine engine) {
+            this.id = id;
+            this.model = model;
+            this.engine = engine;
+        }
+
+        @Override
+        public Engine engine() { return engine; }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                post(() -> core.onRelease(model, id, now()));
+            }
+        }
+
+        @Override
+        public String toString() { return "Lease[" + model + "#" + id + "]"; }
+    }
+}

@@ -1,0 +1,392 @@
+package dev.hearth.scheduler;
+
+import dev.hearth.HearthException;
+import dev.hearth.config.HearthConfig;
+import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.EngineException;
+import dev.hearth.scheduler.Budget.Plan;
+import dev.hearth.scheduler.ModelEvent.Type;
+import dev.hearth.scheduler.ModelSlot.Waiter;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scheduler's decisions, without threads or clocks (DESIGN.md "Scheduler rules").
+ * Single-threaded by contract: one owner calls the On* methods one at a time, passing the time;
+ * every side effect goes out through {@link Effects} and every answer comes back as an event.
+ *
+ * <ol>
+ * <li>(1) State machine: unloaded → loading → ready ⇄ busy → unloading → unloaded, or failed
+ *     with lastError. Only this class moves a state, through the transition table; events that
+ *     do not fit the current state (a late onCrashed, a second onStopped) are ignored.</li>
+ * <li>(2) Requests for a model that is not ready queue up; only the first causes a start. When it
+ *     is ready the queue is granted first come first served, up to max_concurrency; the rest get
+ *     leases as leases are released.</li>
+ * <li>(3) A start needs the model's memory inside the budget: idle models (ready, no lease, not
+ *     pinned) are evicted least recently used first, only as many as needed; memory of a stopping
+ *     model is free only at onStopped. Otherwise the request waits in its bounded queue
+ *     (full → 429 at once; waiting longer than queue_timeout → 503). A model larger than the
+ *     whole budget fails at once. Every event that frees memory or a lease re-evaluates.</li>
+ * <li>(4) A model with no lease for its idle TTL is unloaded at onTick; TTL zero = never.</li>
+ * <li>(5) Readiness is the engine's: the core waits for onLoaded / onLoadFailed. A failed load
+ *     fails all its waiters; repeated failures back off (1 s, 2 s … 60 s) before the next start.</li>
+ * <li>(6) Stopping is the engine's: memory is counted free only at onStopped (or at onCrashed,
+ *     when the process is already gone).</li>
+ * </ol>
+ * Exclusive mode: at most one model holds memory. Manual unload drains: no new grants, the engine
+ * stops when the last lease is released, and requests that arrived meanwhile reload it afterwards.
+ * Queue timeout counts time waiting for memory, a lease or a backoff, not time spent loading
+ * (the engine's start_timeout bounds that).
+ */
+final class SchedulerCore {
+
+    private final Map<String, ModelSlot> slots = new LinkedHashMap<>();
+    /** Waiting request or load command id → its model, so a cancel finds it. */
+    private final Map<Long, ModelSlot> waiting = new HashMap<>();
+    private final Budget budget;
+    private final Effects fx;
+    private boolean shuttingDown;
+
+    SchedulerCore(HearthConfig config, long budgetBytes, Effects effects) {
+        this.budget = new Budget(budgetBytes, config.server().exclusive());
+        this.fx = effects;
+        for (ModelSpec spec : config.models().values()) {
+            slots.put(spec.name(), new ModelSlot(spec, config.server()));
+        }
+    }
+
+    // ---- requests and commands -------------------------------------------------------------
+
+    void onRequest(long id, String model, Instant now) {
+        ModelSlot s = admit(id, model);
+        if (s == null) {
+            return;
+        }
+        if (s.acceptsGrants() && s.hasFreeLease() && s.queue.isEmpty()) {
+            grant(s, id);
+            return;
+        }
+        if (s.queue.size() >= s.maxQueue) { // (3) bounded queue: refuse at once
+            fx.fail(id, new QueueFullException(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS));
+            return;
+        }
+        s.queue.addLast(new Waiter(id, now));
+        waiting.put(id, s);
+        dispatch(now);
+    }
+
+    void onLoadCommand(long id, String model, Instant now) {
+        ModelSlot s = admit(id, model);
+        if (s == null) {
+            return;
+        }
+        if (s.acceptsGrants()) {
+            fx.loaded(id, model);
+            return;
+        }
+        s.loadWaiters.add(new Waiter(id, now));
+        waiting.put(id, s);
+        dispatch(now);
+    }
+
+    /** Drain then unload; see the class comment. */
+    void onUnloadCommand(long id, String model, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null) {
+            fx.fail(id, new UnknownModelException(model));
+            return;
+        }
+        switch (s.state()) {
+            case UNLOADED -> fx.unloaded(id, new UnloadResult("unloaded", model, 0));
+            case FAILED -> { // nothing runs; clear the backoff so a new request starts it at once
+                s.moveTo(ModelState.UNLOADED);
+                s.failures = 0;
+                s.nextStartAt = null;
+                fx.unloaded(id, new UnloadResult("unloaded", model, 0));
+                dispatch(now);
+            }
+            case UNLOADING -> s.unloadReplies.add(id);
+            case LOADING, READY, BUSY -> { // LOADING: stop() must wait for start() to return
+                s.unloadReplies.add(id);
+                s.pendingStop = s.pendingStop != null ? s.pendingStop : StopReason.MANUAL;
+                if (s.state() != ModelState.LOADING && s.leases.isEmpty()) {
+                    stop(s, s.pendingStop, null, now);
+                }
+            }
+        }
+    }
+
+    void onCancel(long id, Instant now) {
+        ModelSlot s = waiting.remove(id);
+        if (s == null) {
+            return; // already granted or failed: the owner handles a late cancel of a lease
+        }
+        s.queue.removeIf(w -> w.id() == id);
+        s.loadWaiters.removeIf(w -> w.id() == id);
+        dispatch(now); // a cancelled head of line may unblock another model
+    }
+
+    void onRelease(String model, long leaseId, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || !s.leases.remove(leaseId)) {
+            return; // lease from before a crash or a shutdown: its memory was counted free already
+        }
+        s.lastUsed = now;
+        if (s.leases.isEmpty()) {
+            s.idleSince = now;
+            s.moveTo(ModelState.READY);
+            if (s.pendingStop != null) {
+                stop(s, s.pendingStop, null, now);
+            }
+        }
+        dispatch(now);
+    }
+
+    // ---- engine events ---------------------------------------------------------------------
+
+    void onLoaded(String model, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || s.state() != ModelState.LOADING) {
+            return;
+        }
+        s.moveTo(ModelState.READY);
+        s.loadedAt = now;
+        s.idleSince = now;
+        s.lastError = null;
+        fx.publish(event(s, Type.READY, null, null, now));
+        if (s.pendingStop != null) {
+            stop(s, s.pendingStop, null, now);
+        }
+        dispatch(now);
+    }
+
+    void onLoadFailed(String model, String message, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || s.state() != ModelState.LOADING) {
+            return;
+        }
+        s.moveTo(ModelState.FAILED);
+        s.recordFailure(message, false, now);
+        fx.publish(event(s, Type.LOAD_FAILED, null, message, now));
+        // (5) everyone who waited for this load hears why it failed; the next request retries
+        failAllWaiters(s, new EngineException("Model '" + model + "' failed to load: " + message));
+        answerUnloads(s, 0);
+        dispatch(now);
+    }
+
+    void onStopped(String model, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || s.state() != ModelState.UNLOADING) {
+            return;
+        }
+        s.moveTo(ModelState.UNLOADED); // (6) only now is its memory free
+        s.failures = 0;
+        s.nextStartAt = null;
+        fx.publish(event(s, Type.UNLOADED, s.stopping, null, now));
+        s.stopping = null;
+        answerUnloads(s, s.memory());
+        dispatch(now); // requests that came during the stop reload it
+    }
+
+    void onCrashed(String model, String reason, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || !s.state().serving()) {
+            return; // a crash while loading arrives as onLoadFailed; while stopping it is a stop
+        }
+        s.moveTo(ModelState.FAILED); // the process is gone: its memory is free now
+        s.recordFailure(reason, true, now);
+        s.leases.clear();
+        fx.publish(event(s, Type.CRASHED, null, reason, now));
+        answerUnloads(s, s.memory());
+        dispatch(now); // waiting requests reload it (after the backoff, if it keeps crashing)
+    }
+
+    // ---- time and shutdown -----------------------------------------------------------------
+
+    void onTick(Instant now) {
+        for (ModelSlot s : slots.values()) {
+            expireWaiters(s, now);
+            if (s.idleExpired(now)) { // (4)
+                stop(s, StopReason.IDLE, "idle for " + Refusals.human(s.idleTtl), now);
+            }
+        }
+        dispatch(now);
+    }
+
+    /** Refuses new work, fails what waits, stops every engine (loading ones once their start returns). */
+    void onShutdown(Instant now) {
+        shuttingDown = true;
+        for (ModelSlot s : slots.values()) {
+            failAllWaiters(s, Refusals.shuttingDown());
+            if (s.state().serving()) {
+                stop(s, StopReason.SHUTDOWN, null, now);
+            } else if (s.state() == ModelState.LOADING) {
+                s.pendingStop = StopReason.SHUTDOWN;
+            }
+        }
+    }
+
+    /** True once no engine process is left: loading, ready, busy or unloading. */
+    boolean allStopped() {
+        return slots.values().stream().noneMatch(s -> s.state().holdsMemory());
+    }
+
+    List<ModelStatus> status() {
+        return slots.values().stream().map(ModelSlot::status).toList();
+    }
+
+    long usedBytes() { return Budget.used(slots.values()); }
+
+    long budgetBytes() { return budget.total(); }
+
+    // ---- decisions -------------------------------------------------------------------------
+
+    private ModelSlot admit(long id, String model) {
+        ModelSlot s = slots.get(model);
+        if (shuttingDown) {
+            fx.fail(id, Refusals.shuttingDown());
+        } else if (s == null) {
+            fx.fail(id, new UnknownModelException(model));
+        } else if (s.memory() > budget.total()) { // (3) it could never fit: waiting would not help
+            fx.fail(id, Refusals.tooLarge(s, budget));
+        } else {
+            return s;
+        }
+        return null;
+    }
+
+    /** Re-evaluate after anything that changed memory, leases, waiters or time. */
+    private void dispatch(Instant now) {
+        for (ModelSlot s : slots.values()) {
+            grantWaiting(s);
+        }
+        loadWaitingModels(now);
+    }
+
+    /** (2) Answer load commands and grant queued requests FIFO, up to max_concurrency. */
+    private void grantWaiting(ModelSlot s) {
+        if (!s.acceptsGrants()) {
+            return;
+        }
+        for (Waiter w : s.loadWaiters) {
+            waiting.remove(w.id());
+            fx.loaded(w.id(), s.name());
+        }
+        s.loadWaiters.clear();
+        while (s.hasFreeLease() && !s.queue.isEmpty()) {
+            Waiter w = s.queue.pollFirst();
+            waiting.remove(w.id());
+            grant(s, w.id());
+        }
+    }
+
+    private void grant(ModelSlot s, long id) {
+        if (!fx.grant(id, s.name())) {
+            return; // the caller gave up meanwhile: no lease, nothing to release
+        }
+        s.leases.add(id);
+        if (s.state() == ModelState.READY) {
+            s.moveTo(ModelState.BUSY);
+        }
+    }
+
+    /** (3) Start models with waiting work, in the order {@link #pickNextToLoad} gives. */
+    private void loadWaitingModels(Instant now) {
+        if (shuttingDown) {
+            return;
+        }
+        List<ModelSlot> candidates = new ArrayList<>(slots.values().stream()
+                .filter(s -> s.hasDemand() && s.canStart(now)).toList());
+        while (!candidates.isEmpty()) {
+            ModelSlot next = pickNextToLoad(candidates, now);
+            Plan plan = budget.plan(next, slots.values());
+            switch (plan.verdict()) {
+                case START -> {
+                    start(next, now);
+                    candidates.remove(next);
+                }
+                case EVICT -> {
+                    for (ModelSlot victim : plan.victims()) {
+                        stop(victim, plan.reason(), "to make room for " + next.name(), now);
+                    }
+                    return; // it starts at the onStopped that frees its memory
+                }
+                case WAIT -> {
+                    return; // head of line: later models do not take the memory it waits for
+                }
+            }
+        }
+    }
+
+    /**
+     * (7) SEAM — which waiting model loads next. Today: the one whose oldest waiter is oldest
+     * (FIFO across models, so a large model is not starved by a stream of small ones).
+     * Rule 7 (swap-aware ordering, max_wait) replaces this method: keep serving the loaded model
+     * while no waiting request is older than max_wait, put sleep-capable engines to sleep.
+     */
+    ModelSlot pickNextToLoad(List<ModelSlot> candidates, Instant now) {
+        return candidates.stream().min(Comparator.comparing(ModelSlot::oldestWaiter)).orElseThrow();
+    }
+
+    private void start(ModelSlot s, Instant now) {
+        s.moveTo(ModelState.LOADING);
+        s.loadedAt = null;
+        fx.publish(event(s, Type.LOADING, null, null, now));
+        fx.startEngine(s.name());
+    }
+
+    private void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
+        s.moveTo(ModelState.UNLOADING);
+        s.pendingStop = null;
+        s.stopping = reason;
+        s.leases.clear(); // only shutdown stops a model with leases; their release is then a no-op
+        fx.publish(event(s, Type.UNLOADING, reason, detail, now));
+        fx.stopEngine(s.name(), reason);
+    }
+
+    private void expireWaiters(ModelSlot s, Instant now) {
+        if (s.state() == ModelState.LOADING) {
+            return; // waiting for the load itself: start_timeout bounds it, not queue_timeout
+        }
+        expire(s, s.queue.iterator(), now);
+        expire(s, s.loadWaiters.iterator(), now);
+    }
+
+    private void expire(ModelSlot s, Iterator<Waiter> it, Instant now) {
+        while (it.hasNext()) {
+            Waiter w = it.next();
+            if (now.isBefore(w.since().plus(s.queueTimeout))) {
+                continue;
+            }
+            it.remove();
+            waiting.remove(w.id());
+            fx.fail(w.id(), Refusals.noCapacity(s, slots.values(), budget, now));
+        }
+    }
+
+    private void failAllWaiters(ModelSlot s, HearthException error) {
+        for (long id : s.takeAllWaiters()) {
+            waiting.remove(id);
+            fx.fail(id, error);
+        }
+    }
+
+    private void answerUnloads(ModelSlot s, long freed) {
+        for (long id : s.unloadReplies) {
+            fx.unloaded(id, new UnloadResult("unloaded", s.name(), freed));
+        }
+        s.unloadReplies.clear();
+        s.pendingStop = null;
+    }
+
+    private static ModelEvent event(ModelSlot s, Type type, StopReason reason, String detail, Instant now) {
+        return new ModelEvent(now, s.name(), type, reason, s.memory(), detail);
+    }
+}

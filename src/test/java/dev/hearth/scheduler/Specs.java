@@ -1,0 +1,72 @@
+package dev.hearth.scheduler;
+
+import dev.hearth.catalog.Task;
+import dev.hearth.config.HearthConfig;
+import dev.hearth.config.ModelSpec;
+import dev.hearth.config.ServerConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Model specs and configs for scheduler tests, with the defaults a real config would have. */
+final class Specs {
+    static final long MIB = 1024L * 1024, GIB = 1024 * MIB;
+
+    private Specs() {}
+
+    static Builder model(String name, long memoryBytes) {
+        return new Builder(name, memoryBytes);
+    }
+
+    static HearthConfig config(boolean exclusive, Builder... models) {
+        ServerConfig server = new ServerConfig("127.0.0.1", 0, Path.of("data"), "sqlite", -1,
+                Duration.ofMinutes(30), exclusive, 100, Duration.ofSeconds(30), Duration.ofMinutes(60),
+                Duration.ofDays(7), null);
+        Map<String, ModelSpec> specs = new LinkedHashMap<>();
+        for (Builder b : models) {
+            specs.put(b.name, b.build());
+        }
+        return new HearthConfig(server, specs, null);
+    }
+
+    static HearthConfig config(Builder... models) {
+        return config(false, models);
+    }
+
+    static final class Builder {
+        private final String name;
+        private final long memory;
+        private List<String> aliases = List.of();
+        private Duration idle = Duration.ofMinutes(15);
+        private boolean pinned;
+        private int maxConcurrency = 4;
+        private int maxQueue = 100;
+        private Duration queueTimeout = Duration.ofSeconds(30);
+
+        private Builder(String name, long memory) {
+            this.name = name;
+            this.memory = memory;
+        }
+
+        Builder aliases(String... a) { aliases = List.of(a); return this; }
+
+        Builder idle(Duration d) { idle = d; return this; }
+
+        Builder pinned() { pinned = true; return this; }
+
+        Builder maxConcurrency(int n) { maxConcurrency = n; return this; }
+
+        Builder maxQueue(int n) { maxQueue = n; return this; }
+
+        Builder queueTimeout(Duration d) { queueTimeout = d; return this; }
+
+        ModelSpec build() {
+            return new ModelSpec(name, Task.CHAT, "process", aliases, "fake", Map.of(), null, "/health", null,
+                    null, memory, idle, pinned, maxConcurrency, maxQueue, queueTimeout, Duration.ofSeconds(5),
+                    Duration.ofSeconds(1), Map.of(), null, Map.of());
+        }
+    }
+}

@@ -18,8 +18,6 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** One running Hearth: configuration wired into scheduler, gateway and HTTP server. */
 public final class Hearth implements AutoCloseable {
@@ -28,18 +26,13 @@ public final class Hearth implements AutoCloseable {
     private final HearthConfig config;
     private final Scheduler scheduler;
     private final WebServer server;
-    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
 
     private Hearth(HearthConfig config, Hardware hardware) {
         this.config = config;
         ServerConfig s = config.server();
         long budget = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
         Engines factory = new Engines(s.dataDir().resolve("logs"));
-        this.scheduler = new Scheduler(config, budget, spec -> {
-            Engine engine = factory.create(spec);
-            engines.put(spec.name(), engine); // the latest engine of a model owns its logs
-            return engine;
-        }, Clock.systemUTC());
+        this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC());
         Metrics metrics = new Metrics(scheduler::status, scheduler::usedBytes, scheduler::budgetBytes);
         Catalog catalog = new Catalog(config);
         Gateway gateway = new Gateway(catalog, scheduler, metrics, hardware,
@@ -90,7 +83,7 @@ public final class Hearth implements AutoCloseable {
     }
 
     private LogBuffer logs(String model) {
-        Engine e = engines.get(model);
+        Engine e = scheduler.engine(model); // the engine of the latest start keeps the logs
         return e == null ? null : e.logs();
     }
 }

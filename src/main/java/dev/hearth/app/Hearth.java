@@ -10,6 +10,7 @@ import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.Metrics;
+import dev.hearth.scheduler.ModelEvent;
 import dev.hearth.scheduler.Scheduler;
 import io.helidon.webserver.WebServer;
 
@@ -34,6 +35,8 @@ public final class Hearth implements AutoCloseable {
         Engines factory = new Engines(s.dataDir().resolve("logs"));
         this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC());
         Metrics metrics = new Metrics(scheduler::status, scheduler::usedBytes, scheduler::budgetBytes);
+        scheduler.addListener(metrics::modelEvent);
+        scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
         Gateway gateway = new Gateway(catalog, scheduler, metrics, hardware,
                 this::logs,
@@ -75,6 +78,22 @@ public final class Hearth implements AutoCloseable {
     public void close() {
         server.stop();
         scheduler.close();
+    }
+
+    /** One line per model event, so the server log tells what was loaded, unloaded and why. */
+    private static void log(ModelEvent e) {
+        Level level = switch (e.type()) {
+            case LOAD_FAILED, CRASHED -> Level.WARNING;
+            default -> Level.INFO;
+        };
+        StringBuilder line = new StringBuilder("model ").append(e.model()).append(": ").append(e.type().wire());
+        if (e.reason() != null) {
+            line.append(" (").append(e.reason().wire()).append(')');
+        }
+        if (e.detail() != null) {
+            line.append(" — ").append(e.detail());
+        }
+        LOG.log(level, line.toString());
     }
 
     static String version() {

@@ -70,6 +70,7 @@ final class OpenAiRoutes {
         body.put("model", String.valueOf(spec.options().getOrDefault("served_model_name", spec.name())));
         long start = System.nanoTime();
         int status = 500;
+        metrics.requestStarted(spec.name(), task.wire());
         try (Lease lease = acquire(spec.name())) {
             if (lease.engine() instanceof EmbeddingBackend backend) {
                 Routes.json(res, 200, EmbeddingsApi.respond(embeddings, spec.name(), backend));

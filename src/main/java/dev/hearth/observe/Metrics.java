@@ -1,6 +1,7 @@
 package dev.hearth.observe;
 
 import dev.hearth.scheduler.ModelState;
+import dev.hearth.scheduler.ModelEvent;
 import dev.hearth.scheduler.ModelStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,13 +39,6 @@ public final class Metrics {
     /** Content-Type of {@link #scrape()}. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    /** Why a model left memory. */
-    public enum UnloadReason {
-        IDLE, EVICTED, MANUAL, CRASH;
-
-        String wire() { return name().toLowerCase(Locale.ROOT); }
-    }
-
     // Few buckets on purpose: they multiply by model × route × status.
     private static final Duration[] REQUEST_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300);
     private static final Duration[] TTFT_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
@@ -52,6 +47,7 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Supplier<List<ModelStatus>> models;
     private final Map<Tags, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Instant> loadingSince = new ConcurrentHashMap<>();
     private final MultiGauge modelState;
     private final MultiGauge modelMemory;
     private final MultiGauge modelInFlight;
@@ -128,10 +124,26 @@ public final class Metrics {
                 .record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** A model left memory. */
-    public void modelUnload(String model, UnloadReason reason) {
+    /** A model left memory; reason idle|evicted|exclusive|manual|shutdown|crash. */
+    public void modelUnload(String model, String reason) {
         Counter.builder("hearth.model.unloads").description("Models unloaded, by reason")
-                .tags("model", model, "reason", reason.wire()).register(registry).increment();
+                .tags("model", model, "reason", reason).register(registry).increment();
+    }
+
+    /** Feeds load and unload metrics from the scheduler's events (called on its thread: cheap only). */
+    public void modelEvent(ModelEvent e) {
+        switch (e.type()) {
+            case LOADING -> loadingSince.put(e.model(), e.at());
+            case READY, LOAD_FAILED -> {
+                Instant since = loadingSince.remove(e.model());
+                if (since != null) {
+                    modelLoad(e.model(), Duration.between(since, e.at()).toNanos(), e.type() == ModelEvent.Type.READY);
+                }
+            }
+            case UNLOADED -> modelUnload(e.model(), e.reason() == null ? "unknown" : e.reason().wire());
+            case CRASHED -> modelUnload(e.model(), "crash");
+            default -> { }
+        }
     }
 
     /** The Prometheus text exposition, per-model gauges read fresh from the scheduler. */

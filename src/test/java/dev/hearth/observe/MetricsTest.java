@@ -1,6 +1,5 @@
 package dev.hearth.observe;
 
-import dev.hearth.observe.Metrics.UnloadReason;
 import dev.hearth.scheduler.ModelState;
 import dev.hearth.scheduler.ModelStatus;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class MetricsTest {
         metrics.tokens("qwen", 42);
         metrics.modelLoad("qwen", 30_000_000_000L, true);
         metrics.modelLoad("minilm", 1_000_000_000L, false);
-        metrics.modelUnload("minilm", UnloadReason.EVICTED);
+        metrics.modelUnload("minilm", "evicted");
 
         String text = metrics.scrape();
 

@@ -20,8 +20,8 @@ import java.util.Map;
  *       win over the file; an empty variable counts as unset.</li>
  *   <li>Durations: 500ms, 15s, 30m, 2h, 7d; a plain number is seconds; 0 means never where it applies.
  *       Sizes: 40GiB, 512MiB (powers of 1024), 1.5GB, 800MB (powers of 1000), a plain number is bytes.</li>
- *   <li>Relative paths in the file are read from the file's directory; those in variables from the
- *       working directory.</li>
+ *   <li>Relative paths in the file, and the default data_dir, are read from the file's directory
+ *       (the working directory when there is no file); those in variables from the working directory.</li>
  *   <li>Top-level keys starting with x- are ignored: a place for YAML anchors (&amp;name) that
  *       models merge with {@code <<: *name}.</li>
  *   <li>A file without a models: section serves the embedded default models; models: present

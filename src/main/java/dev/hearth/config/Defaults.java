@@ -21,6 +21,7 @@ final class Defaults {
     // server:
     static final String LISTEN_HOST = "127.0.0.1";
     static final int LISTEN_PORT = 8009;
+    /** Beside the config file, like a relative data_dir written in it. */
     static final Path DATA_DIR = Path.of("./data");
     static final String DATABASE = "sqlite";
     static final long MEMORY_BUDGET = ServerConfig.AUTO;

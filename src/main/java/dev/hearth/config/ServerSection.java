@@ -33,7 +33,8 @@ final class ServerSection {
                 : requireNonNullElse(fileListen, new Values.Listen(Defaults.LISTEN_HOST, Defaults.LISTEN_PORT));
 
         String dataDirText = f.get(m.get("data_dir"), "server.data_dir", Values.TEXT);
-        Path dataDir = dataDirText == null ? Defaults.DATA_DIR : Fields.resolve(dataDirText, baseDir);
+        // The default is read like a written value, so writing "data_dir: ./data" changes nothing.
+        Path dataDir = Fields.resolve(requireNonNullElse(dataDirText, Defaults.DATA_DIR.toString()), baseDir);
         String envDataDir = f.env("HEARTH_DATA_DIR", Values.TEXT);
         if (envDataDir != null) dataDir = Path.of(envDataDir);
 

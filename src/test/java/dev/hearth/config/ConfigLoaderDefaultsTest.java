@@ -17,15 +17,17 @@ class ConfigLoaderDefaultsTest {
     @TempDir
     Path dir;
 
-    private static final ServerConfig DEFAULT_SERVER = new ServerConfig("127.0.0.1", 8009, Path.of("./data"),
-            "sqlite", ServerConfig.AUTO, Duration.ofMinutes(30), false, 100, Duration.ofSeconds(60),
-            Duration.ofMinutes(60), Duration.ofDays(7), null);
+    private ServerConfig defaultServer() {
+        return new ServerConfig("127.0.0.1", 8009, dir.resolve("data"), "sqlite", ServerConfig.AUTO,
+                Duration.ofMinutes(30), false, 100, Duration.ofSeconds(60), Duration.ofMinutes(60), Duration.ofDays(7),
+                null);
+    }
 
     @Test
     void load_fillsEveryServerDefault_whenTheFileIsEmpty() {
         HearthConfig config = load(dir, "");
 
-        assertThat(config.server()).isEqualTo(DEFAULT_SERVER);
+        assertThat(config.server()).isEqualTo(defaultServer());
         assertThat(config.server().autoBudget()).isTrue();
         assertThat(config.source()).isEqualTo(dir.resolve("hearth.yaml"));
     }

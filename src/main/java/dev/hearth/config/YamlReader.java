@@ -36,7 +36,7 @@ final class YamlReader {
 
     /** The document's root (an empty mapping for an empty file), or null after a syntax problem. */
     static YamlNode read(String yaml, Problems problems) {
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(yaml)) {
+        try (YAMLParser parser = FACTORY.createParser(yaml)) {
             YamlReader reader = new YamlReader(parser, problems);
             if (parser.nextToken() == null) return new YamlNode(Map.of(), 1);
             YamlNode root = reader.value("", line(parser));
@@ -60,7 +60,7 @@ final class YamlReader {
             problems.atLine(line, key(path) + "unknown alias *" + parser.getText());
             return new YamlNode(null, line);
         }
-        String anchor = parser.getCurrentAnchor();
+        String anchor = parser.getObjectId();   // the anchor (&name) on this node, if any
         YamlNode node = switch (parser.currentToken()) {
             case START_OBJECT -> mapping(path, line);
             case START_ARRAY -> sequence(path, line);

@@ -15,10 +15,11 @@ import java.util.Map;
  * @param task           chat, completion, embeddings, video…
  * @param engine         engine kind: process, llamacpp, onnx-embeddings, remote, worker, testsrc
  * @param aliases        other names that resolve to this model
- * @param cmd            command line for process/worker engines, with ${PORT} and ${MODEL} placeholders
+ * @param cmd            command line for process/worker engines; the engine fills in ${PORT}
+ *                       (the loader has already put the entry's model: for ${MODEL} and the name for ${NAME})
  * @param env            extra environment for the child
  * @param cwd            working directory for the child, or null for Hearth's
- * @param health         health path polled for readiness (process, remote)
+ * @param health         health path polled for readiness (process, remote); default /health
  * @param url            base URL of a remote engine
  * @param path           model file (llamacpp: the .gguf)
  * @param memoryBytes    what the loaded model takes from the budget
@@ -30,8 +31,9 @@ import java.util.Map;
  * @param startTimeout   start deadline; it slides while the engine writes log output
  * @param stopGrace      time between SIGTERM and SIGKILL
  * @param defaults       request defaults (video: size, fps, seconds…)
- * @param port           optional own port (VideosDGX API of this model)
- * @param options        engine-specific options (llamacpp: ctx_size, threads…)
+ * @param port           optional own port (VideosDGX API of this model), or null
+ * @param options        engine-specific options (llamacpp: ctx_size, threads…); the loader adds
+ *                       "model" (the entry's model:) and "preset" (vllm, llama-server, sglang) when set
  */
 public record ModelSpec(
         String name,

@@ -14,9 +14,9 @@ import java.time.Duration;
  * @param idleUnload     default idle TTL; zero = never
  * @param exclusive      one model loaded at a time
  * @param maxQueue       default per-model queue bound
- * @param queueTimeout   default time a request waits for capacity
- * @param jobTimeout     a running job longer than this fails
- * @param retention      finished jobs older than this are removed
+ * @param queueTimeout   default time a request waits for capacity; zero = 503 at once
+ * @param jobTimeout     a running job longer than this fails; zero = no limit
+ * @param retention      finished jobs older than this are removed; zero = keep forever
  * @param apiKeysFile    file with one API key a line, or null for none
  */
 public record ServerConfig(

@@ -1,0 +1,54 @@
+package dev.hearth.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Known OpenAI-compatible servers, so a model entry can say {@code engine: vllm} and
+ * {@code model: Qwen/Qwen2.5-7B-Instruct} instead of spelling out the command line. A preset
+ * expands to a process engine; a {@code cmd} in the entry replaces the preset's, {@code args} are
+ * appended to it.
+ *
+ * <p>Placeholders: {@code ${MODEL}} is the entry's {@code model:} and {@code ${NAME}} the model's
+ * name in Hearth, both filled in by the config loader; {@code ${PORT}} is filled in by the engine
+ * at each start. Every preset serves the model under its Hearth name (--served-model-name,
+ * --alias), so the gateway forwards requests with {@code "model": <name>} and the server accepts it.
+ * Each binds to loopback: only Hearth talks to it.
+ */
+public final class Presets {
+    private Presets() {}
+
+    /**
+     * @param name      what {@code engine:} says
+     * @param engine    the engine kind it expands to
+     * @param cmd       command template
+     * @param health    readiness path
+     * @param modelHint what {@code model:} is, for the message when it is missing
+     */
+    public record Preset(String name, String engine, String cmd, String health, String modelHint) {}
+
+    private static final List<Preset> PRESETS = List.of(
+            new Preset("vllm", "process",
+                    "vllm serve ${MODEL} --host 127.0.0.1 --port ${PORT} --served-model-name ${NAME}",
+                    "/health",
+                    "the Hugging Face id or local directory vLLM serves, like Qwen/Qwen2.5-7B-Instruct"),
+            new Preset("llama-server", "process",
+                    "llama-server -m ${MODEL} --host 127.0.0.1 --port ${PORT} --alias ${NAME}",
+                    "/health",
+                    "the .gguf file llama-server loads, like /models/qwen2.5-7b-instruct-q4_k_m.gguf"),
+            new Preset("sglang", "process",
+                    "python3 -m sglang.launch_server --model-path ${MODEL} --host 127.0.0.1 --port ${PORT}"
+                            + " --served-model-name ${NAME}",
+                    "/health",
+                    "the Hugging Face id or local directory SGLang serves, like Qwen/Qwen2.5-7B-Instruct"));
+
+    public static Optional<Preset> find(String name) {
+        return PRESETS.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public static List<Preset> all() { return PRESETS; }
+
+    public static List<String> names() {
+        return PRESETS.stream().map(Preset::name).toList();
+    }
+}

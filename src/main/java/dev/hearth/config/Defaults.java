@@ -1,0 +1,107 @@
+package dev.hearth.config;
+
+import dev.hearth.catalog.Task;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every default of hearth.yaml, in one place. The loader fills records from here; nothing else
+ * in Hearth invents a default for a configured value. Durations of zero mean "never" where noted.
+ */
+final class Defaults {
+    private Defaults() {}
+
+    static final String CONFIG_FILE = "hearth.yaml";
+    /** Scanned for *.gguf when there is no hearth.yaml (or it has no models: section). */
+    static final Path MODELS_DIR = Path.of("models");
+
+    // server:
+    static final String LISTEN_HOST = "127.0.0.1";
+    static final int LISTEN_PORT = 8009;
+    /** Beside the config file, like a relative data_dir written in it. */
+    static final Path DATA_DIR = Path.of("./data");
+    static final String DATABASE = "sqlite";
+    static final long MEMORY_BUDGET = ServerConfig.AUTO;
+    /** Zero = never unload for idleness. */
+    static final Duration IDLE_UNLOAD = Duration.ofMinutes(30);
+    static final boolean EXCLUSIVE = false;
+    static final int MAX_QUEUE = 100;
+    /** Zero = answer 503 at once when there is no capacity. */
+    static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
+    /** Zero = no limit. */
+    static final Duration JOB_TIMEOUT = Duration.ofMinutes(60);
+    /** Zero = keep finished jobs forever. */
+    static final Duration RETENTION = Duration.ofDays(7);
+
+    // models.<name>:
+    /** Interactive models overlap requests well (continuous batching); job models run one at a time. */
+    static final int MAX_CONCURRENCY = 4;
+    static final int MAX_CONCURRENCY_JOBS = 1;
+    /** vLLM compiles CUDA graphs for minutes on first start; the deadline also slides while it logs. */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+    /** Zero = kill at once. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    static final String HEALTH = "/health";
+
+    static final long MIB = 1024L * 1024;
+    static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
+    static final long TESTSRC_MEMORY = 64 * MIB;
+    static final long REMOTE_MEMORY = 0;
+
+    // the embedded default (no hearth.yaml)
+    static final String EMBEDDINGS_MODEL = "all-minilm-l6-v2";
+    static final List<String> EMBEDDINGS_ALIASES = List.of("all-minilm");
+
+    static ServerConfig server() {
+        return new ServerConfig(LISTEN_HOST, LISTEN_PORT, DATA_DIR, DATABASE, MEMORY_BUDGET, IDLE_UNLOAD,
+                EXCLUSIVE, MAX_QUEUE, QUEUE_TIMEOUT, JOB_TIMEOUT, RETENTION, null);
+    }
+
+    /** The task a model does when its entry names none. */
+    static Task task(EngineKind engine) {
+        return switch (engine) {
+            case ONNX_EMBEDDINGS -> Task.EMBEDDINGS;
+            case WORKER, TESTSRC -> Task.VIDEO;
+            case PROCESS, LLAMACPP, REMOTE -> Task.CHAT;
+        };
+    }
+
+    static int maxConcurrency(Task task) {
+        return task == Task.VIDEO || task == Task.AUDIO ? MAX_CONCURRENCY_JOBS : MAX_CONCURRENCY;
+    }
+
+    /**
+     * Memory a model takes from the budget when its entry says nothing, or null where only the
+     * user can know (process and worker engines run arbitrary servers). llamacpp is estimated from
+     * its file, see {@link #llamacppMemory}.
+     */
+    static Long memory(EngineKind engine) {
+        return switch (engine) {
+            case ONNX_EMBEDDINGS -> ONNX_EMBEDDINGS_MEMORY;
+            case REMOTE -> REMOTE_MEMORY;   // it runs elsewhere
+            case TESTSRC -> TESTSRC_MEMORY;
+            case PROCESS, WORKER, LLAMACPP -> null;
+        };
+    }
+
+    /**
+     * A GGUF model's weights are read whole into memory, so the file size is the floor. On top:
+     * 20% for the KV cache and compute buffers at the default context (they grow with the model's
+     * width and depth, hence proportional), and 64 MiB of fixed runtime scratch that even a tiny
+     * model needs. Models run with a large ctx_size should state `memory` instead.
+     */
+    static long llamacppMemory(long ggufBytes) {
+        return ggufBytes + ggufBytes / 5 + 64 * MIB;
+    }
+
+    /** A model with every default, for models Hearth adds itself (the embedded default). */
+    static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, Path path,
+                           long memoryBytes, ServerConfig server) {
+        return new ModelSpec(name, task, engine.wire, aliases, null, Map.of(), null, HEALTH, null, path,
+                memoryBytes, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, Map.of());
+    }
+}

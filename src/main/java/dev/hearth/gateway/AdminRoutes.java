@@ -56,11 +56,7 @@ final class AdminRoutes {
 
     private ModelSpec spec(ServerRequest req) {
         String name = req.path().pathParameters().get("m");
-        ModelSpec spec = catalog.resolve(name);
-        if (spec == null) {
-            throw new UnknownModelException(name);
-        }
-        return spec;
+        return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
     }
 
     private void logs(ServerRequest req, ServerResponse res) {

@@ -66,8 +66,7 @@ final class OpenAiRoutes {
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
         EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS && spec.engine().equals("onnx-embeddings")
                 ? EmbeddingsApi.parse(body) : null;
-        // engines know the model by its canonical name (or the name the config gives them)
-        body.put("model", String.valueOf(spec.options().getOrDefault("served_model_name", spec.name())));
+        body.put("model", upstreamName(spec));
         long start = System.nanoTime();
         int status = 500;
         metrics.requestStarted(spec.name(), task.wire());
@@ -90,6 +89,15 @@ final class OpenAiRoutes {
         }
     }
 
+    /**
+     * The name the engine knows the model by. Presets start it with --served-model-name / --alias set
+     * to the Hearth name; a hand-written `cmd: vllm serve ${MODEL} …` serves it under `model:` instead.
+     */
+    private static String upstreamName(ModelSpec spec) {
+        Object model = spec.options().get("model");
+        return spec.options().containsKey("preset") || model == null ? spec.name() : model.toString();
+    }
+
     private Lease acquire(String model) {
         CompletableFuture<Lease> pending = models.acquire(model);
         try {
@@ -110,11 +118,7 @@ final class OpenAiRoutes {
     }
 
     private ModelSpec resolve(String name) {
-        ModelSpec spec = catalog.resolve(name);
-        if (spec == null) {
-            throw new UnknownModelException(name);
-        }
-        return spec;
+        return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
     }
 
     private ObjectNode modelList(String only) {

@@ -208,10 +208,11 @@ public final class ProcessEngine implements Engine {
                 }
                 throw new EngineException(prefix() + " could not be launched: " + e.getMessage(), e);
             }
+            long firstLine = logs.written(); // before the pump runs, or a fast child's lines are not "its"
             var pump = new LogPump(process.getInputStream(), logs, file, clock);
-            pump.start("hearth-log-" + spec.model());
             run = new Run(process, new ProcessTree(process), pump, file,
-                    URI.create("http://127.0.0.1:" + port), logs.written(), crashed);
+                    URI.create("http://127.0.0.1:" + port), firstLine, crashed);
+            pump.start("hearth-log-" + spec.model());
             return run;
         } finally {
             lock.unlock();

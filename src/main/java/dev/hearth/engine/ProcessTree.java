@@ -31,7 +31,7 @@ final class ProcessTree {
     /** Adds the root's current descendants to the remembered set and forgets the dead. */
     void remember() {
         root.descendants().forEach(known::add);
-        known.removeIf(ProcessTree::gone);
+        known.removeIf(this::isGone);
     }
 
     /** Remembered descendants that still run, and the root if it does. */
@@ -40,7 +40,7 @@ final class ProcessTree {
         root.descendants().forEach(all::add);
         all.addAll(known);
         all.add(root.toHandle());
-        all.removeIf(ProcessTree::gone);
+        all.removeIf(this::isGone);
         return List.copyOf(all);
     }
 
@@ -73,11 +73,11 @@ final class ProcessTree {
         return alive().stream().map(ProcessHandle::pid).toList();
     }
 
-    private static void awaitGone(List<ProcessHandle> handles, Duration max) throws InterruptedException {
+    private void awaitGone(List<ProcessHandle> handles, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         var waiting = new ArrayList<>(handles);
         while (true) {
-            waiting.removeIf(ProcessTree::gone);
+            waiting.removeIf(this::isGone);
             if (waiting.isEmpty() || System.nanoTime() - deadline >= 0) {
                 return;
             }
@@ -86,9 +86,14 @@ final class ProcessTree {
         }
     }
 
+    /** The root is our own child: the JDK reaps it at once, so only reaped counts as gone. */
+    private boolean isGone(ProcessHandle h) {
+        return h.pid() == root.pid() ? !root.isAlive() : gone(h);
+    }
+
     /**
      * True when the process has exited. A zombie counts as gone: it holds no memory, and a PID 1
-     * that reaps lazily (as in some containers) would otherwise keep it "alive" for seconds.
+     * that reaps lazily (as in some containers) would otherwise keep an orphan "alive" for seconds.
      */
     static boolean gone(ProcessHandle h) {
         return !h.isAlive() || isZombie(h.pid());
@@ -98,11 +103,18 @@ final class ProcessTree {
         return ProcessHandle.of(pid).map(ProcessTree::gone).orElse(true);
     }
 
+    /**
+     * State 'Z' with no thread left but the zombie itself. A multi-threaded process (a JVM, a
+     * Python server) shows 'Z' as soon as its main thread exits, while its other threads, and
+     * its memory, are still being torn down: that is not gone yet.
+     */
     private static boolean isZombie(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int end = stat.lastIndexOf(')'); // the command name may itself hold spaces and parens
-            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+            String[] fields = stat.substring(end + 2).trim().split(" ");
+            // fields[0] is proc(5)'s field 3 (state), fields[17] its field 20 (num_threads)
+            return fields.length > 17 && fields[0].equals("Z") && fields[17].equals("1");
         } catch (IOException | RuntimeException e) {
             return false; // not Linux, or the process is already gone: isAlive() decides
         }

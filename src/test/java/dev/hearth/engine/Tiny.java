@@ -1,0 +1,43 @@
+package dev.hearth.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Specs that run {@link TinyServer} as a real child JVM with this JVM's class path. */
+final class Tiny {
+    private Tiny() { }
+
+    static List<String> argv(String... flags) {
+        var argv = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                // a small, quick JVM: the tests start many of them on a shared machine
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx48m",
+                "-cp", System.getProperty("java.class.path"),
+                TinyServer.class.getName(), "--port", ProcessSpec.PORT));
+        argv.addAll(List.of(flags));
+        return argv;
+    }
+
+    static ProcessSpec spec(Path logFile, Duration startTimeout, Duration stopGrace, String... flags) {
+        return new ProcessSpec("tiny", argv(flags), Map.of(), null, "/health", startTimeout, stopGrace, logFile);
+    }
+
+    /** The number a line like "tiny: pid 123" carries, once it is in the engine's log. */
+    static long numberAfter(LogBuffer logs, String prefix) {
+        var pattern = Pattern.compile(Pattern.quote(prefix) + " (\\d+)");
+        return logs.tail(Integer.MAX_VALUE).stream()
+                .map(pattern::matcher)
+                .filter(java.util.regex.Matcher::find)
+                .mapToLong(m -> Long.parseLong(m.group(1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in " + logs.tail(50)));
+    }
+
+    static boolean logged(LogBuffer logs, String text) {
+        return logs.tail(Integer.MAX_VALUE).stream().anyMatch(l -> l.contains(text));
+    }
+}

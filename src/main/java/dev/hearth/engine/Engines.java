@@ -16,19 +16,15 @@ public final class Engines {
 
     public Engine create(ModelSpec spec) {
         return switch (spec.engine()) {
-            case "process" -> new ProcessEngine(processSpec(spec, ProcessSpec.shell(spec.cmd()), spec.health()));
+            case "process" -> new ProcessEngine(ProcessSpec.of(spec, logDir));
             // Hearth's own engine mode in a child JVM: closing a llama.cpp model in-process leaks native
             // memory and a native assert would take the whole server down, so unloading ends the process.
-            case "llamacpp" -> new ProcessEngine(processSpec(spec, LlamaCppCommand.argv(spec), "/health"));
+            case "llamacpp" -> new ProcessEngine(new ProcessSpec(spec.name(), LlamaCppCommand.argv(spec), spec.env(),
+                    spec.cwd(), "/health", spec.startTimeout(), spec.stopGrace(), logDir.resolve(spec.name() + ".log")));
             case "onnx-embeddings" -> new OnnxEmbeddingEngine(spec);
-            case "remote" -> new RemoteEngine(spec);
+            case "remote" -> RemoteEngine.of(spec);
             default -> throw new EngineException("Model '" + spec.name() + "' uses engine '" + spec.engine()
                     + "', which this version of Hearth cannot run yet.");
         };
-    }
-
-    private ProcessSpec processSpec(ModelSpec spec, java.util.List<String> argv, String health) {
-        return new ProcessSpec(spec.name(), argv, spec.env(), spec.cwd(), health, spec.startTimeout(),
-                spec.stopGrace(), logDir.resolve(spec.name() + ".log"));
     }
 }

@@ -1,0 +1,122 @@
+package dev.hearth.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.TestModels;
+import dev.hearth.engine.ProcessEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What a client sees when an engine dies or never starts, and that Hearth recovers by itself. */
+class EngineFailureTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static TestHearth h;
+
+    @BeforeAll
+    static void start() {
+        h = new TestHearth(dir, "", """
+                stories:
+                  engine: llamacpp
+                  path: %s
+                broken:
+                  engine: process
+                  cmd: echo "loading weights"; echo "CUDA error: out of memory" >&2; exit 3
+                  memory: 1GiB
+                """.formatted(TestModels.stories260K()));
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @Test
+    void killDashNineOfTheEngineMidStream_endsTheStreamWithAClearError_andTheNextRequestSucceeds() throws Exception {
+        HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(TestHearth.chat("stories",
+                                "\"stream\":true,\"max_tokens\":4000,\"ignore_eos\":true")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> data = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String first = in.readLine();
+            assertThat(first).startsWith("data: ");
+            long pid = ((ProcessEngine) h.hearth.scheduler().engine("stories")).pid().orElseThrow();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("data: ")) {
+                    data.add(line.substring(6));
+                }
+            }
+        }
+        JsonNode error = JSON.readTree(data.getLast()).get("error");
+        assertThat(error).as("last event: %s", data.getLast()).isNotNull();
+        assertThat(error.get("code").asText()).isEqualTo("engine_failed");
+        assertThat(error.get("message").asText())
+                .contains("The engine serving model 'stories' stopped while answering")
+                .contains("137")
+                .contains("starts it again on the next request");
+
+        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stories", "\"max_tokens\":4"));
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    }
+
+    @Test
+    void anEngineThatExitsWhileStarting_answers502WithItsLastLogLines() throws Exception {
+        HttpResponse<String> r = h.post("/v1/chat/completions", TestHearth.chat("broken", ""));
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertThat(error.get("message").asText())
+                .contains("exited with code 3 while starting")
+                .contains("CUDA error: out of memory");
+        assertThat(error.get("type").asText()).isEqualTo("engine_error");
+        JsonNode model = JSON.readTree(h.get("/api/models/broken").body());
+        assertThat(model.get("state").asText()).isEqualTo("failed");
+        assertThat(model.get("last_error").asText()).contains("CUDA error: out of memory");
+    }
+
+    @Test
+    void clientDisconnectMidStream_releasesTheLease_andTheEngineServesTheNextRequest() throws Exception {
+        HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(TestHearth.chat("stories",
+                                "\"stream\":true,\"max_tokens\":4000,\"ignore_eos\":true")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        InputStream body = r.body();
+        assertThat(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)).readLine()).startsWith("data: ");
+        await().until(() -> inFlight("stories") == 1);
+
+        body.close(); // the client goes away
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("stories") == 0);
+        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stories", "\"max_tokens\":4"));
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    }
+
+    private static int inFlight(String model) {
+        return h.hearth.scheduler().status().stream().filter(s -> s.name().equals(model)).findFirst().orElseThrow()
+                .inFlight();
+    }
+}

@@ -47,6 +47,7 @@ public final class Hearth implements AutoCloseable {
                 .maxPayloadSize(64L * 1024 * 1024)
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
+                .directHandlers(Gateway::directHandlers)
                 .routing(gateway::routing)
                 .build();
     }

@@ -5,7 +5,13 @@ import dev.hearth.engine.LogBuffer;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Models;
+import dev.hearth.HearthException;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.util.function.Function;
@@ -21,6 +27,25 @@ public final class Gateway {
         this.openAi = new OpenAiRoutes(catalog, models, metrics);
         this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
         this.keys = keys;
+    }
+
+    /**
+     * Errors Helidon answers before any route runs (a body over the size limit, a malformed request
+     * line or header) get the same envelope as every other error.
+     */
+    public static void directHandlers(DirectHandlers.Builder b) {
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            b.addHandler(type, (request, eventType, status, headers, message) -> {
+                HearthException e = Errors.classify(new HttpException(message, status));
+                headers.set(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
+                return DirectHandler.TransportResponse.builder()
+                        .status(Status.create(e.status()))
+                        .headers(headers)
+                        .entity(Json.bytes(Errors.envelope(e)))
+                        .keepAlive(eventType.keepAlive())
+                        .build();
+            });
+        }
     }
 
     public void routing(HttpRouting.Builder r) {

@@ -47,7 +47,7 @@ class GatewayErrorsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             not JSON            | {"model":                                             | 400 | The request body is not valid JSON |
             an array            | [1,2]                                                 | 400 | must be a JSON object, got array   |
             no model            | {"messages":[{"role":"user","content":"hi"}]}          | 400 | Missing required parameter 'model' | model

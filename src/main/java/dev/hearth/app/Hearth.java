@@ -5,6 +5,7 @@ import dev.hearth.config.HearthConfig;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.Engines;
+import dev.hearth.engine.Leftovers;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
@@ -17,6 +18,7 @@ import io.helidon.webserver.WebServer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -32,7 +34,8 @@ public final class Hearth implements AutoCloseable {
         this.config = config;
         ServerConfig s = config.server();
         long budget = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
-        Engines factory = new Engines(s.dataDir().resolve("logs"));
+        Leftovers.reap(s.dataDir(), Path.of("/proc"));
+        Engines factory = new Engines(s.dataDir());
         this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC());
         Metrics metrics = new Metrics(scheduler::status, scheduler::usedBytes, scheduler::budgetBytes);
         scheduler.addListener(metrics::modelEvent);

@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
             if (direct != null) {
                 direct.stop();
             }
-            direct = new Engines(dir.resolve("direct-logs")).create(spec);
+            direct = new Engines(dir.resolve("direct")).create(spec);
             long t0 = System.nanoTime();
             direct.start();
             engineReady.add(System.nanoTime() - t0);

@@ -2,6 +2,7 @@ package dev.hearth.engine.llamacpp;
 
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
+import de.kherud.llama.args.CacheType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,11 @@ public final class LlamaEngineMain {
         if (threads > 0) {
             params.setThreads(threads).setThreadsBatch(threads);
         }
-        log("loading: ctx-size " + config.ctxSize() + ", threads " + (threads > 0 ? threads : "llama.cpp default"));
+        if (config.smallModel()) {
+            params.setCacheTypeK(CacheType.F32).setCacheTypeV(CacheType.F32); // see EngineArgs.SMALL_MODEL_BYTES
+        }
+        log("loading: ctx-size " + config.ctxSize() + ", threads " + (threads > 0 ? threads : "llama.cpp default")
+                + ", kv cache " + (config.smallModel() ? "f32" : "f16"));
         // the first use of LlamaModel extracts and loads the native library: only after the
         // HTTP server is up, so /health answers 503 during it
         LlamaModel model = new LlamaModel(params);

@@ -44,7 +44,7 @@ class LlamaEngineLifecycleTest {
     void engine_logsProgressLines_whileStarting() {
         assertThat(String.join("\n", engine.output()))
                 .contains("[hearth-llamacpp] listening on http://127.0.0.1:" + engine.port)
-                .contains("[hearth-llamacpp] loading: ctx-size 512, threads 1")
+                .contains("[hearth-llamacpp] loading: ctx-size 512, threads 1, kv cache f32")
                 .contains("[hearth-llamacpp] ready: model 'stories' loaded");
     }
 

@@ -4,6 +4,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
+import de.kherud.llama.args.CacheType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,30 @@ import java.util.List;
  * java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) \
  *   dev.hearth.engine.llamacpp.LlamaThroughputHarness ../shared/models/stories260K.gguf THREADS TOKENS ROUNDS [POLL]
  * </pre>
+ * Knobs: {@code -Dharness.flashAttn=true}, {@code -Dharness.kvType=f32} (KV cache type).
  * It prints (lines starting HARNESS) the wall time seen from Java around the token iterator
  * ({@code generate}) and around {@code complete()}; llama.cpp's own slot prints its "eval time" for
  * the same requests on stdout ({@code | grep -E 'HARNESS|^ +eval time'}). Where the two agree, the
  * time is spent inside llama.cpp's decode loop, not in JNI, JSON or the Java side.
+ *
+ * <p>Findings (stories260K, 2 shared AMD EPYC cores, java-llama.cpp 4.2.0 = llama.cpp b4916):
+ * <ul>
+ * <li>Java wall time around the iterator equals llama.cpp's own slot "eval time" to within noise,
+ *     and {@code generate()} and {@code complete()} run at the same speed: JNI, the per-token
+ *     result hand-off and Java cost nothing measurable.</li>
+ * <li>Threads: idle box, 1 and 2 threads run the same (~2,050-2,250 tok/s at 200 tokens); with
+ *     the other core busy, 2 threads fell to ~250-300 tok/s and 1 thread kept ~800-900 tok/s at
+ *     1,000 tokens: llama.cpp's threads meet at a barrier after every op, and one descheduled
+ *     thread stalls the other. Hence 1 thread by default for small models.</li>
+ * <li>Per-token time grows with position (50 tokens ~2,750 tok/s, 200 ~2,250, 1,000 ~1,100):
+ *     attention over the KV cache. An f32 KV cache avoids the f16 conversions there: +15% at 200
+ *     tokens, +35% at 1,000 (1,050 -> 1,430). Flash attention is slower here (~630), and flash
+ *     attention with an f32 cache aborts the JVM in native code.</li>
+ * <li>perf (200-token runs): ~37% of samples in ggml math (f16/f32 dot products, mul_mat, softmax,
+ *     f32->f16 conversion), ~13% rebuilding, allocating and scheduling the ggml graph for every
+ *     token, ~3% sampling (top-k heap), ~4% kernel (thread wake-ups), ~15% JVM start-up and
+ *     extracting the native library (not per token).</li>
+ * </ul>
  */
 final class LlamaThroughputHarness {
     public static void main(String[] args) {
@@ -44,6 +65,13 @@ final class LlamaThroughputHarness {
         if (threads > 0) {
             mp.setThreads(threads).setThreadsBatch(threads);
         }
+        if (Boolean.getBoolean("harness.flashAttn")) {
+            mp.enableFlashAttn();
+        }
+        if (System.getProperty("harness.kvType") != null) {
+            CacheType kv = CacheType.valueOf(System.getProperty("harness.kvType").toUpperCase(java.util.Locale.ROOT));
+            mp.setCacheTypeK(kv).setCacheTypeV(kv);
+        }
         if (poll >= 0) {
             mp.setPoll(poll).setPollBatch(poll);
         }
@@ -55,8 +83,9 @@ final class LlamaThroughputHarness {
             stream.add(stream(m, tokens));
             complete.add(complete(m, tokens));
         }
-        System.out.printf("HARNESS threads=%s poll=%s tokens=%d rounds=%d%n",
-                threads == 0 ? "default" : threads, poll < 0 ? "default" : poll, tokens, rounds);
+        System.out.printf("HARNESS threads=%s poll=%s flashAttn=%s kv=%s tokens=%d rounds=%d%n",
+                threads == 0 ? "default" : threads, poll < 0 ? "default" : poll, Boolean.getBoolean("harness.flashAttn"),
+                System.getProperty("harness.kvType", "f16"), tokens, rounds);
         System.out.printf("HARNESS   generate() iterator, Java wall: median %.0f tok/s  %s%n", tokens / median(stream) * 1e3, rates(stream, tokens));
         System.out.printf("HARNESS   complete(),          Java wall: median %.0f tok/s  %s%n", tokens / median(complete) * 1e3, rates(complete, tokens));
     }

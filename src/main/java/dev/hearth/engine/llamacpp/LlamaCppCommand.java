@@ -2,9 +2,12 @@ package dev.hearth.engine.llamacpp;
 
 import dev.hearth.config.ModelSpec;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Builds the command line that starts {@link LlamaEngineMain} for a model in a child JVM. */
 public final class LlamaCppCommand {
@@ -28,7 +31,7 @@ public final class LlamaCppCommand {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx256m",
                 "-XX:+UseSerialGC", // one small heap, no GC threads competing with llama.cpp's
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", absoluteClassPath(),
                 LlamaEngineMain.class.getName(),
                 "--model", spec.path().toAbsolutePath().toString(),
                 "--port", PORT,
@@ -49,6 +52,17 @@ public final class LlamaCppCommand {
         }
         argv.add(flag);
         argv.add(Integer.toString(n.intValue()));
+    }
+
+    /**
+     * This JVM's class path with every entry made absolute: the child may run in another working
+     * directory (a model's {@code cwd}), and {@code ./hearth} starts us with a relative jar.
+     */
+    static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     /** This JVM's own java, so the child runs on the same runtime. */

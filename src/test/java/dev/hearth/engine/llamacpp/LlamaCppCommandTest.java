@@ -14,7 +14,11 @@ class LlamaCppCommandTest {
         var argv = LlamaCppCommand.argv(EngineProcess.spec("tiny", Map.of()));
         assertThat(argv.getFirst()).endsWith("java");
         assertThat(argv).contains("--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                System.getProperty("java.class.path"), "dev.hearth.engine.llamacpp.LlamaEngineMain");
+                "dev.hearth.engine.llamacpp.LlamaEngineMain");
+        String classPath = argv.get(argv.indexOf("-cp") + 1);
+        assertThat(classPath.split(java.io.File.pathSeparator))
+                .allSatisfy(entry -> assertThat(java.nio.file.Path.of(entry)).isAbsolute())
+                .anySatisfy(entry -> assertThat(entry).endsWith("target/classes"));
         assertThat(argv).containsSubsequence("--model", EngineProcess.STORIES.toString())
                 .containsSubsequence("--port", "${PORT}")
                 .containsSubsequence("--name", "tiny")

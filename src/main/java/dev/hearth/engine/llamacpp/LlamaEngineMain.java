@@ -47,6 +47,11 @@ public final class LlamaEngineMain {
             // up to a second for its dispatcher; the OS closes the socket and any open streams
             Runtime.getRuntime().halt(0);
         }, "shutdown"));
+        // Hearth killed with -9 cannot stop us: end with it rather than hold memory nobody counts
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            log("parent process " + parent.pid() + " ended; exiting");
+            Runtime.getRuntime().halt(0);
+        }));
         log("listening on http://" + config.host() + ":" + http.port() + " (loading " + config.model() + ")");
         try {
             http.ready(load(config, http));

@@ -49,13 +49,16 @@ public record ProcessSpec(
     }
 
     /**
-     * A command line from hearth.yaml, run by {@code /bin/sh}. The {@code exec} makes the server
-     * replace the shell, so the process Hearth signals is the server itself, not a shell that
-     * might not forward SIGTERM.
+     * A command line from hearth.yaml, run by {@code /bin/sh}. For a single command the {@code exec}
+     * makes the server replace the shell, so the process Hearth signals is the server itself. A
+     * compound command ({@code a; b}, {@code a && b}, pipes) runs as written: "exec a; b" would end
+     * after {@code a} with a's exit code. Its server is still stopped, as a descendant of the shell.
      */
     public static List<String> shell(String cmd) {
-        return List.of("/bin/sh", "-c", "exec " + cmd);
+        return List.of("/bin/sh", "-c", COMPOUND.matcher(cmd).find() ? cmd : "exec " + cmd);
     }
+
+    private static final java.util.regex.Pattern COMPOUND = java.util.regex.Pattern.compile("[;&|\\n]");
 
     /**
      * The spec of a {@code process} model from its configuration: {@code ${MODEL}} in the command

@@ -10,6 +10,7 @@ import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.ModelStatus;
 import dev.hearth.scheduler.Models;
 import dev.hearth.scheduler.UnknownModelException;
+import dev.hearth.scheduler.UnloadResult;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -50,7 +51,7 @@ final class AdminRoutes {
         r.post("/api/models/{m}/load", (req, res) -> Routes.json(res, 200,
                 statusJson(spec(req), models.load(spec(req).name()).join())));
         r.post("/api/models/{m}/unload", (req, res) -> Routes.json(res, 200,
-                models.unload(spec(req).name()).join()));
+                unloaded(models.unload(spec(req).name()).join())));
         r.get("/api/models/{m}/logs", this::logs);
     }
 
@@ -75,6 +76,14 @@ final class AdminRoutes {
             buffer.tail(Math.max(0, Math.min(lines, 10_000))).forEach(array::add);
         }
         Routes.json(res, 200, body);
+    }
+
+    private static ObjectNode unloaded(UnloadResult u) {
+        ObjectNode o = Json.object();
+        o.put("status", u.status());
+        o.put("model", u.model());
+        o.put("memory_freed_bytes", u.memoryFreedBytes());
+        return o;
     }
 
     private static ObjectNode status(String s) {

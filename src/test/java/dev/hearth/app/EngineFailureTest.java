@@ -38,7 +38,7 @@ class EngineFailureTest {
                   path: %s
                 broken:
                   engine: process
-                  cmd: echo "loading weights"; echo "CUDA error: out of memory" >&2; exit 3
+                  cmd: 'echo "loading weights for port ${PORT}"; echo "CUDA error: out of memory" >&2; exit 3'
                   memory: 1GiB
                 """.formatted(TestModels.stories260K()));
     }

@@ -15,6 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProcessSpecTest {
 
     @Test
+    void shell_runsACompoundCommandAsWritten_soItsExitCodeIsTheLastCommands() {
+        assertThat(ProcessSpec.shell("cd /opt/x && ./serve --port ${PORT}"))
+                .containsExactly("/bin/sh", "-c", "cd /opt/x && ./serve --port ${PORT}");
+        assertThat(ProcessSpec.shell("echo hi; exit 3")).containsExactly("/bin/sh", "-c", "echo hi; exit 3");
+    }
+
+    @Test
     void ProcessSpec_execsCommandThroughShell_whenGivenYamlCmd() {
         assertThat(ProcessSpec.shell("vllm serve x --port ${PORT}"))
                 .containsExactly("/bin/sh", "-c", "exec vllm serve x --port ${PORT}");

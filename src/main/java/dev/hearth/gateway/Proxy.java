@@ -85,7 +85,7 @@ final class Proxy {
         OutputStream out = res.outputStream();
         byte[] buf = new byte[16 * 1024];
         long firstByte = 0;
-        boolean done = false;
+        DoneMatcher done = new DoneMatcher();
         while (true) {
             int n;
             try {
@@ -99,12 +99,12 @@ final class Proxy {
             if (firstByte == 0) {
                 firstByte = System.nanoTime() - start;
             }
-            done = done || contains(buf, n, DONE);
+            done.feed(buf, n);
             if (!write(out, buf, n)) {
                 return new Outcome(status, firstByte, true); // closing `in` cancels the upstream request
             }
         }
-        if (!done) {
+        if (!done.seen()) {
             return endWithError(engine, new IOException("stream ended without [DONE]"), out, status, firstByte);
         }
         close(out);
@@ -142,16 +142,18 @@ final class Proxy {
         }
     }
 
-    private static boolean contains(byte[] buf, int n, byte[] needle) {
-        outer:
-        for (int i = 0; i <= n - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (buf[i + j] != needle[j]) {
-                    continue outer;
-                }
+    /** Finds "[DONE]" in a stream read in chunks, even when a chunk boundary splits it. */
+    private static final class DoneMatcher {
+        private int matched;
+        private boolean seen;
+
+        void feed(byte[] buf, int n) {
+            for (int i = 0; i < n && !seen; i++) {
+                matched = buf[i] == DONE[matched] ? matched + 1 : (buf[i] == DONE[0] ? 1 : 0);
+                seen = matched == DONE.length;
             }
-            return true;
         }
-        return false;
+
+        boolean seen() { return seen; }
     }
 }

@@ -32,8 +32,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", description = "concurrency levels (default: 1,16,64)")
     List<Integer> clients = List.of(1, 16, 64);
 
-    @Option(names = "--requests", description = "requests per level (default: 64)")
-    int requests = 64;
+    @Option(names = "--requests", description = "requests per level, at least 2 per client (default: 128)")
+    int requests = 128;
 
     @Option(names = "--max-tokens", description = "tokens per answer (default: 64)")
     int maxTokens = 64;
@@ -47,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: no model at " + model + " (pass --model FILE.gguf)");
             return 2;
         }
+        quietLogs(); // the table is the output; load/unload lines would break it up
         Path dir = Files.createTempDirectory("hearth-bench");
         Path yaml = dir.resolve("hearth.yaml");
         Files.writeString(yaml, """
@@ -66,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         HearthConfig config = ConfigLoader.load(yaml, Map.of());
         ModelSpec spec = config.models().get("bench");
         StreamLoad load = new StreamLoad();
-        System.out.printf(Locale.ROOT, "hearth bench: %s, %d cores, max_tokens %d, %d requests per level%n",
+        System.out.printf(Locale.ROOT, "hearth bench: %s, %d cores, max_tokens %d, about %d requests per level%n",
                 model.getFileName(), Runtime.getRuntime().availableProcessors(), maxTokens, requests);
 
         List<Long> engineReady = new ArrayList<>();
@@ -93,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s%n", "clients", "path", "req/s", "tok/s",
                     "ttft p50", "ttft p99", "latency p50", "latency p99", "fail");
             for (int c : clients) {
-                int per = Math.max(1, requests / c);
+                int per = Math.max(2, requests / c);
                 StreamLoad.Result d = load.run(straight, "bench", c, per, maxTokens);
                 StreamLoad.Result h = load.run(viaHearth, "bench", c, per, maxTokens);
                 row("direct", d);
@@ -109,6 +110,14 @@ final class BenchCommand implements Callable<Integer> {
             direct.stop();
         }
         return 0;
+    }
+
+    private static void quietLogs() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (var handler : root.getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     private static void row(String path, StreamLoad.Result r) {

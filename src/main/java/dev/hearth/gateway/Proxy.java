@@ -90,6 +90,15 @@ final class Proxy {
             int n;
             try {
                 n = in.read(buf);
+                // take what else has already arrived (never wait for more): one write and flush per
+                // batch instead of per token when the engine outpaces us, as it does under load
+                while (n > 0 && n < buf.length && in.available() > 0) {
+                    int more = in.read(buf, n, Math.min(in.available(), buf.length - n));
+                    if (more <= 0) {
+                        break;
+                    }
+                    n += more;
+                }
             } catch (IOException e) {
                 return endWithError(engine, e, out, status, firstByte);
             }

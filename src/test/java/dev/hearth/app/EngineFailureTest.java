@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +28,8 @@ class EngineFailureTest {
     @TempDir
     static Path dir;
     static TestHearth h;
+    /** ignore_eos: the engine keeps generating until we act, whatever the model would do. */
+    static final String LONG_STORY = TestHearth.chat("stories", "\"stream\":true,\"max_tokens\":4000,\"ignore_eos\":true");
 
     @BeforeAll
     static void start() {
@@ -50,12 +51,7 @@ class EngineFailureTest {
 
     @Test
     void killDashNineOfTheEngineMidStream_endsTheStreamWithAClearError_andTheNextRequestSucceeds() throws Exception {
-        HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/v1/chat/completions"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(TestHearth.chat("stories",
-                                "\"stream\":true,\"max_tokens\":4000,\"ignore_eos\":true")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = h.stream(LONG_STORY);
         assertThat(r.statusCode()).isEqualTo(200);
         List<String> data = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -98,12 +94,7 @@ class EngineFailureTest {
 
     @Test
     void clientDisconnectMidStream_releasesTheLease_andTheEngineServesTheNextRequest() throws Exception {
-        HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/v1/chat/completions"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(TestHearth.chat("stories",
-                                "\"stream\":true,\"max_tokens\":4000,\"ignore_eos\":true")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = h.stream(LONG_STORY);
         InputStream body = r.body();
         assertThat(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)).readLine()).startsWith("data: ");
         await().until(() -> inFlight("stories") == 1);

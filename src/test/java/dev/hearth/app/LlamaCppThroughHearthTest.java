@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -106,11 +105,7 @@ class LlamaCppThroughHearthTest {
 
     @Test
     void streaming_arrivesAsSeveralEvents_endingWithDone() throws Exception {
-        HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/v1/chat/completions"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(TestHearth.chat("stories", "\"stream\":true,\"max_tokens\":20")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = h.stream(TestHearth.chat("stories", "\"stream\":true,\"max_tokens\":20"));
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");

@@ -57,6 +57,21 @@ final class TestHearth implements AutoCloseable {
         }
     }
 
+    /** POSTs a streaming chat request and returns as soon as the response headers arrive. */
+    HttpResponse<java.io.InputStream> stream(String body) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String chat(String model, String extra) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]"
                 + (extra.isEmpty() ? "" : "," + extra) + "}";

@@ -29,6 +29,7 @@ public final class Hearth implements AutoCloseable {
     private final HearthConfig config;
     private final Scheduler scheduler;
     private final WebServer server;
+    private final Gateway gateway;
 
     private Hearth(HearthConfig config, Hardware hardware) {
         this.config = config;
@@ -41,7 +42,7 @@ public final class Hearth implements AutoCloseable {
         scheduler.addListener(metrics::modelEvent);
         scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
-        Gateway gateway = new Gateway(catalog, scheduler, metrics, hardware,
+        this.gateway = new Gateway(catalog, scheduler, metrics, hardware,
                 this::logs,
                 ApiKeys.load(s.apiKeysFile()), version());
         this.server = WebServer.builder()
@@ -80,6 +81,7 @@ public final class Hearth implements AutoCloseable {
     /** Stops taking requests, then stops every engine and waits for their processes to end. */
     @Override
     public void close() {
+        gateway.close();
         server.stop();
         scheduler.close();
     }

@@ -27,6 +27,7 @@ final class AdminRoutes {
     private final Hardware hardware;
     private final Function<String, LogBuffer> logs;
     private final String version;
+    private final EventsRoute events;
 
     AdminRoutes(Catalog catalog, Models models, Metrics metrics, Hardware hardware,
                 Function<String, LogBuffer> logs, String version) {
@@ -36,6 +37,11 @@ final class AdminRoutes {
         this.hardware = hardware;
         this.logs = logs;
         this.version = version;
+        this.events = new EventsRoute(models);
+    }
+
+    void close() {
+        events.close();
     }
 
     void register(HttpRouting.Builder r) {
@@ -53,6 +59,7 @@ final class AdminRoutes {
         r.post("/api/models/{m}/unload", (req, res) -> Routes.json(res, 200,
                 unloaded(models.unload(spec(req).name()).join())));
         r.get("/api/models/{m}/logs", this::logs);
+        r.get("/api/events", events::handle);
     }
 
     private ModelSpec spec(ServerRequest req) {

@@ -48,6 +48,11 @@ public final class Gateway {
         }
     }
 
+    /** Ends long-lived streams (/api/events) so the server can stop without waiting for them. */
+    public void close() {
+        admin.close();
+    }
+
     public void routing(HttpRouting.Builder r) {
         if (keys.required()) {
             r.addFilter((chain, req, res) -> {

@@ -31,4 +31,9 @@ public interface Models {
 
     /** Bytes taken by loaded and loading models. */
     long usedBytes();
+
+    /** Hears every model event; runs on the scheduler's thread, so it must hand the event on and return. */
+    void addListener(java.util.function.Consumer<ModelEvent> listener);
+
+    void removeListener(java.util.function.Consumer<ModelEvent> listener);
 }

@@ -128,8 +128,10 @@ public final class Scheduler implements Models, AutoCloseable {
      * Observes loads, unloads (with reason), failures and crashes, in order. Called on the
      * scheduler thread: a listener must hand the event on and return, never block.
      */
+    @Override
     public void addListener(Consumer<ModelEvent> listener) { listeners.add(listener); }
 
+    @Override
     public void removeListener(Consumer<ModelEvent> listener) { listeners.remove(listener); }
 
     /**

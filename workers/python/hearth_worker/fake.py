@@ -29,17 +29,20 @@ class OutOfMemoryError(RuntimeError):
 
 class FakePipeline:
     spec = SPEC
+    noise = True          # print to stdout like a chatty library (must end up in the log)
 
     def __init__(self, step_delay: float = 0.01):
         self.step_delay = step_delay
         self.loaded = False
 
     def load(self) -> None:
-        print("fake pipeline: library noise on stdout during load")
+        if self.noise:
+            print("fake pipeline: library noise on stdout during load")
         self.loaded = True
 
     def generate(self, job, on_step, should_stop):
-        print("fake pipeline: library noise on stdout during generate")
+        if self.noise:
+            print("fake pipeline: library noise on stdout during generate")
         params = job.get("params") or {}
         delay = float(params.get("fake_step_delay", self.step_delay))
         fail = params.get("fake_fail")

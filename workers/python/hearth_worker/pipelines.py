@@ -137,8 +137,9 @@ class DiffusersPipeline:
         if self.variant.family == "wan":
             self._set_wan_flow_shift(job)
         else:
-            # LTX-Video 0.9.1+ VAEs decode with timestep conditioning; ignored by VAEs without it.
-            args.update(decode_timestep=0.03, decode_noise_scale=0.025)
+            # frame_rate scales LTX's positional encoding; decode_* are for 0.9.1+ VAEs with timestep
+            # conditioning (ignored by VAEs without it).
+            args.update(frame_rate=job["fps"], decode_timestep=0.03, decode_noise_scale=0.025)
         if job["image"]:
             from PIL import Image, ImageOps
             try:

@@ -338,12 +338,11 @@ class Worker:
     def _heartbeat_loop(self) -> None:
         while True:
             time.sleep(min(1.0, self.heartbeat / 4))
-            with self._lock:
+            with self._lock:          # under the lock, so no repeat can follow the job's last line
                 job = self._current
-            if job is None or job.last_progress is None:
-                continue
-            if time.monotonic() - self.emit.last_write >= self.heartbeat:
-                self.emit.send(job.last_progress)
+                if job is not None and job.last_progress is not None \
+                        and time.monotonic() - self.emit.last_write >= self.heartbeat:
+                    self.emit.send(job.last_progress)
 
     # -- one job ----------------------------------------------------------------------------
 
@@ -431,6 +430,7 @@ class Worker:
                     os.remove(tmp)
                 except OSError:
                     pass
+        job.last_progress = None      # no heartbeat repeats after the output line
         self.emit.send({"type": "output", "job": job.id, "path": path, "content_type": "video/mp4"})
         return {"type": "done", "job": job.id}
 

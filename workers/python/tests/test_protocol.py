@@ -8,6 +8,7 @@ Worker loop in-process with test pipelines.
 
 import io
 import json
+import logging
 import os
 import queue
 import subprocess
@@ -122,7 +123,8 @@ class InProcess(Harness):
         super().__init__()
         r, w = os.pipe()
         self._in = os.fdopen(w, "wb", buffering=0)
-        self.worker = Worker(pipeline, os.fdopen(r, "rb"), _LineSink(self.feed), heartbeat=heartbeat)
+        self._out = os.fdopen(r, "rb")
+        self.worker = Worker(pipeline, self._out, _LineSink(self.feed), heartbeat=heartbeat)
         self.rc = None
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -134,7 +136,14 @@ class InProcess(Harness):
         self._in.write((msg if isinstance(msg, str) else json.dumps(msg)).encode() + b"\n")
 
     def eof(self):
-        self._in.close()
+        if not self._in.closed:
+            self._in.close()
+
+    def close(self):
+        self.eof()
+        self.thread.join(TIMEOUT)
+        time.sleep(0.05)                                  # let the stdin reader thread see EOF
+        self._out.close()
 
     def join(self):
         self.thread.join(TIMEOUT)
@@ -298,6 +307,7 @@ class OutOfMemoryError(RuntimeError):
 
 
 class ScriptedPipeline(fake.FakePipeline):
+    noise = False
     def __init__(self, fail_load=None, fail_generate=None, fail_export=None, step_delay=0.0):
         super().__init__(step_delay=step_delay)
         self.fail_load, self.fail_generate, self.fail_export = fail_load, fail_generate, fail_export
@@ -332,10 +342,21 @@ class InProcessTest(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
         self.out = os.path.join(self.tmp.name, "out")
+        # the worker's log, captured instead of printed
+        self.log = []
+        logger = logging.getLogger("hearth_worker")
+        handler = logging.Handler()
+        handler.emit = lambda record: self.log.append(record.getMessage())
+        logger.addHandler(handler)
+        old = logger.propagate, logger.level
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+        self.addCleanup(lambda: (logger.removeHandler(handler), setattr(logger, "propagate", old[0]),
+                                 logger.setLevel(old[1])))
 
     def start(self, pipeline, heartbeat=0):
         w = InProcess(pipeline, heartbeat=heartbeat)
-        self.addCleanup(lambda: (w._in.closed or w.eof()))
+        self.addCleanup(w.close)
         self.assertEqual(w.next()["type"], "ready")
         return w
 
@@ -378,6 +399,7 @@ class InProcessTest(unittest.TestCase):
 
     def test_load_failure_reports_and_returns_1(self):
         w = InProcess(ScriptedPipeline(fail_load=OutOfMemoryError("CUDA out of memory")))
+        self.addCleanup(w.close)
         err = w.next()
         self.assertEqual((err["type"], err["job"], err["code"]), ("error", None, "oom"))
         self.assertEqual(w.join(), 1)
@@ -430,6 +452,7 @@ class InProcessTest(unittest.TestCase):
         w.send({"type": "cancel", "job": "nobody"})           # not running: ignored
         w.send({"type": "dance"})
         w.send({"no": "type"})
+        w.send("{broken")
         w.send(run_msg("j_c", self.out, steps=100))
         w.until("progress")
         w.send({"type": "cancel", "job": "someone-else"})
@@ -439,6 +462,10 @@ class InProcessTest(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.out, "video.mp4")))
         w.send({"type": "shutdown"})
         self.assertEqual(w.join(), 0)
+        log = "\n".join(self.log)
+        for text in ("cancel for nobody ignored", "unknown message type 'dance'", "without a type",
+                     "not JSON", "cancel requested for j_c"):
+            self.assertIn(text, log)
 
     def test_heartbeat_repeats_progress_while_silent(self):
         class Slow(ScriptedPipeline):

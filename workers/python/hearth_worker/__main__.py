@@ -61,9 +61,13 @@ def main(argv=None) -> int:
     return code
 
 
-if __name__ == "__main__":
+def console_main() -> None:
     rc = main()
     sys.stderr.flush()
     # os._exit: the stdin reader is a daemon thread blocked in a read; a normal interpreter
     # shutdown can abort on stdin's lock ("could not acquire lock ... at interpreter shutdown").
     os._exit(rc)
+
+
+if __name__ == "__main__":
+    console_main()

@@ -7,6 +7,7 @@ the protocol layer and its tests need nothing beyond the standard library.
 from __future__ import annotations
 
 import gc
+import inspect
 import logging
 from dataclasses import dataclass
 
@@ -139,7 +140,11 @@ class DiffusersPipeline:
         else:
             # frame_rate scales LTX's positional encoding; decode_* are for 0.9.1+ VAEs with timestep
             # conditioning (ignored by VAEs without it).
-            args.update(frame_rate=job["fps"], decode_timestep=0.03, decode_noise_scale=0.025)
+            args["frame_rate"] = job["fps"]
+            accepted = inspect.signature(pipe.__call__).parameters
+            for key, value in (("decode_timestep", 0.03), ("decode_noise_scale", 0.025)):
+                if key in accepted:          # diffusers >= 0.32
+                    args[key] = value
         if job["image"]:
             from PIL import Image, ImageOps
             try:
@@ -148,7 +153,7 @@ class DiffusersPipeline:
             except Exception as e:  # noqa: BLE001
                 raise ParamError("inputs.image", f"cannot read image: {e}") from e
             # Scale and centre-crop to the requested size, so the aspect ratio is not distorted.
-            args["image"] = ImageOps.fit(image, (job["width"], job["height"]), Image.LANCZOS)
+            args["image"] = ImageOps.fit(image, (job["width"], job["height"]), Image.Resampling.LANCZOS)
         if should_stop():
             return None
         with torch.inference_mode():

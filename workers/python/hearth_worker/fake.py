@@ -12,6 +12,8 @@ Test hooks in a run's params: "fake_fail": "oom" | "error" | "export" makes it f
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 
 from .protocol import PipelineSpec
@@ -38,6 +40,8 @@ class FakePipeline:
     def load(self) -> None:
         if self.noise:
             print("fake pipeline: library noise on stdout during load")
+            sys.stdout.flush()
+            os.write(1, b"fake pipeline: native write to fd 1\n")     # like C code or a child process
         self.loaded = True
 
     def generate(self, job, on_step, should_stop):

@@ -209,6 +209,7 @@ class SubprocessTest(unittest.TestCase):
         log = w.log()
         self.assertIn("library noise on stdout during load", log)
         self.assertIn("library noise on stdout during generate", log)
+        self.assertIn("native write to fd 1", log)
         self.assertIn("using 33", log)                              # 2s x 16fps = 32 -> 4k+1 = 33
 
     def test_bad_params_names_the_field(self):

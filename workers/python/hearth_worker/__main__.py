@@ -1,0 +1,73 @@
+"""python3 -m hearth_worker --pipeline wan2.1-t2v --model /models/Wan2.1-T2V-14B-Diffusers [--dtype fp8]
+
+stdout carries protocol lines only: the real stdout is kept for the protocol, and file
+descriptor 1 plus sys.stdout are pointed at stderr, so prints from libraries (and from native
+code or child processes that inherit fd 1) land in the log instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import os
+import sys
+
+from . import __version__
+from .pipelines import CHOICES, DTYPES, build
+from .protocol import Worker
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(prog="hearth_worker", description="Hearth video worker (diffusers)")
+    ap.add_argument("--pipeline", required=True, choices=CHOICES,
+                    help="which pipeline; 'fake' is a test double that writes a tiny non-video file")
+    ap.add_argument("--model", help="local model directory or Hugging Face id (diffusers format)")
+    ap.add_argument("--dtype", choices=DTYPES, default="bf16",
+                    help="bf16 (default), fp16, or fp8 (transformer weights stored in float8_e4m3fn, "
+                         "computed in bf16)")
+    ap.add_argument("--cpu-offload", action="store_true",
+                    help="enable_model_cpu_offload: keep only the active model on the GPU")
+    ap.add_argument("--device", default="cuda", help="torch device (default cuda)")
+    ap.add_argument("--heartbeat", type=float, default=15.0,
+                    help="repeat the last progress line after this many silent seconds in a job (0: off)")
+    ap.add_argument("--fake-step-delay", type=float, default=0.01, help=argparse.SUPPRESS)
+    ap.add_argument("--version", action="version", version=f"hearth_worker {__version__}")
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s hearth_worker %(levelname)s %(message)s")
+    log = logging.getLogger("hearth_worker")
+
+    # Keep the real stdout for the protocol; everything else that writes to stdout goes to stderr.
+    sys.stdout.flush()
+    proto_fd = os.dup(1)
+    os.dup2(2, 1)
+    protocol_out = io.TextIOWrapper(io.FileIO(proto_fd, "w"), encoding="utf-8", newline="\n",
+                                    line_buffering=True)
+    sys.stdout = sys.stderr
+
+    try:
+        pipeline = build(args.pipeline, args.model, args.dtype, args.cpu_offload, args.device,
+                         fake_step_delay=args.fake_step_delay)
+    except ValueError as e:
+        log.error("%s", e)
+        return 2
+    code = Worker(pipeline, sys.stdin.buffer, protocol_out, heartbeat=args.heartbeat).serve()
+    protocol_out.flush()
+    return code
+
+
+def console_main() -> None:
+    rc = main()
+    sys.stderr.flush()
+    # os._exit: the stdin reader is a daemon thread blocked in a read; a normal interpreter
+    # shutdown can abort on stdin's lock ("could not acquire lock ... at interpreter shutdown").
+    os._exit(rc)
+
+
+if __name__ == "__main__":
+    console_main()

@@ -1,0 +1,174 @@
+"""The real pipelines: diffusers Wan 2.1 and LTX-Video, built lazily.
+
+torch, diffusers, transformers and PIL are imported only inside load()/generate()/export(), so
+the protocol layer and its tests need nothing beyond the standard library.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import logging
+from dataclasses import dataclass
+
+from .protocol import ParamError, PipelineSpec
+
+log = logging.getLogger("hearth_worker")
+
+DTYPES = ("bf16", "fp16", "fp8")
+
+
+@dataclass(frozen=True)
+class Variant:
+    spec: PipelineSpec
+    family: str          # "wan" or "ltx"
+    class_name: str      # the diffusers pipeline class
+
+
+def _wan(name, task, cls, steps):
+    return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(832, 480), size_multiple=16,
+                                frame_step=4, default_fps=16, default_seconds=5.0, default_steps=steps,
+                                default_guidance=5.0), "wan", cls)
+
+
+def _ltx(name, task, cls):
+    return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(704, 480), size_multiple=32,
+                                frame_step=8, default_fps=24, default_seconds=5.0, default_steps=50,
+                                default_guidance=3.0), "ltx", cls)
+
+
+VARIANTS = {
+    "wan2.1-t2v": _wan("wan2.1-t2v", "t2v", "WanPipeline", 50),
+    "wan2.1-i2v": _wan("wan2.1-i2v", "i2v", "WanImageToVideoPipeline", 40),
+    "ltx-t2v": _ltx("ltx-t2v", "t2v", "LTXPipeline"),
+    "ltx-i2v": _ltx("ltx-i2v", "i2v", "LTXImageToVideoPipeline"),
+}
+CHOICES = tuple(VARIANTS) + ("fake",)
+
+
+def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool = False,
+          device: str = "cuda", fake_step_delay: float = 0.01):
+    if name == "fake":
+        from .fake import FakePipeline
+        return FakePipeline(step_delay=fake_step_delay)
+    if name not in VARIANTS:
+        raise ValueError(f"unknown pipeline {name!r}; choose one of {', '.join(CHOICES)}")
+    if dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
+    if not model:
+        raise ValueError("--model is required (a local directory or a Hugging Face id)")
+    return DiffusersPipeline(VARIANTS[name], model, dtype, cpu_offload, device)
+
+
+class DiffusersPipeline:
+    def __init__(self, variant: Variant, model: str, dtype: str, cpu_offload: bool, device: str):
+        self.variant = variant
+        self.spec = variant.spec
+        self.model = model
+        self.dtype = dtype
+        self.cpu_offload = cpu_offload
+        self.device = device
+        self.pipe = None
+
+    def load(self) -> None:
+        import torch
+        import diffusers
+
+        v = self.variant
+        compute = torch.float16 if self.dtype == "fp16" else torch.bfloat16
+        kwargs = {"torch_dtype": compute}
+        if v.family == "wan":
+            # The Wan VAE (and the I2V CLIP image encoder) run in fp32, as diffusers' Wan docs advise.
+            log.info("loading Wan VAE (fp32) from %s", self.model)
+            kwargs["vae"] = diffusers.AutoencoderKLWan.from_pretrained(
+                self.model, subfolder="vae", torch_dtype=torch.float32)
+            if v.class_name == "WanImageToVideoPipeline":
+                from transformers import CLIPVisionModel
+                log.info("loading Wan image encoder (fp32)")
+                kwargs["image_encoder"] = CLIPVisionModel.from_pretrained(
+                    self.model, subfolder="image_encoder", torch_dtype=torch.float32)
+        log.info("loading %s from %s (%s)", v.class_name, self.model, self.dtype)
+        pipe = getattr(diffusers, v.class_name).from_pretrained(self.model, **kwargs)
+
+        if self.dtype == "fp8":
+            if not hasattr(pipe.transformer, "enable_layerwise_casting"):
+                raise RuntimeError("--dtype fp8 needs diffusers >= 0.33 (ModelMixin.enable_layerwise_casting)")
+            log.info("transformer weights stored as float8_e4m3fn, computed in bf16")
+            pipe.transformer.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=compute)
+
+        if self.cpu_offload:
+            log.info("model CPU offload on %s", self.device)
+            pipe.enable_model_cpu_offload(device=self.device)
+        else:
+            pipe.to(self.device)
+        pipe.set_progress_bar_config(disable=True)
+        self.pipe = pipe
+
+    def _set_wan_flow_shift(self, job: dict) -> None:
+        # Wan 2.1's recommended flow shift: 3.0 for 480p, 5.0 for 720p (diffusers' Wan docs).
+        shift = job["params"].get("flow_shift")
+        if shift is None:
+            shift = 5.0 if job["width"] * job["height"] >= 1280 * 720 else 3.0
+        elif isinstance(shift, bool) or not isinstance(shift, (int, float)) or not 0 < shift <= 20:
+            raise ParamError("flow_shift", f"must be a number in (0, 20], got {shift!r}")
+        config = self.pipe.scheduler.config
+        if "flow_shift" not in config:
+            log.info("scheduler %s has no flow_shift; left as is", type(self.pipe.scheduler).__name__)
+        elif config["flow_shift"] != shift:
+            log.info("flow_shift %s -> %s", config["flow_shift"], shift)
+            self.pipe.scheduler = type(self.pipe.scheduler).from_config(config, flow_shift=float(shift))
+
+    def generate(self, job, on_step, should_stop):
+        import torch
+
+        pipe = self.pipe
+        steps = job["steps"]
+
+        def callback(p, i, t, callback_kwargs):
+            on_step(i + 1, getattr(p, "_num_timesteps", None) or steps)
+            if should_stop():
+                p._interrupt = True       # diffusers skips the remaining steps
+            return callback_kwargs
+
+        args = dict(prompt=job["prompt"], negative_prompt=job["negative_prompt"],
+                    width=job["width"], height=job["height"], num_frames=job["num_frames"],
+                    num_inference_steps=steps, guidance_scale=job["guidance_scale"],
+                    generator=torch.Generator(device="cpu").manual_seed(job["seed"]),
+                    callback_on_step_end=callback)
+        if self.variant.family == "wan":
+            self._set_wan_flow_shift(job)
+        else:
+            # frame_rate scales LTX's positional encoding; decode_* are for 0.9.1+ VAEs with timestep
+            # conditioning (ignored by VAEs without it).
+            args["frame_rate"] = job["fps"]
+            accepted = inspect.signature(pipe.__call__).parameters
+            for key, value in (("decode_timestep", 0.03), ("decode_noise_scale", 0.025)):
+                if key in accepted:          # diffusers >= 0.32
+                    args[key] = value
+        if job["image"]:
+            from PIL import Image, ImageOps
+            try:
+                with Image.open(job["image"]) as im:
+                    image = ImageOps.exif_transpose(im).convert("RGB")
+            except Exception as e:  # noqa: BLE001
+                raise ParamError("inputs.image", f"cannot read image: {e}") from e
+            # Scale and centre-crop to the requested size, so the aspect ratio is not distorted.
+            args["image"] = ImageOps.fit(image, (job["width"], job["height"]), Image.Resampling.LANCZOS)
+        if should_stop():
+            return None
+        with torch.inference_mode():
+            out = pipe(**args)
+        return out.frames[0]
+
+    def export(self, frames, path, fps) -> None:
+        from diffusers.utils import export_to_video
+        export_to_video(frames, path, fps=fps)
+
+    def cleanup(self) -> None:
+        if self.cpu_offload and self.pipe is not None:
+            # After an exception or interrupt the offload hooks may leave a model on the GPU.
+            self.pipe.maybe_free_model_hooks()
+        gc.collect()
+        import torch
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()

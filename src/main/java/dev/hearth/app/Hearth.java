@@ -49,6 +49,8 @@ public final class Hearth implements AutoCloseable {
                 .host(s.host())
                 .port(s.port())
                 .maxPayloadSize(64L * 1024 * 1024)
+                // a stream is many small writes: send each token now, not when the last one is acked
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
                 .directHandlers(Gateway::directHandlers)

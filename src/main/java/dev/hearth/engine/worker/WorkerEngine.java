@@ -101,7 +101,7 @@ public final class WorkerEngine implements Engine {
         try {
             awaitReady(p);
         } catch (InterruptedException e) {
-            end(p, true, spec.stopGrace());
+            p.end(true, spec.stopGrace());
             Thread.currentThread().interrupt();
             throw new EngineException(prefix() + " was interrupted while starting.");
         }
@@ -112,13 +112,13 @@ public final class WorkerEngine implements Engine {
             Instant deadline = p.lastSignOfLife().plus(spec.startTimeout());
             Event ev = p.events.poll(millisUntil(deadline), TimeUnit.MILLISECONDS);
             if (ev == null && !clock.instant().isBefore(p.lastSignOfLife().plus(spec.startTimeout()))) {
-                end(p, true, spec.stopGrace());
+                p.end(true, spec.stopGrace());
                 throw new EngineException(prefix() + " timed out while starting: no log output and no ready message for "
                         + Text.human(spec.startTimeout()) + "." + leftAlive(p) + " Last log lines:\n" + lastLines(p));
             }
             if (ev instanceof Message(WorkerMessages.Ready r)) {
                 if (r.protocol() != WorkerMessages.PROTOCOL) {
-                    end(p, true, spec.stopGrace());
+                    p.end(true, spec.stopGrace());
                     throw new EngineException(prefix() + " speaks protocol " + r.protocol() + "; this Hearth speaks "
                             + WorkerMessages.PROTOCOL + ".");
                 }
@@ -128,8 +128,8 @@ public final class WorkerEngine implements Engine {
             } else if (ev instanceof Message m) {
                 p.note("ignored a '" + m.message().getClass().getSimpleName() + "' message before ready");
             } else if (ev instanceof Exited) {
-                boolean stopped = isDeliberate(p);
-                end(p, stopped, spec.stopGrace());
+                boolean stopped = p.isDeliberate();
+                p.end(stopped, spec.stopGrace());
                 throw new EngineException(stopped
                         ? prefix() + " was stopped while starting." + leftAlive(p)
                         : prefix() + " exited with code " + Text.exitCode(p.process) + " while starting." + leftAlive(p)
@@ -219,23 +219,23 @@ public final class WorkerEngine implements Engine {
             if (ev == null) {
                 if (cancelBy != null && !now.isBefore(cancelBy)) {
                     p.note("job " + req.job() + " not cancelled after " + Text.human(spec.cancelGrace()) + ": killing the worker");
-                    end(p, true, spec.stopGrace());
+                    p.end(true, spec.stopGrace());
                     return new WorkerRun.Cancelled();
                 }
                 if (!now.isBefore(p.lastMessageAt().plus(spec.stallTimeout()))) {
                     p.note("job " + req.job() + " stalled: no message for " + Text.human(spec.stallTimeout()) + ": killing the worker");
-                    end(p, true, spec.stopGrace());
+                    p.end(true, spec.stopGrace());
                     return new WorkerRun.Stalled();
                 }
             } else if (ev instanceof CancelRequest c && c.job().equals(req.job()) && cancelBy == null) {
                 p.send(new WorkerMessages.Cancel(req.job()));
                 cancelBy = now.plus(spec.cancelGrace());
             } else if (ev instanceof Exited) {
-                if (isDeliberate(p)) {
+                if (p.isDeliberate()) {
                     return new WorkerRun.Cancelled(); // stop() during a job: it did not finish
                 }
-                markReported(p);
-                end(p, false, spec.stopGrace());
+                p.markCrashReported();
+                p.end(false, spec.stopGrace());
                 return new WorkerRun.Crashed(p.process.exitValue(), p.lastLines(MESSAGE_LINES));
             } else if (ev instanceof Message(FromWorker m)) {
                 WorkerRun outcome = onMessage(p, req, m, listener);
@@ -280,7 +280,7 @@ public final class WorkerEngine implements Engine {
             wanted = false;
             p = proc;
             if (p != null) {
-                p.deliberate = true;
+                p.markDeliberate();
             }
         } finally {
             lock.unlock();
@@ -295,7 +295,7 @@ public final class WorkerEngine implements Engine {
                 Thread.currentThread().interrupt();
             }
         }
-        end(p, true, spec.stopGrace());
+        p.end(true, spec.stopGrace());
         if (!p.leftAlive.isEmpty()) {
             throw new EngineException(prefix() + " did not stop:" + leftAlive(p));
         }
@@ -304,8 +304,8 @@ public final class WorkerEngine implements Engine {
     private WorkerProcess launch() {
         lock.lock();
         try {
-            if (proc != null && proc.ended == null) {
-                if (proc.ready) {
+            if (proc != null && !proc.isEnded()) {
+                if (proc.isReady()) {
                     return null;
                 }
                 throw new IllegalStateException(prefix() + " is already starting");
@@ -343,14 +343,8 @@ public final class WorkerEngine implements Engine {
     }
 
     private boolean markReady(WorkerProcess p, WorkerMessages.Ready r) {
-        lock.lock();
-        try {
-            if (p.deliberate) {
-                return false; // stop() came first: Exited follows and fails the start
-            }
-            p.ready = true;
-        } finally {
-            lock.unlock();
+        if (!p.markReady()) {
+            return false; // stop() came first: Exited follows and fails the start
         }
         p.tree.remember();
         p.note("ready for tasks " + r.tasks());
@@ -361,60 +355,15 @@ public final class WorkerEngine implements Engine {
     private void onExited(WorkerProcess p) {
         lock.lock();
         try {
-            if (p.deliberate || !p.ready || p.crashReported || (busy && p == proc)) {
+            if (!p.exitIsNews() || (busy && p == proc)) {
                 return; // stop(), a start (which reports it), or a job (whose outcome reports it)
             }
         } finally {
             lock.unlock();
         }
-        end(p, false, spec.stopGrace()); // its orphans too, before anyone counts the memory free
+        p.end(false, spec.stopGrace()); // its orphans too, before anyone counts the memory free
         p.crashed.complete(prefix() + " exited with code " + Text.exitCode(p.process) + leftAlive(p)
                 + "; last log lines:\n" + lastLines(p));
-    }
-
-    /** Before the job's thread lets go of busy, so the reader's onExited cannot report the crash twice. */
-    private void markReported(WorkerProcess p) {
-        lock.lock();
-        try {
-            p.crashReported = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isDeliberate(WorkerProcess p) {
-        lock.lock();
-        try {
-            return p.deliberate;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Ends a launch: the first caller terminates the tree, later and concurrent ones wait for it. */
-    private void end(WorkerProcess p, boolean deliberate, Duration grace) {
-        CompletableFuture<Void> ended;
-        boolean owner = false;
-        lock.lock();
-        try {
-            p.deliberate |= deliberate;
-            if (p.ended == null) {
-                p.ended = new CompletableFuture<>();
-                owner = true;
-            }
-            ended = p.ended;
-        } finally {
-            lock.unlock();
-        }
-        if (owner) {
-            try {
-                p.terminate(grace);
-            } finally {
-                ended.complete(null);
-            }
-        } else {
-            ended.join();
-        }
     }
 
     private long millisUntil(Instant t) {

@@ -51,13 +51,13 @@ final class WorkerProcess {
     private final InstantSource clock;
     private final OutputStream stdin;
     private volatile Instant lastMessageAt;
-    // guarded by the engine's lock
-    boolean ready;
-    boolean deliberate;       // stop() or a kill of ours: the exit is not a crash
-    boolean crashReported;    // a job's outcome already said it crashed
-    String currentJob;
-    CompletableFuture<Void> ended;
+    volatile String currentJob;   // the job whose events are on the queue, for cancel()
     volatile List<Long> leftAlive = List.of();
+    // guarded by this
+    private boolean ready;
+    private boolean deliberate;    // stop() or a kill of ours: the exit is not a crash
+    private boolean crashReported; // a job's outcome already said it crashed
+    private CompletableFuture<Void> ended;
 
     WorkerProcess(Process process, LogBuffer logs, LogFile file, InstantSource clock, CompletableFuture<String> crashed) {
         this.process = process;
@@ -118,8 +118,57 @@ final class WorkerProcess {
         return logs.tail((int) Math.min(max, ofThisRun));
     }
 
+    /** False when a stop came first: then the start must fail, not report ready. */
+    synchronized boolean markReady() {
+        if (!deliberate) {
+            ready = true;
+        }
+        return ready;
+    }
+
+    synchronized boolean isReady() { return ready; }
+
+    synchronized boolean isEnded() { return ended != null; }
+
+    synchronized boolean isDeliberate() { return deliberate; }
+
+    synchronized void markDeliberate() { deliberate = true; }
+
+    /** A job's outcome reported the exit, so the idle watch must not report it again. */
+    synchronized void markCrashReported() { crashReported = true; }
+
+    /** Whether its exit, just seen, is a crash nobody else reports: it was ready, idle and not ended by us. */
+    synchronized boolean exitIsNews() { return ready && !deliberate && !crashReported; }
+
+    /**
+     * Ends this launch: the first caller terminates the tree, later and concurrent ones wait for it.
+     *
+     * @param deliberate true when we end it (stop, stall, cancel grace), so the exit is not a crash
+     */
+    void end(boolean deliberate, Duration grace) {
+        CompletableFuture<Void> done;
+        boolean owner = false;
+        synchronized (this) {
+            this.deliberate |= deliberate;
+            if (ended == null) {
+                ended = new CompletableFuture<>();
+                owner = true;
+            }
+            done = ended;
+        }
+        if (owner) {
+            try {
+                terminate(grace);
+            } finally {
+                done.complete(null);
+            }
+        } else {
+            done.join();
+        }
+    }
+
     /** SIGTERM to the tree, grace, SIGKILL; then the last stderr lines are drained and the file closed. */
-    void terminate(Duration grace) {
+    private void terminate(Duration grace) {
         try {
             leftAlive = tree.terminate(grace, KILL_WAIT);
         } catch (InterruptedException e) {

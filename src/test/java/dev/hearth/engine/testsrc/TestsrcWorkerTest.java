@@ -149,6 +149,30 @@ class TestsrcWorkerTest {
         });
     }
 
+    @Test
+    void stop_endsWorkerThroughShutdownMessage_whenIdle() {
+        var e = testsrc(Map.of());
+        long pid = e.pid().orElseThrow();
+        e.stop();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(e.logs().tail(20)).anyMatch(l -> l.contains("testsrc: shutdown"));
+    }
+
+    @Test
+    void main_exits_whenStdinCloses() throws Exception {
+        // Hearth died: nobody will ever send shutdown, and a worker must not outlive it
+        var p = new ProcessBuilder(TestsrcWorkerMain.argv()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertThat(JSON.readTree(first).path("type").asText()).isEqualTo("ready");
+            p.getOutputStream().close();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static JsonNode probe(Path video) throws Exception {
         var p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries",
                 "stream=codec_name,width,height,nb_frames,r_frame_rate", "-of", "json", video.toString())

@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * {@code <name>.1}, the older ones shift up, and only {@code kept} old files remain. A failing
  * disk must not stop the engine, so write errors disable the file instead of throwing.
  */
-final class LogFile implements AutoCloseable {
+public final class LogFile implements AutoCloseable {
     private final Path path;
     private final long maxBytes;
     private final int kept;
@@ -21,14 +21,14 @@ final class LogFile implements AutoCloseable {
     private long size;
     private boolean closed;
 
-    LogFile(Path path, long maxBytes, int kept) {
+    public LogFile(Path path, long maxBytes, int kept) {
         this.path = path;
         this.maxBytes = maxBytes;
         this.kept = kept;
     }
 
     /** Appends one line (a newline is added); flushed at once so {@code tail -f} sees it. */
-    synchronized void append(String line) {
+    public synchronized void append(String line) {
         if (closed) {
             return;
         }

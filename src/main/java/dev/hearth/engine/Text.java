@@ -3,11 +3,11 @@ package dev.hearth.engine;
 import java.time.Duration;
 
 /** Small pieces of the messages engines show users. */
-final class Text {
+public final class Text {
     private Text() { }
 
     /** "2s", "10m", "1h", "1500ms": as a user would have written it in hearth.yaml. */
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms % 1000 != 0) {
             return ms + "ms";
@@ -20,7 +20,7 @@ final class Text {
     }
 
     /** The exit code of an ended process, with the signal spelled out: 137 is SIGKILL, often the OOM killer. */
-    static String exitCode(Process p) {
+    public static String exitCode(Process p) {
         if (p.isAlive()) {
             return "unknown (still running)";
         }

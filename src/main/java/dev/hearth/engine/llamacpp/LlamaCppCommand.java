@@ -58,7 +58,7 @@ public final class LlamaCppCommand {
      * This JVM's class path with every entry made absolute: the child may run in another working
      * directory (a model's {@code cwd}), and {@code ./hearth} starts us with a relative jar.
      */
-    static String absoluteClassPath() {
+    public static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.isEmpty())
                 .map(e -> Path.of(e).toAbsolutePath().normalize().toString())

@@ -74,7 +74,7 @@ public final class Outputs {
         try {
             Process p = new ProcessBuilder(List.of(ffmpeg, "-nostdin", "-v", "error", "-y", "-i", video.toString(),
                     "-frames:v", "1", "-vf", "scale=320:-2", tmp.toString()))
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true).start();
             byte[] log;
             try (InputStream out = p.getInputStream()) {
                 log = out.readNBytes(8192); // -v error keeps this short; reading avoids a full pipe

@@ -132,14 +132,14 @@ public final class RangeSender {
                 return new Partial(new Range(Math.max(0, size - n), size - 1));
             }
             long start = Long.parseLong(a);
-            long end = b.isEmpty() ? size - 1 : Long.parseLong(b);
-            if (start < 0 || end < start) {
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
+            if (start < 0 || last < start) {
                 return new Full(); // syntactically invalid: ignore the header
             }
             if (start >= size) {
                 return new Unsatisfiable();
             }
-            return new Partial(new Range(start, Math.min(end, size - 1)));
+            return new Partial(new Range(start, Math.min(last, size - 1)));
         } catch (NumberFormatException e) {
             return new Full();
         }

@@ -101,4 +101,17 @@ class OutputsTest {
 
         assertThat(outputs.thumbnail(mp4)).isEmpty();
     }
+
+    @Test
+    void store_keepsFile_whenWorkerWroteItInPlace(@TempDir Path data) throws Exception {
+        Outputs outputs = new Outputs(data);
+        Path inPlace = Files.createDirectories(outputs.dir("job2")).resolve("video.mp4");
+        Files.copy(mp4, inPlace);
+
+        Outputs.OutputFile out = outputs.store("job2", inPlace);
+
+        assertThat(out.path()).isEqualTo(inPlace);
+        assertThat(out.size()).isEqualTo(Files.size(mp4));
+        assertThat(out.sha256()).isEqualTo(Outputs.sha256(mp4));
+    }
 }

@@ -161,4 +161,14 @@ class RangeSenderTest {
                 .isEqualTo("attachment; filename=\"my video.mp4\"; filename*=UTF-8''my%20video.mp4");
         assertThat(res.body()).isEqualTo(bytes);
     }
+
+    // regression: an open range starting exactly at the end was taken as malformed (200), not 416
+    @Test
+    void parse_isUnsatisfiable_whenOpenRangeStartsAtTheEnd() {
+        assertThat(RangeSender.parse("bytes=10-", 10)).isInstanceOf(RangeSender.Unsatisfiable.class);
+        assertThat(RangeSender.parse("bytes=0-", 0)).isInstanceOf(RangeSender.Unsatisfiable.class);
+        assertThat(RangeSender.parse("bytes=-0", 10)).isInstanceOf(RangeSender.Unsatisfiable.class);
+        assertThat(RangeSender.parse("bytes=9-", 10)).isEqualTo(new RangeSender.Partial(new RangeSender.Range(9, 9)));
+        assertThat(RangeSender.parse("bytes=5-2", 10)).isInstanceOf(RangeSender.Full.class);
+    }
 }

@@ -58,7 +58,7 @@ public final class Multipart {
     }
 
     Form parse(InputStream body, String contentType, long contentLength) {
-        if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
             throw new BadRequestException("expected a multipart/form-data body", null);
         }
         // the whole body may hold every part at its cap; beyond that it is too large on its face

@@ -1,0 +1,214 @@
+package dev.hearth.media;
+
+import dev.hearth.gateway.BadRequestException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Fetches a client-named image URL: http/https only, every address of every hop checked by
+ * {@link AddressPolicy} before connecting, redirects followed here (not by the client library) so
+ * each target is checked too, the size cap enforced on the header and on the bytes, retries with
+ * exponential backoff on connect errors and 5xx only (a 4xx will not change by asking again).
+ */
+public final class UrlFetcher {
+    /** How the fetcher waits between attempts; tests record instead of waiting. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    /** How host names become addresses; tests may pin them. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** The body and the type the server declared. */
+    record Fetched(byte[] body, String declaredType, URI finalUri) {}
+
+    static final int MAX_REDIRECTS = 3;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+    private final MediaLimits limits;
+    private final Sleeper sleeper;
+    private final Resolver resolver;
+    private final HttpClient client;
+
+    public UrlFetcher(MediaLimits limits) {
+        this(limits, d -> Thread.sleep(d.toMillis()), InetAddress::getAllByName);
+    }
+
+    public UrlFetcher(MediaLimits limits, Sleeper sleeper, Resolver resolver) {
+        this.limits = limits;
+        this.sleeper = sleeper;
+        this.resolver = resolver;
+        this.client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER) // we follow them, checking each target
+                .connectTimeout(limits.urlTimeout())
+                .build();
+    }
+
+    /** Fetches the URL given in {@code field}; 400 naming the field or 413 on failure. */
+    Fetched fetch(String field, String url) {
+        URI uri = parse(field, url);
+        Duration backoff = limits.firstBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return followRedirects(field, uri);
+            } catch (Transient t) {
+                if (attempt > limits.retries()) {
+                    throw new BadRequestException(field + ": could not fetch " + redact(uri) + " after "
+                            + attempt + " attempt(s): " + t.getMessage(), field);
+                }
+            }
+            try {
+                sleeper.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BadRequestException(field + ": fetch interrupted", field);
+            }
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private Fetched followRedirects(String field, URI uri) throws Transient {
+        for (int hop = 0; ; hop++) {
+            check(field, uri);
+            HttpResponse<InputStream> res = send(uri);
+            int status = res.statusCode();
+            if (REDIRECTS.contains(status)) {
+                close(res);
+                String location = res.headers().firstValue("location").orElse(null);
+                if (location == null) {
+                    throw new BadRequestException(field + ": " + redact(uri) + " answered " + status + " without a Location", field);
+                }
+                if (hop >= MAX_REDIRECTS) {
+                    throw new BadRequestException(field + ": more than " + MAX_REDIRECTS + " redirects", field);
+                }
+                uri = parse(field, uri.resolve(location.trim()).toString());
+                continue;
+            }
+            if (status >= 500) {
+                close(res);
+                throw new Transient("HTTP " + status);
+            }
+            if (status != 200) {
+                close(res);
+                throw new BadRequestException(field + ": " + redact(uri) + " answered HTTP " + status, field);
+            }
+            String type = res.headers().firstValue("content-type").orElse(null);
+            if (MediaType.imageFromContentType(type).isEmpty()) {
+                close(res);
+                throw new BadRequestException(field + ": " + redact(uri) + " is " + (type == null ? "untyped" : type)
+                        + ", not image/png, image/jpeg, image/webp or image/gif", field);
+            }
+            long declared = res.headers().firstValueAsLong("content-length").orElse(-1);
+            if (declared > limits.maxBytes()) {
+                close(res);
+                throw tooLarge(field);
+            }
+            return new Fetched(readCapped(field, res.body()), type, uri);
+        }
+    }
+
+    /** Scheme and every resolved address, before any connection is made. */
+    private void check(String field, URI uri) {
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new BadRequestException(field + ": URL has no host", field);
+        }
+        if (limits.allowPrivate()) {
+            return;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(bare);
+        } catch (UnknownHostException e) {
+            throw new BadRequestException(field + ": cannot resolve host " + host, field);
+        }
+        for (InetAddress a : addresses) {
+            String reason = AddressPolicy.internalReason(a);
+            if (reason != null) {
+                throw new BadRequestException(field + ": host " + host + " resolves to a " + reason
+                        + " address; fetching from internal addresses is not allowed", field);
+            }
+        }
+    }
+
+    private HttpResponse<InputStream> send(URI uri) throws Transient {
+        HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(limits.urlTimeout())
+                .header("Accept", "image/png, image/jpeg, image/webp, image/gif").build();
+        try {
+            return client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            // connect refused/reset/timeout: the server may be back in a moment
+            throw new Transient(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Transient("interrupted");
+        }
+    }
+
+    private byte[] readCapped(String field, InputStream in) throws Transient {
+        try (in) {
+            // read one byte past the cap: a server may omit or understate Content-Length
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes() + 1));
+            if (body.length > limits.maxBytes()) {
+                throw tooLarge(field);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new Transient("body: " + e.getMessage());
+        }
+    }
+
+    private PayloadTooLargeException tooLarge(String field) {
+        return new PayloadTooLargeException(field + ": the image is larger than " + limits.maxBytes() + " bytes", field);
+    }
+
+    private static URI parse(String field, String url) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (Exception e) {
+            throw new BadRequestException(field + ": not a valid URL", field);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new BadRequestException(field + ": only http and https URLs are fetched", field);
+        }
+        return uri;
+    }
+
+    /** The URL without user info or query, which may carry tokens, for messages. */
+    private static String redact(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    private static void close(HttpResponse<InputStream> res) {
+        try {
+            res.body().close();
+        } catch (IOException ignored) {
+            // nothing to do: we are abandoning this response anyway
+        }
+    }
+
+    /** A failure asking again may cure. */
+    private static final class Transient extends Exception {
+        Transient(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -17,7 +17,20 @@ public final class JobStores {
     /** Flyway's bookkeeping table; named so it cannot clash with another component's migrations. */
     static final String HISTORY_TABLE = "hearth_jobs_schema_history";
 
+    /**
+     * Flyway and HikariCP log a dozen INFO lines per open; only their warnings matter to an operator.
+     * Held in fields because JUL keeps loggers weakly and would forget the level.
+     */
+    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
+    private static final java.util.logging.Logger HIKARI_LOG = quiet("com.zaxxer.hikari");
+
     private JobStores() {}
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
+    }
 
     /** {@link #open(String, Path, String)} with this process's node id. */
     public static JobStore open(String database, Path dataDir) {
@@ -45,7 +58,9 @@ public final class JobStores {
         }
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);   // readers do not block the writer
-        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // durable at checkpoints; WAL stays consistent
+        // NORMAL with WAL: a commit survives a kill -9 of Hearth; only a power loss may drop the
+        // last few, and the file stays consistent either way
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         cfg.setBusyTimeout(10_000);
         cfg.enforceForeignKeys(true);                        // history and outputs go with their job
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

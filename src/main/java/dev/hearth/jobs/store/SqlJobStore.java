@@ -147,6 +147,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
             throw new IllegalTransitionException(id, from, from + " → " + to + " is not allowed; from " + from
                     + " a job may move to " + (from.terminal() ? "nothing (it is finished)" : from.next()) + ".");
         }
+        if (from == JobState.QUEUED && to == JobState.RUNNING) {
+            // a running job without a lease would never be reaped if its node died
+            throw new IllegalArgumentException("job " + id + ": a job starts running only through claimNext,"
+                    + " which gives it a lease");
+        }
         Job current = get(id).orElseThrow(() -> new JobNotFoundException(id));
         if (current.state() != from) {
             throw new IllegalTransitionException(id, current.state(),

@@ -204,6 +204,15 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void transition_refusesQueuedToRunning_becauseOnlyClaimNextGivesALease() {
+        Job q = queued("wan");
+        assertThatThrownBy(() -> store.transition(q.id(), QUEUED, RUNNING, null, "x", T0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("claimNext");
+        assertThatThrownBy(() -> store.transition(q.id(), SUCCEEDED, QUEUED, null, "x", T0))
+                .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("nothing (it is finished)");
+    }
+
+    @Test
     void transition_refuses_whenJobIsNoLongerInExpectedState() {
         Job r = running("wan");
         store.transition(r.id(), RUNNING, SUCCEEDED, null, "done", T0);

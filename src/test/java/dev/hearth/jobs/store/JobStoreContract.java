@@ -425,6 +425,54 @@ abstract class JobStoreContract {
         assertThat(store.list(JobQuery.newest(JobQuery.MAX_LIMIT).states(Set.of(RUNNING)))).hasSize(jobs);
     }
 
+    @Test
+    void insert_admitsExactlyMaxQueue_whenEightThreadsInsertAtOnce() throws Exception {
+        JobStore other = track(open("node-b"));
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                JobStore s = i % 2 == 0 ? store : other;
+                tasks.add(pool.submit(() -> {
+                    try {
+                        s.insert(job("wan", 0, T0), 10);
+                        admitted.incrementAndGet();
+                    } catch (JobQueueFullException e) {
+                        refused.incrementAndGet();
+                    }
+                }));
+            }
+            for (Future<?> f : tasks) f.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(admitted).hasValue(10);
+        assertThat(refused).hasValue(30);
+        assertThat(store.queuedCount("wan")).isEqualTo(10);
+    }
+
+    @Test
+    void requeueExpired_changesEachJobOnce_whenTwoReapersRunAtOnce() throws Exception {
+        for (int i = 0; i < 20; i++) running("wan");
+        JobStore other = track(open("node-b"));
+        Instant late = T0.plus(LEASE).plusSeconds(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Job>> a = pool.submit(() -> store.requeueExpired(late));
+            Future<List<Job>> b = pool.submit(() -> other.requeueExpired(late));
+            assertThat(a.get(60, TimeUnit.SECONDS).size() + b.get(60, TimeUnit.SECONDS).size()).isEqualTo(20);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.queuedCount("wan")).isEqualTo(20);
+        assertThat(store.list(JobQuery.newest(100))).allSatisfy(j -> {
+            assertThat(j.attempts()).isEqualTo(1);
+            assertThat(store.history(j.id())).extracting(HistoryEntry::to).containsExactly(QUEUED, RUNNING, QUEUED);
+        });
+    }
+
     static List<String> ids(List<Job> jobs) { return jobs.stream().map(Job::id).toList(); }
 
     private static void await(CyclicBarrier b) {

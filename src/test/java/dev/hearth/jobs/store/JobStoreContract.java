@@ -18,16 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static dev.hearth.jobs.JobState.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * What every {@link JobStore} must do. Each implementation's test extends this and opens stores
  * on a fresh database; time is injected, never slept on.
  */
-abstract class JobStoreContract {
+abstract class JobStoreContract implements JobStoreConcurrencyContract {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration LEASE = Duration.ofSeconds(30);
     static final int NO_LIMIT = Integer.MAX_VALUE;
@@ -46,7 +38,8 @@ abstract class JobStoreContract {
     private final List<JobStore> opened = new ArrayList<>();
 
     /** A store for {@code node} on this test's database; called more than once it shares the database. */
-    abstract JobStore open(String node);
+    @Override
+    public abstract JobStore open(String node);
 
     @BeforeEach
     void openStore() { store = track(open("node-a")); }
@@ -57,7 +50,11 @@ abstract class JobStoreContract {
         opened.clear();
     }
 
-    JobStore track(JobStore s) { opened.add(s); return s; }
+    @Override
+    public JobStore store() { return store; }
+
+    @Override
+    public JobStore track(JobStore s) { opened.add(s); return s; }
 
     static Job job(String model, int priority, Instant created) {
         return Job.create(model, "t2v", Dialect.NATIVE, "{\"seed\":1}", Map.of(), priority, 3, "a cat", created);
@@ -66,7 +63,8 @@ abstract class JobStoreContract {
     Job queued(String model) { return store.insert(job(model, 0, T0), NO_LIMIT); }
 
     /** A job claimed by node-a; its top priority makes sure the claim takes this one. */
-    Job running(String model) {
+    @Override
+    public Job running(String model) {
         Job j = store.insert(job(model, Integer.MAX_VALUE, T0), NO_LIMIT);
         return store.claimNext(List.of(model), "node-a", LEASE, T0).filter(c -> c.id().equals(j.id())).orElseThrow();
     }
@@ -240,38 +238,6 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void transition_letsExactlyOneWin_whenTwoThreadsRace() throws Exception {
-        Job r = running("wan");
-        CyclicBarrier bothRead = new CyclicBarrier(2);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Job>> results = new ArrayList<>();
-            for (JobState to : List.of(SUCCEEDED, CANCELLING)) {
-                results.add(pool.submit(() -> store.transition(r.id(), RUNNING, to, j -> {
-                    await(bothRead); // both have read version v before either writes
-                    return j;
-                }, "race", T0)));
-            }
-            int won = 0, stale = 0;
-            for (Future<Job> f : results) {
-                try {
-                    f.get(30, TimeUnit.SECONDS);
-                    won++;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    assertThat(e.getCause()).isInstanceOf(StaleJobException.class);
-                    stale++;
-                }
-            }
-            assertThat(won).isEqualTo(1);
-            assertThat(stale).isEqualTo(1);
-            assertThat(store.get(r.id()).orElseThrow().version()).isEqualTo(r.version() + 1);
-            assertThat(store.history(r.id())).hasSize(3);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
     void updateProgress_changesProgress_withoutHistoryOrVersion() {
         Job r = running("wan");
         assertThat(store.updateProgress(r.id(), 0.42, "denoise", 13, 30, T0.plusSeconds(3))).isTrue();
@@ -395,91 +361,5 @@ abstract class JobStoreContract {
         assertThat(store.delete(r.id())).isFalse();
     }
 
-    @Test
-    void claimNext_claimsEveryJobExactlyOnce_whenFourThreadsOnTwoNodesRace() throws Exception {
-        int jobs = 200;
-        for (int i = 0; i < jobs; i++) store.insert(job(i % 2 == 0 ? "wan" : "ltx", i % 3, T0), NO_LIMIT);
-        JobStore other = track(open("node-b"));
-        Map<String, String> claimedBy = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<String> duplicates = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                JobStore s = w % 2 == 0 ? store : other;
-                String name = "worker-" + w;
-                workers.add(pool.submit(() -> {
-                    Optional<Job> j;
-                    while ((j = s.claimNext(List.of("wan", "ltx"), name, LEASE, T0)).isPresent()) {
-                        if (claimedBy.putIfAbsent(j.get().id(), name) != null) duplicates.add(j.get().id());
-                    }
-                }));
-            }
-            for (Future<?> f : workers) f.get(120, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(duplicates).isEmpty();
-        assertThat(claimedBy).hasSize(jobs);
-        assertThat(store.queuedCount("wan") + store.queuedCount("ltx")).isZero();
-        assertThat(store.list(JobQuery.newest(JobQuery.MAX_LIMIT).states(Set.of(RUNNING)))).hasSize(jobs);
-    }
-
-    @Test
-    void insert_admitsExactlyMaxQueue_whenEightThreadsInsertAtOnce() throws Exception {
-        JobStore other = track(open("node-b"));
-        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                JobStore s = i % 2 == 0 ? store : other;
-                tasks.add(pool.submit(() -> {
-                    try {
-                        s.insert(job("wan", 0, T0), 10);
-                        admitted.incrementAndGet();
-                    } catch (JobQueueFullException e) {
-                        refused.incrementAndGet();
-                    }
-                }));
-            }
-            for (Future<?> f : tasks) f.get(60, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(admitted).hasValue(10);
-        assertThat(refused).hasValue(30);
-        assertThat(store.queuedCount("wan")).isEqualTo(10);
-    }
-
-    @Test
-    void requeueExpired_changesEachJobOnce_whenTwoReapersRunAtOnce() throws Exception {
-        for (int i = 0; i < 20; i++) running("wan");
-        JobStore other = track(open("node-b"));
-        Instant late = T0.plus(LEASE).plusSeconds(1);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            Future<List<Job>> a = pool.submit(() -> store.requeueExpired(late));
-            Future<List<Job>> b = pool.submit(() -> other.requeueExpired(late));
-            assertThat(a.get(60, TimeUnit.SECONDS).size() + b.get(60, TimeUnit.SECONDS).size()).isEqualTo(20);
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(store.queuedCount("wan")).isEqualTo(20);
-        assertThat(store.list(JobQuery.newest(100))).allSatisfy(j -> {
-            assertThat(j.attempts()).isEqualTo(1);
-            assertThat(store.history(j.id())).extracting(HistoryEntry::to).containsExactly(QUEUED, RUNNING, QUEUED);
-        });
-    }
-
     static List<String> ids(List<Job> jobs) { return jobs.stream().map(Job::id).toList(); }
-
-    private static void await(CyclicBarrier b) {
-        try {
-            b.await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -35,7 +35,7 @@ class PostgresJobStoreTest extends JobStoreContract {
     }
 
     @Override
-    JobStore open(String node) {
+    public JobStore open(String node) {
         if (schema == null) {
             schema = "jobs_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
             exec("CREATE SCHEMA " + schema);

@@ -18,7 +18,7 @@ class SqliteJobStoreTest extends JobStoreContract {
     Path dataDir;
 
     @Override
-    JobStore open(String node) { return JobStores.open("sqlite", dataDir, node); }
+    public JobStore open(String node) { return JobStores.open("sqlite", dataDir, node); }
 
     @Test
     void open_createsJobsDbInWalMode_andKeepsJobsAcrossReopen() throws Exception {

@@ -17,7 +17,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -158,18 +160,17 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                     "it is " + current.state() + ", not " + from + ", so it cannot move to " + to + ".");
         }
         Job m = mutation == null ? current : mutation.apply(current);
-        Instant startedAt = to == JobState.RUNNING && m.startedAt() == null ? now : current.startedAt();
         Instant finishedAt = to.terminal() ? now : null;
         boolean keepsLease = to.leased();
-        String sql = "UPDATE jobs SET state = ?, version = version + 1, updated_at = ?, started_at = ?,"
+        String sql = "UPDATE jobs SET state = ?, version = version + 1, updated_at = ?,"
                 + " finished_at = ?, lease_owner = ?, lease_expires_at = ?, attempts = ?, progress = ?, stage = ?,"
                 + " step = ?, steps = ?, error_code = ?, error_message = ?, params = ?, prompt = ?,"
                 + " original_prompt = ? WHERE id = ? AND version = ? AND state = ?"
                 + (leaseExpiredBefore == null ? "" : " AND lease_expires_at < ?") + " RETURNING *";
-        List<Object> args = new ArrayList<>(List.of(to, now, Rows.time(startedAt), Rows.time(finishedAt)));
+        List<Object> args = new ArrayList<>(List.of(to, now, Rows.time(finishedAt)));
         args.add(keepsLease ? current.leaseOwner() : null);
         args.add(Rows.time(keepsLease ? current.leaseExpiresAt() : null));
-        args.addAll(java.util.Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
+        args.addAll(Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
                 m.errorCode(), m.errorMessage(), m.params(), m.prompt(), m.originalPrompt(),
                 id, current.version(), from));
         if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
@@ -367,5 +368,5 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                 id, from, to, reason, at, node);
     }
 
-    private static String marks(int n) { return String.join(", ", java.util.Collections.nCopies(n, "?")); }
+    private static String marks(int n) { return String.join(", ", Collections.nCopies(n, "?")); }
 }

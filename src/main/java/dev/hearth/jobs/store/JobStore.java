@@ -1,0 +1,93 @@
+package dev.hearth.jobs.store;
+
+import dev.hearth.jobs.HistoryEntry;
+import dev.hearth.jobs.IllegalTransitionException;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobNotFoundException;
+import dev.hearth.jobs.JobOutput;
+import dev.hearth.jobs.JobQueueFullException;
+import dev.hearth.jobs.JobState;
+import dev.hearth.jobs.StaleJobException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * The persistent job queue. State changes only through {@link #transition} (and {@link #claimNext}
+ * and {@link #requeueExpired}, which apply the same table and write the same history); every state
+ * change bumps {@code version} and fails if the row changed under it. Times are passed in, never
+ * read from a clock, so tests and the dispatcher decide what "now" is. Thread-safe.
+ */
+public interface JobStore extends AutoCloseable {
+
+    /** Stores a new queued job and its creation history row. */
+    Job insert(Job job, int maxQueue) throws JobQueueFullException;
+
+    Optional<Job> get(String id);
+
+    List<Job> list(JobQuery query);
+
+    /**
+     * Claims the next queued job of one of {@code models} — priority desc, then oldest first —
+     * for {@code node}: running, holding a lease until {@code now + lease}. Safe across threads
+     * and, on PostgreSQL, across processes.
+     */
+    Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now);
+
+    /** Extends the lease; false when {@code node} no longer holds it (reaped, finished, cancelled). */
+    boolean heartbeat(String id, String node, Duration lease, Instant now);
+
+    /**
+     * THE state change: {@code expectedFrom → to} if the table allows it and the job is still in
+     * {@code expectedFrom} at the version read. {@code mutation} may change the job's mutable fields
+     * (error, progress, prompt, params, attempts); state, version and times are the store's. The
+     * lease is dropped when the job leaves running/cancelling; {@code finishedAt} is set on a terminal
+     * state. A history row is written in the same transaction.
+     *
+     * @throws IllegalTransitionException the table forbids it, or the job is not in {@code expectedFrom}
+     * @throws StaleJobException          the job changed while the mutation was computed
+     * @throws JobNotFoundException       no such job
+     */
+    Job transition(String id, JobState expectedFrom, JobState to, UnaryOperator<Job> mutation,
+                   String reason, Instant now);
+
+    /** Progress from the worker: no history row, no version bump (it would fight every transition). */
+    boolean updateProgress(String id, double progress, String stage, int step, int steps, Instant now);
+
+    /** Records an output file; the same name again replaces it. */
+    void addOutput(String id, JobOutput output);
+
+    /**
+     * The orphan reaper: each running job whose lease expired before {@code now} is requeued with
+     * attempts + 1, or failed with code {@code lost} once attempts reach maxAttempts; a cancelling job
+     * whose node died is cancelled (the user asked it to stop; requeueing it would be wrong).
+     *
+     * @return the jobs changed, after the change
+     */
+    List<Job> requeueExpired(Instant now);
+
+    /** 1-based place among the model's queued jobs in claim order; empty when not queued. */
+    OptionalInt queuePosition(String id);
+
+    int queuedCount(String model);
+
+    /** Oldest first. */
+    List<HistoryEntry> history(String id);
+
+    /** Retention: deletes terminal jobs finished before {@code before}; returns their ids so the caller removes files. */
+    List<String> deleteFinishedBefore(Instant before);
+
+    /** Deletes the job, its history and outputs rows whatever its state; false when absent. */
+    boolean delete(String id);
+
+    /** This process's node id, written into history rows it makes. */
+    String node();
+
+    @Override
+    void close();
+}

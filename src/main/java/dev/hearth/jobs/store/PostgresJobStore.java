@@ -1,0 +1,26 @@
+package dev.hearth.jobs.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * PostgreSQL, for several Hearth nodes on one queue: a claim skips rows another node is claiming
+ * ({@code FOR UPDATE SKIP LOCKED}), and inserts into one model's queue take a transaction-scoped
+ * advisory lock so concurrent inserts cannot both see room under max_queue.
+ */
+public final class PostgresJobStore extends SqlJobStore {
+    PostgresJobStore(HikariDataSource dataSource, String node) { super(dataSource, node); }
+
+    @Override
+    String claimLockSuffix() { return " FOR UPDATE SKIP LOCKED"; }
+
+    @Override
+    void lockQueue(Connection c, String model) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, "hearth.jobs.queue:" + model);
+            ps.execute();
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package dev.hearth.jobs.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hearth.jobs.HistoryEntry;
+import dev.hearth.jobs.IllegalTransitionException;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobNotFoundException;
+import dev.hearth.jobs.JobOutput;
+import dev.hearth.jobs.JobQueueFullException;
+import dev.hearth.jobs.JobState;
+import dev.hearth.jobs.StaleJobException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * The JDBC job store. Both dialects share every statement except how a claim locks its row and how
+ * inserts into one model's queue are serialised (so {@code max_queue} holds under concurrency).
+ */
+public abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, PostgresJobStore {
+    private static final String CLAIM_ORDER = "priority DESC, created_at ASC, seq ASC";
+
+    private final HikariDataSource dataSource;
+    private final String node;
+
+    SqlJobStore(HikariDataSource dataSource, String node) {
+        this.dataSource = dataSource;
+        this.node = node;
+    }
+
+    /** Appended to the claim's inner SELECT: PostgreSQL skips rows another node is claiming. */
+    abstract String claimLockSuffix();
+
+    /** Serialises inserts into one model's queue for the rest of the transaction. */
+    abstract void lockQueue(Connection c, String model) throws SQLException;
+
+    @Override
+    public String node() { return node; }
+
+    @Override
+    public Job insert(Job job, int maxQueue) {
+        if (job.state() != JobState.QUEUED) throw new IllegalArgumentException("a new job must be queued: " + job.state());
+        return inTx(c -> {
+            lockQueue(c, job.model());
+            int queued = queuedCount(c, job.model());
+            if (queued >= maxQueue) {
+                throw new JobQueueFullException(job.model(), maxQueue, JobQueueFullException.DEFAULT_RETRY_AFTER_SECONDS);
+            }
+            update(c, """
+                    INSERT INTO jobs (id, model, task, dialect, params, inputs, priority, state, attempts, max_attempts,
+                      progress, stage, step, steps, error_code, error_message, created_at, started_at, finished_at,
+                      updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    job.id(), job.model(), job.task(), job.dialect(), job.params(), Rows.inputsJson(job.inputs()),
+                    job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
+                    job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
+                    Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
+                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt());
+            writeHistory(c, job.id(), null, JobState.QUEUED, "created", job.createdAt(), node);
+            return job.withOutputs(List.of());
+        });
+    }
+
+    @Override
+    public Optional<Job> get(String id) {
+        return read(c -> Optional.ofNullable(loadJob(c, id)));
+    }
+
+    @Override
+    public List<Job> list(JobQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (q.model() != null) { sql.append(" AND model = ?"); args.add(q.model()); }
+        if (q.dialect() != null) { sql.append(" AND dialect = ?"); args.add(q.dialect()); }
+        if (!q.states().isEmpty()) {
+            sql.append(" AND state IN (").append(marks(q.states().size())).append(')');
+            args.addAll(q.states());
+        }
+        String dir = q.descending() ? "DESC" : "ASC";
+        if (q.after() != null) {
+            // a cursor that names no job yields an empty page rather than restarting from the top
+            sql.append(" AND (created_at, seq) ").append(q.descending() ? "<" : ">")
+                    .append(" (SELECT created_at, seq FROM jobs WHERE id = ?)");
+            args.add(q.after());
+        }
+        sql.append(" ORDER BY created_at ").append(dir).append(", seq ").append(dir).append(" LIMIT ?");
+        args.add(q.limit());
+        return read(c -> {
+            List<Job> jobs = queryJobs(c, sql.toString(), args.toArray());
+            List<Job> withOutputs = new ArrayList<>(jobs.size());
+            for (Job j : jobs) withOutputs.add(j.withOutputs(outputs(c, j.id())));
+            return withOutputs;
+        });
+    }
+
+    @Override
+    public Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now) {
+        if (models.isEmpty()) return Optional.empty();
+        String sql = "UPDATE jobs SET state = 'running', version = version + 1, lease_owner = ?, lease_expires_at = ?,"
+                + " started_at = ?, updated_at = ? WHERE state = 'queued' AND id = (SELECT id FROM jobs"
+                + " WHERE state = 'queued' AND model IN (" + marks(models.size()) + ") ORDER BY " + CLAIM_ORDER
+                + " LIMIT 1" + claimLockSuffix() + ") RETURNING *";
+        List<Object> args = new ArrayList<>(List.of(node, now.plus(lease), now, now));
+        args.addAll(models);
+        return inTx(c -> {
+            List<Job> claimed = queryJobs(c, sql, args.toArray());
+            if (claimed.isEmpty()) return Optional.empty();
+            Job job = claimed.getFirst();
+            writeHistory(c, job.id(), JobState.QUEUED, JobState.RUNNING, "claimed by node " + node, now, node);
+            return Optional.of(job.withOutputs(outputs(c, job.id())));
+        });
+    }
+
+    @Override
+    public boolean heartbeat(String id, String node, Duration lease, Instant now) {
+        return read(c -> update(c, "UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?"
+                        + " AND lease_owner = ? AND state IN ('running', 'cancelling')",
+                now.plus(lease), now, id, node) == 1);
+    }
+
+    @Override
+    public Job transition(String id, JobState expectedFrom, JobState to, UnaryOperator<Job> mutation,
+                          String reason, Instant now) {
+        return change(id, expectedFrom, to, mutation, reason, now, null);
+    }
+
+    /**
+     * The one place a state changes after creation and claim. The mutation runs outside any
+     * transaction (it is caller code); the write then succeeds only if version and state are still
+     * those read — optimistic locking, as in JobRunr. {@code leaseExpiredBefore}, when set, also
+     * requires the lease to be still expired, so a heartbeat that lands after the reaper read the
+     * job saves it.
+     */
+    Job change(String id, JobState from, JobState to, UnaryOperator<Job> mutation, String reason, Instant now,
+               Instant leaseExpiredBefore) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalTransitionException(id, from, from + " → " + to + " is not allowed; from " + from
+                    + " a job may move to " + (from.terminal() ? "nothing (it is finished)" : from.next()) + ".");
+        }
+        if (from == JobState.QUEUED && to == JobState.RUNNING) {
+            // a running job without a lease would never be reaped if its node died
+            throw new IllegalArgumentException("job " + id + ": a job starts running only through claimNext,"
+                    + " which gives it a lease");
+        }
+        Job current = get(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (current.state() != from) {
+            throw new IllegalTransitionException(id, current.state(),
+                    "it is " + current.state() + ", not " + from + ", so it cannot move to " + to + ".");
+        }
+        Job m = mutation == null ? current : mutation.apply(current);
+        Instant finishedAt = to.terminal() ? now : null;
+        boolean keepsLease = to.leased();
+        String sql = "UPDATE jobs SET state = ?, version = version + 1, updated_at = ?,"
+                + " finished_at = ?, lease_owner = ?, lease_expires_at = ?, attempts = ?, progress = ?, stage = ?,"
+                + " step = ?, steps = ?, error_code = ?, error_message = ?, params = ?, prompt = ?,"
+                + " original_prompt = ? WHERE id = ? AND version = ? AND state = ?"
+                + (leaseExpiredBefore == null ? "" : " AND lease_expires_at < ?") + " RETURNING *";
+        List<Object> args = new ArrayList<>(List.of(to, now, Rows.time(finishedAt)));
+        args.add(keepsLease ? current.leaseOwner() : null);
+        args.add(Rows.time(keepsLease ? current.leaseExpiresAt() : null));
+        args.addAll(Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
+                m.errorCode(), m.errorMessage(), m.params(), m.prompt(), m.originalPrompt(),
+                id, current.version(), from));
+        if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
+        return inTx(c -> {
+            List<Job> updated = queryJobs(c, sql, args.toArray());
+            if (updated.isEmpty()) throw new StaleJobException(id, current.version());
+            writeHistory(c, id, from, to, reason, now, node);
+            return updated.getFirst().withOutputs(outputs(c, id));
+        });
+    }
+
+    @Override
+    public boolean updateProgress(String id, double progress, String stage, int step, int steps, Instant now) {
+        return read(c -> update(c, "UPDATE jobs SET progress = ?, stage = ?, step = ?, steps = ?, updated_at = ?"
+                + " WHERE id = ? AND state IN ('running', 'cancelling')", progress, stage, step, steps, now, id) == 1);
+    }
+
+    @Override
+    public void addOutput(String id, JobOutput o) {
+        inTx(c -> {
+            if (update(c, "DELETE FROM job_outputs WHERE job_id = ? AND name = ?", id, o.name()) == 0
+                    && loadJobRow(c, id) == null) {
+                throw new JobNotFoundException(id);
+            }
+            update(c, "INSERT INTO job_outputs (job_id, name, path, content_type, size, sha256) VALUES (?,?,?,?,?,?)",
+                    id, o.name(), o.path(), o.contentType(), o.size(), o.sha256());
+            return null;
+        });
+    }
+
+    @Override
+    public List<Job> requeueExpired(Instant now) {
+        List<Job> expired = read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
+                + " AND lease_expires_at < ? ORDER BY seq", now));
+        List<Job> changed = new ArrayList<>();
+        for (Job j : expired) {
+            String lost = "lease lost (node " + j.leaseOwner() + " stopped heart-beating)";
+            try {
+                if (j.state() == JobState.CANCELLING) {
+                    changed.add(change(j.id(), JobState.CANCELLING, JobState.CANCELLED, null,
+                            lost + " while cancelling", now, now));
+                } else if (j.attempts() + 1 >= j.maxAttempts()) {
+                    String why = lost + "; attempt " + (j.attempts() + 1) + " of " + j.maxAttempts();
+                    changed.add(change(j.id(), JobState.RUNNING, JobState.FAILED,
+                            x -> x.withAttempts(x.attempts() + 1).withError("lost", why), why, now, now));
+                } else {
+                    changed.add(change(j.id(), JobState.RUNNING, JobState.QUEUED,
+                            x -> x.withAttempts(x.attempts() + 1).withProgress(0, null, 0, 0), lost, now, now));
+                }
+            } catch (StaleJobException | IllegalTransitionException | JobNotFoundException e) {
+                // it moved on since we read it: finished, heart-beat, or another reaper got there first
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public OptionalInt queuePosition(String id) {
+        int n = read(c -> count(c, """
+                SELECT COUNT(*) FROM jobs q JOIN jobs j ON q.model = j.model
+                WHERE j.id = ? AND j.state = 'queued' AND q.state = 'queued'
+                  AND (q.priority > j.priority OR (q.priority = j.priority
+                       AND (q.created_at < j.created_at OR (q.created_at = j.created_at AND q.seq <= j.seq))))""", id));
+        return n == 0 ? OptionalInt.empty() : OptionalInt.of(n);
+    }
+
+    @Override
+    public int queuedCount(String model) {
+        return read(c -> queuedCount(c, model));
+    }
+
+    @Override
+    public List<HistoryEntry> history(String id) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM job_history WHERE job_id = ? ORDER BY seq")) {
+                Rows.bind(ps, id);
+                List<HistoryEntry> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(Rows.history(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public List<String> deleteFinishedBefore(Instant before) {
+        return inTx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE state IN"
+                    + " ('succeeded', 'failed', 'cancelled') AND finished_at < ? RETURNING id")) {
+                Rows.bind(ps, before);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return inTx(c -> update(c, "DELETE FROM jobs WHERE id = ?", id) == 1);
+    }
+
+    @Override
+    public void close() { dataSource.close(); }
+
+    // ---- JDBC plumbing ----
+
+    @FunctionalInterface
+    interface Work<T> { T run(Connection c) throws SQLException; }
+
+    /** One transaction; on SQLite it begins IMMEDIATE (see JobStores), so writers queue on busy_timeout. */
+    <T> T inTx(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException(e);
+        }
+    }
+
+    <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new JobStoreException(e);
+        }
+    }
+
+    private static Job loadJob(Connection c, String id) throws SQLException {
+        Job j = loadJobRow(c, id);
+        return j == null ? null : j.withOutputs(outputs(c, id));
+    }
+
+    private static Job loadJobRow(Connection c, String id) throws SQLException {
+        List<Job> jobs = queryJobs(c, "SELECT * FROM jobs WHERE id = ?", id);
+        return jobs.isEmpty() ? null : jobs.getFirst();
+    }
+
+    private static List<Job> queryJobs(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Rows.bind(ps, args);
+            List<Job> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(Rows.job(rs));
+            }
+            return out;
+        }
+    }
+
+    private static List<JobOutput> outputs(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM job_outputs WHERE job_id = ? ORDER BY name")) {
+            Rows.bind(ps, id);
+            List<JobOutput> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(Rows.output(rs));
+            }
+            return out;
+        }
+    }
+
+    private static int queuedCount(Connection c, String model) throws SQLException {
+        return count(c, "SELECT COUNT(*) FROM jobs WHERE model = ? AND state = 'queued'", model);
+    }
+
+    private static int count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Rows.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Rows.bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void writeHistory(Connection c, String id, JobState from, JobState to, String reason, Instant at,
+                                     String node) throws SQLException {
+        update(c, "INSERT INTO job_history (job_id, from_state, to_state, reason, at, node) VALUES (?,?,?,?,?,?)",
+                id, from, to, reason, at, node);
+    }
+
+    private static String marks(int n) { return String.join(", ", Collections.nCopies(n, "?")); }
+}

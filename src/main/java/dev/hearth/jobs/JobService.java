@@ -1,0 +1,81 @@
+package dev.hearth.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.jobs.store.JobQuery;
+import dev.hearth.media.Multipart;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The one job core every API dialect (native /v1/jobs, LightX2V /v1/tasks, VideosDGX /generate,
+ * OpenAI /v1/videos) talks to. Dialects only translate field names and states; validation, model
+ * defaults, inputs, queueing, ETA, cancellation and outputs happen here, once.
+ * Errors are {@link dev.hearth.HearthException}s: 400 naming the field, 404, 409, 413, 429.
+ */
+public interface JobService {
+
+    /**
+     * A job request after dialect mapping, in Hearth's own parameter names: {@code prompt},
+     * {@code negative_prompt}, {@code size} ("WxH"), {@code fps}, {@code seconds}, {@code steps},
+     * {@code guidance_scale}, {@code seed}. The model's configured {@code defaults} fill what is absent.
+     *
+     * @param model         a model name or alias (404 when unknown, 400 when not a job model)
+     * @param task          t2v, i2v…; null = i2v when an image input is given, else t2v
+     * @param inputs        input name (e.g. "image") → where to get it
+     * @param enhancePrompt rewrite the prompt with the configured enhancer model first
+     * @param paramName     how this dialect names each canonical parameter, for 400 messages
+     *                      (e.g. "size" → "resolution" for VideosDGX); absent = same name
+     */
+    record Submission(String model, String task, Dialect dialect, ObjectNode params, Map<String, InputSource> inputs,
+                      int priority, boolean enhancePrompt, Map<String, String> paramName) {}
+
+    /** Where an input comes from. */
+    sealed interface InputSource {
+        /** A URL, a data URI, bare base64 or an allow-listed local path; {@code field} names it in errors. */
+        record Reference(String field, String value) implements InputSource {}
+
+        /** A multipart file already streamed to disk by the route. */
+        record Upload(Multipart.Upload upload) implements InputSource {}
+    }
+
+    /** Validates, stores inputs, queues. Returns the queued job. */
+    Job submit(Submission submission);
+
+    /** @throws JobNotFoundException 404 */
+    Job get(String id);
+
+    List<Job> list(JobQuery query);
+
+    /** 1-based place among the model's queued jobs, and the estimated seconds until it finishes. */
+    record Position(OptionalInt queuePosition, OptionalLong etaSeconds) {}
+
+    Position position(String id);
+
+    /**
+     * Cancels: a queued job at once, a running one by telling its worker (state cancelling, then
+     * cancelled). Cancelling a finished job changes nothing and returns it as it is.
+     */
+    Job cancel(String id);
+
+    /** Cancels every running (and cancelling) job, of one model or of all when null; returns them. */
+    List<Job> cancelRunning(String modelOrNull);
+
+    /** Counts and ids for queue-status routes; model null = all models. */
+    record QueueStatus(int queued, int running, List<String> queuedIds, List<String> runningIds) {}
+
+    QueueStatus queue(String modelOrNull);
+
+    /** The stored file of a finished job's output ("video.mp4", "thumbnail.jpg"); 404 when absent. */
+    Path output(String id, String name);
+
+    /** Calls {@code onChange} with the job after every change (state, progress) until closed. */
+    AutoCloseable subscribe(String id, Consumer<Job> onChange);
+
+    /** Cancels it if needed, then removes the job, its inputs and outputs. */
+    void delete(String id);
+}

@@ -10,7 +10,6 @@ import dev.hearth.jobs.JobContext.Running;
 import dev.hearth.media.Outputs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +42,7 @@ final class JobRun {
     private final Job job;
     private final WorkerEngine engine;
     private final Running running;
+    private volatile String outputError;                     // set on the driving thread, read after run
 
     JobRun(JobContext ctx, Job job, WorkerEngine engine) {
         this.ctx = ctx;
@@ -84,29 +84,37 @@ final class JobRun {
         return p;
     }
 
+    /**
+     * Runs on the worker's driving thread, so nothing may escape it: a job deleted meanwhile, or
+     * a full disk, is logged and the worker's own outcome still decides the job.
+     */
     private WorkerListener listener() {
         return new WorkerListener() {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
-                if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
-                    ctx.publish(job.id());
+                try {
+                    if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
+                        ctx.publish(job.id());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
                 }
             }
 
             @Override
             public void output(Path path, String contentType) {
-                Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
-                record(f);
-                if (f.contentType().startsWith("video/")) {
-                    ctx.outputs().thumbnail(f.path()).ifPresent(t -> {
-                        try {
-                            record(Outputs.describe(t));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
+                try {
+                    Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
+                    record(f);
+                    if (f.contentType().startsWith("video/")) {
+                        Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
+                        if (thumb != null) record(Outputs.describe(thumb));
+                    }
+                    ctx.publish(job.id());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
+                    if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: " + e;
                 }
-                ctx.publish(job.id());
             }
         };
     }
@@ -134,6 +142,7 @@ final class JobRun {
 
     private void settle(WorkerRun outcome) {
         switch (outcome) {
+            case WorkerRun.Done d when outputError != null -> fail("output_failed", outputError);
             case WorkerRun.Done d -> {
                 Job done = change(JobState.SUCCEEDED, j -> j.withProgress(1, j.stage(), j.step(), j.steps()), "done");
                 if (done != null) learn(done);

@@ -25,7 +25,8 @@ import java.util.function.UnaryOperator;
  * to cancel. How the worker's run ended, read together with why a stop was asked, decides the state:
  *
  * <ul>
- * <li>done → succeeded; error → failed with the worker's code; stalled → failed {@code stalled};</li>
+ * <li>done → succeeded (failed {@code output_failed} if an output could not be stored); error → failed
+ *     with the worker's code; stalled → failed {@code stalled};</li>
  * <li>cancelled after a user's cancel → cancelled; after {@code job_timeout} → failed {@code timeout};
  *     after the lease was lost → nothing (the reaper already requeued it elsewhere);
  *     with no stop asked (Hearth is stopping and stopped the worker) → queued again, attempts unchanged;</li>

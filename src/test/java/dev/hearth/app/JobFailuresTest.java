@@ -86,4 +86,18 @@ class JobFailuresTest {
             jobs.cancel(queued.path("id").asText());
         }
     }
+
+    @Test
+    void retention_removesAFinishedJob_andItsFiles_onceItIsOlderThanRetention() {
+        try (TestHearth h = new TestHearth(dir, "retention: 2s", JobsApiTest.TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"short-lived\"}").path("id").asText();
+            jobs.awaitState(id, "succeeded", Duration.ofSeconds(60));
+            assertThat(Files.isDirectory(dir.resolve("data/outputs").resolve(id))).isTrue();
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> h.get("/v1/jobs/" + id).statusCode() == 404);
+            assertThat(Files.exists(dir.resolve("data/outputs").resolve(id))).isFalse();
+        }
+    }
 }

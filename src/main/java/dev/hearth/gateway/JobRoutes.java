@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class JobRoutes {
     private static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    private static final Duration REREAD = Duration.ofSeconds(1);
     private static final int DEFAULT_LIMIT = 20;
 
     private final JobService jobs;
@@ -157,6 +158,8 @@ final class JobRoutes {
     /**
      * Subscribes before reading the job, so no change falls between the first event and the
      * stream; an event older than one already sent (two threads published out of order) is dropped.
+     * Changes made by another node sharing the database publish nothing here, so a quiet second
+     * re-reads the job and sends it if it moved.
      */
     private void events(ServerRequest req, ServerResponse res) {
         String id = id(req);
@@ -165,26 +168,39 @@ final class JobRoutes {
         open.add(queue);
         try (AutoCloseable sub = jobs.subscribe(id, queue::offer); SseSink sink = res.sink(SseSink.TYPE)) {
             queue.offer(jobs.get(id));
-            long sentVersion = -1;
+            Job sent = null;
+            long quietSince = System.nanoTime();
             while (true) {
-                Object o = queue.poll(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                Object o = queue.poll(REREAD.toMillis(), TimeUnit.MILLISECONDS);
                 if (o == CLOSE) return;
                 if (o == null) {
-                    sink.emit(SseEvent.builder().comment("keep-alive").build());
-                    continue;
+                    o = jobs.get(id);
+                    if (sent != null && !moved(sent, (Job) o)) {
+                        if (System.nanoTime() - quietSince > KEEPALIVE.toNanos()) {
+                            sink.emit(SseEvent.builder().comment("keep-alive").build()); // finds a client gone
+                            quietSince = System.nanoTime();
+                        }
+                        continue;
+                    }
                 }
                 Job j = (Job) o;
-                if (j.version() < sentVersion) continue;
-                sentVersion = j.version();
+                if (sent != null && j.version() < sent.version()) continue;
+                sent = j;
+                quietSince = System.nanoTime();
                 sink.emit(SseEvent.builder().name("job").data(Json.MAPPER.writeValueAsString(json(j))).build());
                 if (j.state().terminal()) return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception clientGone) {
-            // the client disconnected
+            // the client disconnected, or the job was deleted
         } finally {
             open.remove(queue);
         }
+    }
+
+    private static boolean moved(Job before, Job now) {
+        return now.version() != before.version() || now.progress() != before.progress()
+                || now.outputs().size() != before.outputs().size();
     }
 }

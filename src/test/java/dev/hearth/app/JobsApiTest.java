@@ -153,6 +153,24 @@ class JobsApiTest {
         }
     }
 
+    @Test
+    void imageToVideo_takesADataUriImage_storedWithTheJob() throws Exception {
+        var img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        String uri = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+        try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            JsonNode created = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"animate\",\"image\":\"" + uri + "\"}");
+            String id = created.path("id").asText();
+            assertThat(created.path("task").asText()).isEqualTo("i2v");
+            assertThat(created.path("inputs").get(0).asText()).isEqualTo("image");
+            assertThat(dir.resolve("data/inputs").resolve(id).resolve("image.png")).isRegularFile();
+
+            jobs.awaitState(id, "succeeded", Duration.ofSeconds(60));
+        }
+    }
+
     private static void assertBad(HttpResponse<String> r, int status, String param) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         JsonNode error = Jobs.json(r.body()).path("error");

@@ -66,4 +66,22 @@ class KillNineTest {
                     .containsExactlyInAnyOrder("video.mp4", "thumbnail.jpg");
         }
     }
+
+    @Test
+    void aJobRunningWhenHearthStopsGracefully_isQueuedAgain_withoutLosingAnAttempt() {
+        String id;
+        try (TestHearth h = new TestHearth(dir, "", JobsApiTest.TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"interrupted\"," + JobsApiTest.LONG + "}")
+                    .path("id").asText();
+            jobs.await(id, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
+        } // close(): the scheduler stops the worker under the job
+
+        try (JobStore store = JobStores.openSqlite(dir.resolve("data/jobs.db"), "test")) {
+            var job = store.get(id).orElseThrow();
+            assertThat(job.state()).isEqualTo(JobState.QUEUED);
+            assertThat(job.attempts()).isZero();
+            assertThat(store.history(id).getLast().reason()).contains("Hearth stopping");
+        }
+    }
 }

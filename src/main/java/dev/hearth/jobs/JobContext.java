@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the dispatchers and the service share.
@@ -18,13 +19,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param lease      how long a claim lasts without a heartbeat ({@code server.job_lease})
  * @param jobTimeout a running job longer than this fails as {@code timeout}; zero = no limit
  * @param running    the jobs this process runs now, so a cancel from the API reaches their worker
+ * @param closing    set once Hearth stops: a worker that fails now was stopped under its job, not broken
  */
 record JobContext(JobStore store, Models models, Outputs outputs, JobEvents events, Eta eta, Clock clock,
                   Duration lease, Duration jobTimeout, ScheduledExecutorService timer,
-                  Map<String, Running> running) {
+                  Map<String, Running> running, AtomicBoolean closing) {
 
     JobContext {
         running = running == null ? new ConcurrentHashMap<>() : running;
+        closing = closing == null ? new AtomicBoolean() : closing;
     }
 
     Instant now() { return clock.instant(); }

@@ -65,7 +65,7 @@ public final class JobCore implements JobService, AutoCloseable {
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().daemon().name("hearth-jobs-timer-", 0).factory());
         this.ctx = new JobContext(store, models, outputs, new JobEvents(), new Eta(priors), clock,
-                config.server().jobLease(), config.server().jobTimeout(), timer, null);
+                config.server().jobLease(), config.server().jobTimeout(), timer, null, null);
         for (ModelSpec m : config.models().values()) {
             if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL));
         }
@@ -291,6 +291,7 @@ public final class JobCore implements JobService, AutoCloseable {
 
     /** Claims nothing more. Call before the scheduler stops the workers. */
     public void stopClaiming() {
+        ctx.closing().set(true);
         dispatchers.values().forEach(Dispatcher::stopClaiming);
     }
 

@@ -69,7 +69,9 @@ final class JobRun {
             Files.createDirectories(out);
             outcome = engine.run(new JobRequest(id, job.task(), params(), job.inputs(), out), listener());
         } catch (IOException | RuntimeException e) {
-            outcome = new WorkerRun.Error("engine_failed", "The worker could not run the job: " + e.getMessage());
+            // a worker stopped by Hearth's shutdown under a just-claimed job: queue it again, as below
+            outcome = ctx.closing().get() ? new WorkerRun.Cancelled()
+                    : new WorkerRun.Error("engine_failed", "The worker could not run the job: " + e.getMessage());
         } finally {
             beat.cancel(false);
             if (timeout != null) timeout.cancel(false);

@@ -9,6 +9,12 @@ import dev.hearth.engine.Leftovers;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
+import dev.hearth.jobs.JobCore;
+import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.store.JobStores;
+import dev.hearth.media.Inputs;
+import dev.hearth.media.MediaLimits;
+import dev.hearth.media.Outputs;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.ModelEvent;
@@ -30,6 +36,7 @@ public final class Hearth implements AutoCloseable {
     private final Scheduler scheduler;
     private final WebServer server;
     private final Gateway gateway;
+    private final JobCore jobs;
 
     private Hearth(HearthConfig config, Hardware hardware) {
         this.config = config;
@@ -42,7 +49,9 @@ public final class Hearth implements AutoCloseable {
         scheduler.addListener(metrics::modelEvent);
         scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
-        this.gateway = new Gateway(catalog, scheduler, metrics, hardware,
+        this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
+                new Inputs(s.dataDir(), MediaLimits.defaults()), new Outputs(s.dataDir()), Clock.systemUTC());
+        this.gateway = new Gateway(catalog, scheduler, jobs, metrics, hardware,
                 this::logs,
                 ApiKeys.load(s.apiKeysFile()), version());
         this.server = WebServer.builder()
@@ -65,6 +74,7 @@ public final class Hearth implements AutoCloseable {
 
     public static Hearth start(HearthConfig config, Hardware hardware) {
         Hearth hearth = new Hearth(config, hardware);
+        hearth.jobs.start();
         hearth.server.start();
         LOG.log(Level.INFO, "Hearth {0} listening on {1} — memory budget {2}, {3} models",
                 version(), hearth.baseUri(), Sizes.human(hearth.scheduler.budgetBytes()), config.models().size());
@@ -80,12 +90,16 @@ public final class Hearth implements AutoCloseable {
 
     public Scheduler scheduler() { return scheduler; }
 
+    public JobService jobs() { return jobs; }
+
     /** Stops taking requests, then stops every engine and waits for their processes to end. */
     @Override
     public void close() {
         gateway.close();
         server.stop();
+        jobs.stopClaiming();   // so the jobs the scheduler's close interrupts are queued again, not restarted
         scheduler.close();
+        jobs.close();
     }
 
     /** One line per model event, so the server log tells what was loaded, unloaded and why. */

@@ -54,6 +54,8 @@ final class Defaults {
     // the embedded default (no hearth.yaml)
     static final String EMBEDDINGS_MODEL = "all-minilm-l6-v2";
     static final List<String> EMBEDDINGS_ALIASES = List.of("all-minilm");
+    static final String TESTSRC_MODEL = "testsrc";
+    static final Map<String, Object> TESTSRC_DEFAULTS = Map.of("size", "640x360", "fps", 24, "seconds", 2);
 
     static ServerConfig server() {
         return new ServerConfig(LISTEN_HOST, LISTEN_PORT, DATA_DIR, DATABASE, MEMORY_BUDGET, IDLE_UNLOAD,
@@ -95,6 +97,13 @@ final class Defaults {
      */
     static long llamacppMemory(long ggufBytes) {
         return ggufBytes + ggufBytes / 5 + 64 * MIB;
+    }
+
+    /** The embedded default's synthetic test source (see TestsrcWorkerMain.DESCRIPTION). */
+    static ModelSpec testsrc(ServerConfig server) {
+        return new ModelSpec(TESTSRC_MODEL, Task.VIDEO, EngineKind.TESTSRC.wire, List.of(), null, Map.of(), null, HEALTH,
+                null, null, TESTSRC_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY_JOBS, server.maxQueue(),
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), JobSettings.DEFAULTS);
     }
 
     /** A model with every default, for models Hearth adds itself (the embedded default). */

@@ -28,7 +28,8 @@ final class EmbeddedDefault {
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         models.put(Defaults.EMBEDDINGS_MODEL, Defaults.model(Defaults.EMBEDDINGS_MODEL, Task.EMBEDDINGS,
                 EngineKind.ONNX_EMBEDDINGS, Defaults.EMBEDDINGS_ALIASES, null, Defaults.ONNX_EMBEDDINGS_MEMORY, server));
-        // The synthetic testsrc video model joins here (a later issue), labelled as a test source.
+        // a synthetic video source, not a model: a fresh checkout makes a video without a GPU
+        models.put(Defaults.TESTSRC_MODEL, Defaults.testsrc(server));
         for (Path gguf : ggufs(workDir, f)) {
             String name = unique(nameOf(gguf), models);
             try {

@@ -23,7 +23,8 @@ import static java.util.Objects.requireNonNullElse;
  */
 final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
-            "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port");
+            "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
+            "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
 
@@ -107,7 +108,13 @@ final class ModelSection {
                 duration("stop_grace", Values.DURATION, Defaults.STOP_GRACE),
                 f.plain(m.get("defaults"), key("defaults")),
                 f.get(m.get("port"), key("port"), Values.integer(1, 65_535)),
-                options);
+                options,
+                new JobSettings(
+                        duration("stall_timeout", Values.POSITIVE_DURATION, JobSettings.DEFAULTS.stallTimeout()),
+                        duration("cancel_grace", Values.POSITIVE_DURATION, JobSettings.DEFAULTS.cancelGrace()),
+                        requireNonNullElse(f.get(m.get("max_attempts"), key("max_attempts"), Values.integer(1, 100)),
+                                JobSettings.DEFAULTS.maxAttempts()),
+                        f.get(m.get("seconds_per_unit"), key("seconds_per_unit"), Values.POSITIVE_NUMBER)));
     }
 
     private Duration duration(String k, Values.Kind<Duration> kind, Duration fallback) {

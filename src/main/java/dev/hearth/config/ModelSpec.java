@@ -34,6 +34,8 @@ import java.util.Map;
  * @param port           optional own port (VideosDGX API of this model), or null
  * @param options        engine-specific options (llamacpp: ctx_size, threads…); the loader adds
  *                       "model" (the entry's model:) and "preset" (vllm, llama-server, sglang) when set
+ * @param jobs           job settings (worker and testsrc engines): stall_timeout, cancel_grace,
+ *                       max_attempts, seconds_per_unit
  */
 public record ModelSpec(
         String name,
@@ -56,9 +58,21 @@ public record ModelSpec(
         Duration stopGrace,
         Map<String, Object> defaults,
         Integer port,
-        Map<String, Object> options) {
+        Map<String, Object> options,
+        JobSettings jobs) {
+
+    /** A model without job settings of its own (chat, embeddings…): the job defaults apply. */
+    public ModelSpec(String name, Task task, String engine, List<String> aliases, String cmd, Map<String, String> env,
+                     Path cwd, String health, URI url, Path path, long memoryBytes, Duration idleUnload, boolean pinned,
+                     int maxConcurrency, int maxQueue, Duration queueTimeout, Duration startTimeout, Duration stopGrace,
+                     Map<String, Object> defaults, Integer port, Map<String, Object> options) {
+        this(name, task, engine, aliases, cmd, env, cwd, health, url, path, memoryBytes, idleUnload, pinned,
+                maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port, options,
+                JobSettings.DEFAULTS);
+    }
 
     public ModelSpec {
+        jobs = jobs == null ? JobSettings.DEFAULTS : jobs;
         aliases = List.copyOf(aliases);
         env = Map.copyOf(env);
         defaults = Map.copyOf(defaults);
@@ -67,4 +81,7 @@ public record ModelSpec(
 
     /** The model's idle time-to-live; zero means it is never unloaded for idleness. */
     public boolean neverIdleUnload() { return idleUnload.isZero(); }
+
+    /** Runs jobs from the queue (a worker child) rather than answering requests. */
+    public boolean runsJobs() { return engine.equals("worker") || engine.equals("testsrc"); }
 }

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param jobTimeout     a running job longer than this fails; zero = no limit
  * @param retention      finished jobs older than this are removed; zero = keep forever
  * @param apiKeysFile    file with one API key a line, or null for none
+ * @param jobLease       how long a running job's claim lasts without a heartbeat; after a crash of
+ *                       its node the job is requeued once this has passed (heartbeat: a sixth of it)
  */
 public record ServerConfig(
         String host,
@@ -31,9 +33,22 @@ public record ServerConfig(
         Duration queueTimeout,
         Duration jobTimeout,
         Duration retention,
-        Path apiKeysFile) {
+        Path apiKeysFile,
+        Duration jobLease) {
 
     public static final long AUTO = -1;
+    public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
+
+    public ServerConfig(String host, int port, Path dataDir, String database, long memoryBudget, Duration idleUnload,
+                        boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
+                        Duration retention, Path apiKeysFile) {
+        this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
+                retention, apiKeysFile, DEFAULT_JOB_LEASE);
+    }
+
+    public ServerConfig {
+        jobLease = jobLease == null ? DEFAULT_JOB_LEASE : jobLease;
+    }
 
     public boolean autoBudget() { return memoryBudget == AUTO; }
 }

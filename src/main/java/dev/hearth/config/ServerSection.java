@@ -13,7 +13,7 @@ final class ServerSection {
     private ServerSection() {}
 
     static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
-            "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file");
+            "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
 
@@ -56,6 +56,9 @@ final class ServerSection {
         Duration retention = requireNonNullElse(
                 f.get(m.get("retention"), "server.retention", Values.DURATION), Defaults.RETENTION);
 
+        Duration jobLease = requireNonNullElse(
+                f.get(m.get("job_lease"), "server.job_lease", Values.POSITIVE_DURATION), ServerConfig.DEFAULT_JOB_LEASE);
+
         Path keys = apiKeys(m.get("api_keys_file"), baseDir, f);
         boolean keysGiven = f.hasEnv("HEARTH_API_KEYS") || (m.get("api_keys_file") != null && !m.get("api_keys_file").isNull());
         if (!listen.loopback() && !keysGiven) {
@@ -68,7 +71,7 @@ final class ServerSection {
             }
         }
         return new ServerConfig(listen.host(), listen.port(), dataDir, database, budget, idle, exclusive,
-                maxQueue, queueTimeout, jobTimeout, retention, keys);
+                maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease);
     }
 
     /** The keys file must exist: a typo in its path must not silently mean "no auth". */

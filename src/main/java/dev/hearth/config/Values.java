@@ -53,6 +53,15 @@ final class Values {
     static final Kind<URI> URL = new Kind<>(
             "an http:// or https:// URL like http://10.0.0.5:8000", Values::url);
 
+    static final Kind<Double> POSITIVE_NUMBER = new Kind<>("a number greater than 0 like 0.5", s -> {
+        try {
+            double d = Double.parseDouble(s.strip());
+            return d > 0 && Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    });
+
     static Kind<Integer> integer(int min, int max) {
         return new Kind<>("a whole number from " + min + " to " + max, s -> parseInt(s, min, max));
     }

@@ -4,7 +4,13 @@ import dev.hearth.config.ModelSpec;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
 import dev.hearth.engine.onnx.OnnxEmbeddingEngine;
 
+import dev.hearth.engine.testsrc.TestsrcWorkerMain;
+import dev.hearth.engine.worker.WorkerEngine;
+import dev.hearth.engine.worker.WorkerSpec;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,9 +35,21 @@ public final class Engines {
                     logDir.resolve(spec.name() + ".log"))));
             case "onnx-embeddings" -> new OnnxEmbeddingEngine(spec);
             case "remote" -> RemoteEngine.of(spec);
+            case "worker" -> new WorkerEngine(worker(spec, ProcessSpec.shell(spec.cmd())));
+            // a synthetic source in a child JVM, so it proves the whole worker path (see its DESCRIPTION)
+            case "testsrc" -> new WorkerEngine(worker(spec, TestsrcWorkerMain.argv()));
             default -> throw new EngineException("Model '" + spec.name() + "' uses engine '" + spec.engine()
                     + "', which this version of Hearth cannot run yet.");
         };
+    }
+
+    private WorkerSpec worker(ModelSpec spec, List<String> argv) {
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.put(Leftovers.MARK, mark);
+        // a worker needs a moment to read "shutdown"; zero (kill at once) becomes the shortest grace
+        Duration grace = spec.stopGrace().isZero() ? Duration.ofMillis(1) : spec.stopGrace();
+        return new WorkerSpec(spec.name(), argv, env, spec.cwd(), spec.startTimeout(), grace,
+                spec.jobs().stallTimeout(), spec.jobs().cancelGrace(), logDir.resolve(spec.name() + ".log"));
     }
 
     /** Every child carries the mark by which a restarted Hearth finds it if this one dies (see {@link Leftovers}). */

@@ -2,6 +2,7 @@ package dev.hearth.gateway;
 
 import dev.hearth.catalog.Catalog;
 import dev.hearth.engine.LogBuffer;
+import dev.hearth.jobs.JobService;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Models;
@@ -20,11 +21,13 @@ import java.util.function.Function;
 public final class Gateway {
     private final OpenAiRoutes openAi;
     private final AdminRoutes admin;
+    private final JobRoutes jobs;
     private final ApiKeys keys;
 
-    public Gateway(Catalog catalog, Models models, Metrics metrics, Hardware hardware,
+    public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
                    Function<String, LogBuffer> logs, ApiKeys keys, String version) {
         this.openAi = new OpenAiRoutes(catalog, models, metrics);
+        this.jobs = new JobRoutes(jobs);
         this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
         this.keys = keys;
     }
@@ -51,6 +54,7 @@ public final class Gateway {
     /** Ends long-lived streams (/api/events) so the server can stop without waiting for them. */
     public void close() {
         admin.close();
+        jobs.close();
     }
 
     public void routing(HttpRouting.Builder r) {
@@ -67,6 +71,7 @@ public final class Gateway {
         }
         r.error(Throwable.class, (req, res, t) -> Errors.send(res, t));
         openAi.register(r);
+        jobs.register(r);
         admin.register(r);
         r.any((req, res) -> Errors.send(res, ApiError.notFound(
                 "No route for " + req.prologue().method().text() + " " + req.path().path() + ".")));

@@ -146,6 +146,9 @@ final class OpenAiRoutes {
         m.put("owned_by", "hearth");
         m.put("task", spec.task().wire());
         m.put("engine", spec.engine());
+        if (spec.engine().equals("testsrc")) {
+            m.put("description", dev.hearth.engine.testsrc.TestsrcWorkerMain.DESCRIPTION);
+        }
         m.put("state", status == null ? "unloaded" : status.state().wire());
         ArrayNode aliases = m.putArray("aliases");
         spec.aliases().forEach(aliases::add);

@@ -95,6 +95,13 @@ public record Job(
                 leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
     }
 
+    /** The stored input files, known only once the job's id has named their directory. */
+    public Job withInputs(Map<String, String> inputs) {
+        return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
+                progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+    }
+
     /** Used by the store to attach the outputs table's rows. */
     public Job withOutputs(List<JobOutput> outputs) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,

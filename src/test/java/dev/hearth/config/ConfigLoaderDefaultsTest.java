@@ -173,7 +173,7 @@ class ConfigLoaderDefaultsTest {
     void load_servesTheEmbeddedDefaultModels_whenTheFileHasNoModelsSection() {
         HearthConfig config = load(dir, "server: { max_queue: 3 }\n");
 
-        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2");
+        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2", "testsrc");
         assertThat(config.models().get("all-minilm-l6-v2").maxQueue()).isEqualTo(3);
     }
 }

@@ -24,7 +24,7 @@ class EmbeddedDefaultTest {
         assertThat(config.source()).isNull();
         assertThat(config.server()).usingRecursiveComparison().ignoringFields("dataDir").isEqualTo(Defaults.server());
         assertThat(config.server().dataDir()).isEqualTo(dir.resolve("data"));
-        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2");
+        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2", "testsrc");
         ModelSpec m = config.models().get("all-minilm-l6-v2");
         assertThat(m.task()).isEqualTo(Task.EMBEDDINGS);
         assertThat(m.engine()).isEqualTo("onnx-embeddings");
@@ -43,7 +43,7 @@ class EmbeddedDefaultTest {
 
         HearthConfig config = ConfigLoader.load(null, Map.of(), dir);
 
-        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2", "stories-260k");
+        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2", "testsrc", "stories-260k");
         ModelSpec m = config.models().get("stories-260k");
         long size = Files.size(gguf);
         assertThat(m).isEqualTo(new ModelSpec("stories-260k", Task.CHAT, "llamacpp", List.of(), null, Map.of(), null,
@@ -62,7 +62,7 @@ class EmbeddedDefaultTest {
                 Map.of("HEARTH_MODELS_DIR", dir.resolve("a") + ":" + dir.resolve("b")), dir);
 
         assertThat(config.models().keySet())
-                .containsExactly("all-minilm-l6-v2", "stories260k", "big", "stories260k-2");
+                .containsExactly("all-minilm-l6-v2", "testsrc", "stories260k", "big", "stories260k-2");
         assertThat(config.models().get("stories260k-2").path()).isEqualTo(dir.resolve("b/stories260k.gguf"));
     }
 

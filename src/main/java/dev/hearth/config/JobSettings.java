@@ -1,0 +1,16 @@
+package dev.hearth.config;
+
+import java.time.Duration;
+
+/**
+ * How the job dispatcher treats one job model.
+ *
+ * @param stallTimeout   a worker silent this long during a job is killed; the job fails as {@code stalled}
+ * @param cancelGrace    how long a worker may take to answer {@code cancel} before it is killed
+ * @param maxAttempts    attempts a job gets when its node dies or its worker crashes
+ * @param secondsPerUnit the ETA's prior: seconds per unit of work (frames × steps) until jobs of the
+ *                       model have finished and taught a measured value; null = no ETA until then
+ */
+public record JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit) {
+    public static final JobSettings DEFAULTS = new JobSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 3, null);
+}

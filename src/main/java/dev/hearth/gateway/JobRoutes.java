@@ -1,0 +1,190 @@
+package dev.hearth.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.jobs.Dialect;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.JobService.InputSource;
+import dev.hearth.jobs.JobState;
+import dev.hearth.jobs.store.JobQuery;
+import dev.hearth.media.RangeSender;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hearth's native job API: {@code POST/GET /v1/jobs}, {@code GET/DELETE /v1/jobs/{id}},
+ * {@code GET /v1/jobs/{id}/events} (SSE: one {@code job} event per change, ending after a final
+ * state) and {@code GET /v1/jobs/{id}/outputs/{name}} (HTTP Range).
+ */
+final class JobRoutes {
+    private static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    private static final int DEFAULT_LIMIT = 20;
+
+    private final JobService jobs;
+    private final Set<BlockingQueue<Object>> open = ConcurrentHashMap.newKeySet();
+    /** Put in a stream's queue to end it: Hearth is stopping. */
+    private static final Object CLOSE = new Object();
+
+    JobRoutes(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    void register(HttpRouting.Builder r) {
+        r.post("/v1/jobs", this::create);
+        r.get("/v1/jobs", this::list);
+        r.get("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(jobs.get(id(req)))));
+        r.delete("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(jobs.cancel(id(req)))));
+        r.get("/v1/jobs/{id}/events", this::events);
+        r.get("/v1/jobs/{id}/outputs/{name}", this::output);
+        r.head("/v1/jobs/{id}/outputs/{name}", this::output);
+    }
+
+    void close() {
+        open.forEach(q -> q.offer(CLOSE));
+    }
+
+    private static String id(ServerRequest req) {
+        return req.path().pathParameters().get("id");
+    }
+
+    private ObjectNode json(Job j) {
+        return JobJson.of(j, j.state().terminal() ? null : jobs.position(j.id()));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        ObjectNode body = Json.parseObject(Routes.body(req));
+        String model = text(body, "model", true);
+        JsonNode p = body.get("params");
+        if (p != null && !p.isNull() && !p.isObject()) throw new BadRequestException("'params' must be an object.", "params");
+        ObjectNode params = p == null || p.isNull() ? Json.object() : ((ObjectNode) p).deepCopy();
+        for (String k : List.of("prompt", "negative_prompt")) {
+            JsonNode v = body.get(k);
+            if (v != null && !v.isNull()) params.set(k, v);
+        }
+        Map<String, InputSource> inputs = new LinkedHashMap<>();
+        String image = text(body, "image", false);
+        if (image != null) inputs.put("image", new InputSource.Reference("image", image));
+        int priority = 0;
+        JsonNode pr = body.get("priority");
+        if (pr != null && !pr.isNull()) {
+            if (!pr.canConvertToInt() || !pr.isIntegralNumber()) {
+                throw new BadRequestException("'priority' must be a whole number.", "priority");
+            }
+            priority = pr.asInt();
+        }
+        JsonNode enhance = body.get("enhance_prompt");
+        boolean enhancePrompt = enhance != null && enhance.asBoolean(false);
+        Job job = jobs.submit(new JobService.Submission(model, text(body, "task", false), Dialect.NATIVE, params,
+                inputs, priority, enhancePrompt, Map.of()));
+        Routes.json(res, 200, json(job));
+    }
+
+    private static String text(ObjectNode body, String key, boolean required) {
+        JsonNode v = body.get(key);
+        if (v == null || v.isNull()) {
+            if (required) throw new BadRequestException("'" + key + "' is required.", key);
+            return null;
+        }
+        if (!v.isTextual()) throw new BadRequestException("'" + key + "' must be a string.", key);
+        return v.asText();
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        int limit = DEFAULT_LIMIT;
+        String l = req.query().first("limit").orElse(null);
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l.strip());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit >= JobQuery.MAX_LIMIT) {
+                throw new BadRequestException("'limit' must be a whole number from 1 to " + (JobQuery.MAX_LIMIT - 1)
+                        + ".", "limit");
+            }
+        }
+        Set<JobState> states = new LinkedHashSet<>();
+        for (String s : req.query().all("state", List::of)) {
+            for (String one : s.split(",")) {
+                if (one.isBlank()) continue;
+                try {
+                    states.add(JobState.fromWire(one.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequestException("'state' must be one of " + Arrays.stream(JobState.values())
+                            .map(JobState::wire).toList() + ", got '" + one.strip() + "'.", "state");
+                }
+            }
+        }
+        String model = req.query().first("model").orElse(null);
+        String after = req.query().first("after").orElse(null);
+        List<Job> page = jobs.list(new JobQuery(model, states, null, after, limit + 1, true));
+        ObjectNode out = Json.object();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        page.stream().limit(limit).forEach(j -> data.add(json(j)));
+        out.put("has_more", page.size() > limit);
+        Routes.json(res, 200, out);
+    }
+
+    private void output(ServerRequest req, ServerResponse res) {
+        String id = id(req);
+        String name = req.path().pathParameters().get("name");
+        Path file = jobs.output(id, name);
+        String type = jobs.get(id).outputs().stream().filter(o -> o.name().equals(name)).findFirst()
+                .map(o -> o.contentType().toLowerCase(Locale.ROOT)).orElse("application/octet-stream");
+        RangeSender.send(req, res, file, type);
+    }
+
+    /**
+     * Subscribes before reading the job, so no change falls between the first event and the
+     * stream; an event older than one already sent (two threads published out of order) is dropped.
+     */
+    private void events(ServerRequest req, ServerResponse res) {
+        String id = id(req);
+        jobs.get(id); // 404 before the stream starts
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>(4096);
+        open.add(queue);
+        try (AutoCloseable sub = jobs.subscribe(id, queue::offer); SseSink sink = res.sink(SseSink.TYPE)) {
+            queue.offer(jobs.get(id));
+            long sentVersion = -1;
+            while (true) {
+                Object o = queue.poll(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                if (o == CLOSE) return;
+                if (o == null) {
+                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                    continue;
+                }
+                Job j = (Job) o;
+                if (j.version() < sentVersion) continue;
+                sentVersion = j.version();
+                sink.emit(SseEvent.builder().name("job").data(Json.MAPPER.writeValueAsString(json(j))).build());
+                if (j.state().terminal()) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception clientGone) {
+            // the client disconnected
+        } finally {
+            open.remove(queue);
+        }
+    }
+}

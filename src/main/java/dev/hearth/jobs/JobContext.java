@@ -1,0 +1,52 @@
+package dev.hearth.jobs;
+
+import dev.hearth.engine.worker.WorkerEngine;
+import dev.hearth.jobs.store.JobStore;
+import dev.hearth.media.Outputs;
+import dev.hearth.scheduler.Models;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What the dispatchers and the service share.
+ *
+ * @param lease      how long a claim lasts without a heartbeat ({@code server.job_lease})
+ * @param jobTimeout a running job longer than this fails as {@code timeout}; zero = no limit
+ * @param running    the jobs this process runs now, so a cancel from the API reaches their worker
+ */
+record JobContext(JobStore store, Models models, Outputs outputs, JobEvents events, Eta eta, Clock clock,
+                  Duration lease, Duration jobTimeout, ScheduledExecutorService timer,
+                  Map<String, Running> running) {
+
+    JobContext {
+        running = running == null ? new ConcurrentHashMap<>() : running;
+    }
+
+    Instant now() { return clock.instant(); }
+
+    Duration heartbeatEvery() {
+        return lease.dividedBy(6).compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : lease.dividedBy(6);
+    }
+
+    /** Re-reads the job and tells its listeners; a job deleted meanwhile is skipped. */
+    void publish(String id) {
+        store.get(id).ifPresent(events::publish);
+    }
+
+    /** A job running here and why someone wants it stopped; the flags are read when its worker returns. */
+    static final class Running {
+        final WorkerEngine engine;
+        volatile boolean cancelRequested;
+        volatile boolean timedOut;
+        volatile boolean leaseLost;
+
+        Running(WorkerEngine engine) { this.engine = engine; }
+
+        boolean wantsStop() { return cancelRequested || timedOut || leaseLost; }
+    }
+}

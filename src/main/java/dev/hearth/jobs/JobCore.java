@@ -1,0 +1,304 @@
+package dev.hearth.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.Task;
+import dev.hearth.config.HearthConfig;
+import dev.hearth.config.ModelSpec;
+import dev.hearth.gateway.BadRequestException;
+import dev.hearth.jobs.store.JobQuery;
+import dev.hearth.jobs.store.JobStore;
+import dev.hearth.media.Inputs;
+import dev.hearth.media.Outputs;
+import dev.hearth.media.Retention;
+import dev.hearth.media.StoredInput;
+import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.UnknownModelException;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The job service: validation and inputs on submit, one {@link Dispatcher} per job model, the
+ * orphan reaper and retention on a timer. Started by {@link #start}; {@link #stopClaiming} before
+ * the scheduler closes (so the jobs it interrupts are queued again), {@link #close} after.
+ */
+public final class JobCore implements JobService, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("hearth.jobs");
+    /** Catches work queued by another node sharing the database; this node's submits wake at once. */
+    static final Duration POLL = Duration.ofSeconds(2);
+    private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
+
+    private final HearthConfig config;
+    private final Catalog catalog;
+    private final Inputs inputs;
+    private final Path dataDir;
+    private final JobContext ctx;
+    private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
+
+    public JobCore(HearthConfig config, Catalog catalog, Models models, JobStore store, Inputs inputs,
+                   Outputs outputs, Clock clock) {
+        this.config = config;
+        this.catalog = catalog;
+        this.inputs = inputs;
+        this.dataDir = config.server().dataDir();
+        Map<String, Double> priors = new HashMap<>();
+        config.models().values().forEach(m -> priors.put(m.name(), m.jobs().secondsPerUnit()));
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().daemon().name("hearth-jobs-timer-", 0).factory());
+        this.ctx = new JobContext(store, models, outputs, new JobEvents(), new Eta(priors), clock,
+                config.server().jobLease(), config.server().jobTimeout(), timer, null);
+        for (ModelSpec m : config.models().values()) {
+            if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL));
+        }
+    }
+
+    /** Requeues what a dead process left running, then starts the dispatchers, reaper and retention. */
+    public JobCore start() {
+        reap();
+        dispatchers.values().forEach(Dispatcher::start);
+        Duration every = ctx.lease().dividedBy(2);
+        ctx.timer().scheduleAtFixedRate(this::reap, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.timer().scheduleAtFixedRate(this::retain, 0, RETENTION_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void reap() {
+        try {
+            for (Job j : ctx.store().requeueExpired(ctx.now())) {
+                LOG.log(Level.INFO, "job " + j.id() + " of " + j.model() + ": lease expired → " + j.state()
+                        + " (attempt " + j.attempts() + " of " + j.maxAttempts() + ")");
+                ctx.events().publish(j);
+                Dispatcher d = dispatchers.get(j.model());
+                if (d != null) d.wake();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "orphan reaper: " + e);
+        }
+    }
+
+    private void retain() {
+        Duration keep = config.server().retention();
+        if (keep == null || keep.isZero()) return;
+        try {
+            for (String id : ctx.store().deleteFinishedBefore(ctx.now().minus(keep))) Retention.remove(dataDir, id);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "retention: " + e);
+        }
+    }
+
+    // ---- JobService --------------------------------------------------------------------------
+
+    @Override
+    public Job submit(Submission s) {
+        ModelSpec spec = catalog.resolve(s.model()).orElseThrow(() -> new UnknownModelException(s.model()));
+        Map<String, String> names = s.paramName() == null ? Map.of() : s.paramName();
+        if (!spec.runsJobs() || (spec.task() != Task.VIDEO && spec.task() != Task.AUDIO)) {
+            String field = names.getOrDefault("model", "model");
+            throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire() + " model; jobs run"
+                    + " on video models (engine worker or testsrc).", field);
+        }
+        ObjectNode params = JobParams.merge(spec.defaults(), s.params(), names);
+        String prompt = params.has("prompt") ? params.get("prompt").asText() : null;
+        params.remove("prompt");
+        Map<String, InputSource> given = s.inputs() == null ? Map.of() : s.inputs();
+        String task = s.task() != null && !s.task().isBlank() ? s.task() : given.containsKey("image") ? "i2v" : "t2v";
+        if (task.equals("t2v") && (prompt == null || prompt.isBlank())) {
+            throw JobParams.bad(names, "prompt", "is required for text-to-video and must not be empty");
+        }
+        if (task.equals("i2v") && !given.containsKey("image")) {
+            throw JobParams.bad(names, "image", "is required for image-to-video");
+        }
+        Job job = Job.create(spec.name(), task, s.dialect() == null ? Dialect.NATIVE : s.dialect(), params.toString(),
+                Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now());
+        Map<String, String> stored = new LinkedHashMap<>();
+        try {
+            given.forEach((name, src) -> stored.put(name, store(job.id(), name, src).path().toAbsolutePath().toString()));
+            Job inserted = ctx.store().insert(job.withInputs(stored), spec.maxQueue());
+            dispatchers.get(spec.name()).wake();
+            return inserted;
+        } catch (JobQueueFullException full) {
+            removeFiles(job.id());
+            long wait = eta(spec.name(), JobParams.units(params)).orElse(JobQueueFullException.DEFAULT_RETRY_AFTER_SECONDS);
+            throw new JobQueueFullException(spec.name(), spec.maxQueue(), Math.max(1, wait));
+        } catch (RuntimeException e) {
+            removeFiles(job.id());
+            throw e;
+        }
+    }
+
+    private StoredInput store(String id, String name, InputSource src) {
+        return switch (src) {
+            case InputSource.Reference r -> inputs.fromReference(id, r.field() == null ? name : r.field(), r.value());
+            case InputSource.Upload u -> inputs.fromUpload(id, u.upload());
+        };
+    }
+
+    @Override
+    public Job get(String id) {
+        return ctx.store().get(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    @Override
+    public List<Job> list(JobQuery query) { return ctx.store().list(query); }
+
+    @Override
+    public Position position(String id) {
+        Job j = get(id);
+        OptionalInt place = j.state() == JobState.QUEUED ? ctx.store().queuePosition(id) : OptionalInt.empty();
+        double units = units(j);
+        OptionalLong eta = switch (j.state()) {
+            // ahead of it: the queued jobs before it, and (roughly) one job running now
+            case QUEUED -> place.isEmpty() ? OptionalLong.empty() : eta(j.model(), units * (place.getAsInt()
+                    + (running(j.model()) ? 1 : 0)));
+            case RUNNING, CANCELLING -> eta(j.model(), units * (1 - j.progress()));
+            default -> OptionalLong.empty();
+        };
+        return new Position(place, eta);
+    }
+
+    private boolean running(String model) {
+        return !ctx.store().list(new JobQuery(model, Set.of(JobState.RUNNING), null, null, 1, false)).isEmpty();
+    }
+
+    private OptionalLong eta(String model, double units) {
+        OptionalDouble spu = ctx.eta().secondsPerUnit(model);
+        return spu.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Math.round(Math.ceil(units * spu.getAsDouble())));
+    }
+
+    private static double units(Job j) {
+        try {
+            return JobParams.units((ObjectNode) dev.hearth.gateway.Json.MAPPER.readTree(j.params()));
+        } catch (IOException | ClassCastException e) {
+            return 1;
+        }
+    }
+
+    @Override
+    public Job cancel(String id) {
+        for (int i = 0; i < 5; i++) {
+            Job j = get(id);
+            try {
+                switch (j.state()) {
+                    case QUEUED -> {
+                        return published(ctx.store().transition(id, JobState.QUEUED, JobState.CANCELLED, null,
+                                "cancelled by request while queued", ctx.now()));
+                    }
+                    case RUNNING -> {
+                        Job c = published(ctx.store().transition(id, JobState.RUNNING, JobState.CANCELLING, null,
+                                "cancel requested", ctx.now()));
+                        JobContext.Running r = ctx.running().get(id);
+                        if (r != null) {
+                            r.cancelRequested = true;
+                            r.engine.cancel(id);
+                        } // else another node runs it: its heartbeat sees the state and cancels
+                        return c;
+                    }
+                    default -> {
+                        return j; // cancelling already, or finished: nothing to change
+                    }
+                }
+            } catch (StaleJobException | IllegalTransitionException e) {
+                // it moved meanwhile (claimed, progressed): look again
+            }
+        }
+        return get(id);
+    }
+
+    private Job published(Job j) {
+        ctx.events().publish(j);
+        return j;
+    }
+
+    @Override
+    public List<Job> cancelRunning(String modelOrNull) {
+        String model = modelOrNull == null ? null : resolve(modelOrNull);
+        List<Job> out = new ArrayList<>();
+        for (Job j : ctx.store().list(new JobQuery(model, Set.of(JobState.RUNNING, JobState.CANCELLING), null, null,
+                JobQuery.MAX_LIMIT, false))) {
+            out.add(cancel(j.id()));
+        }
+        return out;
+    }
+
+    @Override
+    public QueueStatus queue(String modelOrNull) {
+        String model = modelOrNull == null ? null : resolve(modelOrNull);
+        List<Job> queued = new ArrayList<>(ctx.store().list(new JobQuery(model, Set.of(JobState.QUEUED), null, null,
+                JobQuery.MAX_LIMIT, false)));
+        queued.sort(Comparator.comparingInt(Job::priority).reversed()); // stable: FIFO within a priority
+        List<Job> running = ctx.store().list(new JobQuery(model, Set.of(JobState.RUNNING, JobState.CANCELLING), null,
+                null, JobQuery.MAX_LIMIT, false));
+        return new QueueStatus(queued.size(), running.size(), queued.stream().map(Job::id).toList(),
+                running.stream().map(Job::id).toList());
+    }
+
+    private String resolve(String model) {
+        return catalog.resolve(model).orElseThrow(() -> new UnknownModelException(model)).name();
+    }
+
+    @Override
+    public Path output(String id, String name) {
+        Job j = get(id);
+        return j.outputs().stream().filter(o -> o.name().equals(name)).map(o -> Path.of(o.path()))
+                .filter(Files::isRegularFile).findFirst().orElseThrow(() -> new OutputNotFoundException(id, name));
+    }
+
+    @Override
+    public AutoCloseable subscribe(String id, Consumer<Job> onChange) {
+        return ctx.events().subscribe(id, onChange);
+    }
+
+    @Override
+    public void delete(String id) {
+        Job j = cancel(id);
+        ctx.store().delete(j.id());
+        removeFiles(j.id());
+    }
+
+    private void removeFiles(String id) {
+        try {
+            Retention.remove(dataDir, id);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing files of job " + id + ": " + e);
+        }
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /** Claims nothing more. Call before the scheduler stops the workers. */
+    public void stopClaiming() {
+        dispatchers.values().forEach(Dispatcher::stopClaiming);
+    }
+
+    /** After the scheduler closed: waits for the dispatchers to record how their jobs ended, closes the store. */
+    @Override
+    public void close() {
+        stopClaiming();
+        try {
+            for (Dispatcher d : dispatchers.values()) d.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ctx.timer().shutdownNow();
+        ctx.store().close();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.hearth.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.engine.worker.JobRequest;
+import dev.hearth.engine.worker.WorkerEngine;
+import dev.hearth.engine.worker.WorkerListener;
+import dev.hearth.engine.worker.WorkerRun;
+import dev.hearth.gateway.Json;
+import dev.hearth.jobs.JobContext.Running;
+import dev.hearth.media.Outputs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * One claimed job on one worker, from the claim to its final state. The dispatcher's thread runs
+ * it; a timer thread heart-beats the claim, notices a cancel made on another node (the job turned
+ * {@code cancelling} in the store) and enforces {@code job_timeout}, each only by asking the worker
+ * to cancel. How the worker's run ended, read together with why a stop was asked, decides the state:
+ *
+ * <ul>
+ * <li>done → succeeded; error → failed with the worker's code; stalled → failed {@code stalled};</li>
+ * <li>cancelled after a user's cancel → cancelled; after {@code job_timeout} → failed {@code timeout};
+ *     after the lease was lost → nothing (the reaper already requeued it elsewhere);
+ *     with no stop asked (Hearth is stopping and stopped the worker) → queued again, attempts unchanged;</li>
+ * <li>crashed → queued again with attempts + 1 while attempts remain (a worker can die of one bad
+ *     moment: an OOM beside another model, a driver reset), then failed {@code worker_crashed} with its
+ *     last log lines. The history rows keep each crash's reason.</li>
+ * </ul>
+ */
+final class JobRun {
+    private static final System.Logger LOG = System.getLogger("hearth.jobs");
+    private static final int CHANGE_TRIES = 5;
+
+    private final JobContext ctx;
+    private final Job job;
+    private final WorkerEngine engine;
+    private final Running running;
+
+    JobRun(JobContext ctx, Job job, WorkerEngine engine) {
+        this.ctx = ctx;
+        this.job = job;
+        this.engine = engine;
+        this.running = new Running(engine);
+    }
+
+    void run() {
+        String id = job.id();
+        ctx.running().put(id, running);
+        ctx.events().publish(job);
+        Duration every = ctx.heartbeatEvery();
+        ScheduledFuture<?> beat = ctx.timer().scheduleAtFixedRate(this::tick, every.toMillis(), every.toMillis(),
+                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = ctx.jobTimeout().isZero() ? null : ctx.timer().schedule(() -> {
+            running.timedOut = true;
+            engine.cancel(id);
+        }, ctx.jobTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        WorkerRun outcome;
+        try {
+            Path out = ctx.outputs().dir(id);
+            Files.createDirectories(out);
+            outcome = engine.run(new JobRequest(id, job.task(), params(), job.inputs(), out), listener());
+        } catch (IOException | RuntimeException e) {
+            outcome = new WorkerRun.Error("engine_failed", "The worker could not run the job: " + e.getMessage());
+        } finally {
+            beat.cancel(false);
+            if (timeout != null) timeout.cancel(false);
+            ctx.running().remove(id);
+        }
+        settle(outcome);
+    }
+
+    /** The stored params plus the prompt (kept in its own column so the enhancer can rewrite it). */
+    private ObjectNode params() throws IOException {
+        ObjectNode p = (ObjectNode) Json.MAPPER.readTree(job.params());
+        if (job.prompt() != null) p.put("prompt", job.prompt());
+        return p;
+    }
+
+    private WorkerListener listener() {
+        return new WorkerListener() {
+            @Override
+            public void progress(double progress, String stage, int step, int steps) {
+                if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
+                    ctx.publish(job.id());
+                }
+            }
+
+            @Override
+            public void output(Path path, String contentType) {
+                Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
+                record(f);
+                if (f.contentType().startsWith("video/")) {
+                    ctx.outputs().thumbnail(f.path()).ifPresent(t -> {
+                        try {
+                            record(Outputs.describe(t));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                }
+                ctx.publish(job.id());
+            }
+        };
+    }
+
+    private void record(Outputs.OutputFile f) {
+        ctx.store().addOutput(job.id(), new JobOutput(f.name(), f.path().toAbsolutePath().toString(), f.contentType(),
+                f.size(), f.sha256()));
+    }
+
+    /** On the timer: keep the claim, and pass on a stop asked for elsewhere or before the worker took the job. */
+    private void tick() {
+        try {
+            if (!ctx.store().heartbeat(job.id(), ctx.store().node(), ctx.lease(), ctx.now())) {
+                running.leaseLost = !running.cancelRequested;
+                engine.cancel(job.id());
+                return;
+            }
+            ctx.store().get(job.id()).filter(j -> j.state() == JobState.CANCELLING)
+                    .ifPresent(j -> running.cancelRequested = true);
+            if (running.wantsStop()) engine.cancel(job.id());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat of job " + job.id() + " failed: " + e);
+        }
+    }
+
+    private void settle(WorkerRun outcome) {
+        switch (outcome) {
+            case WorkerRun.Done d -> {
+                Job done = change(JobState.SUCCEEDED, j -> j.withProgress(1, j.stage(), j.step(), j.steps()), "done");
+                if (done != null) learn(done);
+            }
+            case WorkerRun.Error e -> fail(e.code(), e.message());
+            case WorkerRun.Stalled s -> fail("stalled", "The worker sent nothing for the model's stall_timeout and was"
+                    + " stopped.");
+            case WorkerRun.Cancelled c -> {
+                if (running.timedOut) {
+                    fail("timeout", "The job ran longer than job_timeout (" + ctx.jobTimeout() + ") and was stopped.");
+                } else if (running.cancelRequested || current() == JobState.CANCELLING) {
+                    change(JobState.CANCELLED, null, "cancelled by request");
+                } else if (!running.leaseLost) {
+                    change(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0),
+                            "the worker was stopped while the job ran (Hearth stopping); queued again");
+                }
+            }
+            case WorkerRun.Crashed c -> crashed(c);
+        }
+    }
+
+    private void crashed(WorkerRun.Crashed c) {
+        String lines = String.join("\n", c.lastLogLines());
+        String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n" + lines;
+        if (current() == JobState.CANCELLING) {
+            change(JobState.CANCELLED, null, "cancelled; the worker exited with code " + c.exitCode());
+        } else if (job.attempts() + 1 < job.maxAttempts()) {
+            change(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
+                    why + "\nQueued again: attempt " + (job.attempts() + 2) + " of " + job.maxAttempts() + ".");
+        } else {
+            change(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
+        }
+    }
+
+    private void fail(String code, String message) {
+        change(JobState.FAILED, j -> j.withError(code, message), code + ": " + message);
+    }
+
+    private JobState current() {
+        return ctx.store().get(job.id()).map(Job::state).orElse(null);
+    }
+
+    /**
+     * Moves the job from whatever leased state it is in now (running, or cancelling when a cancel
+     * raced the end); retried when a cancel or heartbeat changed it meanwhile. Null when the job is
+     * gone, finished, or no longer ours.
+     */
+    private Job change(JobState to, UnaryOperator<Job> mutation, String reason) {
+        for (int i = 0; i < CHANGE_TRIES; i++) {
+            Job now = ctx.store().get(job.id()).orElse(null);
+            if (now == null || !now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
+            JobState target = now.state() == JobState.CANCELLING && to == JobState.QUEUED ? JobState.CANCELLED : to;
+            if (!now.state().canMoveTo(target)) return null;
+            try {
+                Job changed = ctx.store().transition(job.id(), now.state(), target, mutation, reason, ctx.now());
+                ctx.events().publish(changed);
+                return changed;
+            } catch (StaleJobException | IllegalTransitionException e) {
+                // changed under us (cancel, heartbeat): read again
+            } catch (JobNotFoundException e) {
+                return null;
+            }
+        }
+        LOG.log(Level.WARNING, "job " + job.id() + ": could not record " + to + " after " + CHANGE_TRIES + " tries");
+        return null;
+    }
+
+    private void learn(Job done) {
+        if (done.startedAt() == null || done.finishedAt() == null) return;
+        try {
+            double units = JobParams.units((ObjectNode) Json.MAPPER.readTree(done.params()));
+            ctx.eta().learn(done.model(), units, Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
+        } catch (IOException e) {
+            // params were written by us as JSON; nothing to learn from a row that is not
+        }
+    }
+}

@@ -11,6 +11,9 @@ import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
 import dev.hearth.jobs.JobCore;
 import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.api.LightX2vRoutes;
+import dev.hearth.jobs.api.OpenAiVideoRoutes;
+import dev.hearth.jobs.api.VideosDgxRoutes;
 import dev.hearth.jobs.store.JobStores;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
@@ -49,11 +52,19 @@ public final class Hearth implements AutoCloseable {
         scheduler.addListener(metrics::modelEvent);
         scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
+        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults());
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
-                new Inputs(s.dataDir(), MediaLimits.defaults()), new Outputs(s.dataDir()), Clock.systemUTC());
+                inputs, new Outputs(s.dataDir()), Clock.systemUTC());
+        LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
+        VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
+        OpenAiVideoRoutes videos = new OpenAiVideoRoutes(jobs, catalog, inputs, s.retention());
         this.gateway = new Gateway(catalog, scheduler, jobs, metrics, hardware,
                 this::logs,
-                ApiKeys.load(s.apiKeysFile()), version());
+                ApiKeys.load(s.apiKeysFile()), version(), r -> {
+                    lightx2v.register(r);
+                    videosDgx.register(r);
+                    videos.register(r);
+                });
         this.server = WebServer.builder()
                 .host(s.host())
                 .port(s.port())

@@ -23,9 +23,21 @@ public final class Gateway {
     private final AdminRoutes admin;
     private final JobRoutes jobs;
     private final ApiKeys keys;
+    private final java.util.function.Consumer<HttpRouting.Builder> jobApis;
 
     public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
                    Function<String, LogBuffer> logs, ApiKeys keys, String version) {
+        this(catalog, models, jobs, metrics, hardware, logs, keys, version, r -> { });
+    }
+
+    /**
+     * @param jobApis registers the job API dialects (LightX2V, VideosDGX, OpenAI videos) of
+     *                {@code dev.hearth.jobs.api}; the app wires them, so gateway does not depend on them
+     */
+    public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
+                   Function<String, LogBuffer> logs, ApiKeys keys, String version,
+                   java.util.function.Consumer<HttpRouting.Builder> jobApis) {
+        this.jobApis = jobApis;
         this.openAi = new OpenAiRoutes(catalog, models, metrics);
         this.jobs = new JobRoutes(jobs);
         this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
@@ -72,6 +84,7 @@ public final class Gateway {
         r.error(Throwable.class, (req, res, t) -> Errors.send(res, t));
         openAi.register(r);
         jobs.register(r);
+        jobApis.accept(r);
         admin.register(r);
         r.any((req, res) -> Errors.send(res, ApiError.notFound(
                 "No route for " + req.prologue().method().text() + " " + req.path().path() + ".")));

@@ -1,6 +1,8 @@
 package dev.hearth.app;
 
 import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.Task;
+import dev.hearth.config.ModelSpec;
 import dev.hearth.config.HearthConfig;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.engine.Engine;
@@ -65,7 +67,7 @@ public final class Hearth implements AutoCloseable {
                     videosDgx.register(r);
                     videos.register(r);
                 });
-        this.server = WebServer.builder()
+        var server = WebServer.builder()
                 .host(s.host())
                 .port(s.port())
                 .maxPayloadSize(64L * 1024 * 1024)
@@ -74,8 +76,26 @@ public final class Hearth implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
                 .directHandlers(Gateway::directHandlers)
-                .routing(gateway::routing)
-                .build();
+                .routing(gateway::routing);
+        // a video model's own port serves its VideosDGX API at "/", as its container did
+        for (ModelSpec m : catalog.byTask(Task.VIDEO)) {
+            if (m.port() != null) {
+                server.putSocket(socketName(m.name()), l -> l.host(s.host()).port(m.port())
+                        .routing(r -> gateway.socketRouting(r, routes -> videosDgx.registerModel(routes, "", m.name()))));
+            }
+        }
+        this.server = server.build();
+    }
+
+    private static String socketName(String model) {
+        return "model:" + model;
+    }
+
+    /** The port a video model's own socket listens on, when it has one ({@code port:} in its entry). */
+    public java.util.OptionalInt modelPort(String model) {
+        ModelSpec m = config.models().get(model);
+        return m == null || m.port() == null || m.task() != Task.VIDEO
+                ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(server.port(socketName(model)));
     }
 
     /** Starts Hearth and returns once it listens. */

@@ -70,6 +70,25 @@ public final class Gateway {
     }
 
     public void routing(HttpRouting.Builder r) {
+        guard(r);
+        openAi.register(r);
+        jobs.register(r);
+        jobApis.accept(r);
+        admin.register(r);
+        notFound(r);
+    }
+
+    /**
+     * The routing of an extra socket (a model's own {@code port}, serving its VideosDGX API at
+     * {@code /}): the same API keys, error envelope and 404 as the main port around {@code routes}.
+     */
+    public void socketRouting(HttpRouting.Builder r, java.util.function.Consumer<HttpRouting.Builder> routes) {
+        guard(r);
+        routes.accept(r);
+        notFound(r);
+    }
+
+    private void guard(HttpRouting.Builder r) {
         if (keys.required()) {
             r.addFilter((chain, req, res) -> {
                 if (ApiKeys.OPEN.contains(req.path().path())
@@ -82,10 +101,9 @@ public final class Gateway {
             });
         }
         r.error(Throwable.class, (req, res, t) -> Errors.send(res, t));
-        openAi.register(r);
-        jobs.register(r);
-        jobApis.accept(r);
-        admin.register(r);
+    }
+
+    private static void notFound(HttpRouting.Builder r) {
         r.any((req, res) -> Errors.send(res, ApiError.notFound(
                 "No route for " + req.prologue().method().text() + " " + req.path().path() + ".")));
     }

@@ -137,4 +137,36 @@ class VideosDgxApiTest {
             own.stop();
         }
     }
+
+    @Test
+    void aVideoModelsPort_servesItsVideosDgxApiAtTheRoot_withTheMainPortsErrors(@TempDir Path own) throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (TestHearth p = new TestHearth(own, "", DialectSupport.TESTSRC + "  port: " + port + "\n")) {
+            assertThat(p.hearth.modelPort("testsrc")).hasValue(port);
+            URI base = URI.create("http://127.0.0.1:" + port);
+            HttpResponse<String> created = p.http.send(HttpRequest.newBuilder(base.resolve("/generate"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"on its own port\", \"duration\": 1}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            String id = json(created).path("job_id").asText();
+            JsonNode job = awaitField(p, "/models/testsrc/jobs/" + id, "status", "completed", "failed");
+            assertThat(job.path("status").asText()).isEqualTo("completed");
+            HttpResponse<byte[]> video = p.http.send(HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/download")).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertMp4(video.body(), own, 160, 96);
+            HttpResponse<String> health = p.http.send(HttpRequest.newBuilder(base.resolve("/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(json(health).path("model_name").asText()).isEqualTo("testsrc");
+            assertError(p.http.send(HttpRequest.newBuilder(base.resolve("/v1/models")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()), 404, null);
+            assertError(p.http.send(HttpRequest.newBuilder(base.resolve("/generate"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"x\", \"fps\": 0}")).build(),
+                    HttpResponse.BodyHandlers.ofString()), 400, "fps");
+        }
+    }
 }

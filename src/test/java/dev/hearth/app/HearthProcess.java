@@ -1,0 +1,73 @@
+package dev.hearth.app;
+
+import dev.hearth.engine.llamacpp.LlamaCppCommand;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Hearth in a child JVM ({@code java -cp <this class path> dev.hearth.app.Main serve --config …}),
+ * so a test can kill -9 it. Its output goes to a file, read for the address it announces.
+ */
+final class HearthProcess implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("Hearth is serving on (http://\\S+)");
+
+    final Process process;
+    final Path log;
+    final URI base;
+
+    HearthProcess(Path config, Path log) {
+        this.log = log;
+        String java = ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        try {
+            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                    "-cp", LlamaCppCommand.absoluteClassPath(), Main.class.getName(), "serve", "--config", config.toString()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.base = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(this::announced, u -> u != null || !process.isAlive());
+        if (base == null) throw new IllegalStateException("Hearth exited with " + process.exitValue() + ":\n" + output());
+    }
+
+    private URI announced() {
+        Matcher m = SERVING.matcher(output());
+        URI last = null;
+        while (m.find()) last = URI.create(m.group(1));
+        return last != null && process.isAlive() ? last : null;
+    }
+
+    String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no chance to record anything. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM: the shutdown hook stops the engines
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -50,6 +50,10 @@ final class Defaults {
     static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
     static final long TESTSRC_MEMORY = 64 * MIB;
     static final long REMOTE_MEMORY = 0;
+    /** testsrc's ETA prior: about 30 ms a 640x360 frame on one core, measured; jobs refine it. */
+    static final double TESTSRC_SECONDS_PER_UNIT = 0.03;
+    static final JobSettings TESTSRC_JOBS = new JobSettings(JobSettings.DEFAULTS.stallTimeout(),
+            JobSettings.DEFAULTS.cancelGrace(), JobSettings.DEFAULTS.maxAttempts(), TESTSRC_SECONDS_PER_UNIT);
 
     // the embedded default (no hearth.yaml)
     static final String EMBEDDINGS_MODEL = "all-minilm-l6-v2";
@@ -103,7 +107,7 @@ final class Defaults {
     static ModelSpec testsrc(ServerConfig server) {
         return new ModelSpec(TESTSRC_MODEL, Task.VIDEO, EngineKind.TESTSRC.wire, List.of(), null, Map.of(), null, HEALTH,
                 null, null, TESTSRC_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY_JOBS, server.maxQueue(),
-                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), JobSettings.DEFAULTS);
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS);
     }
 
     /** A model with every default, for models Hearth adds itself (the embedded default). */

@@ -114,7 +114,14 @@ final class ModelSection {
                         duration("cancel_grace", Values.POSITIVE_DURATION, JobSettings.DEFAULTS.cancelGrace()),
                         requireNonNullElse(f.get(m.get("max_attempts"), key("max_attempts"), Values.integer(1, 100)),
                                 JobSettings.DEFAULTS.maxAttempts()),
-                        f.get(m.get("seconds_per_unit"), key("seconds_per_unit"), Values.POSITIVE_NUMBER)));
+                        secondsPerUnit(kind)));
+    }
+
+    /** Only testsrc's speed is known in advance; a real model's ETA waits for a prior or a finished job. */
+    private Double secondsPerUnit(EngineKind kind) {
+        Double given = f.get(m.get("seconds_per_unit"), key("seconds_per_unit"), Values.POSITIVE_NUMBER);
+        if (given == null && kind == EngineKind.TESTSRC) return Defaults.TESTSRC_SECONDS_PER_UNIT;
+        return given;
     }
 
     private Duration duration(String k, Values.Kind<Duration> kind, Duration fallback) {

@@ -77,7 +77,12 @@ public final class JobCore implements JobService, AutoCloseable {
         dispatchers.values().forEach(Dispatcher::start);
         Duration every = ctx.lease().dividedBy(2);
         ctx.timer().scheduleAtFixedRate(this::reap, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.timer().scheduleAtFixedRate(this::retain, 0, RETENTION_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        Duration keep = config.server().retention();
+        if (keep != null && !keep.isZero()) {
+            // often enough that a short retention is honoured closely, never more than every 10 minutes apart
+            long sweep = Math.max(100, Math.min(RETENTION_EVERY.toMillis(), keep.toMillis() / 2));
+            ctx.timer().scheduleAtFixedRate(this::retain, 0, sweep, TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 
@@ -95,9 +100,9 @@ public final class JobCore implements JobService, AutoCloseable {
         }
     }
 
+    /** Deletes finished jobs older than {@code retention}, then their inputs and outputs. */
     private void retain() {
         Duration keep = config.server().retention();
-        if (keep == null || keep.isZero()) return;
         try {
             for (String id : ctx.store().deleteFinishedBefore(ctx.now().minus(keep))) Retention.remove(dataDir, id);
         } catch (IOException | RuntimeException e) {

@@ -10,7 +10,6 @@ import dev.hearth.jobs.JobContext.Running;
 import dev.hearth.media.Outputs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,8 @@ import java.util.function.UnaryOperator;
  * to cancel. How the worker's run ended, read together with why a stop was asked, decides the state:
  *
  * <ul>
- * <li>done → succeeded; error → failed with the worker's code; stalled → failed {@code stalled};</li>
+ * <li>done → succeeded (failed {@code output_failed} if an output could not be stored); error → failed
+ *     with the worker's code; stalled → failed {@code stalled};</li>
  * <li>cancelled after a user's cancel → cancelled; after {@code job_timeout} → failed {@code timeout};
  *     after the lease was lost → nothing (the reaper already requeued it elsewhere);
  *     with no stop asked (Hearth is stopping and stopped the worker) → queued again, attempts unchanged;</li>
@@ -43,6 +43,7 @@ final class JobRun {
     private final Job job;
     private final WorkerEngine engine;
     private final Running running;
+    private volatile String outputError;                     // set on the driving thread, read after run
 
     JobRun(JobContext ctx, Job job, WorkerEngine engine) {
         this.ctx = ctx;
@@ -84,29 +85,37 @@ final class JobRun {
         return p;
     }
 
+    /**
+     * Runs on the worker's driving thread, so nothing may escape it: a job deleted meanwhile, or
+     * a full disk, is logged and the worker's own outcome still decides the job.
+     */
     private WorkerListener listener() {
         return new WorkerListener() {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
-                if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
-                    ctx.publish(job.id());
+                try {
+                    if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
+                        ctx.publish(job.id());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
                 }
             }
 
             @Override
             public void output(Path path, String contentType) {
-                Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
-                record(f);
-                if (f.contentType().startsWith("video/")) {
-                    ctx.outputs().thumbnail(f.path()).ifPresent(t -> {
-                        try {
-                            record(Outputs.describe(t));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
+                try {
+                    Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
+                    record(f);
+                    if (f.contentType().startsWith("video/")) {
+                        Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
+                        if (thumb != null) record(Outputs.describe(thumb));
+                    }
+                    ctx.publish(job.id());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
+                    if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: " + e;
                 }
-                ctx.publish(job.id());
             }
         };
     }
@@ -134,6 +143,7 @@ final class JobRun {
 
     private void settle(WorkerRun outcome) {
         switch (outcome) {
+            case WorkerRun.Done d when outputError != null -> fail("output_failed", outputError);
             case WorkerRun.Done d -> {
                 Job done = change(JobState.SUCCEEDED, j -> j.withProgress(1, j.stage(), j.step(), j.steps()), "done");
                 if (done != null) learn(done);

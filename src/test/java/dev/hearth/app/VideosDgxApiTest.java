@@ -33,7 +33,10 @@ class VideosDgxApiTest {
 
     @BeforeAll
     static void start() {
-        h = new TestHearth(dir, "", DialectSupport.TESTSRC);
+        h = new TestHearth(dir, "", DialectSupport.TESTSRC + """
+                embed:
+                  engine: onnx-embeddings
+                """);
     }
 
     @AfterAll
@@ -88,6 +91,7 @@ class VideosDgxApiTest {
     @Test
     void errors_areEnvelopesNamingVideosDgxFields() {
         assertError(h.get("/models/nope/health"), 404, "model");
+        assertError(h.get("/models/embed/health"), 404, "model");
         assertError(h.get("/models/testsrc/jobs/j_nope"), 404, null);
         assertError(h.get("/models/testsrc/jobs/j_nope/download"), 404, null);
         assertError(h.post("/models/testsrc/generate", "{\"duration\": 1}"), 400, "prompt");

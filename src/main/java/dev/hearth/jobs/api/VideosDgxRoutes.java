@@ -3,6 +3,7 @@ package dev.hearth.jobs.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.Task;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.Json;
 import dev.hearth.gateway.Routes;
@@ -91,8 +92,13 @@ public final class VideosDgxRoutes {
         r.get(base + "/metrics", (req, res) -> Routes.json(res, 200, metrics(model.apply(req))));
     }
 
+    /** Only video models have a VideosDGX API; a chat model's /models/{m}/… is as absent as an unknown one. */
     private ModelSpec spec(String name) {
-        return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
+        ModelSpec spec = catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
+        if (spec.task() != Task.VIDEO) {
+            throw new NotAVideoModelException(spec);
+        }
+        return spec;
     }
 
     /** A job of this model; another model's job is as unknown here as it was in its own container. */

@@ -1,6 +1,8 @@
 package dev.hearth.app;
 
 import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.Task;
+import dev.hearth.config.ModelSpec;
 import dev.hearth.config.HearthConfig;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.engine.Engine;
@@ -11,6 +13,9 @@ import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
 import dev.hearth.jobs.JobCore;
 import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.api.LightX2vRoutes;
+import dev.hearth.jobs.api.OpenAiVideoRoutes;
+import dev.hearth.jobs.api.VideosDgxRoutes;
 import dev.hearth.jobs.store.JobStores;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
@@ -49,12 +54,20 @@ public final class Hearth implements AutoCloseable {
         scheduler.addListener(metrics::modelEvent);
         scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
+        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults());
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
-                new Inputs(s.dataDir(), MediaLimits.defaults()), new Outputs(s.dataDir()), Clock.systemUTC());
+                inputs, new Outputs(s.dataDir()), Clock.systemUTC());
+        LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
+        VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
+        OpenAiVideoRoutes videos = new OpenAiVideoRoutes(jobs, catalog, inputs, s.retention());
         this.gateway = new Gateway(catalog, scheduler, jobs, metrics, hardware,
                 this::logs,
-                ApiKeys.load(s.apiKeysFile()), version());
-        this.server = WebServer.builder()
+                ApiKeys.load(s.apiKeysFile()), version(), r -> {
+                    lightx2v.register(r);
+                    videosDgx.register(r);
+                    videos.register(r);
+                });
+        var server = WebServer.builder()
                 .host(s.host())
                 .port(s.port())
                 .maxPayloadSize(64L * 1024 * 1024)
@@ -63,8 +76,26 @@ public final class Hearth implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
                 .directHandlers(Gateway::directHandlers)
-                .routing(gateway::routing)
-                .build();
+                .routing(gateway::routing);
+        // a video model's own port serves its VideosDGX API at "/", as its container did
+        for (ModelSpec m : catalog.byTask(Task.VIDEO)) {
+            if (m.port() != null) {
+                server.putSocket(socketName(m.name()), l -> l.host(s.host()).port(m.port())
+                        .routing(r -> gateway.socketRouting(r, routes -> videosDgx.registerModel(routes, "", m.name()))));
+            }
+        }
+        this.server = server.build();
+    }
+
+    private static String socketName(String model) {
+        return "model:" + model;
+    }
+
+    /** The port a video model's own socket listens on, when it has one ({@code port:} in its entry). */
+    public java.util.OptionalInt modelPort(String model) {
+        ModelSpec m = config.models().get(model);
+        return m == null || m.port() == null || m.task() != Task.VIDEO
+                ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(server.port(socketName(model)));
     }
 
     /** Starts Hearth and returns once it listens. */

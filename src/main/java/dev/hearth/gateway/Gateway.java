@@ -23,9 +23,21 @@ public final class Gateway {
     private final AdminRoutes admin;
     private final JobRoutes jobs;
     private final ApiKeys keys;
+    private final java.util.function.Consumer<HttpRouting.Builder> jobApis;
 
     public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
                    Function<String, LogBuffer> logs, ApiKeys keys, String version) {
+        this(catalog, models, jobs, metrics, hardware, logs, keys, version, r -> { });
+    }
+
+    /**
+     * @param jobApis registers the job API dialects (LightX2V, VideosDGX, OpenAI videos) of
+     *                {@code dev.hearth.jobs.api}; the app wires them, so gateway does not depend on them
+     */
+    public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
+                   Function<String, LogBuffer> logs, ApiKeys keys, String version,
+                   java.util.function.Consumer<HttpRouting.Builder> jobApis) {
+        this.jobApis = jobApis;
         this.openAi = new OpenAiRoutes(catalog, models, metrics);
         this.jobs = new JobRoutes(jobs);
         this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
@@ -58,6 +70,25 @@ public final class Gateway {
     }
 
     public void routing(HttpRouting.Builder r) {
+        guard(r);
+        openAi.register(r);
+        jobs.register(r);
+        jobApis.accept(r);
+        admin.register(r);
+        notFound(r);
+    }
+
+    /**
+     * The routing of an extra socket (a model's own {@code port}, serving its VideosDGX API at
+     * {@code /}): the same API keys, error envelope and 404 as the main port around {@code routes}.
+     */
+    public void socketRouting(HttpRouting.Builder r, java.util.function.Consumer<HttpRouting.Builder> routes) {
+        guard(r);
+        routes.accept(r);
+        notFound(r);
+    }
+
+    private void guard(HttpRouting.Builder r) {
         if (keys.required()) {
             r.addFilter((chain, req, res) -> {
                 if (ApiKeys.OPEN.contains(req.path().path())
@@ -70,9 +101,9 @@ public final class Gateway {
             });
         }
         r.error(Throwable.class, (req, res, t) -> Errors.send(res, t));
-        openAi.register(r);
-        jobs.register(r);
-        admin.register(r);
+    }
+
+    private static void notFound(HttpRouting.Builder r) {
         r.any((req, res) -> Errors.send(res, ApiError.notFound(
                 "No route for " + req.prologue().method().text() + " " + req.path().path() + ".")));
     }

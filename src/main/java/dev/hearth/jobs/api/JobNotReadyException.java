@@ -1,0 +1,21 @@
+package dev.hearth.jobs.api;
+
+import dev.hearth.HearthException;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobState;
+
+/** A download was asked of a job that has not succeeded (yet, or ever): 409. */
+final class JobNotReadyException extends HearthException {
+    JobNotReadyException(Job job, String stateName) {
+        super(409, "invalid_request_error", "job_not_ready", message(job, stateName));
+    }
+
+    private static String message(Job job, String stateName) {
+        String id = job.id();
+        if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
+            return "Job '" + id + "' is " + stateName + "; it has no output"
+                    + (job.errorMessage() == null ? "." : ": " + job.errorMessage());
+        }
+        return "Job '" + id + "' is " + stateName + "; its output can be downloaded once it has completed.";
+    }
+}

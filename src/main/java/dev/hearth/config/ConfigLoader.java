@@ -75,6 +75,8 @@ public final class ConfigLoader {
         Map<String, ModelSpec> models = top.containsKey("models")
                 ? models(top.get("models"), server, baseDir, f)
                 : EmbeddedDefault.models(server, workDir, f);
+        EnhancerRules.check(server, top.get("server"), models, top.get("models") != null && top.get("models").isMap()
+                ? top.get("models").map() : Map.of(), f);
         problems.throwIfAny();
         return new HearthConfig(server, models, fileOrNull);
     }

@@ -10,7 +10,15 @@ import java.time.Duration;
  * @param maxAttempts    attempts a job gets when its node dies or its worker crashes
  * @param secondsPerUnit the ETA's prior: seconds per unit of work (frames × steps) until jobs of the
  *                       model have finished and taught a measured value; null = no ETA until then
+ * @param promptEnhancer the chat model rewriting this model's prompts when a job asks: null = the server's
+ *                       {@code prompt_enhancer}, {@link #NO_ENHANCER} = none for this model
  */
-public record JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit) {
+public record JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit,
+                          String promptEnhancer) {
+    public static final String NO_ENHANCER = "none";
     public static final JobSettings DEFAULTS = new JobSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 3, null);
+
+    public JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit) {
+        this(stallTimeout, cancelGrace, maxAttempts, secondsPerUnit, null);
+    }
 }

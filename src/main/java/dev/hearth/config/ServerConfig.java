@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param apiKeysFile    file with one API key a line, or null for none
  * @param jobLease       how long a running job's claim lasts without a heartbeat; after a crash of
  *                       its node the job is requeued once this has passed (heartbeat: a sixth of it)
+ * @param retentionMaxBytes   disk cap for finished jobs' files: the oldest are removed until the rest
+ *                            fit; zero = no cap
+ * @param promptEnhancer      the chat model that rewrites prompts of jobs asking for it; null = none
+ * @param enhancerInstructions the enhancer's system prompt
  */
 public record ServerConfig(
         String host,
@@ -34,7 +38,10 @@ public record ServerConfig(
         Duration jobTimeout,
         Duration retention,
         Path apiKeysFile,
-        Duration jobLease) {
+        Duration jobLease,
+        long retentionMaxBytes,
+        String promptEnhancer,
+        String enhancerInstructions) {
 
     public static final long AUTO = -1;
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
@@ -46,8 +53,16 @@ public record ServerConfig(
                 retention, apiKeysFile, DEFAULT_JOB_LEASE);
     }
 
+    public ServerConfig(String host, int port, Path dataDir, String database, long memoryBudget, Duration idleUnload,
+                        boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
+                        Duration retention, Path apiKeysFile, Duration jobLease) {
+        this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
+                retention, apiKeysFile, jobLease, 0, null, Defaults.ENHANCER_INSTRUCTIONS);
+    }
+
     public ServerConfig {
         jobLease = jobLease == null ? DEFAULT_JOB_LEASE : jobLease;
+        enhancerInstructions = enhancerInstructions == null ? Defaults.ENHANCER_INSTRUCTIONS : enhancerInstructions;
     }
 
     public boolean autoBudget() { return memoryBudget == AUTO; }

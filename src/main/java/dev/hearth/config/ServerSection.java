@@ -13,7 +13,8 @@ final class ServerSection {
     private ServerSection() {}
 
     static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
-            "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease");
+            "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
+            "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
 
@@ -55,6 +56,15 @@ final class ServerSection {
                 f.get(m.get("job_timeout"), "server.job_timeout", Values.DURATION), Defaults.JOB_TIMEOUT);
         Duration retention = requireNonNullElse(
                 f.get(m.get("retention"), "server.retention", Values.DURATION), Defaults.RETENTION);
+        long retentionMaxBytes = requireNonNullElse(
+                f.get(m.get("retention_max_bytes"), "server.retention_max_bytes", Values.SIZE), 0L);
+        String enhancer = f.get(m.get("prompt_enhancer"), "server.prompt_enhancer", Values.TEXT);
+        String instructions = f.get(m.get("prompt_enhancer_instructions"), "server.prompt_enhancer_instructions",
+                Values.TEXT);
+        if (instructions != null && instructions.isBlank()) {
+            f.problems.at(m.get("prompt_enhancer_instructions"), "server.prompt_enhancer_instructions",
+                    "must not be empty: the system prompt the enhancer model follows (leave the key out for the default)");
+        }
 
         Duration jobLease = requireNonNullElse(
                 f.get(m.get("job_lease"), "server.job_lease", Values.POSITIVE_DURATION), ServerConfig.DEFAULT_JOB_LEASE);
@@ -71,7 +81,8 @@ final class ServerSection {
             }
         }
         return new ServerConfig(listen.host(), listen.port(), dataDir, database, budget, idle, exclusive,
-                maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease);
+                maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease, retentionMaxBytes,
+                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions);
     }
 
     /** The keys file must exist: a typo in its path must not silently mean "no auth". */

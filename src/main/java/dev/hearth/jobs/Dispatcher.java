@@ -28,6 +28,7 @@ final class Dispatcher {
     private final String model;
     private final JobContext ctx;
     private final Duration poll;
+    private final PromptStep prompt;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
     private boolean woken;                                   // guarded by lock
@@ -35,10 +36,12 @@ final class Dispatcher {
     private volatile CompletableFuture<Lease> acquiring;
     private Thread thread;
 
-    Dispatcher(String model, JobContext ctx, Duration poll) {
+    /** @param prompt the enhance stage for jobs that asked for it */
+    Dispatcher(String model, JobContext ctx, Duration poll, PromptStep prompt) {
         this.model = model;
         this.ctx = ctx;
         this.poll = poll;
+        this.prompt = prompt;
     }
 
     void start() {
@@ -119,7 +122,8 @@ final class Dispatcher {
                 failClaimed(claimed.get(), "engine_failed", "Model '" + model + "' does not run a job worker.");
                 return;
             }
-            new JobRun(ctx, claimed.get(), worker).run();
+            Job job = prompt.apply(claimed.get());
+            if (job != null) new JobRun(ctx, job, worker).run();
         }
     }
 

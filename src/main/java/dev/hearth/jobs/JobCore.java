@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.config.HearthConfig;
+import dev.hearth.config.JobSettings;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.BadRequestException;
 import dev.hearth.jobs.store.JobQuery;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -66,9 +68,19 @@ public final class JobCore implements JobService, AutoCloseable {
                 Thread.ofPlatform().daemon().name("hearth-jobs-timer-", 0).factory());
         this.ctx = new JobContext(store, models, outputs, new JobEvents(), new Eta(priors), clock,
                 config.server().jobLease(), config.server().jobTimeout(), timer, null, null);
+        PromptEnhancer enhancer = new PromptEnhancer(models);
         for (ModelSpec m : config.models().values()) {
-            if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL));
+            if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL,
+                    new PromptStep(ctx, enhancer, enhancerOf(m), config.server().enhancerInstructions())));
         }
+    }
+
+    /** The chat model rewriting this model's prompts: its own prompt_enhancer, else the server's; null = none. */
+    private String enhancerOf(ModelSpec m) {
+        String own = m.jobs().promptEnhancer();
+        if (JobSettings.NO_ENHANCER.equals(own)) return null;
+        String name = own != null ? own : config.server().promptEnhancer();
+        return name == null ? null : catalog.resolve(name).map(ModelSpec::name).orElse(name);
     }
 
     /** Requeues what a dead process left running, then starts the dispatchers, reaper and retention. */
@@ -78,9 +90,11 @@ public final class JobCore implements JobService, AutoCloseable {
         Duration every = ctx.lease().dividedBy(2);
         ctx.timer().scheduleAtFixedRate(this::reap, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         Duration keep = config.server().retention();
-        if (keep != null && !keep.isZero()) {
+        boolean byAge = keep != null && !keep.isZero();
+        if (byAge || config.server().retentionMaxBytes() > 0) {
             // often enough that a short retention is honoured closely, never more than every 10 minutes apart
-            long sweep = Math.max(100, Math.min(RETENTION_EVERY.toMillis(), keep.toMillis() / 2));
+            long sweep = byAge ? Math.max(100, Math.min(RETENTION_EVERY.toMillis(), keep.toMillis() / 2))
+                    : RETENTION_EVERY.toMillis();
             ctx.timer().scheduleAtFixedRate(this::retain, 0, sweep, TimeUnit.MILLISECONDS);
         }
         return this;
@@ -100,11 +114,27 @@ public final class JobCore implements JobService, AutoCloseable {
         }
     }
 
-    /** Deletes finished jobs older than {@code retention}, then their inputs and outputs. */
+    /**
+     * Deletes finished jobs older than {@code retention}, then the oldest of the rest until their
+     * files fit {@code retention_max_bytes} ({@link Retention#decide}); the rows first, then the files.
+     */
     private void retain() {
         Duration keep = config.server().retention();
+        long cap = config.server().retentionMaxBytes();
         try {
-            for (String id : ctx.store().deleteFinishedBefore(ctx.now().minus(keep))) Retention.remove(dataDir, id);
+            if (cap <= 0) {
+                if (keep == null || keep.isZero()) return;
+                for (String id : ctx.store().deleteFinishedBefore(ctx.now().minus(keep))) Retention.remove(dataDir, id);
+                return;
+            }
+            List<Retention.FinishedJob> finished = new ArrayList<>();
+            for (Map.Entry<String, Instant> e : ctx.store().finishedJobs().entrySet()) {
+                finished.add(new Retention.FinishedJob(e.getKey(), e.getValue(), Retention.bytesOnDisk(dataDir, e.getKey())));
+            }
+            for (String id : Retention.decide(finished, ctx.now(), keep, cap)) {
+                ctx.store().delete(id);
+                Retention.remove(dataDir, id);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "retention: " + e);
         }
@@ -132,8 +162,17 @@ public final class JobCore implements JobService, AutoCloseable {
         if (task.equals("i2v") && !given.containsKey("image")) {
             throw JobParams.bad(names, "image", "is required for image-to-video");
         }
-        Job job = Job.create(spec.name(), task, s.dialect() == null ? Dialect.NATIVE : s.dialect(), params.toString(),
-                Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now());
+        boolean enhance = s.enhancePrompt() && prompt != null && !prompt.isBlank();
+        if (enhance && enhancerOf(spec) == null) {
+            throw new BadRequestException("No prompt enhancer is configured for model '" + spec.name() + "': set"
+                    + " server.prompt_enhancer to a chat model in hearth.yaml, or leave "
+                    + names.getOrDefault("enhance_prompt", "enhance_prompt") + " false.",
+                    names.getOrDefault("enhance_prompt", "enhance_prompt"));
+        }
+        Job created = Job.create(spec.name(), task, s.dialect() == null ? Dialect.NATIVE : s.dialect(),
+                params.toString(), Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now());
+        // original = prompt marks "enhancement pending" (PromptEnhancer.pending); the dispatcher rewrites prompt
+        Job job = enhance ? created.withEnhancedPrompt(prompt) : created;
         Map<String, String> stored = new LinkedHashMap<>();
         try {
             given.forEach((name, src) -> stored.put(name, store(job.id(), name, src).path().toAbsolutePath().toString()));

@@ -78,8 +78,8 @@ class ConfigLoaderValidationTest {
                 file() + ":7: models.a.memroy: unknown key; did you mean memory?",
                 file() + ":8: models.a.colour: unknown key; expected one of task, engine, aliases, memory, idle_unload,"
                         + " pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace, defaults,"
-                        + " options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit, cmd, args,"
-                        + " model, env, cwd, health, url or path");
+                        + " options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit, prompt_enhancer,"
+                        + " cmd, args, model, env, cwd, health, url or path");
     }
 
     @Test
@@ -319,7 +319,7 @@ class ConfigLoaderValidationTest {
                 file() + ":10: models.b.database: unknown key; expected one of task, engine, aliases, memory,"
                         + " idle_unload, pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace,"
                         + " defaults, options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit,"
-                        + " cmd, args, model, env, cwd, health, url or path");
+                        + " prompt_enhancer, cmd, args, model, env, cwd, health, url or path");
     }
 
     @Test

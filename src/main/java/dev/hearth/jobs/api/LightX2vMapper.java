@@ -46,7 +46,8 @@ final class LightX2vMapper {
             "fps", "target_fps",
             "steps", "infer_steps",
             "seed", "seed",
-            "image", "image_path");
+            "image", "image_path",
+            "enhance_prompt", "use_prompt_enhancer");
 
     private LightX2vMapper() {}
 

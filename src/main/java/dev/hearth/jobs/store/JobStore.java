@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
@@ -59,6 +60,13 @@ public interface JobStore extends AutoCloseable {
     /** Progress from the worker: no history row, no version bump (it would fight every transition). */
     boolean updateProgress(String id, double progress, String stage, int step, int steps, Instant now);
 
+    /**
+     * The prompt enhancer's rewrite of a running job's prompt, with the user's original. Bumps the
+     * version (so a transition computed from the old row cannot write the old prompt back) without
+     * a history row. False when the job is not running or cancelling.
+     */
+    boolean updatePrompt(String id, String prompt, String originalPrompt, Instant now);
+
     /** Records an output file; the same name again replaces it. */
     void addOutput(String id, JobOutput output);
 
@@ -81,6 +89,9 @@ public interface JobStore extends AutoCloseable {
 
     /** Retention: deletes terminal jobs finished before {@code before}; returns their ids so the caller removes files. */
     List<String> deleteFinishedBefore(Instant before);
+
+    /** Retention by disk cap: every finished job's id and when it finished, oldest first. */
+    Map<String, Instant> finishedJobs();
 
     /** Deletes the job, its history and outputs rows whatever its state; false when absent. */
     boolean delete(String id);

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
@@ -189,6 +191,13 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
+    public boolean updatePrompt(String id, String prompt, String originalPrompt, Instant now) {
+        return read(c -> update(c, "UPDATE jobs SET prompt = ?, original_prompt = ?, version = version + 1,"
+                + " updated_at = ? WHERE id = ? AND state IN ('running', 'cancelling')", prompt, originalPrompt, now,
+                id) == 1);
+    }
+
+    @Override
     public void addOutput(String id, JobOutput o) {
         inTx(c -> {
             if (update(c, "DELETE FROM job_outputs WHERE job_id = ? AND name = ?", id, o.name()) == 0
@@ -267,6 +276,20 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                     while (rs.next()) ids.add(rs.getString(1));
                 }
                 return ids;
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Instant> finishedJobs() {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, finished_at FROM jobs WHERE state IN"
+                    + " ('succeeded', 'failed', 'cancelled') ORDER BY finished_at, id")) {
+                Map<String, Instant> out = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), Rows.instant(rs, "finished_at"));
+                }
+                return out;
             }
         });
     }

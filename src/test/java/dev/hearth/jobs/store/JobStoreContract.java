@@ -352,6 +352,34 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract {
     }
 
     @Test
+    void finishedJobs_listsFinishedOnes_oldestFirst_withWhenTheyFinished() {
+        Job later = running("wan");
+        store.transition(later.id(), RUNNING, FAILED, null, "failed", T0.plusSeconds(100));
+        Job earlier = running("wan");
+        store.transition(earlier.id(), RUNNING, SUCCEEDED, null, "done", T0.plusSeconds(10));
+        running("wan");
+        queued("wan");
+
+        assertThat(store.finishedJobs()).containsExactly(Map.entry(earlier.id(), T0.plusSeconds(10)),
+                Map.entry(later.id(), T0.plusSeconds(100)));
+    }
+
+    @Test
+    void updatePrompt_recordsTheRewrite_andTheOriginal_onlyWhileRunning_andBumpsTheVersion() {
+        Job r = running("wan");
+        assertThat(store.updatePrompt(r.id(), "a fluffy cat at dusk", "a cat", T0.plusSeconds(1))).isTrue();
+        Job after = store.get(r.id()).orElseThrow();
+        assertThat(after.prompt()).isEqualTo("a fluffy cat at dusk");
+        assertThat(after.originalPrompt()).isEqualTo("a cat");
+        assertThat(after.version()).isGreaterThan(r.version());
+        // the version bump makes a transition that read the row before the rewrite fail as stale, not undo it
+
+        Job q = queued("wan");
+        assertThat(store.updatePrompt(q.id(), "x", "y", T0)).isFalse();
+        assertThat(store.get(q.id()).orElseThrow().prompt()).isEqualTo("a cat");
+    }
+
+    @Test
     void delete_removesJobWithHistoryAndOutputs_whateverItsState() {
         Job r = running("wan");
         store.addOutput(r.id(), new JobOutput("video", "/o/v.mp4", "video/mp4", 1, null));

@@ -55,6 +55,10 @@ final class Defaults {
     static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
     static final long TESTSRC_MEMORY = 64 * MIB;
     static final long REMOTE_MEMORY = 0;
+    /** A LightX2V server's GPU is its own, not Hearth's budget; set memory when it shares this machine's. */
+    static final long LIGHTX2V_MEMORY = 0;
+    /** LightX2V answers its service status here (it has no /health). */
+    static final String LIGHTX2V_HEALTH = "/v1/service/status";
     /** testsrc's ETA prior: about 30 ms a 640x360 frame on one core, measured; jobs refine it. */
     static final double TESTSRC_SECONDS_PER_UNIT = 0.03;
     static final JobSettings TESTSRC_JOBS = new JobSettings(JobSettings.DEFAULTS.stallTimeout(),
@@ -75,7 +79,7 @@ final class Defaults {
     static Task task(EngineKind engine) {
         return switch (engine) {
             case ONNX_EMBEDDINGS -> Task.EMBEDDINGS;
-            case WORKER, TESTSRC -> Task.VIDEO;
+            case WORKER, TESTSRC, LIGHTX2V -> Task.VIDEO;
             case PROCESS, LLAMACPP, REMOTE -> Task.CHAT;
         };
     }
@@ -93,6 +97,7 @@ final class Defaults {
         return switch (engine) {
             case ONNX_EMBEDDINGS -> ONNX_EMBEDDINGS_MEMORY;
             case REMOTE -> REMOTE_MEMORY;   // it runs elsewhere
+            case LIGHTX2V -> LIGHTX2V_MEMORY;
             case TESTSRC -> TESTSRC_MEMORY;
             case PROCESS, WORKER, LLAMACPP -> null;
         };

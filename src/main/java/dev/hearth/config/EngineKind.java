@@ -23,7 +23,8 @@ enum EngineKind {
     ONNX_EMBEDDINGS("onnx-embeddings", List.of(EMBEDDINGS), Set.of()),
     REMOTE("remote", List.of(CHAT, COMPLETION, EMBEDDINGS, AUDIO), Set.of("url", "health")),
     WORKER("worker", List.of(VIDEO, AUDIO), Set.of("cmd", "args", "model", "env", "cwd")),
-    TESTSRC("testsrc", List.of(VIDEO), Set.of());
+    TESTSRC("testsrc", List.of(VIDEO), Set.of()),
+    LIGHTX2V("lightx2v", List.of(VIDEO), Set.of("url", "health"));
 
     final String wire;
     final List<Task> tasks;

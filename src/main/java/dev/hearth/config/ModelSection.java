@@ -79,11 +79,15 @@ final class ModelSection {
         String model = f.get(m.get("model"), key("model"), Values.TEXT);
         String cmd = command(kind, preset, engineName, model);
         String health = requireNonNullElse(f.get(m.get("health"), key("health"), Values.HEALTH),
-                preset != null ? preset.health() : Defaults.HEALTH);
+                preset != null ? preset.health() : kind == EngineKind.LIGHTX2V ? Defaults.LIGHTX2V_HEALTH : Defaults.HEALTH);
         URI url = f.get(m.get("url"), key("url"), Values.URL);
         if (kind == EngineKind.REMOTE && !given("url")) {
             f.problems.at(node, key("url"), "required for engine remote: the base URL of the OpenAI-compatible "
                     + "server, like http://10.0.0.5:8000");
+        }
+        if (kind == EngineKind.LIGHTX2V && !given("url")) {
+            f.problems.at(node, key("url"), "required for engine lightx2v: the root URL of the LightX2V server, "
+                    + "like http://10.0.0.5:8000");
         }
         Path file = modelFile(kind);
         Path cwd = directory(m.get("cwd"), key("cwd"));

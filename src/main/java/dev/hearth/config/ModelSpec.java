@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * @param name           the id clients use in "model"
  * @param task           chat, completion, embeddings, video…
- * @param engine         engine kind: process, llamacpp, onnx-embeddings, remote, worker, testsrc
+ * @param engine         engine kind: process, llamacpp, onnx-embeddings, remote, worker, testsrc, lightx2v
  * @param aliases        other names that resolve to this model
  * @param cmd            command line for process/worker engines; the engine fills in ${PORT}
  *                       (the loader has already put the entry's model: for ${MODEL} and the name for ${NAME})
@@ -83,5 +83,7 @@ public record ModelSpec(
     public boolean neverIdleUnload() { return idleUnload.isZero(); }
 
     /** Runs jobs from the queue (a worker child) rather than answering requests. */
-    public boolean runsJobs() { return engine.equals("worker") || engine.equals("testsrc"); }
+    public boolean runsJobs() {
+        return engine.equals("worker") || engine.equals("testsrc") || engine.equals("lightx2v");
+    }
 }

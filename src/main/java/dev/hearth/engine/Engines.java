@@ -1,6 +1,7 @@
 package dev.hearth.engine;
 
 import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.lightx2v.LightX2vEngine;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
 import dev.hearth.engine.onnx.OnnxEmbeddingEngine;
 
@@ -35,6 +36,7 @@ public final class Engines {
                     logDir.resolve(spec.name() + ".log"))));
             case "onnx-embeddings" -> new OnnxEmbeddingEngine(spec);
             case "remote" -> RemoteEngine.of(spec);
+            case "lightx2v" -> LightX2vEngine.of(spec);
             case "worker" -> new WorkerEngine(worker(spec, ProcessSpec.shell(spec.cmd())));
             // a synthetic source in a child JVM, so it proves the whole worker path (see its DESCRIPTION)
             case "testsrc" -> new WorkerEngine(worker(spec, TestsrcWorkerMain.argv()));

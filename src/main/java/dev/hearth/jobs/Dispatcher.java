@@ -2,7 +2,7 @@ package dev.hearth.jobs;
 
 import dev.hearth.HearthException;
 import dev.hearth.engine.EngineException;
-import dev.hearth.engine.worker.WorkerEngine;
+import dev.hearth.engine.JobEngine;
 import dev.hearth.scheduler.Lease;
 
 import java.lang.System.Logger.Level;
@@ -118,8 +118,8 @@ final class Dispatcher {
             if (closed) return;
             Optional<Job> claimed = ctx.store().claimNext(List.of(model), ctx.store().node(), ctx.lease(), ctx.now());
             if (claimed.isEmpty()) return;
-            if (!(lease.engine() instanceof WorkerEngine worker)) {
-                failClaimed(claimed.get(), "engine_failed", "Model '" + model + "' does not run a job worker.");
+            if (!(lease.engine() instanceof JobEngine worker)) {
+                failClaimed(claimed.get(), "engine_failed", "Model '" + model + "' does not run jobs.");
                 return;
             }
             Job job = prompt.apply(claimed.get());

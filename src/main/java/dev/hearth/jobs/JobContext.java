@@ -1,6 +1,6 @@
 package dev.hearth.jobs;
 
-import dev.hearth.engine.worker.WorkerEngine;
+import dev.hearth.engine.JobEngine;
 import dev.hearth.jobs.store.JobStore;
 import dev.hearth.media.Outputs;
 import dev.hearth.scheduler.Models;
@@ -43,12 +43,12 @@ record JobContext(JobStore store, Models models, Outputs outputs, JobEvents even
 
     /** A job running here and why someone wants it stopped; the flags are read when its worker returns. */
     static final class Running {
-        final WorkerEngine engine;
+        final JobEngine engine;
         volatile boolean cancelRequested;
         volatile boolean timedOut;
         volatile boolean leaseLost;
 
-        Running(WorkerEngine engine) { this.engine = engine; }
+        Running(JobEngine engine) { this.engine = engine; }
 
         boolean wantsStop() { return cancelRequested || timedOut || leaseLost; }
     }

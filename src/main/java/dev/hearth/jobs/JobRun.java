@@ -2,7 +2,7 @@ package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.engine.worker.JobRequest;
-import dev.hearth.engine.worker.WorkerEngine;
+import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.worker.WorkerListener;
 import dev.hearth.engine.worker.WorkerRun;
 import dev.hearth.gateway.Json;
@@ -41,11 +41,11 @@ final class JobRun {
 
     private final JobContext ctx;
     private final Job job;
-    private final WorkerEngine engine;
+    private final JobEngine engine;
     private final Running running;
     private volatile String outputError;                     // set on the driving thread, read after run
 
-    JobRun(JobContext ctx, Job job, WorkerEngine engine) {
+    JobRun(JobContext ctx, Job job, JobEngine engine) {
         this.ctx = ctx;
         this.job = job;
         this.engine = engine;

@@ -96,11 +96,11 @@ class ConfigLoaderValidationTest {
 
         assertThat(e.problems()).containsExactly(
                 file() + ":3: models.a.engine: expected one of process, llamacpp, onnx-embeddings, remote, worker,"
-                        + " testsrc, vllm, llama-server or sglang, got \"vlm\" (did you mean vllm?)",
+                        + " testsrc, lightx2v, vllm, llama-server or sglang, got \"vlm\" (did you mean vllm?)",
                 file() + ":5: models.b.engine: expected one of process, llamacpp, onnx-embeddings, remote, worker,"
-                        + " testsrc, vllm, llama-server or sglang, got \"docker\"",
-                file() + ":6: models.c.engine: required: one of process, llamacpp, onnx-embeddings, remote, worker"
-                        + " or testsrc (or a preset: vllm, llama-server or sglang)");
+                        + " testsrc, lightx2v, vllm, llama-server or sglang, got \"docker\"",
+                file() + ":6: models.c.engine: required: one of process, llamacpp, onnx-embeddings, remote, worker,"
+                        + " testsrc or lightx2v (or a preset: vllm, llama-server or sglang)");
     }
 
     @Test
@@ -164,7 +164,7 @@ class ConfigLoaderValidationTest {
     }
 
     @Test
-    void load_requiresUrl_forRemote_andAnHttpUrl() {
+    void load_requiresUrl_forRemote_andLightx2v_andAnHttpUrl() {
         ConfigException e = refused(dir, """
                 models:
                   a:
@@ -172,13 +172,19 @@ class ConfigLoaderValidationTest {
                   b:
                     engine: remote
                     url: ftp://host/x
+                  c:
+                    engine: lightx2v
+                    cmd: python -m lightx2v.server.main
                 """);
 
         assertThat(e.problems()).containsExactly(
                 file() + ":2: models.a.url: required for engine remote: the base URL of the OpenAI-compatible"
                         + " server, like http://10.0.0.5:8000",
                 file() + ":6: models.b.url: expected an http:// or https:// URL like http://10.0.0.5:8000,"
-                        + " got \"ftp://host/x\"");
+                        + " got \"ftp://host/x\"",
+                file() + ":7: models.c.url: required for engine lightx2v: the root URL of the LightX2V server,"
+                        + " like http://10.0.0.5:8000",
+                file() + ":9: models.c.cmd: not used by engine lightx2v; it applies to process and worker");
     }
 
     @Test
@@ -209,7 +215,7 @@ class ConfigLoaderValidationTest {
                 """);
 
         assertThat(e.problems()).containsExactly(
-                file() + ":4: models.a.url: not used by engine testsrc; it applies to remote",
+                file() + ":4: models.a.url: not used by engine testsrc; it applies to remote and lightx2v",
                 file() + ":5: models.a.cmd: not used by engine testsrc; it applies to process and worker");
     }
 

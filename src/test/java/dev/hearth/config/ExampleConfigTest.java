@@ -42,7 +42,7 @@ class ExampleConfigTest {
     }
 
     @Test
-    void example_loads_withTheVideoWorkerUncommented() throws Exception {
+    void example_loads_withTheVideoWorkerAndTheLightX2vServerUncommented() throws Exception {
         String text = Files.readString(EXAMPLE);
         int start = text.indexOf("  # wan2.1-t2v:");
         String worker = Pattern.compile("(?m)^  # ").matcher(text.substring(start)).replaceAll("  ");
@@ -56,6 +56,11 @@ class ExampleConfigTest {
         assertThat(wan.port()).isEqualTo(8002);
         assertThat(wan.maxConcurrency()).isEqualTo(1);
         assertThat(wan.defaults()).containsEntry("size", "832x480").containsEntry("fps", 16);
+        ModelSpec lightx2v = config.models().get("wan2.1-i2v-lightx2v");
+        assertThat(lightx2v.engine()).isEqualTo("lightx2v");
+        assertThat(lightx2v.task()).isEqualTo(Task.VIDEO);
+        assertThat(lightx2v.health()).isEqualTo("/v1/service/status");
+        assertThat(lightx2v.memoryBytes()).isZero();
     }
 
     @Test

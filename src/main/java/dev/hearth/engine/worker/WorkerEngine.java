@@ -2,6 +2,7 @@ package dev.hearth.engine.worker;
 
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.EngineException;
+import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.engine.LogFile;
 import dev.hearth.engine.Text;
@@ -37,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * up by a model load. Until then the scheduler still counts the model's memory, which is safe. A
  * death while idle-ready completes {@link #crashed()}, as with {@code ProcessEngine}.
  */
-public final class WorkerEngine implements Engine {
+public final class WorkerEngine implements Engine, JobEngine {
     static final int MESSAGE_LINES = 20;
     private static final int LOG_LINES = 2_000;
     private static final long LOG_FILE_MAX_BYTES = 10L * 1024 * 1024;
@@ -144,6 +145,7 @@ public final class WorkerEngine implements Engine {
      * @throws IllegalStateException when another job runs, or the engine was never started or was stopped
      * @throws EngineException       when the worker had to be restarted and could not be
      */
+    @Override
     public WorkerRun run(JobRequest req, WorkerListener listener) {
         lock.lock();
         try {
@@ -183,6 +185,7 @@ public final class WorkerEngine implements Engine {
      *
      * @return false when {@code job} is not the job running here
      */
+    @Override
     public boolean cancel(String job) {
         lock.lock();
         try {

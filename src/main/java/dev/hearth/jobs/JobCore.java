@@ -149,7 +149,7 @@ public final class JobCore implements JobService, AutoCloseable {
         if (!spec.runsJobs() || (spec.task() != Task.VIDEO && spec.task() != Task.AUDIO)) {
             String field = names.getOrDefault("model", "model");
             throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire() + " model; jobs run"
-                    + " on video models (engine worker or testsrc).", field);
+                    + " on video models (engine worker, testsrc or lightx2v).", field);
         }
         ObjectNode params = JobParams.merge(spec.defaults(), s.params(), names);
         String prompt = params.has("prompt") ? params.get("prompt").asText() : null;

@@ -102,7 +102,11 @@ class GatewayErrorsTest {
     @Test
     void hugeBody_answers413InEnvelope() throws Exception {
         String huge = "{\"model\":\"chat\",\"prompt\":\"" + "a".repeat(65 * 1024 * 1024) + "\"}";
-        HttpResponse<String> r = h.post("/v1/completions", huge);
+        // Expect: 100-continue lets the server refuse on Content-Length before the body is sent;
+        // without it, a loaded machine sometimes sees the connection closed mid-upload instead
+        HttpResponse<String> r = h.send(HttpRequest.newBuilder(h.uri("/v1/completions")).expectContinue(true)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(huge)).build());
 
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(r.body()).at("/error/message").asText()).contains("larger than this server accepts");

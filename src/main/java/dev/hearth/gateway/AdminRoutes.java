@@ -120,9 +120,12 @@ final class AdminRoutes {
     }
 
     private ArrayNode modelsArray() {
+        // one snapshot for all models: consistent with itself, and one trip to the scheduler, not N
+        java.util.Map<String, ModelStatus> states = new java.util.HashMap<>();
+        models.status().forEach(st -> states.put(st.name(), st));
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (ModelSpec spec : catalog.all()) {
-            array.add(model(spec));
+            array.add(statusJson(spec, states.get(spec.name())));
         }
         return array;
     }

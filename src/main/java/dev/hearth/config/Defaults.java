@@ -50,6 +50,12 @@ final class Defaults {
     /** Zero = kill at once. */
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     static final String HEALTH = "/health";
+    /** Proxying to an engine's HTTP server (see ProxyTimeouts): an engine on this machine or the LAN connects at once. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** vLLM reads a 100k-token prompt for minutes before the first token; a non-streamed answer is all "first byte". */
+    static final Duration FIRST_BYTE_TIMEOUT = Duration.ofMinutes(10);
+    /** Between two tokens of a stream; generous for an engine pausing to schedule a large batch. */
+    static final Duration CHUNK_TIMEOUT = Duration.ofMinutes(2);
 
     static final long MIB = 1024L * 1024;
     static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
@@ -125,6 +131,7 @@ final class Defaults {
                            long memoryBytes, ServerConfig server) {
         return new ModelSpec(name, task, engine.wire, aliases, null, Map.of(), null, HEALTH, null, path,
                 memoryBytes, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
-                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, Map.of());
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, Map.of(), null,
+                server.proxyTimeouts());
     }
 }

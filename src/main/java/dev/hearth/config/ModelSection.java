@@ -24,7 +24,8 @@ import static java.util.Objects.requireNonNullElse;
 final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
             "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
-            "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer");
+            "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer",
+            "connect_timeout", "first_byte_timeout", "chunk_timeout");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
 
@@ -119,7 +120,8 @@ final class ModelSection {
                         requireNonNullElse(f.get(m.get("max_attempts"), key("max_attempts"), Values.integer(1, 100)),
                                 JobSettings.DEFAULTS.maxAttempts()),
                         secondsPerUnit(kind),
-                        f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT)));
+                        f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT)),
+                ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f));
     }
 
     /** Only testsrc's speed is known in advance; a real model's ETA waits for a prior or a finished job. */

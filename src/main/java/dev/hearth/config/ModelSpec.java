@@ -36,6 +36,7 @@ import java.util.Map;
  *                       "model" (the entry's model:) and "preset" (vllm, llama-server, sglang) when set
  * @param jobs           job settings (worker and testsrc engines): stall_timeout, cancel_grace,
  *                       max_attempts, seconds_per_unit
+ * @param proxy          timeouts of requests proxied to the model's HTTP server (process, remote, llamacpp)
  */
 public record ModelSpec(
         String name,
@@ -59,7 +60,8 @@ public record ModelSpec(
         Map<String, Object> defaults,
         Integer port,
         Map<String, Object> options,
-        JobSettings jobs) {
+        JobSettings jobs,
+        ProxyTimeouts proxy) {
 
     /** A model without job settings of its own (chat, embeddings…): the job defaults apply. */
     public ModelSpec(String name, Task task, String engine, List<String> aliases, String cmd, Map<String, String> env,
@@ -71,8 +73,18 @@ public record ModelSpec(
                 JobSettings.DEFAULTS);
     }
 
+    /** A model with the default proxy timeouts. */
+    public ModelSpec(String name, Task task, String engine, List<String> aliases, String cmd, Map<String, String> env,
+                     Path cwd, String health, URI url, Path path, long memoryBytes, Duration idleUnload, boolean pinned,
+                     int maxConcurrency, int maxQueue, Duration queueTimeout, Duration startTimeout, Duration stopGrace,
+                     Map<String, Object> defaults, Integer port, Map<String, Object> options, JobSettings jobs) {
+        this(name, task, engine, aliases, cmd, env, cwd, health, url, path, memoryBytes, idleUnload, pinned,
+                maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port, options, jobs, null);
+    }
+
     public ModelSpec {
         jobs = jobs == null ? JobSettings.DEFAULTS : jobs;
+        proxy = proxy == null ? ProxyTimeouts.DEFAULTS : proxy;
         aliases = List.copyOf(aliases);
         env = Map.copyOf(env);
         defaults = Map.copyOf(defaults);

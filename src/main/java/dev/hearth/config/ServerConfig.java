@@ -24,6 +24,7 @@ import java.time.Duration;
  *                            fit; zero = no cap
  * @param promptEnhancer      the chat model that rewrites prompts of jobs asking for it; null = none
  * @param enhancerInstructions the enhancer's system prompt
+ * @param proxyTimeouts       every model's proxy timeouts unless its entry sets its own
  */
 public record ServerConfig(
         String host,
@@ -41,7 +42,8 @@ public record ServerConfig(
         Duration jobLease,
         long retentionMaxBytes,
         String promptEnhancer,
-        String enhancerInstructions) {
+        String enhancerInstructions,
+        ProxyTimeouts proxyTimeouts) {
 
     public static final long AUTO = -1;
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
@@ -60,7 +62,16 @@ public record ServerConfig(
                 retention, apiKeysFile, jobLease, 0, null, Defaults.ENHANCER_INSTRUCTIONS);
     }
 
+    public ServerConfig(String host, int port, Path dataDir, String database, long memoryBudget, Duration idleUnload,
+                        boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
+                        Duration retention, Path apiKeysFile, Duration jobLease, long retentionMaxBytes,
+                        String promptEnhancer, String enhancerInstructions) {
+        this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
+                retention, apiKeysFile, jobLease, retentionMaxBytes, promptEnhancer, enhancerInstructions, null);
+    }
+
     public ServerConfig {
+        proxyTimeouts = proxyTimeouts == null ? ProxyTimeouts.DEFAULTS : proxyTimeouts;
         jobLease = jobLease == null ? DEFAULT_JOB_LEASE : jobLease;
         enhancerInstructions = enhancerInstructions == null ? Defaults.ENHANCER_INSTRUCTIONS : enhancerInstructions;
     }

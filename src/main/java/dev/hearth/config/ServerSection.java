@@ -14,7 +14,8 @@ final class ServerSection {
 
     static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
             "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
-            "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions");
+            "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions",
+            "connect_timeout", "first_byte_timeout", "chunk_timeout");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
 
@@ -69,6 +70,8 @@ final class ServerSection {
         Duration jobLease = requireNonNullElse(
                 f.get(m.get("job_lease"), "server.job_lease", Values.POSITIVE_DURATION), ServerConfig.DEFAULT_JOB_LEASE);
 
+        ProxyTimeouts proxy = proxyTimeouts(m, "server", ProxyTimeouts.DEFAULTS, f);
+
         Path keys = apiKeys(m.get("api_keys_file"), baseDir, f);
         boolean keysGiven = f.hasEnv("HEARTH_API_KEYS") || (m.get("api_keys_file") != null && !m.get("api_keys_file").isNull());
         if (!listen.loopback() && !keysGiven) {
@@ -82,7 +85,18 @@ final class ServerSection {
         }
         return new ServerConfig(listen.host(), listen.port(), dataDir, database, budget, idle, exclusive,
                 maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease, retentionMaxBytes,
-                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions);
+                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions, proxy);
+    }
+
+    /** connect_timeout, first_byte_timeout and chunk_timeout of a section, each defaulting to {@code fallback}'s. */
+    static ProxyTimeouts proxyTimeouts(Map<String, YamlNode> m, String section, ProxyTimeouts fallback, Fields f) {
+        return new ProxyTimeouts(
+                requireNonNullElse(f.get(m.get("connect_timeout"), section + ".connect_timeout",
+                        Values.POSITIVE_DURATION), fallback.connect()),
+                requireNonNullElse(f.get(m.get("first_byte_timeout"), section + ".first_byte_timeout",
+                        Values.DURATION), fallback.firstByte()),
+                requireNonNullElse(f.get(m.get("chunk_timeout"), section + ".chunk_timeout",
+                        Values.DURATION), fallback.chunk()));
     }
 
     /** The keys file must exist: a typo in its path must not silently mean "no auth". */

@@ -1,8 +1,12 @@
 package dev.hearth.gateway;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Task;
+
+import java.io.IOException;
 
 /**
  * Checks the shape of OpenAI request bodies before a model is loaded for them, so that a malformed
@@ -25,6 +29,30 @@ final class OpenAiRequests {
             throw new BadRequestException("'model' must be a non-empty string.", "model");
         }
         return model.asText();
+    }
+
+    /**
+     * The top-level "model" of a body without building its tree (large message arrays are skipped
+     * token by token), so a refusal under load costs little; null when absent or not plain JSON text —
+     * the full parse then answers with the right 400.
+     */
+    static String peekModel(byte[] body) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                boolean model = "model".equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (model) {
+                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException | RuntimeException malformed) {
+            return null;
+        }
     }
 
     static boolean stream(ObjectNode body) {

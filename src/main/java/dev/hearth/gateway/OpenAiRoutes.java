@@ -10,6 +10,7 @@ import dev.hearth.engine.onnx.EmbeddingsApi;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.ModelStatus;
+import dev.hearth.scheduler.QueueFullException;
 import dev.hearth.scheduler.Models;
 import dev.hearth.scheduler.UnknownModelException;
 import io.helidon.webserver.http.HttpRouting;
@@ -55,7 +56,9 @@ final class OpenAiRoutes {
     }
 
     private void serve(ServerRequest req, ServerResponse res, Task task, String pathModel) {
-        ObjectNode body = Json.parseObject(Routes.body(req));
+        byte[] bytes = Routes.body(req);
+        refuseIfQueueFull(bytes, pathModel, task);
+        ObjectNode body = Json.parseObject(bytes);
         ModelSpec spec = resolve(OpenAiRequests.model(body, pathModel));
         if (!spec.task().serves(task)) {
             throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire()
@@ -70,22 +73,58 @@ final class OpenAiRoutes {
         long start = System.nanoTime();
         int status = 500;
         metrics.requestStarted(spec.name(), task.wire());
-        try (Lease lease = acquire(spec.name())) {
+        // from here every wait (queue, first byte, chunks) ends when the client leaves
+        Abort abort = new Abort();
+        try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
+                () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()));
+             Lease lease = acquire(spec.name(), abort)) {
+            lease.onRevoke(why -> abort.abort(Abort.Reason.REVOKED, Abort.revoked(why)));
             if (lease.engine() instanceof EmbeddingBackend backend) {
                 Routes.json(res, 200, EmbeddingsApi.respond(embeddings, spec.name(), backend));
                 status = 200;
             } else {
-                Proxy.Outcome outcome = proxy.forward(lease.engine(), upstreamPath(task), body, stream, res);
-                status = outcome.status();
+                Proxy.Outcome outcome = proxy.forward(lease.engine(), upstreamPath(task), body, stream, res,
+                        spec.proxy(), abort);
+                status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
                 if (stream && outcome.firstByteNanos() > 0) {
                     metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
                 }
             }
         } catch (RuntimeException e) {
+            if (abort.clientGone()) {
+                status = CLIENT_GONE; // nobody listens; Helidon still wants an answer, and the write fails quietly
+                sendQuietly(res, abort.why().error());
+                return;
+            }
             status = Errors.classify(Errors.unwrap(e)).status();
             throw e;
         } finally {
             metrics.requestFinished(spec.name(), task.wire(), status, System.nanoTime() - start);
+        }
+    }
+
+    private static void sendQuietly(ServerResponse res, Throwable error) {
+        try {
+            Errors.send(res, error);
+        } catch (RuntimeException closed) {
+            // the connection is gone, as expected
+        }
+    }
+
+    /** nginx's status for "the client closed the connection first", as metrics record it. */
+    private static final int CLIENT_GONE = 499;
+
+    /**
+     * A 429 storm is answered from the model name alone: no body tree, no validation, no trip
+     * through the scheduler's thread (which the requests being served need).
+     */
+    private void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
+        String name = pathModel != null ? pathModel : OpenAiRequests.peekModel(bytes);
+        ModelSpec spec = name == null ? null : catalog.resolve(name).orElse(null);
+        QueueFullException full = spec == null ? null : models.queueFull(spec.name());
+        if (full != null) {
+            metrics.requestFinished(spec.name(), task.wire(), full.status(), 0);
+            throw full;
         }
     }
 
@@ -98,13 +137,16 @@ final class OpenAiRoutes {
         return spec.options().containsKey("preset") || model == null ? spec.name() : model.toString();
     }
 
-    private Lease acquire(String model) {
+    /** Waits in the model's queue; a client that leaves meanwhile withdraws it (and its place) at once. */
+    private Lease acquire(String model, Abort abort) {
         CompletableFuture<Lease> pending = models.acquire(model);
+        abort.onAbort(() -> pending.cancel(false));
         try {
             return pending.join();
         } catch (RuntimeException e) {
             pending.cancel(false); // withdraw from the queue if we were interrupted while waiting
-            throw e;
+            Abort.Why why = abort.why();
+            throw why != null && e instanceof java.util.concurrent.CancellationException ? why.error() : e;
         }
     }
 

@@ -1,42 +1,54 @@
 package dev.hearth.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.HearthException;
+import dev.hearth.config.ProxyTimeouts;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.EngineException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 
 /**
  * Forwards one OpenAI request to an engine's HTTP server. Streams pass through chunk by chunk as
- * the engine writes them (each read is written and flushed at once); a client that goes away ends
- * the upstream request, which tells the engine to stop generating. Non-streaming answers are read
- * whole first, so an engine dying mid-answer becomes a clean 502 instead of a truncated 200.
+ * the engine writes them (each read is written and flushed at once); non-streaming answers are
+ * read whole first, so an engine dying mid-answer becomes a clean 502 instead of a truncated 200.
+ *
+ * <p>Every wait ends ({@link ProxyTimeouts}): connect, first byte, and each silence between chunks.
+ * Whatever ends the request early — a timeout, the client leaving, an unload — goes through its
+ * {@link Abort}, which cancels the upstream call and closes its body (the engine then stops
+ * generating), and the client hears why: a 504/503 while nothing was sent, else a final SSE
+ * error event. A stream's headers are sent with its first chunk, so a first-byte timeout is a 504.
  */
 final class Proxy {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    /** One client per connect timeout (the JDK client fixes it at build time); few distinct values. */
+    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
     /** What happened, for metrics. */
     record Outcome(int status, long firstByteNanos, boolean clientGone) {}
 
-    Outcome forward(Engine engine, String path, ObjectNode body, boolean stream, ServerResponse res) {
+    Outcome forward(Engine engine, String path, ObjectNode body, boolean stream, ServerResponse res,
+                    ProxyTimeouts timeouts, Abort abort) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
         HttpRequest request = HttpRequest.newBuilder(uri)
@@ -44,85 +56,152 @@ final class Proxy {
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)))
                 .build();
-        HttpResponse<InputStream> upstream;
+        try (Deadline deadline = Deadline.start(abort, engine.model(), timeouts)) {
+            CompletableFuture<HttpResponse<InputStream>> sending =
+                    client(timeouts.connect()).sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            abort.onAbort(() -> sending.cancel(true)); // aborts the exchange; the engine sees the connection close
+            HttpResponse<InputStream> upstream = await(sending, engine, timeouts, abort);
+            try (InputStream in = upstream.body()) {
+                abort.onAbort(() -> closeQuietly(in)); // wakes a read blocked on a silent engine
+                String contentType = upstream.headers().firstValue("content-type").orElse("application/json");
+                if (!contentType.startsWith("text/event-stream")) {
+                    byte[] whole = readWhole(engine, in, deadline, abort);
+                    res.status(upstream.statusCode());
+                    res.header(HeaderNames.CONTENT_TYPE, contentType);
+                    res.send(whole);
+                    return new Outcome(upstream.statusCode(), System.nanoTime() - start, false);
+                }
+                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort);
+            } catch (IOException closing) {
+                return new Outcome(upstream.statusCode(), 0, abort.clientGone());
+            }
+        }
+    }
+
+    private HttpClient client(Duration connectTimeout) {
+        return clients.computeIfAbsent(connectTimeout, t -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(t)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build());
+    }
+
+    /** The response headers, or the reason there are none. */
+    private static HttpResponse<InputStream> await(CompletableFuture<HttpResponse<InputStream>> sending,
+                                                   Engine engine, ProxyTimeouts timeouts, Abort abort) {
         try {
-            upstream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw EngineStopped.of(engine.model(), engine, e);
+            return sending.get();
+        } catch (CancellationException cancelled) {
+            throw aborted(abort, engine, cancelled);
+        } catch (ExecutionException e) {
+            if (abort.why() != null) {
+                throw aborted(abort, engine, e);
+            }
+            if (e.getCause() instanceof HttpConnectTimeoutException) {
+                abort.abort(Abort.Reason.CONNECT_TIMEOUT,
+                        Abort.timeout(engine.model(), "could not be connected to within "
+                                + Abort.human(timeouts.connect()), "connect_timeout"));
+                throw aborted(abort, engine, e);
+            }
+            throw EngineStopped.of(engine.model(), engine, e.getCause() instanceof Exception c ? c : e);
         } catch (InterruptedException e) {
+            sending.cancel(true);
             Thread.currentThread().interrupt();
             throw new EngineException("Interrupted while waiting for model '" + engine.model() + "'.", e);
         }
-        String contentType = upstream.headers().firstValue("content-type").orElse("application/json");
-        boolean sse = contentType.startsWith("text/event-stream");
-        try (InputStream in = upstream.body()) {
-            if (!sse) {
-                byte[] whole = readWhole(engine, in);
-                res.status(upstream.statusCode());
-                res.header(HeaderNames.CONTENT_TYPE, contentType);
-                res.send(whole);
-                return new Outcome(upstream.statusCode(), System.nanoTime() - start, false);
-            }
-            return pipe(engine, in, upstream.statusCode(), res, start);
-        } catch (IOException closing) {
-            return new Outcome(upstream.statusCode(), 0, true);
-        }
     }
 
-    private static byte[] readWhole(Engine engine, InputStream in) {
+    /** The abort's error, or a 502 if the call failed on its own. */
+    private static HearthException aborted(Abort abort, Engine engine, Exception cause) {
+        Abort.Why why = abort.why();
+        return why != null ? why.error() : EngineStopped.of(engine.model(), engine, cause);
+    }
+
+    private static byte[] readWhole(Engine engine, InputStream in, Deadline deadline, Abort abort) {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        byte[] buf = new byte[16 * 1024];
         try {
-            return in.readAllBytes();
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                deadline.chunkArrived();
+                whole.write(buf, 0, n);
+            }
         } catch (IOException e) {
-            throw EngineStopped.of(engine.model(), engine, e);
+            throw aborted(abort, engine, e);
         }
+        if (abort.why() != null) { // a closed body reads as its end
+            throw abort.why().error();
+        }
+        return whole.toByteArray();
     }
 
-    private Outcome pipe(Engine engine, InputStream in, int status, ServerResponse res, long start) {
+    private Outcome pipe(Engine engine, InputStream in, int status, ServerResponse res, long start,
+                         Deadline deadline, Abort abort) {
+        byte[] buf = new byte[16 * 1024];
+        int n;
+        try {
+            n = readBatch(in, buf); // before any header goes out: a timeout here is still a 504
+        } catch (IOException e) {
+            throw aborted(abort, engine, e);
+        }
+        if (abort.why() != null) {
+            throw abort.why().error();
+        }
+        if (n < 0) {
+            throw EngineStopped.of(engine.model(), engine, new IOException("stream ended before its first event"));
+        }
+        long firstByte = System.nanoTime() - start;
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
         OutputStream out = res.outputStream();
-        byte[] buf = new byte[16 * 1024];
-        long firstByte = 0;
         DoneMatcher done = new DoneMatcher();
-        while (true) {
-            int n;
-            try {
-                n = in.read(buf);
-                // take what else has already arrived (never wait for more): one write and flush per
-                // batch instead of per token when the engine outpaces us, as it does under load
-                while (n > 0 && n < buf.length && in.available() > 0) {
-                    int more = in.read(buf, n, Math.min(in.available(), buf.length - n));
-                    if (more <= 0) {
-                        break;
-                    }
-                    n += more;
-                }
-            } catch (IOException e) {
-                return endWithError(engine, e, out, status, firstByte);
-            }
-            if (n < 0) {
-                break;
-            }
-            if (firstByte == 0) {
-                firstByte = System.nanoTime() - start;
-            }
+        while (n >= 0) {
+            deadline.chunkArrived();
             done.feed(buf, n);
             if (!write(out, buf, n)) {
-                return new Outcome(status, firstByte, true); // closing `in` cancels the upstream request
+                abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
+                return new Outcome(status, firstByte, true);
+            }
+            try {
+                n = readBatch(in, buf);
+            } catch (IOException e) {
+                return endWithError(aborted(abort, engine, e), out, status, firstByte, abort);
             }
         }
+        if (abort.why() != null) {
+            return endWithError(abort.why().error(), out, status, firstByte, abort);
+        }
         if (!done.seen()) {
-            return endWithError(engine, new IOException("stream ended without [DONE]"), out, status, firstByte);
+            return endWithError(EngineStopped.of(engine.model(), engine, new IOException("stream ended without [DONE]")),
+                    out, status, firstByte, abort);
         }
         close(out);
         return new Outcome(status, firstByte, false);
     }
 
+    /**
+     * One read, plus whatever else has already arrived (never waiting for more): one write and
+     * flush per batch instead of per token when the engine outpaces us, as it does under load.
+     */
+    private static int readBatch(InputStream in, byte[] buf) throws IOException {
+        int n = in.read(buf);
+        while (n > 0 && n < buf.length && in.available() > 0) {
+            int more = in.read(buf, n, Math.min(in.available(), buf.length - n));
+            if (more <= 0) {
+                break;
+            }
+            n += more;
+        }
+        return n;
+    }
+
     /** A stream has already answered 200, so the error travels as a final SSE event in the envelope. */
-    private Outcome endWithError(Engine engine, IOException cause, OutputStream out, int status, long firstByte) {
-        EngineException e = EngineStopped.of(engine.model(), engine, cause);
+    private static Outcome endWithError(HearthException e, OutputStream out, int status, long firstByte, Abort abort) {
+        if (abort.clientGone()) {
+            close(out);
+            return new Outcome(status, firstByte, true);
+        }
         byte[] event = ("data: " + Json.MAPPER.valueToTree(Errors.envelope(e)).toString() + "\n\n")
                 .getBytes(StandardCharsets.UTF_8);
         boolean delivered = write(out, event, event.length);
@@ -148,6 +227,14 @@ final class Proxy {
             out.close();
         } catch (IOException | RuntimeException ignored) {
             // the client is gone; nothing left to tell it
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 

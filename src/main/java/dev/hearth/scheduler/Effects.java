@@ -2,6 +2,8 @@ package dev.hearth.scheduler;
 
 import dev.hearth.HearthException;
 
+import java.util.List;
+
 /**
  * Everything {@link SchedulerCore} does to the world. The core calls these from its one thread
  * and never blocks on them: engine work runs elsewhere and comes back as On* events.
@@ -29,6 +31,13 @@ interface Effects {
 
     /** Answer unload command {@code id}. */
     void unloaded(long id, UnloadResult result);
+
+    /**
+     * Ask the holders of these leases to end their work now (an unload or shutdown must not wait for a
+     * request to a hung engine); each releases its lease when it has. Holders that cannot stop early
+     * (a running job) finish as before.
+     */
+    void revoke(String model, List<Long> leases, StopReason reason);
 
     /** Tell observers (/api/events, metrics). */
     void publish(ModelEvent event);

@@ -11,6 +11,13 @@ public interface Lease extends AutoCloseable {
 
     Engine engine();
 
+    /**
+     * Runs {@code handler} (once, on another thread) with the reason when the scheduler wants this
+     * lease back before the work is done: the model is being unloaded or Hearth is stopping. The
+     * holder should end its work and close the lease. Holders that do not register finish first.
+     */
+    default void onRevoke(java.util.function.Consumer<String> handler) {}
+
     @Override
     void close();
 }

@@ -51,6 +51,11 @@ final class ModelSlot {
     Instant idleSince;
     String lastError;
     int failures;
+    /**
+     * Whether a request arriving now would be refused because the queue is full: written by the
+     * owner after each event, read by any thread so a 429 storm never queues on the owner thread.
+     */
+    volatile boolean refusing;
     Instant nextStartAt;
 
     ModelSlot(ModelSpec spec, ServerConfig server) {
@@ -81,6 +86,12 @@ final class ModelSlot {
     boolean acceptsGrants() { return state.serving() && pendingStop == null; }
 
     boolean hasFreeLease() { return leases.size() < maxConcurrency; }
+
+    /** (3) onRequest's refusal as of now: no lease to grant at once and the queue full. */
+    void publishAdmission(boolean shuttingDown) {
+        boolean grantNow = acceptsGrants() && hasFreeLease() && queue.isEmpty();
+        refusing = !shuttingDown && !grantNow && queue.size() >= maxQueue;
+    }
 
     /** (3) May be stopped to make room: ready, no lease, not pinned, not already on its way out. */
     boolean evictable() {

@@ -18,10 +18,19 @@ public interface Models {
      */
     CompletableFuture<Lease> acquire(String model);
 
+    /**
+     * The 429 that {@link #acquire} would answer at once because the model's queue is full, or null;
+     * cheap and never waiting on the scheduler, so the gateway refuses a storm before parsing bodies.
+     */
+    default QueueFullException queueFull(String model) { return null; }
+
     /** Loads the model now (POST /api/models/{m}/load); completes when it is ready. */
     CompletableFuture<ModelStatus> load(String model);
 
-    /** Unloads the model once its requests finish (POST /api/models/{m}/unload). */
+    /**
+     * Unloads the model (POST /api/models/{m}/unload): proxied requests in flight are told to end
+     * ({@link Lease#onRevoke}), running jobs finish first.
+     */
     CompletableFuture<UnloadResult> unload(String model);
 
     List<ModelStatus> status();

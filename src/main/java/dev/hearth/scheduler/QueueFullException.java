@@ -12,4 +12,8 @@ public final class QueueFullException extends SchedulerException {
 
     @Override
     public long retryAfterSeconds() { return retryAfter; }
+
+    /** A refusal under load, not a bug: a 429 storm must not pay for a stack trace each. */
+    @Override
+    public synchronized Throwable fillInStackTrace() { return this; }
 }

@@ -58,6 +58,8 @@ public final class Scheduler implements Models, AutoCloseable {
     private final Map<Long, CompletableFuture<Lease>> acquires = new HashMap<>();
     private final Map<Long, CompletableFuture<ModelStatus>> loads = new HashMap<>();
     private final Map<Long, CompletableFuture<UnloadResult>> unloads = new HashMap<>();
+    /** Leases handed out and not yet closed, so an unload can ask their holders to stop. */
+    private final Map<Long, OwnedLease> granted = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Scheduler(HearthConfig config, long budgetBytes, Function<ModelSpec, Engine> engines, Clock clock) {
         this(config, budgetBytes, engines, clock, Duration.ofSeconds(1));
@@ -96,7 +98,17 @@ public final class Scheduler implements Models, AutoCloseable {
      */
     @Override
     public CompletableFuture<Lease> acquire(String model) {
+        QueueFullException full = queueFull(model);
+        if (full != null) {
+            return CompletableFuture.failedFuture(full);
+        }
         return submit(model, acquires, (id, name) -> core.onRequest(id, name, now()));
+    }
+
+    @Override
+    public QueueFullException queueFull(String model) {
+        String name = names.get(model);
+        return name == null ? null : core.refusal(name);
     }
 
     @Override
@@ -206,6 +218,7 @@ public final class Scheduler implements Models, AutoCloseable {
             owner.execute(() -> {
                 try {
                     event.run();
+                    core.publishAdmission();
                 } catch (RuntimeException | Error e) {
                     LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
                 }
@@ -264,7 +277,8 @@ public final class Scheduler implements Models, AutoCloseable {
             if (future == null || future.isDone()) {
                 return false;
             }
-            Lease lease = new OwnedLease(id, model, engines.current(model));
+            OwnedLease lease = new OwnedLease(id, model, engines.current(model));
+            granted.put(id, lease);
             // Cancelled between the check and here: the caller never sees the lease, so release it.
             completions.execute(() -> {
                 if (!future.complete(lease)) {
@@ -293,6 +307,18 @@ public final class Scheduler implements Models, AutoCloseable {
 
         @Override
         public void unloaded(long id, UnloadResult result) { complete(unloads.remove(id), result); }
+
+        @Override
+        public void revoke(String model, List<Long> leases, StopReason reason) {
+            String why = reason == StopReason.SHUTDOWN ? "Hearth is shutting down."
+                    : "Model '" + model + "' was unloaded while answering this request; send it again to load the model again.";
+            for (long id : leases) {
+                OwnedLease lease = granted.get(id);
+                if (lease != null) {
+                    completions.execute(() -> lease.revoke(why));
+                }
+            }
+        }
 
         @Override
         public void publish(ModelEvent event) {
@@ -335,6 +361,7 @@ public final class Scheduler implements Models, AutoCloseable {
         private final String model;
         private final Engine engine;
         private final AtomicBoolean open = new AtomicBoolean(true);
+        private final CompletableFuture<String> revoked = new CompletableFuture<>();
 
         OwnedLease(long id, String model, Engine engine) {
             this.id = id;
@@ -346,8 +373,14 @@ public final class Scheduler implements Models, AutoCloseable {
         public Engine engine() { return engine; }
 
         @Override
+        public void onRevoke(Consumer<String> handler) { revoked.thenAccept(handler); }
+
+        void revoke(String why) { revoked.complete(why); }
+
+        @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
+                granted.remove(id);
                 post(() -> core.onRelease(model, id, now()));
             }
         }

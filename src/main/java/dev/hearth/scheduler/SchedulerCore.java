@@ -118,6 +118,8 @@ final class SchedulerCore {
                 s.pendingStop = s.pendingStop != null ? s.pendingStop : StopReason.MANUAL;
                 if (s.state() != ModelState.LOADING && s.leases.isEmpty()) {
                     stop(s, s.pendingStop, null, now);
+                } else if (!s.leases.isEmpty()) { // a request to a hung engine must not hold the unload
+                    fx.revoke(model, List.copyOf(s.leases), StopReason.MANUAL);
                 }
             }
         }
@@ -226,6 +228,9 @@ final class SchedulerCore {
         for (ModelSlot s : slots.values()) {
             failAllWaiters(s, Refusals.shuttingDown());
             if (s.state().serving()) {
+                if (!s.leases.isEmpty()) {
+                    fx.revoke(s.name(), List.copyOf(s.leases), StopReason.SHUTDOWN);
+                }
                 stop(s, StopReason.SHUTDOWN, null, now);
             } else if (s.state() == ModelState.LOADING) {
                 s.pendingStop = StopReason.SHUTDOWN;
@@ -243,6 +248,21 @@ final class SchedulerCore {
     }
 
     long usedBytes() { return Budget.used(slots.values()); }
+
+    /** After each event: which models would refuse a request at once, for {@link #refusal}. */
+    void publishAdmission() {
+        slots.values().forEach(s -> s.publishAdmission(shuttingDown));
+    }
+
+    /**
+     * Any thread: the 429 a request for the model would get, as of the last event, or null. The
+     * decision is the one onRequest makes, only ordered before events still in flight to the owner.
+     */
+    QueueFullException refusal(String model) {
+        ModelSlot s = slots.get(model); // slots is never changed after construction: safe to read
+        return s != null && s.refusing
+                ? new QueueFullException(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS) : null;
+    }
 
     long budgetBytes() { return budget.total(); }
 

@@ -53,6 +53,14 @@ final class RecordingEffects implements Effects {
     @Override
     public void publish(ModelEvent event) { events.add(event); }
 
+    /** Kept apart from {@link #log}: "model reason [ids]". */
+    final List<String> revoked = new ArrayList<>();
+
+    @Override
+    public void revoke(String model, List<Long> leases, StopReason reason) {
+        revoked.add(model + " " + reason + " " + leases);
+    }
+
     List<String> matching(String prefix) {
         return log.stream().filter(l -> l.startsWith(prefix)).toList();
     }

@@ -1,0 +1,160 @@
+package dev.hearth.gateway;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Notices a client that closed its connection while its request still waits: in a model's queue,
+ * for an engine's first byte, or between two chunks. Helidon reads nothing from a connection
+ * while its handler runs and offers no close event, and a write would commit the answer; so the
+ * watch asks the kernel instead. On Linux {@code /proc/net/tcp[6]} lists every connection with its
+ * TCP state: when the client closes, the server's side leaves ESTABLISHED (CLOSE_WAIT after a FIN,
+ * gone after a reset) while Hearth still holds it. One thread polls while anything is watched.
+ *
+ * <p>Elsewhere (no /proc) nothing is noticed early; a gone client is then found when its answer
+ * is written, as before. A client that half-closes its side after sending the request (HTTP
+ * clients do not) would be taken for gone.
+ */
+final class ClientWatch {
+    static final ClientWatch SHARED = new ClientWatch(List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")),
+            Duration.ofMillis(200));
+
+    private static final String ESTABLISHED = "01";
+
+    private final List<Path> tables;
+    private final long periodMillis;
+    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("hearth-client-watch").factory());
+    private boolean polling; // guarded by this
+
+    ClientWatch(List<Path> tables, Duration period) {
+        this.tables = tables.stream().filter(Files::isReadable).toList();
+        this.periodMillis = period.toMillis();
+    }
+
+    /** One watched connection; close it when the request is over. */
+    final class Watch implements AutoCloseable {
+        private final int localPort;
+        private final InetAddress remote;
+        private final int remotePort;
+        private final Runnable onGone;
+        private boolean seen; // touched only by the polling thread
+
+        private Watch(int localPort, InetSocketAddress remote, Runnable onGone) {
+            this.localPort = localPort;
+            this.remote = remote.getAddress();
+            this.remotePort = remote.getPort();
+            this.onGone = onGone;
+        }
+
+        @Override
+        public void close() { watches.remove(this); }
+    }
+
+    /** Runs {@code onGone} once (on the watch's thread; it must not block) if the client goes away. */
+    Watch watch(ServerRequest req, Runnable onGone) {
+        if (tables.isEmpty() || !(req.remotePeer().address() instanceof InetSocketAddress remote)
+                || remote.getAddress() == null) {
+            return new Watch(-1, new InetSocketAddress(0), onGone); // cannot watch: closing it does nothing
+        }
+        Watch w = new Watch(req.localPeer().port(), remote, onGone);
+        watches.add(w);
+        synchronized (this) {
+            if (!polling) {
+                polling = true;
+                timer.schedule(this::poll, periodMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+        return w;
+    }
+
+    private void poll() {
+        try {
+            Set<Integer> ports = new HashSet<>();
+            watches.forEach(w -> ports.add(w.localPort));
+            Map<String, String> states = ports.isEmpty() ? Map.of() : states(ports);
+            for (Watch w : watches) {
+                String state = states.get(key(w.localPort, w.remote, w.remotePort));
+                if (ESTABLISHED.equals(state)) {
+                    w.seen = true;
+                } else if (state != null || w.seen) { // closing, or gone after a reset
+                    watches.remove(w);
+                    w.onGone.run();
+                }
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("hearth.gateway").log(System.Logger.Level.DEBUG, "client watch failed", e);
+        } finally {
+            synchronized (this) {
+                polling = !watches.isEmpty();
+                if (polling) {
+                    timer.schedule(this::poll, periodMillis, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    /** "local port|remote address|remote port" → TCP state (hex, as the kernel writes it), for the given local ports. */
+    private Map<String, String> states(Set<Integer> ports) {
+        Map<String, String> states = new HashMap<>();
+        for (Path table : tables) {
+            try (BufferedReader in = Files.newBufferedReader(table)) {
+                in.readLine(); // header
+                for (String line; (line = in.readLine()) != null; ) {
+                    // "  1: 0100007F:1F49 0100007F:A2C4 01 …": slot, local, remote, state
+                    String[] f = line.trim().split("\\s+", 5);
+                    if (f.length < 4) continue;
+                    int local = port(f[1]);
+                    if (!ports.contains(local)) continue;
+                    InetAddress remote = address(f[2]);
+                    if (remote != null) states.put(key(local, remote, port(f[2])), f[3]);
+                }
+            } catch (IOException | RuntimeException e) {
+                // a table that cannot be read tells nothing; the other one may
+            }
+        }
+        return states;
+    }
+
+    private static String key(int localPort, InetAddress remote, int remotePort) {
+        return localPort + "|" + remote.getHostAddress() + "|" + remotePort;
+    }
+
+    private static int port(String hostPort) {
+        return Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1), 16);
+    }
+
+    /** The kernel prints each 32-bit word of the address in the machine's byte order. */
+    private static InetAddress address(String hostPort) {
+        String hex = hostPort.substring(0, hostPort.indexOf(':'));
+        ByteBuffer bytes = ByteBuffer.allocate(hex.length() / 2).order(ByteOrder.nativeOrder());
+        for (int i = 0; i + 8 <= hex.length(); i += 8) {
+            bytes.putInt((int) Long.parseLong(hex, i, i + 8, 16));
+        }
+        try {
+            return InetAddress.getByAddress(bytes.array()); // an IPv4-mapped IPv6 address comes back as IPv4
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

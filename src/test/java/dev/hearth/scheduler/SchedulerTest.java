@@ -220,4 +220,39 @@ class SchedulerTest {
         assertThat(engines.getFirst().stops).hasValue(1);
         assertThat(scheduler.status().getFirst().state()).isEqualTo(ModelState.UNLOADED);
     }
+
+    /** Issue 6 item 12: a 429 storm must not queue on the owner thread that served requests need. */
+    @Test
+    void FakeEngine_fullQueue_refusesAtOnce_whileTheSchedulerThreadIsBusy() throws Exception {
+        start(config(model("a", GIB).maxConcurrency(1).maxQueue(1), model("b", GIB)), 8 * GIB, Duration.ofSeconds(1));
+        ready.countDown();
+        Lease held = scheduler.acquire("a").join();
+        CompletableFuture<Lease> queued = scheduler.acquire("a");
+        await().until(() -> status("a").queued() == 1);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.addListener(e -> { // listeners run on the owner thread: this one holds it
+            if (e.model().equals("b") && e.type() == ModelEvent.Type.LOADING) {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        scheduler.load("b");
+        busy.await();
+
+        CompletableFuture<Lease> refused = scheduler.acquire("a");
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThatThrownBy(refused::join).cause().isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("max_queue");
+        assertThat(scheduler.queueFull("a")).isNotNull();
+        release.countDown();
+        held.close();
+        queued.join().close();
+        await().until(() -> scheduler.queueFull("a") == null);
+    }
 }

@@ -41,6 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cold-runs", description = "cold starts to measure (default: 3)")
     int coldRuns = 3;
 
+    @Option(names = "--storm", description = "instead: serve --clients (first level) alone, then while this many"
+            + " clients retry another model's 429 at once")
+    int storm = 0;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(model)) {
@@ -49,6 +53,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         quietLogs(); // the table is the output; load/unload lines would break it up
         Path dir = Files.createTempDirectory("hearth-bench");
+        if (storm > 0) {
+            new StormBench().run(dir, model, clients.getFirst(), requests, storm, maxTokens);
+            return 0;
+        }
         Path yaml = dir.resolve("hearth.yaml");
         Files.writeString(yaml, """
                 server:

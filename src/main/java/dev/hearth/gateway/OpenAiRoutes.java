@@ -123,6 +123,7 @@ final class OpenAiRoutes {
         ModelSpec spec = name == null ? null : catalog.resolve(name).orElse(null);
         QueueFullException full = spec == null ? null : models.queueFull(spec.name());
         if (full != null) {
+            metrics.requestStarted(spec.name(), task.wire());
             metrics.requestFinished(spec.name(), task.wire(), full.status(), 0);
             throw full;
         }

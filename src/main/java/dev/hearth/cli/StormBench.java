@@ -67,7 +67,8 @@ final class StormBench {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong refused = new AtomicLong();
                 AtomicLong other = new AtomicLong();
-                HttpRequest stormRequest = post(chat, body("full", 64 * 1024));
+                HttpRequest stormRequest = HttpRequest.newBuilder(post(chat, body("full", 64 * 1024)), (k, v) -> true)
+                        .timeout(Duration.ofSeconds(10)).build(); // a lost request must not stall the bench
                 List<Thread> stormers = new ArrayList<>();
                 for (int i = 0; i < storm; i++) {
                     stormers.add(Thread.ofVirtual().start(() -> {

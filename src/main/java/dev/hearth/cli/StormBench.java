@@ -82,6 +82,16 @@ final class StormBench {
                         }
                     }));
                 }
+                // the storm alone first: what one refusal costs in CPU (the storm's client side included)
+                var os = (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
+                long refused0 = refused.get();
+                long w0 = System.nanoTime();
+                Thread.sleep(3000); // a fixed window of a CLI measurement
+                double cpuPerRefusal = (os.getProcessCpuTime() - cpu0) / 1e3 / Math.max(1, refused.get() - refused0);
+                double stormAlone = (refused.get() - refused0) / ((System.nanoTime() - w0) / 1e9);
+                long r1 = refused.get();
                 long t0 = System.nanoTime();
                 StreamLoad.Result stormed = load.run(chat, "bench", served, per, maxTokens);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -93,7 +103,9 @@ final class StormBench {
                 System.out.printf("%n%-22s %8s %9s %10s %10s %6s %10s%n", "served " + served + " clients", "req/s",
                         "tok/s", "ttft p50", "ttft p99", "fail", "429/s");
                 row("alone", alone, 0);
-                row(storm + " clients storm", stormed, refused.get() / seconds);
+                row(storm + " clients storm", stormed, (refused.get() - r1) / seconds);
+                System.out.printf(Locale.ROOT, "storm alone: %.0f 429/s, %.0f µs of CPU each (client and server)%n",
+                        stormAlone, cpuPerRefusal);
                 System.out.printf(Locale.ROOT, "served throughput with the storm: %.0f%% of alone; storm answers "
                         + "other than 429: %d%n", 100 * stormed.rps() / alone.rps(), other.get());
             }

@@ -147,6 +147,22 @@ class SchedulerCoreLifecycleTest extends CoreTestSupport {
         assertThat(status("a").state()).isEqualTo(ModelState.UNLOADED);
     }
 
+    /** Issue 6 item 2: a request to a hung engine used to hold POST /api/models/{m}/unload for ever. */
+    @Test
+    void unload_asksTheLeaseHoldersToStop_insteadOfOnlyWaitingForThem() {
+        use(config(model("a", GIB)), 8 * GIB);
+        long first = request("a", 0), second = request("a", 0);
+        core.onLoaded("a", at(1));
+
+        unloadCommand("a", 2);
+
+        assertThat(fx.revoked).containsExactly("a MANUAL [" + first + ", " + second + "]");
+        assertThat(fx.stops()).as("still drains: stopped once they are released").isEmpty();
+        core.onRelease("a", first, at(3));
+        core.onRelease("a", second, at(3));
+        assertThat(fx.stops()).containsExactly("stop a MANUAL");
+    }
+
     @Test
     void unload_drainsLeasesFirst_thenRequestsThatCameMeanwhileReloadIt() {
         use(config(model("a", 10 * GIB)), 16 * GIB);

@@ -71,7 +71,7 @@ class JobFailuresTest {
     void aQueuedJob_hasAnEta_fromTheConfiguredPrior() {
         try (TestHearth h = new TestHearth(dir, "", JobsApiTest.TESTSRC + "  seconds_per_unit: 0.5\n")) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + JobsApiTest.LONG + "}")
+            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + JobsApiTest.HELD + "}")
                     .path("id").asText();
             jobs.awaitState(running, "running", Duration.ofSeconds(60));
             JsonNode queued = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"b\"}"); // 8 fps × 1 s = 8 units

@@ -20,8 +20,11 @@ class JobsApiTest {
               engine: testsrc
               defaults: { size: 160x96, fps: 8, seconds: 1 }
             """;
-    /** About 30 s of frames at this size: long enough to catch it running, cancelled before it ends. */
-    static final String LONG = "\"params\":{\"size\":\"640x360\",\"fps\":60,\"seconds\":60}";
+    /**
+     * A job that stays running, before its last frame, until the test releases it ({@link Jobs#release})
+     * or cancels it: how long it runs never depends on how fast the machine draws frames.
+     */
+    static final String HELD = "\"params\":{\"hold\":true}";
 
     @TempDir
     Path dir;
@@ -85,7 +88,7 @@ class JobsApiTest {
     void cancel_stopsARunningJob_andCancelsAQueuedOneAtOnce() {
         try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"long\"," + LONG + "}").path("id").asText();
+            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"long\"," + HELD + "}").path("id").asText();
             String queued = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"behind\"}").path("id").asText();
             jobs.await(running, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
             assertThat(jobs.get(queued).path("state").asText()).isEqualTo("queued");
@@ -107,7 +110,7 @@ class JobsApiTest {
     void jobTimeout_failsTheJob_withCodeTimeout() {
         try (TestHearth h = new TestHearth(dir, "job_timeout: 2s", TESTSRC)) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"too long\"," + LONG + "}").path("id").asText();
+            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"too long\"," + HELD + "}").path("id").asText();
 
             JsonNode end = jobs.awaitState(id, "failed", Duration.ofSeconds(60));
 
@@ -120,7 +123,7 @@ class JobsApiTest {
     void queueOverflow_answers429_withRetryAfter() {
         try (TestHearth h = new TestHearth(dir, "", TESTSRC + "  max_queue: 1\n")) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + LONG + "}").path("id").asText();
+            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + HELD + "}").path("id").asText();
             jobs.awaitState(running, "running", Duration.ofSeconds(60));
             jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"b\"}");
 

@@ -43,6 +43,11 @@ public final class TestsrcWorkerMain {
     public static final List<String> TASKS = List.of("t2v", "i2v");
     static final String VIDEO = "video.mp4";
     static final String PARTIAL = ".video.mp4.tmp";
+    /** With {@code "hold": true} the job waits before its last frame until this file is in its output_dir. */
+    public static final String RELEASE = "release";
+    /** While held, the last progress is sent again this often, so a held job never looks stalled. */
+    private static final long HOLD_BEAT_MS = 1000;
+    private static final long HOLD_POLL_MS = 20;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
     private static final int MAX_SIDE = 3840;
     private static final int MAX_FRAMES = 24 * 600;
@@ -169,6 +174,7 @@ public final class TestsrcWorkerMain {
             throw new JobFailure("bad_params", "fps × seconds must give 1 to " + MAX_FRAMES + " frames, got " + frames);
         }
         long seed = params != null && params.hasNonNull("seed") ? params.get("seed").asLong() : 0;
+        boolean hold = flag(params, "hold");
         String prompt = text(params, "prompt", "");
         BufferedImage image = inputImage(run);
         if (run.outputDir() == null) {
@@ -188,6 +194,9 @@ public final class TestsrcWorkerMain {
         }
         try (encoder) {
             for (int i = 0; i < frames; i++) {
+                if (hold && i == frames - 1) {
+                    awaitRelease(run.job(), dir.resolve(RELEASE), cancel, i / (double) frames, i, (int) frames);
+                }
                 if (cancel.get()) {
                     encoder.close();
                     Files.deleteIfExists(partial);
@@ -214,6 +223,35 @@ public final class TestsrcWorkerMain {
         Files.move(partial, video, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         send(new WorkerMessages.Output(run.job(), video.toAbsolutePath().toString(), "video/mp4"));
         send(new WorkerMessages.Done(run.job()));
+    }
+
+    /**
+     * {@code hold}: the job stays running, its last frame not drawn, until {@code release} exists
+     * in its output directory or it is cancelled; a test (or a demo) decides when it ends, however
+     * fast the machine draws.
+     */
+    private void awaitRelease(String job, Path release, AtomicBoolean cancel, double progress, int step, int steps)
+            throws InterruptedException {
+        log.printf("testsrc: job %s held before its last frame until %s exists%n", job, release);
+        long beat = System.nanoTime();
+        while (!cancel.get() && !Files.exists(release)) {
+            if (System.nanoTime() - beat >= HOLD_BEAT_MS * 1_000_000) {
+                send(new WorkerMessages.Progress(job, progress, "hold", step, steps));
+                beat = System.nanoTime();
+            }
+            Thread.sleep(HOLD_POLL_MS);
+        }
+    }
+
+    private static boolean flag(ObjectNode params, String key) throws JobFailure {
+        JsonNode v = params == null ? null : params.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new JobFailure("bad_params", key + " must be true or false, got " + v);
+        }
+        return v.asBoolean();
     }
 
     private static BufferedImage inputImage(Run run) throws JobFailure {

@@ -54,7 +54,7 @@ public final class Hearth implements AutoCloseable {
         scheduler.addListener(metrics::modelEvent);
         scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
-        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults());
+        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
                 inputs, new Outputs(s.dataDir()), Clock.systemUTC());
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);

@@ -41,6 +41,10 @@ final class Defaults {
             + " the camera (framing and movement), the lighting and the setting. Keep the user's intent and every"
             + " detail they gave. Answer with the rewritten prompt only: no preamble, no quotes, no lists.";
 
+    // media:
+    /** No local directory is open to job inputs unless the user names it. */
+    static final List<Path> MEDIA_ALLOWED_PATHS = List.of();
+
     // models.<name>:
     /** Interactive models overlap requests well (continuous batching); job models run one at a time. */
     static final int MAX_CONCURRENCY = 4;

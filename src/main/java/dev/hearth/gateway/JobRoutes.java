@@ -96,7 +96,7 @@ final class JobRoutes {
         boolean enhancePrompt = enhance != null && enhance.asBoolean(false);
         Job job = jobs.submit(new JobService.Submission(model, text(body, "task", false), Dialect.NATIVE, params,
                 inputs, priority, enhancePrompt, Map.of()));
-        Routes.json(res, 200, json(job));
+        Routes.json(res, 200, JobJson.of(job, jobs.accepted(job)));
     }
 
     private static String text(ObjectNode body, String key, boolean required) {

@@ -156,6 +156,13 @@ public final class JobCore implements JobService, AutoCloseable {
         params.remove("prompt");
         Map<String, InputSource> given = s.inputs() == null ? Map.of() : s.inputs();
         String task = s.task() != null && !s.task().isBlank() ? s.task() : given.containsKey("image") ? "i2v" : "t2v";
+        List<String> served = tasks(spec.task());
+        if (!served.contains(task)) {
+            String field = names.getOrDefault("task", "task");
+            String shown = task.length() > 40 ? task.substring(0, 40) + "…" : task;
+            throw new BadRequestException("'" + field + "' must be one of " + String.join(", ", served) + " for model '"
+                    + spec.name() + "', got '" + shown + "'.", field);
+        }
         if (task.equals("t2v") && (prompt == null || prompt.isBlank())) {
             throw JobParams.bad(names, "prompt", "is required for text-to-video and must not be empty");
         }
@@ -189,6 +196,15 @@ public final class JobCore implements JobService, AutoCloseable {
         }
     }
 
+    /** The job tasks a model of this kind serves: what a worker is asked to do, checked at the door. */
+    static List<String> tasks(Task modelTask) {
+        return switch (modelTask) {
+            case VIDEO -> List.of("t2v", "i2v");
+            case AUDIO -> List.of("transcribe");
+            case CHAT, COMPLETION, EMBEDDINGS -> List.of();
+        };
+    }
+
     private StoredInput store(String id, String name, InputSource src) {
         return switch (src) {
             case InputSource.Reference r -> inputs.fromReference(id, r.field() == null ? name : r.field(), r.value());
@@ -217,6 +233,13 @@ public final class JobCore implements JobService, AutoCloseable {
             default -> OptionalLong.empty();
         };
         return new Position(place, eta);
+    }
+
+    @Override
+    public Position accepted(Job job) {
+        Position now = position(job.id());
+        if (now.queuePosition().isPresent() || job.state() != JobState.QUEUED) return now;
+        return new Position(OptionalInt.of(1), eta(job.model(), units(job)));
     }
 
     private boolean running(String model) {

@@ -57,6 +57,13 @@ public interface JobService {
     Position position(String id);
 
     /**
+     * The answer to a submission, the same in every dialect: the just-accepted job's place in its
+     * queue. A job the dispatcher claimed (or even finished) before this was asked was first in
+     * line, so its place is 1 rather than null: the answer does not depend on that race.
+     */
+    Position accepted(Job job);
+
+    /**
      * Cancels: a queued job at once, a running one by telling its worker (state cancelling, then
      * cancelled). Cancelling a finished job changes nothing and returns it as it is.
      */

@@ -160,13 +160,20 @@ public final class Inputs {
         BadRequestException outside = new BadRequestException(field + ": path is not under an allowed directory", field);
         for (Path dir : limits.allowedDirs()) {
             Path allowed = dir.toAbsolutePath().normalize();
-            if (!normal.startsWith(allowed)) {
+            Path allowedReal;
+            try {
+                allowedReal = allowed.toRealPath();
+            } catch (IOException e) {
+                continue; // removed since Hearth started: it allows nothing now
+            }
+            // named as configured or by where it really is; ".." is gone after normalize()
+            if (!normal.startsWith(allowed) && !normal.startsWith(allowedReal)) {
                 continue;
             }
             try {
                 // resolve symlinks on both sides: a link inside the allowed tree must not lead out of it
                 Path real = normal.toRealPath();
-                if (real.startsWith(allowed.toRealPath()) && Files.isRegularFile(real)) {
+                if (real.startsWith(allowedReal) && Files.isRegularFile(real)) {
                     return real;
                 }
             } catch (IOException e) {

@@ -174,6 +174,46 @@ class JobsApiTest {
         }
     }
 
+    @Test
+    void submit_is400NamingTask_listingTheModelsTasks_whenTheModelDoesNotServeIt() {
+        try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            for (String task : new String[] {"bogus", "../../etc/passwd", "T2V", "chat"}) {
+                HttpResponse<String> r = jobs.post("{\"model\":\"testsrc\",\"task\":\"" + task + "\",\"prompt\":\"x\"}");
+                assertBad(r, 400, "task");
+                assertThat(Jobs.json(r.body()).path("error").path("message").asText()).contains("t2v, i2v");
+            }
+            // a task the model serves still gets its own checks
+            assertBad(jobs.post("{\"model\":\"testsrc\",\"task\":\"t2v\",\"prompt\":\"\"}"), 400, "prompt");
+            assertBad(jobs.post("{\"model\":\"testsrc\",\"task\":\"i2v\",\"prompt\":\"x\"}"), 400, "image");
+            assertThat(Jobs.json(h.get("/v1/jobs").body()).path("data").size()).isZero();
+        }
+    }
+
+    @Test
+    void submitAnswers_giveTheSameQueuePosition_natively_andThroughVideosDgx_whetherTheModelIsIdleOrBusy() {
+        try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            // idle model: the dispatcher may claim the job before the answer is written; it was first in line
+            JsonNode idle = Jobs.json(h.post("/models/testsrc/generate", "{\"prompt\":\"idle\"}").body());
+            assertThat(idle.path("status").asText()).isEqualTo("queued");
+            assertThat(idle.path("queue_position").asInt()).as(idle.toString()).isEqualTo(1);
+            jobs.awaitState(idle.path("job_id").asText(), "succeeded", Duration.ofSeconds(60));
+            JsonNode held = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"held\"," + HELD + "}");
+            assertThat(held.path("queue_position").asInt()).as(held.toString()).isEqualTo(1);
+            String running = held.path("id").asText();
+            jobs.await(running, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
+
+            // busy model: behind the running job, first and then second in line
+            JsonNode dgx = Jobs.json(h.post("/models/testsrc/generate", "{\"prompt\":\"second\"}").body());
+            JsonNode nat = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"third\"}");
+
+            assertThat(dgx.path("queue_position").asInt()).as(dgx.toString()).isEqualTo(1);
+            assertThat(nat.path("queue_position").asInt()).as(nat.toString()).isEqualTo(2);
+            jobs.cancel(running);
+        }
+    }
+
     private static void assertBad(HttpResponse<String> r, int status, String param) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         JsonNode error = Jobs.json(r.body()).path("error");

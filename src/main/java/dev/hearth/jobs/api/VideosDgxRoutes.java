@@ -114,7 +114,7 @@ public final class VideosDgxRoutes {
     private void generate(ServerRequest req, ServerResponse res, ModelSpec spec) {
         ObjectNode body = Json.parseObject(Routes.body(req));
         Job job = jobs.submit(VideosDgxMapper.submission(body, spec.name()));
-        Routes.json(res, 200, VideosDgxMapper.created(job, jobs.position(job.id()), loaded(spec)));
+        Routes.json(res, 200, VideosDgxMapper.created(job, jobs.accepted(job), loaded(spec)));
     }
 
     private void download(ServerRequest req, ServerResponse res, ModelSpec spec) {

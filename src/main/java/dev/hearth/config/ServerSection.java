@@ -29,7 +29,9 @@ final class ServerSection {
 
         YamlNode listenNode = m.get("listen");
         Values.Listen fileListen = f.get(listenNode, "server.listen", Values.LISTEN);
-        Values.Listen envListen = f.env("HEARTH_LISTEN", Values.LISTEN);
+        // `hearth serve --listen` wins over HEARTH_LISTEN, which wins over the file
+        Values.Listen optionListen = f.env(ConfigLoader.LISTEN_OPTION, Values.LISTEN);
+        Values.Listen envListen = optionListen != null ? optionListen : f.env("HEARTH_LISTEN", Values.LISTEN);
         Values.Listen listen = envListen != null ? envListen
                 : requireNonNullElse(fileListen, new Values.Listen(Defaults.LISTEN_HOST, Defaults.LISTEN_PORT));
 
@@ -74,7 +76,9 @@ final class ServerSection {
         if (!listen.loopback() && !keysGiven) {
             String why = listen.host() + " is reachable from other machines, so Hearth needs API keys: set "
                     + "server.api_keys_file (or HEARTH_API_KEYS) to a file with one key a line, or listen on 127.0.0.1";
-            if (envListen != null) {
+            if (optionListen != null) {
+                f.problems.env(ConfigLoader.LISTEN_OPTION, why);
+            } else if (envListen != null) {
                 f.problems.env("HEARTH_LISTEN", why);
             } else {
                 f.problems.at(listenNode, "server.listen", why);

@@ -171,7 +171,8 @@ class ConfigLoaderEnvTest {
                 "AUTO_UNLOAD_MINUTES (environment): expected a whole number of minutes (0 = never), got \"1.5\"",
                 "HEARTH_EXCLUSIVE (environment): expected true or false, got \"maybe\"",
                 "HEARTH_MAX_QUEUE (environment): expected a whole number from 0 to 1000000, got \"-1\"",
-                "HEARTH_API_KEYS (environment): file not found: " + dir.resolve("missing-keys"));
+                "HEARTH_API_KEYS (environment): file not found: " + dir.resolve("missing-keys")
+                        + " (HEARTH_API_KEYS is the path of the keys file, not a key)");
         assertThat(e.getMessage()).startsWith("8 problems in the environment\n");
     }
 

@@ -101,4 +101,18 @@ class ServeCommandTest {
         assertThat(HearthCommand.keepsRunning(new String[] {"serve", "--help"}))
                 .as("`serve --help` ends the JVM like any other command").isFalse();
     }
+
+    @Test
+    void serve_refusesAMissingOrEmptyKeysFile_withAMessageNotAStackTrace() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("hearth.yaml"), "server:\n  listen: 127.0.0.1:0\n  api_keys_file: keys\n");
+        Run missing = run("serve", "--config", yaml.toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("hearth.yaml:3: server.api_keys_file: file not found: " + dir.resolve("keys"))
+                .doesNotContain("Exception").doesNotContain("\tat ");
+
+        Files.writeString(dir.resolve("keys"), "# no key yet\n");
+        Run empty = run("serve", "--config", yaml.toString());
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains(dir.resolve("keys") + ": holds no API key").doesNotContain("Exception");
+    }
 }

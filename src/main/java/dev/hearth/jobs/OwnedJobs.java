@@ -78,19 +78,10 @@ final class OwnedJobs implements JobService {
         QueueStatus q = core.queue(modelOrNull);
         if (caller.admin()) return q;
         Set<String> mine = new HashSet<>();
-        for (String id : q.queuedIds()) if (visible(id)) mine.add(id);
-        for (String id : q.runningIds()) if (visible(id)) mine.add(id);
+        core.list(JobQuery.newest(JobQuery.MAX_LIMIT).ownedBy(caller.owner())
+                .states(Set.of(JobState.QUEUED, JobState.RUNNING, JobState.CANCELLING))).forEach(j -> mine.add(j.id()));
         return new QueueStatus(q.queued(), q.running(), q.queuedIds().stream().filter(mine::contains).toList(),
                 q.runningIds().stream().filter(mine::contains).toList());
-    }
-
-    private boolean visible(String id) {
-        try {
-            get(id);
-            return true;
-        } catch (JobNotFoundException gone) {
-            return false;
-        }
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     static final List<String> TOP_KEYS = List.of("server", "models", "media");
+    /**
+     * {@code hearth serve --listen}, passed in the environment map under the option's own name so
+     * that a problem with it names the option, not HEARTH_LISTEN.
+     */
+    public static final String LISTEN_OPTION = "--listen";
 
     /**
      * Which file to read: the one given with --config, else ./hearth.yaml when present, else null

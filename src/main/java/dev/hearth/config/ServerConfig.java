@@ -17,13 +17,14 @@ import java.time.Duration;
  * @param queueTimeout   default time a request waits for capacity; zero = 503 at once
  * @param jobTimeout     a running job longer than this fails; zero = no limit
  * @param retention      finished jobs older than this are removed; zero = keep forever
- * @param apiKeysFile    file with one API key a line, or null for none
+ * @param apiKeysFile    the API keys file (see {@link KeysFile}), or null for none
  * @param jobLease       how long a running job's claim lasts without a heartbeat; after a crash of
  *                       its node the job is requeued once this has passed (heartbeat: a sixth of it)
  * @param retentionMaxBytes   disk cap for finished jobs' files: the oldest are removed until the rest
  *                            fit; zero = no cap
  * @param promptEnhancer      the chat model that rewrites prompts of jobs asking for it; null = none
  * @param enhancerInstructions the enhancer's system prompt
+ * @param maxUserPriority     the highest job {@code priority} a key with role {@code user} may ask for
  */
 public record ServerConfig(
         String host,
@@ -41,7 +42,8 @@ public record ServerConfig(
         Duration jobLease,
         long retentionMaxBytes,
         String promptEnhancer,
-        String enhancerInstructions) {
+        String enhancerInstructions,
+        int maxUserPriority) {
 
     public static final long AUTO = -1;
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
@@ -57,7 +59,7 @@ public record ServerConfig(
                         boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
                         Duration retention, Path apiKeysFile, Duration jobLease) {
         this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
-                retention, apiKeysFile, jobLease, 0, null, Defaults.ENHANCER_INSTRUCTIONS);
+                retention, apiKeysFile, jobLease, 0, null, Defaults.ENHANCER_INSTRUCTIONS, Defaults.MAX_USER_PRIORITY);
     }
 
     public ServerConfig {

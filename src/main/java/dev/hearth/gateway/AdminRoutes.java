@@ -54,11 +54,19 @@ final class AdminRoutes {
         });
         r.get("/api/models", (req, res) -> Routes.json(res, 200, modelsArray()));
         r.get("/api/models/{m}", (req, res) -> Routes.json(res, 200, model(spec(req))));
-        r.post("/api/models/{m}/load", (req, res) -> Routes.json(res, 200,
-                statusJson(spec(req), models.load(spec(req).name()).join())));
-        r.post("/api/models/{m}/unload", (req, res) -> Routes.json(res, 200,
-                unloaded(models.unload(spec(req).name()).join())));
-        r.get("/api/models/{m}/logs", this::logs);
+        r.post("/api/models/{m}/load", (req, res) -> {
+            Principal.of(req).requireAdmin("loading a model");
+            Routes.json(res, 200, statusJson(spec(req), models.load(spec(req).name()).join()));
+        });
+        r.post("/api/models/{m}/unload", (req, res) -> {
+            Principal.of(req).requireAdmin("unloading a model");
+            Routes.json(res, 200, unloaded(models.unload(spec(req).name()).join()));
+        });
+        r.get("/api/models/{m}/logs", (req, res) -> {
+            Principal.of(req).requireAdmin("reading a model's logs");
+            logs(req, res);
+        });
+        r.get("/api/me", (req, res) -> Routes.json(res, 200, me(Principal.of(req))));
         r.get("/api/events", events::handle);
     }
 
@@ -83,6 +91,15 @@ final class AdminRoutes {
             buffer.tail(Math.max(0, Math.min(lines, 10_000))).forEach(array::add);
         }
         Routes.json(res, 200, body);
+    }
+
+    /** Who the caller is, for the web UI: {name, role, auth}; without keys the name is "local". */
+    private ObjectNode me(Principal p) {
+        ObjectNode o = Json.object();
+        o.put("name", p.name() == null ? "local" : p.name());
+        o.put("role", p.role());
+        o.put("auth", p != Principal.LOCAL);
+        return o;
     }
 
     private static ObjectNode unloaded(UnloadResult u) {

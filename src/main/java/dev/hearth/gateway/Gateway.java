@@ -88,11 +88,16 @@ public final class Gateway {
         notFound(r);
     }
 
+    /**
+     * With keys, every route but {@link ApiKeys#OPEN} needs one; the key's {@link Principal} is put
+     * in the request's context, where routes find it with {@link Principal#of}.
+     */
     private void guard(HttpRouting.Builder r) {
         if (keys.required()) {
             r.addFilter((chain, req, res) -> {
-                if (ApiKeys.OPEN.contains(req.path().path())
-                        || keys.accepts(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
+                var principal = keys.principal(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                principal.ifPresent(p -> req.context().register(p));
+                if (principal.isPresent() || ApiKeys.OPEN.contains(req.path().path())) {
                     chain.proceed();
                 } else {
                     Errors.send(res, ApiError.unauthorized(

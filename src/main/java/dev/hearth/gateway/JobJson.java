@@ -18,13 +18,15 @@ final class JobJson {
         return "/v1/jobs/" + id + "/outputs/" + name;
     }
 
-    static ObjectNode of(Job j, JobService.Position pos) {
+    /** @param withOwner show {@code owner} (the API key's name that made it): admins only */
+    static ObjectNode of(Job j, JobService.Position pos, boolean withOwner) {
         ObjectNode o = Json.object();
         o.put("id", j.id());
         o.put("object", "job");
         o.put("model", j.model());
         o.put("task", j.task());
         o.put("dialect", j.dialect().wire());
+        if (withOwner) putText(o, "owner", j.owner());
         o.put("state", j.state().wire());
         o.put("progress", j.progress());
         putText(o, "stage", j.stage());

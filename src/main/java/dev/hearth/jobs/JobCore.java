@@ -7,6 +7,7 @@ import dev.hearth.config.HearthConfig;
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.BadRequestException;
+import dev.hearth.gateway.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.jobs.store.JobStore;
 import dev.hearth.media.Inputs;
@@ -143,6 +144,11 @@ public final class JobCore implements JobService, AutoCloseable {
     // ---- JobService --------------------------------------------------------------------------
 
     @Override
+    public JobService as(Principal caller) {
+        return new OwnedJobs(this, caller, config.server().maxUserPriority());
+    }
+
+    @Override
     public Job submit(Submission s) {
         ModelSpec spec = catalog.resolve(s.model()).orElseThrow(() -> new UnknownModelException(s.model()));
         Map<String, String> names = s.paramName() == null ? Map.of() : s.paramName();
@@ -177,7 +183,8 @@ public final class JobCore implements JobService, AutoCloseable {
                     names.getOrDefault("enhance_prompt", "enhance_prompt"));
         }
         Job created = Job.create(spec.name(), task, s.dialect() == null ? Dialect.NATIVE : s.dialect(),
-                params.toString(), Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now());
+                params.toString(), Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now())
+                .withOwner(s.owner());
         // original = prompt marks "enhancement pending" (PromptEnhancer.pending); the dispatcher rewrites prompt
         Job job = enhance ? created.withEnhancedPrompt(prompt) : created;
         Map<String, String> stored = new LinkedHashMap<>();
@@ -297,10 +304,15 @@ public final class JobCore implements JobService, AutoCloseable {
 
     @Override
     public List<Job> cancelRunning(String modelOrNull) {
+        return cancelRunning(modelOrNull, null);
+    }
+
+    /** @param owner only this API key's jobs; null = everyone's */
+    List<Job> cancelRunning(String modelOrNull, String owner) {
         String model = modelOrNull == null ? null : resolve(modelOrNull);
         List<Job> out = new ArrayList<>();
         for (Job j : ctx.store().list(new JobQuery(model, Set.of(JobState.RUNNING, JobState.CANCELLING), null, null,
-                JobQuery.MAX_LIMIT, false))) {
+                JobQuery.MAX_LIMIT, false, owner))) {
             out.add(cancel(j.id()));
         }
         return out;

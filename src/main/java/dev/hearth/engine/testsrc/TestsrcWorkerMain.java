@@ -56,7 +56,11 @@ public final class TestsrcWorkerMain {
     private final PrintStream log;
     private volatile Job current;
 
-    private record Job(String id, AtomicBoolean cancel, Thread thread) { }
+    /**
+     * @param over set just before the job's last message (done, error, cancelled) is sent: Hearth may
+     *             send the next run as soon as it reads that line, while this thread is still ending
+     */
+    private record Job(String id, AtomicBoolean cancel, AtomicBoolean over, Thread thread) { }
 
     /** A bad request: reported as an {@code error} with this code, never a crash. */
     private static final class JobFailure extends Exception {
@@ -126,13 +130,14 @@ public final class TestsrcWorkerMain {
 
     private void begin(Run run) {
         Job running = current;
-        if (running != null && running.thread().isAlive()) {
+        if (running != null && !running.over().get() && running.thread().isAlive()) {
             send(new WorkerMessages.Error(run.job(), "busy", "job " + running.id() + " is still running"));
             return;
         }
         var cancel = new AtomicBoolean();
-        Thread t = Thread.ofPlatform().name("testsrc-" + run.job()).unstarted(() -> runJob(run, cancel));
-        current = new Job(run.job(), cancel, t);
+        var over = new AtomicBoolean();
+        Thread t = Thread.ofPlatform().name("testsrc-" + run.job()).unstarted(() -> runJob(run, cancel, over));
+        current = new Job(run.job(), cancel, over, t);
         t.start();
     }
 
@@ -151,20 +156,20 @@ public final class TestsrcWorkerMain {
         }
     }
 
-    private void runJob(Run run, AtomicBoolean cancel) {
+    private void runJob(Run run, AtomicBoolean cancel, AtomicBoolean over) {
         try {
-            render(run, cancel);
+            render(run, cancel, over);
         } catch (JobFailure e) {
-            send(new WorkerMessages.Error(run.job(), e.code, e.getMessage()));
+            sendLast(over, new WorkerMessages.Error(run.job(), e.code, e.getMessage()));
         } catch (IOException | RuntimeException e) {
             e.printStackTrace(log);
-            send(new WorkerMessages.Error(run.job(), "internal", String.valueOf(e)));
+            sendLast(over, new WorkerMessages.Error(run.job(), "internal", String.valueOf(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void render(Run run, AtomicBoolean cancel) throws JobFailure, IOException, InterruptedException {
+    private void render(Run run, AtomicBoolean cancel, AtomicBoolean over) throws JobFailure, IOException, InterruptedException {
         ObjectNode params = run.params();
         int[] size = size(text(params, "size", "640x360"));
         int fps = integer(params, "fps", 24, 1, 120);
@@ -200,7 +205,7 @@ public final class TestsrcWorkerMain {
                 if (cancel.get()) {
                     encoder.close();
                     Files.deleteIfExists(partial);
-                    send(new WorkerMessages.Cancelled(run.job()));
+                    sendLast(over, new WorkerMessages.Cancelled(run.job()));
                     return;
                 }
                 try {
@@ -222,7 +227,7 @@ public final class TestsrcWorkerMain {
         Path video = dir.resolve(VIDEO);
         Files.move(partial, video, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         send(new WorkerMessages.Output(run.job(), video.toAbsolutePath().toString(), "video/mp4"));
-        send(new WorkerMessages.Done(run.job()));
+        sendLast(over, new WorkerMessages.Done(run.job()));
     }
 
     /**
@@ -310,6 +315,12 @@ public final class TestsrcWorkerMain {
             throw new JobFailure("bad_params", key + " must be positive, got " + d);
         }
         return d;
+    }
+
+    /** A job's final message: from here on the worker takes the next run. */
+    private void sendLast(AtomicBoolean over, Record message) {
+        over.set(true);
+        send(message);
     }
 
     private void send(Record message) {

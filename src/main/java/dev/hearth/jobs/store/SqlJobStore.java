@@ -72,13 +72,13 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
             update(c, """
                     INSERT INTO jobs (id, model, task, dialect, params, inputs, priority, state, attempts, max_attempts,
                       progress, stage, step, steps, error_code, error_message, created_at, started_at, finished_at,
-                      updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                      updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     job.id(), job.model(), job.task(), job.dialect(), job.params(), Rows.inputsJson(job.inputs()),
                     job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
                     job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
                     Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
-                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt());
+                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt(), job.owner());
             writeHistory(c, job.id(), null, JobState.QUEUED, "created", job.createdAt(), node);
             return job.withOutputs(List.of());
         });
@@ -95,6 +95,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
         List<Object> args = new ArrayList<>();
         if (q.model() != null) { sql.append(" AND model = ?"); args.add(q.model()); }
         if (q.dialect() != null) { sql.append(" AND dialect = ?"); args.add(q.dialect()); }
+        if (q.owner() != null) { sql.append(" AND owner = ?"); args.add(q.owner()); }
         if (!q.states().isEmpty()) {
             sql.append(" AND state IN (").append(marks(q.states().size())).append(')');
             args.addAll(q.states());

@@ -68,10 +68,10 @@ class OwnersAndRolesTest {
         return send(key, "GET", path, null);
     }
 
-    /** A testsrc job long enough (a minute of 640x360 video) to be queued or running while the test looks. */
+    /** A testsrc job held unfinished (testsrc's hold) until it is cancelled: queued or running while the test looks. */
     String longJob(String key) {
         HttpResponse<String> r = send(key, "POST", "/v1/jobs",
-                "{\"model\":\"testsrc\",\"prompt\":\"long\",\"params\":{\"size\":\"640x360\",\"fps\":24,\"seconds\":60}}");
+                "{\"model\":\"testsrc\",\"prompt\":\"long\",\"params\":{\"hold\":true}}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         String id = json(r).path("id").asText();
         started.add(id);

@@ -43,7 +43,9 @@ public final class Errors {
     }
 
     public static ObjectNode envelope(HearthException e) {
-        return envelope(e.getMessage(), e.type(), e.code(), e.param());
+        // a 5xx message comes from the server's side (an engine's failure): no log lines, no paths
+        String message = e.status() >= 500 ? ClientText.of(e.getMessage(), null) : e.getMessage();
+        return envelope(message, e.type(), e.code(), e.param());
     }
 
     /** Strips the wrappers that futures put around the real cause. */

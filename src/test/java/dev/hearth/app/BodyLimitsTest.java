@@ -15,11 +15,12 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Oversized and malformed JSON bodies on every JSON route: a 413 naming the limit or a 400 saying
+ * Oversized and malformed bodies. JSON, on every JSON route: a 413 naming the limit or a 400 saying
  * what is wrong in the user's words — never a 500 (Jackson's limit errors have no location, which
- * the parser's message building dereferenced) and never Jackson's own vocabulary.
+ * the parser's message building dereferenced) and never Jackson's own vocabulary. Multipart forms:
+ * the part cap.
  */
-class JsonBodyLimitsTest {
+class BodyLimitsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
@@ -111,5 +112,22 @@ class JsonBodyLimitsTest {
 
         assertThat(e.get("message").asText()).contains("it ends before the JSON value is complete")
                 .doesNotContain("REDACTED", "Source");
+    }
+
+    // regression: the 64-part cap was not enforced on the streaming parser: 70 parts got a 200
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/tasks/form", "/v1/videos"})
+    void MultipartRoutes_answer413NamingTheLimit_notA200_whenTheFormHas70Parts(String route) throws Exception {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("prompt", "a cat");
+        fields.put("model", "testsrc");
+        for (int i = 0; i < 68; i++) {
+            fields.put("extra_" + i, "x");
+        }
+
+        JsonNode e = error(DialectSupport.postMultipart(h, route, fields, null, null), 413);
+
+        assertThat(e.get("message").asText()).contains("more than 64 parts");
+        assertThat(h.get("/v1/jobs").body()).doesNotContain("a cat");
     }
 }

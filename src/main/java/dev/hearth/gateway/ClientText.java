@@ -36,11 +36,13 @@ public final class ClientText {
         if (!m.find()) {
             return message;
         }
-        if (model == null) {
-            Matcher named = MODEL.matcher(message);
-            model = named.find() ? named.group(1) : "{model}";
+        // the engine that wrote the lines is the last model the message names before them (a job's
+        // error may name its enhancer's engine, not the job's model)
+        Matcher named = MODEL.matcher(message.substring(0, m.start()));
+        while (named.find()) {
+            model = named.group(1);
         }
-        String where = "/api/models/" + model + "/logs";
+        String where = "/api/models/" + (model == null ? "{model}" : model) + "/logs";
         return message.substring(0, m.start()) + ". The engine's log is at " + where + " (admins).";
     }
 

@@ -17,6 +17,14 @@ class ClientTextTest {
     }
 
     @Test
+    void ClientText_pointsToTheLogOfTheEngineThatFailed_whenAJobsErrorNamesAnotherModelFirst() {
+        String m = "The prompt enhancer model 'writer' could not be used: Engine for model 'writer' exited with"
+                + " code 3 while starting. Last log lines:\nno such weights";
+
+        assertThat(ClientText.of(m, "video-model")).endsWith("The engine's log is at /api/models/writer/logs (admins).");
+    }
+
+    @Test
     void ClientText_dropsLowerCaseLogLineBlocks_tooAsTheCrashReasonWritesThem() {
         assertThat(ClientText.of("Engine for model 'm' exited with code 137; last log lines:\nsecret", "m"))
                 .isEqualTo("Engine for model 'm' exited with code 137. The engine's log is at /api/models/m/logs (admins).");

@@ -114,6 +114,14 @@ class HttpConnectionTest {
     }
 
     @Test
+    void RequestLine_answers400InTheEnvelope_whenItIsNeitherHttp10Nor11() throws Exception {
+        String raw = untilClosed("GET /health HTTP/2.7\r\nHost: x\r\n\r\n");
+
+        assertThat(statuses(raw)).containsExactly(400);
+        assertThat(lastBody(raw).at("/error/type").asText()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
     void ChunkedBody_answers400InTheEnvelope_notA500_andCloses_whenAChunkSizeIsNotHex() throws Exception {
         String raw = untilClosed("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{\"a\":1}\r\n0\r\n\r\n");

@@ -11,6 +11,7 @@ import dev.hearth.engine.Leftovers;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
+import dev.hearth.gateway.Http10;
 import dev.hearth.jobs.JobCore;
 import dev.hearth.jobs.JobService;
 import dev.hearth.jobs.api.LightX2vRoutes;
@@ -78,11 +79,13 @@ public final class Hearth implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
                 .directHandlers(Gateway::directHandlers)
+                .addConnectionSelector(new Http10()) // health checkers and ab speak HTTP/1.0
                 .routing(gateway::routing);
         // a video model's own port serves its VideosDGX API at "/", as its container did
         for (ModelSpec m : catalog.byTask(Task.VIDEO)) {
             if (m.port() != null) {
                 server.putSocket(socketName(m.name()), l -> l.host(s.host()).port(m.port())
+                        .addConnectionSelector(new Http10())
                         .routing(r -> gateway.socketRouting(r, routes -> videosDgx.registerModel(routes, "", m.name()))));
             }
         }

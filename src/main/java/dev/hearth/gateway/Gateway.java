@@ -70,6 +70,7 @@ public final class Gateway {
     }
 
     public void routing(HttpRouting.Builder r) {
+        ConnectionClose.register(r);
         guard(r);
         openAi.register(r);
         jobs.register(r);
@@ -83,6 +84,7 @@ public final class Gateway {
      * {@code /}): the same API keys, error envelope and 404 as the main port around {@code routes}.
      */
     public void socketRouting(HttpRouting.Builder r, java.util.function.Consumer<HttpRouting.Builder> routes) {
+        ConnectionClose.register(r);
         guard(r);
         routes.accept(r);
         notFound(r);

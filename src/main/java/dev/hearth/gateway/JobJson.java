@@ -58,7 +58,7 @@ final class JobJson {
         } else {
             ObjectNode e = o.putObject("error");
             putText(e, "code", j.errorCode());
-            putText(e, "message", j.errorMessage());
+            putText(e, "message", ClientText.of(j.errorMessage(), j.model()));
         }
         putTime(o, "created_at", j.createdAt());
         putTime(o, "started_at", j.startedAt());

@@ -69,7 +69,7 @@ public final class LightX2vRoutes {
     }
 
     private void createForm(ServerRequest req, ServerResponse res) {
-        try (Multipart.Form form = inputs.parseMultipart(req.content().inputStream(),
+        try (Multipart.Form form = inputs.parseMultipart(Routes.bodyStream(req),
                 req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
                 req.headers().contentLength().orElse(-1))) {
             ObjectNode body = Fields.fromForm(form.fields());

@@ -64,7 +64,7 @@ public final class OpenAiVideoRoutes {
     private void create(ServerRequest req, ServerResponse res) {
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            try (Multipart.Form form = inputs.parseMultipart(req.content().inputStream(), type,
+            try (Multipart.Form form = inputs.parseMultipart(Routes.bodyStream(req), type,
                     req.headers().contentLength().orElse(-1))) {
                 answer(res, submit(jobs(req), Fields.fromForm(form.fields()), form.files().get("input_reference")));
             }

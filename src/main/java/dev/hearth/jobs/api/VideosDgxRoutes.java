@@ -1,5 +1,6 @@
 package dev.hearth.jobs.api;
 
+import dev.hearth.gateway.ClientText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
@@ -178,7 +179,7 @@ public final class VideosDgxRoutes {
         o.put("memory_gb", gb(spec.memoryBytes()));
         o.set("defaults", Json.MAPPER.valueToTree(spec.defaults()));
         o.put("loaded_at", Views.iso(st.map(ModelStatus::loadedAt).orElse(null)));
-        o.put("last_error", st.map(ModelStatus::lastError).orElse(null));
+        o.put("last_error", st.map(ModelStatus::lastError).map(e -> ClientText.of(e, spec.name())).orElse(null));
         JobService.QueueStatus q = jobs.queue(spec.name());
         ObjectNode queue = o.putObject("queue");
         queue.put("queued", q.queued());

@@ -43,7 +43,7 @@ final class DataDirLock implements AutoCloseable {
                 lock = null;
             }
             if (lock == null) {
-                throw new StartupException("the data dir " + dataDir + " is in use by another Hearth"
+                throw new StartupException("the data dir " + dataDir.toAbsolutePath().normalize() + " is in use by another Hearth"
                         + holder(file) + "; stop that one, or give this one its own data dir (HEARTH_DATA_DIR or server.data_dir)");
             }
             DataDirLock held = new DataDirLock(channel, lock);

@@ -469,17 +469,24 @@ class InProcessTest(unittest.TestCase):
             self.assertIn(text, log)
 
     def test_heartbeat_repeats_progress_while_silent(self):
-        class Slow(ScriptedPipeline):
+        release = threading.Event()
+
+        class Silent(ScriptedPipeline):
             def generate(self, job, on_step, should_stop):
                 on_step(1, 2)
-                time.sleep(1.0)                               # e.g. a long VAE decode
+                release.wait(TIMEOUT)                         # e.g. a long VAE decode, until the test ends it
                 return super().generate(job, lambda s, n: None, should_stop)
 
-        w = self.start(Slow(), heartbeat=0.2)
+        w = self.start(Silent(), heartbeat=0.2)
         w.send(run_msg("j_h", self.out, steps=2))
-        msgs = w.until("done")
-        repeats = [m for m in msgs if m["type"] == "progress" and m.get("step") == 1]
-        self.assertGreaterEqual(len(repeats), 3)
+        repeats = 0
+        while repeats < 3:                                    # the job stays silent until we have seen them
+            m = w.next()
+            self.assertNotIn(m["type"], ("done", "error"), m)
+            if m["type"] == "progress" and m.get("step") == 1:
+                repeats += 1
+        release.set()
+        self.assertEqual(w.until("done")[-1], {"type": "done", "job": "j_h"})
 
 
 class ValidationTest(unittest.TestCase):

@@ -11,6 +11,7 @@ import dev.hearth.engine.Leftovers;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
+import dev.hearth.gateway.Http10;
 import dev.hearth.jobs.JobCore;
 import dev.hearth.jobs.JobService;
 import dev.hearth.jobs.api.LightX2vRoutes;
@@ -42,9 +43,11 @@ public final class Hearth implements AutoCloseable {
     private final WebServer server;
     private final Gateway gateway;
     private final JobCore jobs;
+    private final DataDirLock dataDirLock;
 
-    private Hearth(HearthConfig config, Hardware hardware) {
+    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock) {
         this.config = config;
+        this.dataDirLock = dataDirLock;
         ServerConfig s = config.server();
         long budget = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
         Leftovers.reap(s.dataDir(), Path.of("/proc"));
@@ -54,7 +57,7 @@ public final class Hearth implements AutoCloseable {
         scheduler.addListener(metrics::modelEvent);
         scheduler.addListener(Hearth::log);
         Catalog catalog = new Catalog(config);
-        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults());
+        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
                 inputs, new Outputs(s.dataDir()), Clock.systemUTC());
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
@@ -76,11 +79,13 @@ public final class Hearth implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
                 .directHandlers(Gateway::directHandlers)
+                .addConnectionSelector(new Http10()) // health checkers and ab speak HTTP/1.0
                 .routing(gateway::routing);
         // a video model's own port serves its VideosDGX API at "/", as its container did
         for (ModelSpec m : catalog.byTask(Task.VIDEO)) {
             if (m.port() != null) {
                 server.putSocket(socketName(m.name()), l -> l.host(s.host()).port(m.port())
+                        .addConnectionSelector(new Http10())
                         .routing(r -> gateway.socketRouting(r, routes -> videosDgx.registerModel(routes, "", m.name()))));
             }
         }
@@ -98,15 +103,44 @@ public final class Hearth implements AutoCloseable {
                 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(server.port(socketName(model)));
     }
 
-    /** Starts Hearth and returns once it listens. */
+    /**
+     * Starts Hearth and returns once it listens.
+     *
+     * @throws StartupException before anything starts, when a port is in use or another Hearth holds the data dir
+     */
     public static Hearth start(HearthConfig config) {
         return start(config, Hardware.system());
     }
 
     public static Hearth start(HearthConfig config, Hardware hardware) {
-        Hearth hearth = new Hearth(config, hardware);
-        hearth.jobs.start();
-        hearth.server.start();
+        ServerConfig s = config.server();
+        Ports.ensureFree(s.host(), s.port(), "set HEARTH_LISTEN or --listen (or server.listen in hearth.yaml)");
+        for (ModelSpec m : config.models().values()) {
+            if (m.port() != null && m.task() == Task.VIDEO) {
+                Ports.ensureFree(s.host(), m.port(), "change models." + m.name() + ".port");
+            }
+        }
+        // before Leftovers.reap: holding the lock proves that no live Hearth owns the engines it finds
+        DataDirLock lock = DataDirLock.acquire(s.dataDir());
+        Hearth hearth;
+        try {
+            hearth = new Hearth(config, hardware, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        try {
+            hearth.jobs.start();
+            hearth.server.start();
+            if (!hearth.server.isRunning() || hearth.server.port() <= 0) {
+                // another process took the port between the check and the bind
+                throw new StartupException(s.host() + ":" + s.port() + " is in use; set HEARTH_LISTEN or --listen");
+            }
+        } catch (RuntimeException e) {
+            hearth.close();
+            throw e;
+        }
+        lock.announce(hearth.baseUri());
         LOG.log(Level.INFO, "Hearth {0} listening on {1} — memory budget {2}, {3} models",
                 version(), hearth.baseUri(), Sizes.human(hearth.scheduler.budgetBytes()), config.models().size());
         return hearth;
@@ -131,6 +165,7 @@ public final class Hearth implements AutoCloseable {
         jobs.stopClaiming();   // so the jobs the scheduler's close interrupts are queued again, not restarted
         scheduler.close();
         jobs.close();
+        dataDirLock.close();
     }
 
     /** One line per model event, so the server log tells what was loaded, unloaded and why. */

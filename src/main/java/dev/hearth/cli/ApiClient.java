@@ -2,6 +2,8 @@ package dev.hearth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.config.ConfigLoader;
+import dev.hearth.config.ListenAddress;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -10,14 +12,45 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 
 /** Options and HTTP calls shared by the commands that talk to a running Hearth. */
 final class ApiClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @Option(names = "--url", description = "Hearth's address (default: $HEARTH_URL, else http://127.0.0.1:8009)")
-    String url = System.getenv().getOrDefault("HEARTH_URL", "http://127.0.0.1:8009");
+    @Option(names = "--url", description = "Hearth's address (default: $HEARTH_URL, else where `hearth serve` "
+            + "would listen: $HEARTH_LISTEN, else server.listen of the config, else http://127.0.0.1:8009)")
+    String urlOption;
+
+    @Option(names = {"-c", "--config"}, description = "hearth.yaml whose server.listen names the Hearth to talk to "
+            + "(default: ./hearth.yaml)")
+    Path config;
+
+    private Target target;
+
+    /** Where a command sends its requests, and which setting chose that address. */
+    record Target(String url, String source) {}
+
+    static Target target(String urlOption, Path config, Map<String, String> env) {
+        if (urlOption != null && !urlOption.isBlank()) return new Target(strip(urlOption), "--url");
+        String fromEnv = env.get("HEARTH_URL");
+        if (fromEnv != null && !fromEnv.isBlank()) return new Target(strip(fromEnv), "HEARTH_URL");
+        ListenAddress listen = ListenAddress.of(ConfigLoader.locate(config), env);
+        return new Target(listen.url(), listen.source());
+    }
+
+    private static String strip(String url) {
+        String u = url.strip();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    /** The base URL of the Hearth this command talks to. */
+    String url() {
+        if (target == null) target = target(urlOption, config, System.getenv());
+        return target.url();
+    }
 
     @Option(names = "--api-key", description = "API key (default: $HEARTH_API_KEY)")
     String apiKey = System.getenv("HEARTH_API_KEY");
@@ -27,11 +60,19 @@ final class ApiClient {
     record Answer(int status, JsonNode body) {}
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url + path)).GET());
+        return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
     Answer post(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url + path)).POST(HttpRequest.BodyPublishers.noBody()));
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private URI uri(String path) throws IOException {
+        try {
+            return URI.create(url() + path);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Not a URL: " + url() + " (from " + target.source() + ")");
+        }
     }
 
     private Answer send(HttpRequest.Builder b) throws IOException, InterruptedException {
@@ -43,8 +84,12 @@ final class ApiClient {
                     HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = r.body().length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(r.body());
             return new Answer(r.statusCode(), body);
-        } catch (ConnectException e) {
-            throw new IOException("Hearth is not answering at " + url + " (is `./hearth serve` running?)", e);
+        } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            throw new IOException("Hearth is not answering at " + url() + " (from " + target.source()
+                    + "); is `./hearth serve` running there? Use --url or HEARTH_URL to reach another one.", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("The server at " + url() + " (from " + target.source()
+                    + ") did not answer like Hearth: its answer is not JSON.", e);
         }
     }
 

@@ -27,7 +27,7 @@ final class HealthCommand implements Callable<Integer> {
         }
         JsonNode b = info.body();
         JsonNode mem = b.path("memory");
-        System.out.printf("Hearth %s at %s: up%n", b.path("version").asText(), api.url);
+        System.out.printf("Hearth %s at %s: up%n", b.path("version").asText(), api.url());
         System.out.printf("memory: %s used of %s budget%n",
                 ModelsCommand.gib(mem.path("used_bytes").asLong()), ModelsCommand.gib(mem.path("budget_bytes").asLong()));
         for (JsonNode gpu : b.path("gpus")) {

@@ -3,7 +3,8 @@ package dev.hearth.cli;
 import picocli.CommandLine.Command;
 
 /** `hearth` and its subcommands. */
-@Command(name = "hearth", mixinStandardHelpOptions = true,
+// INHERIT: every subcommand takes --help and --version too (`hearth serve --help`)
+@Command(name = "hearth", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Self-hosted inference: LLMs, embeddings and long jobs behind one port and one memory budget.",
         subcommands = {ServeCommand.class, EngineCommand.class, HealthCommand.class, ModelsCommand.class,
@@ -17,6 +18,8 @@ public final class HearthCommand implements Runnable {
 
     /** `serve` and `engine` return while their servers run; every other command ends the JVM. */
     public static boolean keepsRunning(String[] args) {
-        return args.length > 0 && (args[0].equals("serve") || args[0].equals("engine"));
+        boolean help = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help")
+                || a.equals("-V") || a.equals("--version"));
+        return !help && args.length > 0 && (args[0].equals("serve") || args[0].equals("engine"));
     }
 }

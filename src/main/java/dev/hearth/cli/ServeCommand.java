@@ -1,6 +1,7 @@
 package dev.hearth.cli;
 
 import dev.hearth.app.Hearth;
+import dev.hearth.app.StartupException;
 import dev.hearth.config.ConfigException;
 import dev.hearth.config.ConfigLoader;
 import dev.hearth.config.HearthConfig;
@@ -25,7 +26,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> env = new HashMap<>(System.getenv());
         if (listen != null) {
-            env.put("HEARTH_LISTEN", listen);
+            env.put(ConfigLoader.LISTEN_OPTION, listen);
         }
         HearthConfig cfg;
         try {
@@ -34,7 +35,13 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        Hearth hearth = Hearth.start(cfg);
+        Hearth hearth;
+        try {
+            hearth = Hearth.start(cfg);
+        } catch (StartupException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
         System.out.println("Hearth is serving on " + hearth.baseUri() + "  (models: "
                 + String.join(", ", cfg.models().keySet()) + ")");
         // SIGTERM / Ctrl-C: stop taking requests, stop every engine, then exit

@@ -31,7 +31,12 @@ import java.util.Map;
 public final class ConfigLoader {
     private ConfigLoader() {}
 
-    static final List<String> TOP_KEYS = List.of("server", "models");
+    static final List<String> TOP_KEYS = List.of("server", "models", "media");
+    /**
+     * {@code hearth serve --listen}, passed in the environment map under the option's own name so
+     * that a problem with it names the option, not HEARTH_LISTEN.
+     */
+    public static final String LISTEN_OPTION = "--listen";
 
     /**
      * Which file to read: the one given with --config, else ./hearth.yaml when present, else null
@@ -72,13 +77,14 @@ public final class ConfigLoader {
         Path baseDir = fileOrNull == null ? workDir : fileOrNull.toAbsolutePath().normalize().getParent();
 
         ServerConfig server = ServerSection.read(top.get("server"), baseDir, f);
+        MediaConfig media = MediaSection.read(top.get("media"), baseDir, f);
         Map<String, ModelSpec> models = top.containsKey("models")
                 ? models(top.get("models"), server, baseDir, f)
                 : EmbeddedDefault.models(server, workDir, f);
         EnhancerRules.check(server, top.get("server"), models, top.get("models") != null && top.get("models").isMap()
                 ? top.get("models").map() : Map.of(), f);
         problems.throwIfAny();
-        return new HearthConfig(server, models, fileOrNull);
+        return new HearthConfig(server, models, fileOrNull, media);
     }
 
     private static Map<String, ModelSpec> models(YamlNode node, ServerConfig server, Path baseDir, Fields f) {

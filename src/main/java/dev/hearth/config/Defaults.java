@@ -35,11 +35,17 @@ final class Defaults {
     static final Duration JOB_TIMEOUT = Duration.ofMinutes(60);
     /** Zero = keep finished jobs forever. */
     static final Duration RETENTION = Duration.ofDays(7);
+    /** The highest job priority a "user" key may ask for; admins may ask for any. */
+    static final int MAX_USER_PRIORITY = 0;
     /** The prompt enhancer's default system prompt: written for video models. */
     public static final String ENHANCER_INSTRUCTIONS = "You rewrite short prompts for a text-to-video model. Expand the"
             + " user's prompt into one vivid paragraph of at most 120 words that describes the subject, its motion,"
             + " the camera (framing and movement), the lighting and the setting. Keep the user's intent and every"
             + " detail they gave. Answer with the rewritten prompt only: no preamble, no quotes, no lists.";
+
+    // media:
+    /** No local directory is open to job inputs unless the user names it. */
+    static final List<Path> MEDIA_ALLOWED_PATHS = List.of();
 
     // models.<name>:
     /** Interactive models overlap requests well (continuous batching); job models run one at a time. */

@@ -40,6 +40,14 @@ enum EngineKind {
     static final Set<String> SPECIFIC_KEYS =
             Set.of("cmd", "args", "model", "env", "cwd", "health", "url", "path");
 
+    /**
+     * The key this kind reads where users write another kind's key out of habit (a GGUF file is
+     * a llamacpp model's {@code path}, not vLLM's {@code model}); null when there is none.
+     */
+    String insteadOf(String key) {
+        return this == LLAMACPP && key.equals("model") ? "path" : null;
+    }
+
     static EngineKind of(String wire) {
         return Arrays.stream(values()).filter(k -> k.wire.equals(wire)).findFirst().orElse(null);
     }

@@ -157,8 +157,11 @@ final class ModelSection {
     private void engineKeys(EngineKind kind, String engineName) {
         m.forEach((k, v) -> {
             if (EngineKind.SPECIFIC_KEYS.contains(k) && !kind.keys.contains(k)) {
-                f.problems.at(v, key(k), "not used by engine " + engineName + "; it applies to "
-                        + EngineKind.readersOf(k));
+                String instead = kind.insteadOf(k);
+                f.problems.at(v, key(k), "not used by engine " + engineName + (instead != null
+                        ? "; engine " + kind.wire + " reads the file from `" + instead + "`: write " + instead + ": "
+                                + (v.isScalar() ? v.text() : "<file>") + " instead"
+                        : "; it applies to " + EngineKind.readersOf(k)));
             }
         });
     }

@@ -15,6 +15,7 @@ final class Problems {
     private final List<Entry> entries = new ArrayList<>();
     private boolean inFile;
     private boolean inEnv;
+    private boolean inOptions;
 
     /** @param file the config file as the user named it, or null when there is none */
     Problems(String file) {
@@ -41,10 +42,18 @@ final class Problems {
         inFile = true;
     }
 
-    /** "HEARTH_MAX_QUEUE (environment): expected …". */
+    /**
+     * "HEARTH_MAX_QUEUE (environment): expected …", or "--listen (command line): …" for an option
+     * of {@code hearth serve}, which reaches the loader as a variable named like the option.
+     */
     void env(String variable, String message) {
-        entries.add(new Entry(Long.MAX_VALUE, variable + " (environment): " + message));
-        inEnv = true;
+        boolean option = variable.startsWith("--");
+        entries.add(new Entry(Long.MAX_VALUE, variable + (option ? " (command line): " : " (environment): ") + message));
+        if (option) {
+            inOptions = true;
+        } else {
+            inEnv = true;
+        }
     }
 
     int count() { return entries.size(); }
@@ -56,7 +65,11 @@ final class Problems {
                 .sorted(java.util.Comparator.comparingLong(Entry::order))
                 .map(Entry::text)
                 .toList();
-        String where = inFile && inEnv ? file + " and the environment" : inFile ? file : "the environment";
+        List<String> places = new ArrayList<>();
+        if (inFile) places.add(file);
+        if (inEnv) places.add("the environment");
+        if (inOptions) places.add("the command line");
+        String where = String.join(" and ", places);
         String summary = lines.size() + (lines.size() == 1 ? " problem in " : " problems in ") + where;
         throw new ConfigException(summary, lines);
     }

@@ -17,13 +17,14 @@ import java.time.Duration;
  * @param queueTimeout   default time a request waits for capacity; zero = 503 at once
  * @param jobTimeout     a running job longer than this fails; zero = no limit
  * @param retention      finished jobs older than this are removed; zero = keep forever
- * @param apiKeysFile    file with one API key a line, or null for none
+ * @param apiKeysFile    the API keys file (see {@link KeysFile}), or null for none
  * @param jobLease       how long a running job's claim lasts without a heartbeat; after a crash of
  *                       its node the job is requeued once this has passed (heartbeat: a sixth of it)
  * @param retentionMaxBytes   disk cap for finished jobs' files: the oldest are removed until the rest
  *                            fit; zero = no cap
  * @param promptEnhancer      the chat model that rewrites prompts of jobs asking for it; null = none
  * @param enhancerInstructions the enhancer's system prompt
+ * @param maxUserPriority     the highest job {@code priority} a key with role {@code user} may ask for
  * @param proxyTimeouts       every model's proxy timeouts unless its entry sets its own
  */
 public record ServerConfig(
@@ -43,6 +44,7 @@ public record ServerConfig(
         long retentionMaxBytes,
         String promptEnhancer,
         String enhancerInstructions,
+        int maxUserPriority,
         ProxyTimeouts proxyTimeouts) {
 
     public static final long AUTO = -1;
@@ -59,15 +61,16 @@ public record ServerConfig(
                         boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
                         Duration retention, Path apiKeysFile, Duration jobLease) {
         this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
-                retention, apiKeysFile, jobLease, 0, null, Defaults.ENHANCER_INSTRUCTIONS);
+                retention, apiKeysFile, jobLease, 0, null, Defaults.ENHANCER_INSTRUCTIONS, Defaults.MAX_USER_PRIORITY);
     }
 
     public ServerConfig(String host, int port, Path dataDir, String database, long memoryBudget, Duration idleUnload,
                         boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
                         Duration retention, Path apiKeysFile, Duration jobLease, long retentionMaxBytes,
-                        String promptEnhancer, String enhancerInstructions) {
+                        String promptEnhancer, String enhancerInstructions, int maxUserPriority) {
         this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
-                retention, apiKeysFile, jobLease, retentionMaxBytes, promptEnhancer, enhancerInstructions, null);
+                retention, apiKeysFile, jobLease, retentionMaxBytes, promptEnhancer, enhancerInstructions,
+                maxUserPriority, null);
     }
 
     public ServerConfig {

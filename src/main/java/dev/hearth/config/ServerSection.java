@@ -14,10 +14,11 @@ final class ServerSection {
 
     static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
             "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
-            "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions",
+            "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions", "max_user_priority",
             "connect_timeout", "first_byte_timeout", "chunk_timeout");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
+    private static final Values.Kind<Integer> PRIORITY = Values.integer(-1_000_000, 1_000_000);
 
     /**
      * @param node    the server: entry, or null when absent
@@ -30,7 +31,9 @@ final class ServerSection {
 
         YamlNode listenNode = m.get("listen");
         Values.Listen fileListen = f.get(listenNode, "server.listen", Values.LISTEN);
-        Values.Listen envListen = f.env("HEARTH_LISTEN", Values.LISTEN);
+        // `hearth serve --listen` wins over HEARTH_LISTEN, which wins over the file
+        Values.Listen optionListen = f.env(ConfigLoader.LISTEN_OPTION, Values.LISTEN);
+        Values.Listen envListen = optionListen != null ? optionListen : f.env("HEARTH_LISTEN", Values.LISTEN);
         Values.Listen listen = envListen != null ? envListen
                 : requireNonNullElse(fileListen, new Values.Listen(Defaults.LISTEN_HOST, Defaults.LISTEN_PORT));
 
@@ -70,6 +73,8 @@ final class ServerSection {
         Duration jobLease = requireNonNullElse(
                 f.get(m.get("job_lease"), "server.job_lease", Values.POSITIVE_DURATION), ServerConfig.DEFAULT_JOB_LEASE);
 
+        int maxUserPriority = requireNonNullElse(
+                f.get(m.get("max_user_priority"), "server.max_user_priority", PRIORITY), Defaults.MAX_USER_PRIORITY);
         ProxyTimeouts proxy = proxyTimeouts(m, "server", ProxyTimeouts.DEFAULTS, f);
 
         Path keys = apiKeys(m.get("api_keys_file"), baseDir, f);
@@ -77,7 +82,9 @@ final class ServerSection {
         if (!listen.loopback() && !keysGiven) {
             String why = listen.host() + " is reachable from other machines, so Hearth needs API keys: set "
                     + "server.api_keys_file (or HEARTH_API_KEYS) to a file with one key a line, or listen on 127.0.0.1";
-            if (envListen != null) {
+            if (optionListen != null) {
+                f.problems.env(ConfigLoader.LISTEN_OPTION, why);
+            } else if (envListen != null) {
                 f.problems.env("HEARTH_LISTEN", why);
             } else {
                 f.problems.at(listenNode, "server.listen", why);
@@ -85,7 +92,7 @@ final class ServerSection {
         }
         return new ServerConfig(listen.host(), listen.port(), dataDir, database, budget, idle, exclusive,
                 maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease, retentionMaxBytes,
-                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions, proxy);
+                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions, maxUserPriority, proxy);
     }
 
     /** connect_timeout, first_byte_timeout and chunk_timeout of a section, each defaulting to {@code fallback}'s. */
@@ -99,20 +106,45 @@ final class ServerSection {
                         Values.DURATION), fallback.chunk()));
     }
 
-    /** The keys file must exist: a typo in its path must not silently mean "no auth". */
+    /**
+     * The keys file must exist and hold at least one well-formed key ({@link KeysFile}): a typo in
+     * its path, an empty file or a malformed line must never silently mean "no auth".
+     * HEARTH_API_KEYS names the same file (a path, not the keys themselves) and wins over the file's key.
+     */
     private static Path apiKeys(YamlNode node, Path baseDir, Fields f) {
         String envText = f.env("HEARTH_API_KEYS", Values.TEXT);
         if (envText != null) {
             Path p = Path.of(envText);
-            if (!Files.isRegularFile(p)) f.problems.env("HEARTH_API_KEYS", "file not found: " + p.toAbsolutePath());
+            if (!Files.isRegularFile(p)) {
+                f.problems.env("HEARTH_API_KEYS", "file not found: " + p.toAbsolutePath()
+                        + " (HEARTH_API_KEYS is the path of the keys file, not a key)");
+            } else {
+                String bad = keysProblem(p);
+                if (bad != null) f.problems.env("HEARTH_API_KEYS", bad);
+            }
             return p;
         }
         String text = f.get(node, "server.api_keys_file", Values.TEXT);
         if (text == null) return null;
         Path p = Fields.resolve(text, baseDir);
-        if (!Files.isRegularFile(p)) f.problems.at(node, "server.api_keys_file", "file not found: " + p
-                + " (a file with one API key a line; relative paths are read from the config file's directory)");
+        if (!Files.isRegularFile(p)) {
+            f.problems.at(node, "server.api_keys_file", "file not found: " + p
+                    + " (a file with one API key a line; relative paths are read from the config file's directory)");
+        } else {
+            String bad = keysProblem(p);
+            if (bad != null) f.problems.at(node, "server.api_keys_file", bad);
+        }
         return p;
+    }
+
+    /** What is wrong with an existing keys file, or null when it is usable. */
+    private static String keysProblem(Path p) {
+        try {
+            KeysFile.read(p);
+            return null;
+        } catch (KeysFile.Invalid e) {
+            return e.getMessage();
+        }
     }
 
     @SafeVarargs

@@ -47,19 +47,27 @@ final class AdminRoutes {
     void register(HttpRouting.Builder r) {
         r.get("/health", (req, res) -> Routes.json(res, 200, status("ok")));
         r.get("/ready", (req, res) -> Routes.json(res, 200, status("ready")));
-        r.get("/info", (req, res) -> Routes.json(res, 200, info()));
+        r.get("/info", (req, res) -> Routes.json(res, 200, info(Principal.of(req).admin())));
         r.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             res.send(metrics.scrape());
         });
-        r.get("/api/models", (req, res) -> Routes.json(res, 200, modelsArray()));
-        r.get("/api/models/{m}", (req, res) -> Routes.json(res, 200, model(spec(req))));
-        r.post("/api/models/{m}/load", (req, res) -> Routes.json(res, 200,
-                statusJson(spec(req), models.load(spec(req).name()).join())));
-        r.post("/api/models/{m}/unload", (req, res) -> Routes.json(res, 200,
-                unloaded(models.unload(spec(req).name()).join())));
-        r.get("/api/models/{m}/logs", this::logs);
-        r.get("/api/events", events::handle);
+        r.get("/api/models", (req, res) -> Routes.json(res, 200, modelsArray(Principal.of(req).admin())));
+        r.get("/api/models/{m}", (req, res) -> Routes.json(res, 200, model(spec(req), Principal.of(req).admin())));
+        r.post("/api/models/{m}/load", (req, res) -> {
+            Principal.of(req).requireAdmin("loading a model");
+            Routes.json(res, 200, statusJson(spec(req), models.load(spec(req).name()).join(), true));
+        });
+        r.post("/api/models/{m}/unload", (req, res) -> {
+            Principal.of(req).requireAdmin("unloading a model");
+            Routes.json(res, 200, unloaded(models.unload(spec(req).name()).join()));
+        });
+        r.get("/api/models/{m}/logs", (req, res) -> {
+            Principal.of(req).requireAdmin("reading a model's logs");
+            logs(req, res);
+        });
+        r.get("/api/me", (req, res) -> Routes.json(res, 200, me(Principal.of(req))));
+        r.get("/api/events", (req, res) -> events.handle(res, Principal.of(req).admin()));
     }
 
     private ModelSpec spec(ServerRequest req) {
@@ -85,6 +93,15 @@ final class AdminRoutes {
         Routes.json(res, 200, body);
     }
 
+    /** Who the caller is, for the web UI: {name, role, auth}; without keys the name is "local". */
+    private ObjectNode me(Principal p) {
+        ObjectNode o = Json.object();
+        o.put("name", p.name() == null ? "local" : p.name());
+        o.put("role", p.role());
+        o.put("auth", p != Principal.LOCAL);
+        return o;
+    }
+
     private static ObjectNode unloaded(UnloadResult u) {
         ObjectNode o = Json.object();
         o.put("status", u.status());
@@ -99,7 +116,7 @@ final class AdminRoutes {
         return o;
     }
 
-    private ObjectNode info() {
+    private ObjectNode info(boolean admin) {
         ObjectNode o = Json.object();
         o.put("name", "hearth");
         o.put("version", version);
@@ -107,7 +124,7 @@ final class AdminRoutes {
         memory.put("budget_bytes", models.budgetBytes());
         memory.put("used_bytes", models.usedBytes());
         memory.put("free_bytes", Math.max(0, models.budgetBytes() - models.usedBytes()));
-        o.set("models", modelsArray());
+        o.set("models", modelsArray(admin));
         ArrayNode gpus = o.putArray("gpus");
         for (Hardware.Gpu gpu : hardware.gpus()) {
             ObjectNode g = gpus.addObject();
@@ -119,24 +136,25 @@ final class AdminRoutes {
         return o;
     }
 
-    private ArrayNode modelsArray() {
+    /** @param admin whether the caller may read engines' log lines (in {@code last_error}) */
+    private ArrayNode modelsArray(boolean admin) {
         // one snapshot for all models: consistent with itself, and one trip to the scheduler, not N
         java.util.Map<String, ModelStatus> states = new java.util.HashMap<>();
         models.status().forEach(st -> states.put(st.name(), st));
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (ModelSpec spec : catalog.all()) {
-            array.add(statusJson(spec, states.get(spec.name())));
+            array.add(statusJson(spec, states.get(spec.name()), admin));
         }
         return array;
     }
 
-    private ObjectNode model(ModelSpec spec) {
+    private ObjectNode model(ModelSpec spec, boolean admin) {
         ModelStatus status = models.status().stream().filter(s -> s.name().equals(spec.name())).findFirst()
                 .orElse(null);
-        return statusJson(spec, status);
+        return statusJson(spec, status, admin);
     }
 
-    private static ObjectNode statusJson(ModelSpec spec, ModelStatus status) {
+    private static ObjectNode statusJson(ModelSpec spec, ModelStatus status, boolean admin) {
         ObjectNode m = Json.object();
         m.put("name", spec.name());
         m.put("task", spec.task().wire());
@@ -152,7 +170,8 @@ final class AdminRoutes {
         if (status == null || status.lastError() == null) {
             m.putNull("last_error");
         } else {
-            m.put("last_error", status.lastError());
+            // the engine's log lines can hold other users' prompts: only admins read them
+            m.put("last_error", admin ? status.lastError() : ClientText.of(status.lastError(), spec.name()));
         }
         return m;
     }

@@ -1,22 +1,26 @@
 package dev.hearth.gateway;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.hearth.config.KeysFile;
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * API keys from a file, one a line ('#' starts a comment). Compared in constant time so a timing
- * probe cannot guess a key. No file = no auth (Hearth then listens on loopback only).
+ * The API keys of the keys file ({@link KeysFile}: a key a line, with an optional name and role),
+ * each with the {@link Principal} it signs in as. Compared in constant time, against every key, so
+ * a timing probe can guess neither a key nor which one matched. No file = no auth (Hearth then
+ * listens on loopback only).
  */
 public final class ApiKeys {
-    private final List<byte[]> keys;
+    private record Key(byte[] secret, Principal principal) {}
 
-    private ApiKeys(List<byte[]> keys) {
+    private final List<Key> keys;
+
+    private ApiKeys(List<Key> keys) {
         this.keys = keys;
     }
 
@@ -24,18 +28,20 @@ public final class ApiKeys {
         return new ApiKeys(List.of());
     }
 
+    /**
+     * @throws IllegalStateException the file is unreadable, malformed or empty (the configuration
+     *                               check reports that before start; this is the file changing since)
+     */
     public static ApiKeys load(Path file) {
         if (file == null) {
             return none();
         }
         try {
-            return new ApiKeys(Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                    .map(l -> l.getBytes(StandardCharsets.UTF_8))
+            return new ApiKeys(KeysFile.read(file).stream()
+                    .map(e -> new Key(e.key().getBytes(StandardCharsets.UTF_8), new Principal(e.name(), e.admin())))
                     .toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read api_keys_file " + file, e);
+        } catch (KeysFile.Invalid e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -44,15 +50,18 @@ public final class ApiKeys {
     /** Routes anyone may call: liveness probes must work without a key. */
     static final Set<String> OPEN = Set.of("/health", "/ready");
 
-    boolean accepts(String authorization) {
+    /** The principal of a {@code Bearer} key of this file; empty for no key or a wrong one. */
+    Optional<Principal> principal(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return Optional.empty();
         }
         byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        boolean ok = false;
-        for (byte[] key : keys) {
-            ok |= MessageDigest.isEqual(key, given);
+        Principal found = null;
+        for (Key key : keys) {
+            if (MessageDigest.isEqual(key.secret(), given)) {
+                found = key.principal();
+            }
         }
-        return ok;
+        return Optional.ofNullable(found);
     }
 }

@@ -16,7 +16,8 @@ final class EngineStopped {
     static EngineException of(String model, Engine engine, Exception cause) {
         String reason;
         try {
-            reason = engine.crashed().get(2, TimeUnit.SECONDS);
+            // the reason ends with the engine's last log lines: those are for admins, not clients
+            reason = ClientText.withoutLogLines(engine.crashed().get(2, TimeUnit.SECONDS), model);
         } catch (Exception notCrashed) {
             reason = null;
         }
@@ -24,7 +25,7 @@ final class EngineStopped {
                 ? "The engine serving model '" + model + "' stopped answering mid-request ("
                         + cause.getClass().getSimpleName() + "). Try again; Hearth restarts it on the next request."
                 : "The engine serving model '" + model + "' stopped while answering: " + reason
-                        + "\nHearth starts it again on the next request.";
+                        + " Hearth starts it again on the next request.";
         return new EngineException(message, cause);
     }
 }

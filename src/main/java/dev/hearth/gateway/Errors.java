@@ -43,7 +43,9 @@ public final class Errors {
     }
 
     public static ObjectNode envelope(HearthException e) {
-        return envelope(e.getMessage(), e.type(), e.code(), e.param());
+        // a 5xx message comes from the server's side (an engine's failure): no log lines, no paths
+        String message = e.status() >= 500 ? ClientText.of(e.getMessage(), null) : e.getMessage();
+        return envelope(message, e.type(), e.code(), e.param());
     }
 
     /** Strips the wrappers that futures put around the real cause. */
@@ -90,6 +92,12 @@ public final class Errors {
             case 404 -> ApiError.notFound("No such route.");
             case 405 -> new ApiError(405, "invalid_request_error", "method_not_allowed",
                     "This route does not accept that HTTP method.", null);
+            // Helidon refuses HTTP/1.0 on a connection that began as HTTP/1.1 (see Http10)
+            case 505 -> new ApiError(505, "invalid_request_error", "http_version_not_supported",
+                    "This server speaks HTTP/1.1: send the request as HTTP/1.1, or HTTP/1.0 as the only request"
+                            + " of its connection.", null);
+            case 503 -> new ApiError(503, "server_error", "overloaded",
+                    "The server is handling as many requests as it accepts; try again.", null);
             default -> status >= 400 && status < 500
                     ? new ApiError(status, "invalid_request_error", "bad_request",
                             "The request could not be read: " + safe(message), null)

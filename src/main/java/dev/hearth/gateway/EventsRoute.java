@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.scheduler.ModelEvent;
 import dev.hearth.scheduler.Models;
 import io.helidon.http.sse.SseEvent;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
 
@@ -35,7 +34,8 @@ final class EventsRoute {
         open.forEach(q -> q.offer(END));
     }
 
-    void handle(ServerRequest req, ServerResponse res) {
+    /** @param admin whether the caller may read engines' log lines (in a failure's {@code detail}) */
+    void handle(ServerResponse res, boolean admin) {
         BlockingQueue<ModelEvent> queue = new LinkedBlockingQueue<>(1024);
         Consumer<ModelEvent> listener = queue::offer;
         models.addListener(listener);
@@ -50,7 +50,7 @@ final class EventsRoute {
                 // a keep-alive comment also finds out when the client has gone
                 sink.emit(e == null
                         ? SseEvent.builder().comment("keep-alive").build()
-                        : SseEvent.builder().name("model").data(Json.MAPPER.writeValueAsString(json(e))).build());
+                        : SseEvent.builder().name("model").data(Json.MAPPER.writeValueAsString(json(e, admin))).build());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -62,7 +62,7 @@ final class EventsRoute {
         }
     }
 
-    static ObjectNode json(ModelEvent e) {
+    static ObjectNode json(ModelEvent e, boolean admin) {
         ObjectNode o = Json.object();
         o.put("at", e.at().toString());
         o.put("model", e.model());
@@ -76,7 +76,7 @@ final class EventsRoute {
         if (e.detail() == null) {
             o.putNull("detail");
         } else {
-            o.put("detail", e.detail());
+            o.put("detail", admin ? e.detail() : ClientText.of(e.detail(), e.model()));
         }
         return o;
     }

@@ -70,6 +70,7 @@ public final class Gateway {
     }
 
     public void routing(HttpRouting.Builder r) {
+        ConnectionClose.register(r);
         guard(r);
         openAi.register(r);
         jobs.register(r);
@@ -83,16 +84,22 @@ public final class Gateway {
      * {@code /}): the same API keys, error envelope and 404 as the main port around {@code routes}.
      */
     public void socketRouting(HttpRouting.Builder r, java.util.function.Consumer<HttpRouting.Builder> routes) {
+        ConnectionClose.register(r);
         guard(r);
         routes.accept(r);
         notFound(r);
     }
 
+    /**
+     * With keys, every route but {@link ApiKeys#OPEN} needs one; the key's {@link Principal} is put
+     * in the request's context, where routes find it with {@link Principal#of}.
+     */
     private void guard(HttpRouting.Builder r) {
         if (keys.required()) {
             r.addFilter((chain, req, res) -> {
-                if (ApiKeys.OPEN.contains(req.path().path())
-                        || keys.accepts(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
+                var principal = keys.principal(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                principal.ifPresent(p -> req.context().register(p));
+                if (principal.isPresent() || ApiKeys.OPEN.contains(req.path().path())) {
                     chain.proceed();
                 } else {
                     Errors.send(res, ApiError.unauthorized(

@@ -18,13 +18,15 @@ final class JobJson {
         return "/v1/jobs/" + id + "/outputs/" + name;
     }
 
-    static ObjectNode of(Job j, JobService.Position pos) {
+    /** @param withOwner show {@code owner} (the API key's name that made it): admins only */
+    static ObjectNode of(Job j, JobService.Position pos, boolean withOwner) {
         ObjectNode o = Json.object();
         o.put("id", j.id());
         o.put("object", "job");
         o.put("model", j.model());
         o.put("task", j.task());
         o.put("dialect", j.dialect().wire());
+        if (withOwner) putText(o, "owner", j.owner());
         o.put("state", j.state().wire());
         o.put("progress", j.progress());
         putText(o, "stage", j.stage());
@@ -56,7 +58,7 @@ final class JobJson {
         } else {
             ObjectNode e = o.putObject("error");
             putText(e, "code", j.errorCode());
-            putText(e, "message", j.errorMessage());
+            putText(e, "message", ClientText.of(j.errorMessage(), j.model()));
         }
         putTime(o, "created_at", j.createdAt());
         putTime(o, "started_at", j.startedAt());

@@ -52,8 +52,8 @@ final class JobRoutes {
     void register(HttpRouting.Builder r) {
         r.post("/v1/jobs", this::create);
         r.get("/v1/jobs", this::list);
-        r.get("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(jobs.get(id(req)))));
-        r.delete("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(jobs.cancel(id(req)))));
+        r.get("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(req, jobs(req).get(id(req)))));
+        r.delete("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(req, jobs(req).cancel(id(req)))));
         r.get("/v1/jobs/{id}/events", this::events);
         r.get("/v1/jobs/{id}/outputs/{name}", this::output);
         r.head("/v1/jobs/{id}/outputs/{name}", this::output);
@@ -67,8 +67,14 @@ final class JobRoutes {
         return req.path().pathParameters().get("id");
     }
 
-    private ObjectNode json(Job j) {
-        return JobJson.of(j, j.state().terminal() ? null : jobs.position(j.id()));
+    /** The jobs as this request's caller may see them ({@link JobService#as}). */
+    private JobService jobs(ServerRequest req) {
+        return jobs.as(Principal.of(req));
+    }
+
+    /** The job as the native API shows it; its {@code owner} only to admins. */
+    private ObjectNode json(ServerRequest req, Job j) {
+        return JobJson.of(j, j.state().terminal() ? null : jobs.position(j.id()), Principal.of(req).admin());
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -94,9 +100,9 @@ final class JobRoutes {
         }
         JsonNode enhance = body.get("enhance_prompt");
         boolean enhancePrompt = enhance != null && enhance.asBoolean(false);
-        Job job = jobs.submit(new JobService.Submission(model, text(body, "task", false), Dialect.NATIVE, params,
+        Job job = jobs(req).submit(new JobService.Submission(model, text(body, "task", false), Dialect.NATIVE, params,
                 inputs, priority, enhancePrompt, Map.of()));
-        Routes.json(res, 200, json(job));
+        Routes.json(res, 200, JobJson.of(job, jobs.accepted(job), Principal.of(req).admin()));
     }
 
     private static String text(ObjectNode body, String key, boolean required) {
@@ -137,11 +143,11 @@ final class JobRoutes {
         }
         String model = req.query().first("model").orElse(null);
         String after = req.query().first("after").orElse(null);
-        List<Job> page = jobs.list(new JobQuery(model, states, null, after, limit + 1, true));
+        List<Job> page = jobs(req).list(new JobQuery(model, states, null, after, limit + 1, true));
         ObjectNode out = Json.object();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
-        page.stream().limit(limit).forEach(j -> data.add(json(j)));
+        page.stream().limit(limit).forEach(j -> data.add(json(req, j)));
         out.put("has_more", page.size() > limit);
         Routes.json(res, 200, out);
     }
@@ -149,8 +155,8 @@ final class JobRoutes {
     private void output(ServerRequest req, ServerResponse res) {
         String id = id(req);
         String name = req.path().pathParameters().get("name");
-        Path file = jobs.output(id, name);
-        String type = jobs.get(id).outputs().stream().filter(o -> o.name().equals(name)).findFirst()
+        Path file = jobs(req).output(id, name);
+        String type = jobs(req).get(id).outputs().stream().filter(o -> o.name().equals(name)).findFirst()
                 .map(o -> o.contentType().toLowerCase(Locale.ROOT)).orElse("application/octet-stream");
         RangeSender.send(req, res, file, type);
     }
@@ -163,6 +169,7 @@ final class JobRoutes {
      */
     private void events(ServerRequest req, ServerResponse res) {
         String id = id(req);
+        JobService jobs = jobs(req);
         jobs.get(id); // 404 before the stream starts
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>(4096);
         open.add(queue);
@@ -187,7 +194,7 @@ final class JobRoutes {
                 if (sent != null && j.version() < sent.version()) continue;
                 sent = j;
                 quietSince = System.nanoTime();
-                sink.emit(SseEvent.builder().name("job").data(Json.MAPPER.writeValueAsString(json(j))).build());
+                sink.emit(SseEvent.builder().name("job").data(Json.MAPPER.writeValueAsString(json(req, j))).build());
                 if (j.state().terminal()) return;
             }
         } catch (InterruptedException e) {

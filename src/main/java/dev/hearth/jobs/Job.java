@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param progress       0..1; {@code step}/{@code steps} are 0 when the worker does not report them
  * @param leaseOwner     the node running it, while running or cancelling
  * @param originalPrompt the user's prompt when the prompt enhancer rewrote {@code prompt}; else null
+ * @param owner          the name of the API key that made it; null when Hearth has no keys
  */
 public record Job(
         String id, String model, String task, Dialect dialect, String params, Map<String, String> inputs,
@@ -26,7 +27,7 @@ public record Job(
         String errorCode, String errorMessage,
         Instant createdAt, Instant startedAt, Instant finishedAt, Instant updatedAt,
         String leaseOwner, Instant leaseExpiresAt, long version,
-        String prompt, String originalPrompt, List<JobOutput> outputs) {
+        String prompt, String originalPrompt, List<JobOutput> outputs, String owner) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] URL_SAFE =
@@ -60,19 +61,19 @@ public record Job(
                              int priority, int maxAttempts, String prompt, Instant now) {
         Instant t = now.truncatedTo(ChronoUnit.MILLIS);
         return new Job(newId(), model, task, dialect, params, inputs, priority, JobState.QUEUED, 0, maxAttempts,
-                0, null, 0, 0, null, null, t, null, null, t, null, null, 0, prompt, null, List.of());
+                0, null, 0, 0, null, null, t, null, null, t, null, null, 0, prompt, null, List.of(), null);
     }
 
     public Job withError(String code, String message) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, code, message, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
     public Job withProgress(double progress, String stage, int step, int steps) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
     /** The enhancer's rewrite; the first original prompt is kept however often this is called. */
@@ -80,32 +81,39 @@ public record Job(
         String original = originalPrompt != null ? originalPrompt : prompt;
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, enhanced, original, outputs);
+                leaseOwner, leaseExpiresAt, version, enhanced, original, outputs, owner);
     }
 
     public Job withAttempts(int attempts) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
     public Job withParams(String params) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
     /** The stored input files, known only once the job's id has named their directory. */
     public Job withInputs(Map<String, String> inputs) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
+    }
+
+    /** The API key's name that made it (set once, on submit). */
+    public Job withOwner(String owner) {
+        return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
+                progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
     /** Used by the store to attach the outputs table's rows. */
     public Job withOutputs(List<JobOutput> outputs) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
-                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs);
+                leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 }

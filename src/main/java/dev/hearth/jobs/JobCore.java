@@ -7,6 +7,7 @@ import dev.hearth.config.HearthConfig;
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.BadRequestException;
+import dev.hearth.gateway.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.jobs.store.JobStore;
 import dev.hearth.media.Inputs;
@@ -143,6 +144,11 @@ public final class JobCore implements JobService, AutoCloseable {
     // ---- JobService --------------------------------------------------------------------------
 
     @Override
+    public JobService as(Principal caller) {
+        return new OwnedJobs(this, caller, config.server().maxUserPriority());
+    }
+
+    @Override
     public Job submit(Submission s) {
         ModelSpec spec = catalog.resolve(s.model()).orElseThrow(() -> new UnknownModelException(s.model()));
         Map<String, String> names = s.paramName() == null ? Map.of() : s.paramName();
@@ -156,6 +162,13 @@ public final class JobCore implements JobService, AutoCloseable {
         params.remove("prompt");
         Map<String, InputSource> given = s.inputs() == null ? Map.of() : s.inputs();
         String task = s.task() != null && !s.task().isBlank() ? s.task() : given.containsKey("image") ? "i2v" : "t2v";
+        List<String> served = tasks(spec.task());
+        if (!served.contains(task)) {
+            String field = names.getOrDefault("task", "task");
+            String shown = task.length() > 40 ? task.substring(0, 40) + "…" : task;
+            throw new BadRequestException("'" + field + "' must be one of " + String.join(", ", served) + " for model '"
+                    + spec.name() + "', got '" + shown + "'.", field);
+        }
         if (task.equals("t2v") && (prompt == null || prompt.isBlank())) {
             throw JobParams.bad(names, "prompt", "is required for text-to-video and must not be empty");
         }
@@ -170,7 +183,8 @@ public final class JobCore implements JobService, AutoCloseable {
                     names.getOrDefault("enhance_prompt", "enhance_prompt"));
         }
         Job created = Job.create(spec.name(), task, s.dialect() == null ? Dialect.NATIVE : s.dialect(),
-                params.toString(), Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now());
+                params.toString(), Map.of(), s.priority(), spec.jobs().maxAttempts(), prompt, ctx.now())
+                .withOwner(s.owner());
         // original = prompt marks "enhancement pending" (PromptEnhancer.pending); the dispatcher rewrites prompt
         Job job = enhance ? created.withEnhancedPrompt(prompt) : created;
         Map<String, String> stored = new LinkedHashMap<>();
@@ -187,6 +201,15 @@ public final class JobCore implements JobService, AutoCloseable {
             removeFiles(job.id());
             throw e;
         }
+    }
+
+    /** The job tasks a model of this kind serves: what a worker is asked to do, checked at the door. */
+    static List<String> tasks(Task modelTask) {
+        return switch (modelTask) {
+            case VIDEO -> List.of("t2v", "i2v");
+            case AUDIO -> List.of("transcribe");
+            case CHAT, COMPLETION, EMBEDDINGS -> List.of();
+        };
     }
 
     private StoredInput store(String id, String name, InputSource src) {
@@ -217,6 +240,13 @@ public final class JobCore implements JobService, AutoCloseable {
             default -> OptionalLong.empty();
         };
         return new Position(place, eta);
+    }
+
+    @Override
+    public Position accepted(Job job) {
+        Position now = position(job.id());
+        if (now.queuePosition().isPresent() || job.state() != JobState.QUEUED) return now;
+        return new Position(OptionalInt.of(1), eta(job.model(), units(job)));
     }
 
     private boolean running(String model) {
@@ -274,10 +304,15 @@ public final class JobCore implements JobService, AutoCloseable {
 
     @Override
     public List<Job> cancelRunning(String modelOrNull) {
+        return cancelRunning(modelOrNull, null);
+    }
+
+    /** @param owner only this API key's jobs; null = everyone's */
+    List<Job> cancelRunning(String modelOrNull, String owner) {
         String model = modelOrNull == null ? null : resolve(modelOrNull);
         List<Job> out = new ArrayList<>();
         for (Job j : ctx.store().list(new JobQuery(model, Set.of(JobState.RUNNING, JobState.CANCELLING), null, null,
-                JobQuery.MAX_LIMIT, false))) {
+                JobQuery.MAX_LIMIT, false, owner))) {
             out.add(cancel(j.id()));
         }
         return out;

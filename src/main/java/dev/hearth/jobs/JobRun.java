@@ -1,6 +1,7 @@
 package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.HearthException;
 import dev.hearth.engine.worker.JobRequest;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.worker.WorkerListener;
@@ -116,7 +117,8 @@ final class JobRun {
                     ctx.publish(job.id());
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
-                    if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: " + e;
+                    if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: "
+                            + (e instanceof HearthException h ? h.getMessage() : e);
                 }
             }
         };

@@ -1,6 +1,7 @@
 package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.gateway.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.media.Multipart;
 
@@ -16,8 +17,18 @@ import java.util.function.Consumer;
  * OpenAI /v1/videos) talks to. Dialects only translate field names and states; validation, model
  * defaults, inputs, queueing, ETA, cancellation and outputs happen here, once.
  * Errors are {@link dev.hearth.HearthException}s: 400 naming the field, 404, 409, 413, 429.
+ * Routes call it through {@link #as}, the view of one caller: there, and only there, a job made by
+ * another API key is absent.
  */
 public interface JobService {
+
+    /**
+     * The jobs as {@code caller} may see them, the one place visibility is decided: an admin sees
+     * every job; a {@code user} key sees, lists, cancels and downloads only the jobs it made
+     * (another's is 404, as if it did not exist) and may not ask for a priority above
+     * {@code server.max_user_priority} (403). Jobs submitted through the view belong to the caller.
+     */
+    JobService as(Principal caller);
 
     /**
      * A job request after dialect mapping, in Hearth's own parameter names: {@code prompt},
@@ -30,9 +41,20 @@ public interface JobService {
      * @param enhancePrompt rewrite the prompt with the configured enhancer model first
      * @param paramName     how this dialect names each canonical parameter, for 400 messages
      *                      (e.g. "size" → "resolution" for VideosDGX); absent = same name
+     * @param owner         the API key's name the job belongs to; set by {@link #as}, null without keys
      */
     record Submission(String model, String task, Dialect dialect, ObjectNode params, Map<String, InputSource> inputs,
-                      int priority, boolean enhancePrompt, Map<String, String> paramName) {}
+                      int priority, boolean enhancePrompt, Map<String, String> paramName, String owner) {
+        public Submission(String model, String task, Dialect dialect, ObjectNode params,
+                          Map<String, InputSource> inputs, int priority, boolean enhancePrompt,
+                          Map<String, String> paramName) {
+            this(model, task, dialect, params, inputs, priority, enhancePrompt, paramName, null);
+        }
+
+        public Submission ownedBy(String name) {
+            return new Submission(model, task, dialect, params, inputs, priority, enhancePrompt, paramName, name);
+        }
+    }
 
     /** Where an input comes from. */
     sealed interface InputSource {
@@ -55,6 +77,13 @@ public interface JobService {
     record Position(OptionalInt queuePosition, OptionalLong etaSeconds) {}
 
     Position position(String id);
+
+    /**
+     * The answer to a submission, the same in every dialect: the just-accepted job's place in its
+     * queue. A job the dispatcher claimed (or even finished) before this was asked was first in
+     * line, so its place is 1 rather than null: the answer does not depend on that race.
+     */
+    Position accepted(Job job);
 
     /**
      * Cancels: a queued job at once, a running one by telling its worker (state cancelling, then

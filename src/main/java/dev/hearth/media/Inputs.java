@@ -1,5 +1,6 @@
 package dev.hearth.media;
 
+import dev.hearth.StorageFullException;
 import dev.hearth.gateway.BadRequestException;
 
 import java.io.ByteArrayInputStream;
@@ -141,7 +142,7 @@ public final class Inputs {
             Files2.moveAtomically(upload.path(), target);
             return new StoredInput(field, target, type.contentType(), Files.size(target));
         } catch (IOException e) {
-            throw new UncheckedIOException("storing upload " + field + " for job " + jobId, e);
+            throw storageFailure(field, e);
         }
     }
 
@@ -159,13 +160,20 @@ public final class Inputs {
         BadRequestException outside = new BadRequestException(field + ": path is not under an allowed directory", field);
         for (Path dir : limits.allowedDirs()) {
             Path allowed = dir.toAbsolutePath().normalize();
-            if (!normal.startsWith(allowed)) {
+            Path allowedReal;
+            try {
+                allowedReal = allowed.toRealPath();
+            } catch (IOException e) {
+                continue; // removed since Hearth started: it allows nothing now
+            }
+            // named as configured or by where it really is; ".." is gone after normalize()
+            if (!normal.startsWith(allowed) && !normal.startsWith(allowedReal)) {
                 continue;
             }
             try {
                 // resolve symlinks on both sides: a link inside the allowed tree must not lead out of it
                 Path real = normal.toRealPath();
-                if (real.startsWith(allowed.toRealPath()) && Files.isRegularFile(real)) {
+                if (real.startsWith(allowedReal) && Files.isRegularFile(real)) {
                     return real;
                 }
             } catch (IOException e) {
@@ -204,9 +212,18 @@ public final class Inputs {
         try {
             Files2.writeAtomically(new ByteArrayInputStream(bytes), target);
         } catch (IOException e) {
-            throw new UncheckedIOException("storing input " + field + " for job " + jobId, e);
+            throw storageFailure(field, e);
         }
         return new StoredInput(field, target, sniffed.contentType(), bytes.length);
+    }
+
+    /** A full data directory is a 507 naming it; any other I/O failure stays an internal error. */
+    private RuntimeException storageFailure(String field, IOException e) {
+        if (StorageFullException.isDiskFull(e)) {
+            return StorageFullException.dataDir(inputsDir.getParent(),
+                    "the input '" + field + "'", e);
+        }
+        return new UncheckedIOException("storing input " + field, e);
     }
 
     private static MediaType sniffFile(String field, Path file) {

@@ -82,8 +82,14 @@ public final class Multipart {
             upload.setMaxFileCount(MAX_PARTS);
             FileItemInputIterator it = upload.getItemIterator(new Context(body, contentType, contentLength));
             int n = 0;
+            int parts = 0;
             while (it.hasNext()) {
                 FileItemInput item = it.next();
+                // setMaxFileCount above only binds parseRequest(), not this streaming iterator
+                if (++parts > MAX_PARTS) {
+                    throw new PayloadTooLargeException("the form has more than " + MAX_PARTS
+                            + " parts; this server accepts at most " + MAX_PARTS, null);
+                }
                 String name = item.getFieldName();
                 if (name == null) {
                     continue;

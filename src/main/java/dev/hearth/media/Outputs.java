@@ -1,5 +1,7 @@
 package dev.hearth.media;
 
+import dev.hearth.StorageFullException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,6 +56,10 @@ public final class Outputs {
             Files2.moveAtomically(produced, target);
             return describe(target);
         } catch (IOException e) {
+            if (StorageFullException.isDiskFull(e)) {
+                throw StorageFullException.dataDir(outputsDir.getParent(),
+                        "the output " + name, e);
+            }
             throw new UncheckedIOException("storing output " + name + " of job " + jobId, e);
         }
     }

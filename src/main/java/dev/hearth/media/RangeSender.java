@@ -28,7 +28,8 @@ import java.util.Optional;
  * <li>{@code bytes=a-b}, {@code bytes=a-}, {@code bytes=-n} → 206 with Content-Range.</li>
  * <li>Several ranges → only the first is served (206); a multipart/byteranges answer buys video
  *     players nothing, and answering with one range is allowed.</li>
- * <li>A range starting past the end, or {@code bytes=-0} → 416 with {@code Content-Range: bytes *&#47;size}.</li>
+ * <li>A range starting past the end, or {@code bytes=-0} → 416 with {@code Content-Range: bytes *&#47;size} and the
+ *     error envelope ({@link RangeNotSatisfiableException}).</li>
  * <li>A malformed Range header, or a unit other than bytes, is ignored → 200 (as the RFC says).</li>
  * <li>ETag is size+mtime (cheap; outputs are written once). {@code If-Range} with another ETag or a
  *     date → 200 full; {@code If-None-Match} matching → 304.</li>
@@ -94,9 +95,9 @@ public final class RangeSender {
         boolean head = req.prologue().method() == Method.HEAD;
         switch (parsed) {
             case Unsatisfiable u -> {
-                res.status(Status.REQUESTED_RANGE_NOT_SATISFIABLE_416);
+                // the gateway's error handler answers 416 in the envelope, keeping this header
                 res.header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
-                res.send();
+                throw new RangeNotSatisfiableException(size);
             }
             case Partial p -> {
                 res.status(Status.PARTIAL_CONTENT_206);

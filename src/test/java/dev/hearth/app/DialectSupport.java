@@ -44,6 +44,16 @@ final class DialectSupport {
         }
     }
 
+    /**
+     * Submits (through /v1/jobs) a testsrc job that stays unfinished until it is cancelled: every
+     * dialect sees the same job, so a test of "not finished yet" never races the machine's speed.
+     */
+    static String heldJob(TestHearth h) {
+        HttpResponse<String> r = h.post("/v1/jobs", "{\"model\":\"testsrc\",\"prompt\":\"held\",\"params\":{\"hold\":true}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r).path("id").asText();
+    }
+
     /** Polls {@code path} until {@code field} has one of the given values; returns the last answer. */
     static JsonNode awaitField(TestHearth h, String path, String field, String... values) {
         List<String> wanted = Arrays.asList(values);

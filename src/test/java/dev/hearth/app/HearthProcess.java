@@ -28,11 +28,8 @@ final class HearthProcess implements AutoCloseable {
 
     HearthProcess(Path config, Path log) {
         this.log = log;
-        String java = ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try {
-            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                    "-cp", LlamaCppCommand.absoluteClassPath(), Main.class.getName(), "serve", "--config", config.toString()))
+            process = new ProcessBuilder(command("serve", "--config", config.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -40,6 +37,40 @@ final class HearthProcess implements AutoCloseable {
         this.base = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(this::announced, u -> u != null || !process.isAlive());
         if (base == null) throw new IllegalStateException("Hearth exited with " + process.exitValue() + ":\n" + output());
+    }
+
+    /** `hearth args…` as a child JVM on this test's class path. */
+    static List<String> command(String... args) {
+        String java = ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", LlamaCppCommand.absoluteClassPath(), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** What a finished `hearth …` command said (stdout and stderr together) and its exit code. */
+    record Finished(int code, String output) {}
+
+    /** Runs a `hearth` command that ends by itself (health, models, a refused serve) to its end. */
+    static Finished run(Path log, java.util.Map<String, String> env, String... args) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("`hearth " + String.join(" ", args) + "` did not end within 60 s:\n"
+                        + Files.readString(log));
+            }
+            return new Finished(p.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private URI announced() {

@@ -31,12 +31,15 @@ class JobEventsAndLeaseTest {
     void events_arriveInOrder_withProgress_andTheStreamEndsAtTheFinalState() throws Exception {
         try (TestHearth h = new TestHearth(dir, "", JobsApiTest.TESTSRC)) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"events\",\"params\":{\"fps\":8,\"seconds\":4}}")
-                    .path("id").asText();
+            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"events\",\"params\":{\"fps\":8,\"seconds\":4,"
+                    + "\"hold\":true}}").path("id").asText();
 
             HttpResponse<Stream<String>> r = jobs.http.send(HttpRequest.newBuilder(h.uri("/v1/jobs/" + id + "/events"))
                     .GET().build(), HttpResponse.BodyHandlers.ofLines());
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            // held mid-job while the stream is open, so it must carry a progress between 0 and 1
+            jobs.await(id, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
+            Jobs.release(dir.resolve("data"), id);
             List<String> lines;
             try (Stream<String> s = r.body()) {
                 lines = s.toList(); // returns only because the server ends the stream after the final state
@@ -75,16 +78,21 @@ class JobEventsAndLeaseTest {
             List<ModelEvent> events = new CopyOnWriteArrayList<>();
             h.hearth.scheduler().addListener(events::add);
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"lease\",\"params\":{\"size\":\"640x360\","
-                    + "\"fps\":30,\"seconds\":12}}").path("id").asText();
-            jobs.awaitState(id, "running", Duration.ofSeconds(60));
+            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"lease\",\"params\":{\"size\":\"160x96\","
+                    + "\"fps\":8,\"seconds\":1,\"hold\":true}}").path("id").asText();
+            jobs.await(id, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
             long pid = ((WorkerEngine) h.hearth.scheduler().engine("testsrc")).pid().orElseThrow();
 
-            JsonNode done = jobs.awaitState(id, "succeeded", Duration.ofSeconds(120));
+            // the job is held mid-run (it ends only when released): three idle_unloads pass under it
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                    events.stream().noneMatch(e -> e.type() == ModelEvent.Type.UNLOADED)
+                            && jobs.get(id).path("state").asText().equals("running"));
+            Jobs.release(dir.resolve("data"), id);
+            JsonNode done = jobs.awaitState(id, "succeeded", Duration.ofSeconds(60));
 
             Instant started = Instant.parse(done.path("started_at").asText());
             Instant finished = Instant.parse(done.path("finished_at").asText());
-            assertThat(Duration.between(started, finished)).as("the job must outlast idle_unload several times")
+            assertThat(Duration.between(started, finished)).as("the job outlasted idle_unload several times")
                     .isGreaterThan(Duration.ofSeconds(3));
             assertThat(events).filteredOn(e -> e.type() == ModelEvent.Type.UNLOADED).isEmpty();
             assertThat(((WorkerEngine) h.hearth.scheduler().engine("testsrc")).pid()).hasValue(pid);

@@ -26,8 +26,9 @@ class JobFailuresTest {
         return "sh " + script;
     }
 
+    // regression (the log part): the job's error showed the worker's last log lines to any client
     @Test
-    void aWorkerCrash_requeuesTheJob_thenFailsIt_withTheWorkersLastLogLines_atMaxAttempts() throws Exception {
+    void aWorkerCrash_requeuesTheJob_thenFailsIt_atMaxAttempts_withItsLogLinesOnlyForAdmins() throws Exception {
         String cmd = fakeWorker("fake-crashing-worker.sh", "echo 'fake worker: out of memory, exiting' >&2\nexit 3\n");
         try (TestHearth h = new TestHearth(dir, "", """
                 crashy:
@@ -43,8 +44,37 @@ class JobFailuresTest {
 
             assertThat(end.path("error").path("code").asText()).isEqualTo("worker_crashed");
             assertThat(end.path("error").path("message").asText()).contains("exit").contains("code 3")
-                    .contains("fake worker: out of memory, exiting");
+                    .contains("/api/models/crashy/logs")
+                    .doesNotContain("fake worker: out of memory, exiting");
+            assertThat(h.get("/api/models/crashy/logs").body()).contains("fake worker: out of memory, exiting");
             assertThat(end.path("attempts").asInt()).isEqualTo(2);
+        }
+    }
+
+    // regression: job errors showed absolute server paths (the data dir's layout) to any client
+    @Test
+    void JobErrors_showTheFileName_notTheAbsoluteServerPath_whenTheWorkerNamesAFile() throws Exception {
+        String cmd = fakeWorker("fake-path-worker.sh", """
+                id=$(printf '%s' "$line" | sed 's/.*"job":"\\([^"]*\\)".*/\\1/')
+                out=$(printf '%s' "$line" | sed 's/.*"output_dir":"\\([^"]*\\)".*/\\1/')
+                echo "{\\"type\\":\\"error\\",\\"job\\":\\"$id\\",\\"code\\":\\"bad_output\\",\\"message\\":\\"cannot write $out/video.mp4\\"}"
+                read next
+                """);
+        try (TestHearth h = new TestHearth(dir, "", """
+                pathy:
+                  engine: worker
+                  cmd: %s
+                  memory: 1MiB
+                  max_attempts: 1
+                """.formatted(cmd))) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            String id = jobs.submit("{\"model\":\"pathy\",\"prompt\":\"x\"}").path("id").asText();
+
+            JsonNode end = jobs.awaitState(id, "failed", Duration.ofSeconds(60));
+
+            assertThat(end.path("error").path("message").asText()).as(end.toString())
+                    .contains("cannot write …/video.mp4")
+                    .doesNotContain(dir.toString());
         }
     }
 
@@ -71,7 +101,7 @@ class JobFailuresTest {
     void aQueuedJob_hasAnEta_fromTheConfiguredPrior() {
         try (TestHearth h = new TestHearth(dir, "", JobsApiTest.TESTSRC + "  seconds_per_unit: 0.5\n")) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + JobsApiTest.LONG + "}")
+            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + JobsApiTest.HELD + "}")
                     .path("id").asText();
             jobs.awaitState(running, "running", Duration.ofSeconds(60));
             JsonNode queued = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"b\"}"); // 8 fps × 1 s = 8 units

@@ -2,6 +2,7 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.engine.testsrc.TestsrcWorkerMain;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -59,6 +61,19 @@ final class Jobs {
         JsonNode j = await(id, max, x -> x.path("state").asText().equals(state) || terminal(x));
         assertThat(j.path("state").asText()).as("job %s", j).isEqualTo(state);
         return j;
+    }
+
+    /**
+     * Lets a job submitted with testsrc's {@code "hold": true} draw its last frame and finish: the
+     * test, not the machine's speed, decides when such a job ends.
+     */
+    static void release(Path dataDir, String id) {
+        try {
+            Path out = Files.createDirectories(dataDir.resolve("outputs").resolve(id));
+            Files.writeString(out.resolve(TestsrcWorkerMain.RELEASE), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static boolean terminal(JsonNode j) {

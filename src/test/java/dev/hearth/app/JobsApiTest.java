@@ -20,8 +20,11 @@ class JobsApiTest {
               engine: testsrc
               defaults: { size: 160x96, fps: 8, seconds: 1 }
             """;
-    /** About 30 s of frames at this size: long enough to catch it running, cancelled before it ends. */
-    static final String LONG = "\"params\":{\"size\":\"640x360\",\"fps\":60,\"seconds\":60}";
+    /**
+     * A job that stays running, before its last frame, until the test releases it ({@link Jobs#release})
+     * or cancels it: how long it runs never depends on how fast the machine draws frames.
+     */
+    static final String HELD = "\"params\":{\"hold\":true}";
 
     @TempDir
     Path dir;
@@ -85,7 +88,7 @@ class JobsApiTest {
     void cancel_stopsARunningJob_andCancelsAQueuedOneAtOnce() {
         try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"long\"," + LONG + "}").path("id").asText();
+            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"long\"," + HELD + "}").path("id").asText();
             String queued = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"behind\"}").path("id").asText();
             jobs.await(running, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
             assertThat(jobs.get(queued).path("state").asText()).isEqualTo("queued");
@@ -107,7 +110,7 @@ class JobsApiTest {
     void jobTimeout_failsTheJob_withCodeTimeout() {
         try (TestHearth h = new TestHearth(dir, "job_timeout: 2s", TESTSRC)) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"too long\"," + LONG + "}").path("id").asText();
+            String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"too long\"," + HELD + "}").path("id").asText();
 
             JsonNode end = jobs.awaitState(id, "failed", Duration.ofSeconds(60));
 
@@ -120,7 +123,7 @@ class JobsApiTest {
     void queueOverflow_answers429_withRetryAfter() {
         try (TestHearth h = new TestHearth(dir, "", TESTSRC + "  max_queue: 1\n")) {
             Jobs jobs = new Jobs(h.hearth.baseUri());
-            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + LONG + "}").path("id").asText();
+            String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + HELD + "}").path("id").asText();
             jobs.awaitState(running, "running", Duration.ofSeconds(60));
             jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"b\"}");
 
@@ -168,6 +171,46 @@ class JobsApiTest {
             assertThat(dir.resolve("data/inputs").resolve(id).resolve("image.png")).isRegularFile();
 
             jobs.awaitState(id, "succeeded", Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void submit_is400NamingTask_listingTheModelsTasks_whenTheModelDoesNotServeIt() {
+        try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            for (String task : new String[] {"bogus", "../../etc/passwd", "T2V", "chat"}) {
+                HttpResponse<String> r = jobs.post("{\"model\":\"testsrc\",\"task\":\"" + task + "\",\"prompt\":\"x\"}");
+                assertBad(r, 400, "task");
+                assertThat(Jobs.json(r.body()).path("error").path("message").asText()).contains("t2v, i2v");
+            }
+            // a task the model serves still gets its own checks
+            assertBad(jobs.post("{\"model\":\"testsrc\",\"task\":\"t2v\",\"prompt\":\"\"}"), 400, "prompt");
+            assertBad(jobs.post("{\"model\":\"testsrc\",\"task\":\"i2v\",\"prompt\":\"x\"}"), 400, "image");
+            assertThat(Jobs.json(h.get("/v1/jobs").body()).path("data").size()).isZero();
+        }
+    }
+
+    @Test
+    void submitAnswers_giveTheSameQueuePosition_natively_andThroughVideosDgx_whetherTheModelIsIdleOrBusy() {
+        try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            // idle model: the dispatcher may claim the job before the answer is written; it was first in line
+            JsonNode idle = Jobs.json(h.post("/models/testsrc/generate", "{\"prompt\":\"idle\"}").body());
+            assertThat(idle.path("status").asText()).isEqualTo("queued");
+            assertThat(idle.path("queue_position").asInt()).as(idle.toString()).isEqualTo(1);
+            jobs.awaitState(idle.path("job_id").asText(), "succeeded", Duration.ofSeconds(60));
+            JsonNode held = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"held\"," + HELD + "}");
+            assertThat(held.path("queue_position").asInt()).as(held.toString()).isEqualTo(1);
+            String running = held.path("id").asText();
+            jobs.await(running, Duration.ofSeconds(60), j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
+
+            // busy model: behind the running job, first and then second in line
+            JsonNode dgx = Jobs.json(h.post("/models/testsrc/generate", "{\"prompt\":\"second\"}").body());
+            JsonNode nat = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"third\"}");
+
+            assertThat(dgx.path("queue_position").asInt()).as(dgx.toString()).isEqualTo(1);
+            assertThat(nat.path("queue_position").asInt()).as(nat.toString()).isEqualTo(2);
+            jobs.cancel(running);
         }
     }
 

@@ -85,8 +85,11 @@ class PromptEnhancerTest {
             JsonNode failed = jobs.awaitState(id, "failed", Duration.ofSeconds(60));
 
             assertThat(failed.path("error").path("code").asText()).isEqualTo("enhancer_failed");
+            // the enhancer's log lines are for admins (item 11): the job's error points to them
             assertThat(failed.path("error").path("message").asText()).contains("broken")
-                    .contains("no such weights");
+                    .contains("exited with code 3").contains("/api/models/broken/logs")
+                    .doesNotContain("no such weights");
+            assertThat(h.get("/api/models/broken/logs").body()).contains("no such weights");
         }
     }
 }

@@ -24,10 +24,15 @@ final class TestHearth implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     TestHearth(Path dir, String serverExtra, String models) {
+        this(dir, serverExtra, models, "");
+    }
+
+    /** @param topExtra more top-level sections (media:) */
+    TestHearth(Path dir, String serverExtra, String models, String topExtra) {
         try {
             Path yaml = dir.resolve("hearth.yaml");
             Files.writeString(yaml, "server:\n  listen: 127.0.0.1:0\n  data_dir: " + dir.resolve("data") + "\n"
-                    + serverExtra.indent(2) + "models:\n" + models.indent(2));
+                    + serverExtra.indent(2) + "models:\n" + models.indent(2) + topExtra);
             HearthConfig config = ConfigLoader.load(yaml, Map.of());
             hearth = Hearth.start(config);
         } catch (IOException e) {

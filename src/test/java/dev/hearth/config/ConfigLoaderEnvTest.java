@@ -41,6 +41,48 @@ class ConfigLoaderEnvTest {
     }
 
     @Test
+    void listenOption_winsOverHearthListen() {
+        assertThat(server(Map.of(ConfigLoader.LISTEN_OPTION, ":9300", "HEARTH_LISTEN", ":9200")))
+                .extracting("host", "port").containsExactly("127.0.0.1", 9300);
+    }
+
+    @Test
+    void everyInterfaceRefusal_namesTheListenOption_notHearthListen_whenTheOptionWasUsed() {
+        ConfigException e = refused(write(dir, FILE), Map.of(ConfigLoader.LISTEN_OPTION, "0.0.0.0:8009"), dir);
+
+        assertThat(e.getMessage()).startsWith("1 problem in the command line\n");
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith("--listen (command line): 0.0.0.0 is reachable from other machines")
+                .doesNotContain("HEARTH_LISTEN (environment)");
+    }
+
+    @Test
+    void listenAddress_isWhereServeWouldListen_andSaysWhichSettingChoseIt() {
+        Path file = write(dir, FILE);
+        assertThat(ListenAddress.of(file, Map.of("HEARTH_LISTEN", "127.0.0.1:18601")))
+                .isEqualTo(new ListenAddress("127.0.0.1", 18601, "HEARTH_LISTEN"));
+        assertThat(ListenAddress.of(file, Map.of()))
+                .isEqualTo(new ListenAddress("127.0.0.1", 7000, "server.listen in " + file));
+        assertThat(ListenAddress.of(null, Map.of()))
+                .isEqualTo(new ListenAddress("127.0.0.1", 8009, "the default"));
+        assertThat(ListenAddress.of(null, Map.of("HEARTH_LISTEN", "0.0.0.0:9000")).url())
+                .as("a wildcard listen address is reached on loopback").isEqualTo("http://127.0.0.1:9000");
+        assertThat(ListenAddress.of(null, Map.of("HEARTH_LISTEN", "[::]:9000")).url()).isEqualTo("http://[::1]:9000");
+    }
+
+    @Test
+    void listenAddress_readsOnlyTheListenKey_soABrokenRestOfTheFileStillFindsHearth() {
+        Path file = write(dir, """
+                server:
+                  listen: 127.0.0.1:7100
+                  memory_budget: lots
+                models:
+                  x: { engine: nope }
+                """);
+        assertThat(ListenAddress.of(file, Map.of()).port()).isEqualTo(7100);
+    }
+
+    @Test
     void hearthDataDir_winsOverTheFile_relativeToTheWorkingDirectory() {
         assertThat(server(Map.of("HEARTH_DATA_DIR", "/srv/hearth")).dataDir()).isEqualTo(Path.of("/srv/hearth"));
         assertThat(server(Map.of("HEARTH_DATA_DIR", "var")).dataDir()).isEqualTo(Path.of("var"));
@@ -129,7 +171,8 @@ class ConfigLoaderEnvTest {
                 "AUTO_UNLOAD_MINUTES (environment): expected a whole number of minutes (0 = never), got \"1.5\"",
                 "HEARTH_EXCLUSIVE (environment): expected true or false, got \"maybe\"",
                 "HEARTH_MAX_QUEUE (environment): expected a whole number from 0 to 1000000, got \"-1\"",
-                "HEARTH_API_KEYS (environment): file not found: " + dir.resolve("missing-keys"));
+                "HEARTH_API_KEYS (environment): file not found: " + dir.resolve("missing-keys")
+                        + " (HEARTH_API_KEYS is the path of the keys file, not a key)");
         assertThat(e.getMessage()).startsWith("8 problems in the environment\n");
     }
 

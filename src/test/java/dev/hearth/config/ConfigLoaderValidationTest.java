@@ -220,6 +220,21 @@ class ConfigLoaderValidationTest {
     }
 
     @Test
+    void modelKeyUnderLlamacpp_isRefused_withTheKeyItMeant_path() {
+        Path gguf = ConfigFiles.copyStories(dir, "tiny.gguf");
+        ConfigException e = refused(dir, """
+                models:
+                  tiny:
+                    engine: llamacpp
+                    model: %s
+                    path: %s
+                """.formatted(gguf, gguf));
+
+        assertThat(e.problems()).containsExactly(file() + ":4: models.tiny.model: not used by engine llamacpp;"
+                + " engine llamacpp reads the file from `path`: write path: " + gguf + " instead");
+    }
+
+    @Test
     void load_refusesModelNames_thatAreNotUrlPathSafe() {
         ConfigException e = refused(dir, """
                 models:

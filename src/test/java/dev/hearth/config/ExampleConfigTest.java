@@ -67,6 +67,8 @@ class ExampleConfigTest {
     void example_documentsEveryKey_theLoaderReads() throws Exception {
         String text = Files.readString(EXAMPLE);
         for (String key : ServerSection.KEYS) assertThat(text).contains(key + ":");
+        for (String key : MediaSection.KEYS) assertThat(text).contains(key + ":");
+        assertThat(text).contains("\nmedia:\n");
         for (String key : ModelSection.KEYS) assertThat(text).containsPattern("(?m)^  #   " + key + " ");
     }
 }

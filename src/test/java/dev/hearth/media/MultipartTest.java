@@ -69,6 +69,24 @@ class MultipartTest {
                 });
     }
 
+    // regression: the 64-part cap was set on commons-fileupload, which applies it only to parseRequest()
+    @Test
+    void Multipart_answers413NamingTheLimit_whenTheFormHasMoreThan64Parts() {
+        var out = new StringBuilder();
+        for (int i = 0; i < 70; i++) {
+            out.append("--").append(BOUNDARY).append("\r\nContent-Disposition: form-data; name=\"f").append(i)
+                    .append("\"\r\n\r\nx\r\n");
+        }
+        byte[] body = out.append("--").append(BOUNDARY).append("--\r\n").toString().getBytes(StandardCharsets.UTF_8);
+        Inputs inputs = new Inputs(data, MediaLimits.defaults());
+
+        assertThatThrownBy(() -> inputs.parseMultipart(new ByteArrayInputStream(body), TYPE, body.length))
+                .isInstanceOfSatisfying(PayloadTooLargeException.class, e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.getMessage()).contains("more than 64 parts");
+                });
+    }
+
     @Test
     void parseMultipart_answers413_whenContentLengthFarOverCap() throws IOException {
         byte[] body = body(PNG);

@@ -1,5 +1,7 @@
 package dev.hearth.media;
 
+import dev.hearth.StorageFullException;
+import dev.hearth.Tmpfs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Outputs with a real MP4 made by ffmpeg, checked against sha256sum. */
 class OutputsTest {
@@ -36,6 +39,25 @@ class OutputsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
         return out;
+    }
+
+    @Test
+    void store_failsWith507NamingTheDataDir_andLeavesNoPartFile_whenTheDataDirIsFull(@TempDir Path root,
+                                                                                     @TempDir Path work) throws Exception {
+        Path data = root.resolve("data");
+        Path produced = Files.copy(mp4, work.resolve("video.mp4")); // on another file system: a copy, not a rename
+        try (Tmpfs disk = Tmpfs.mount(data, "1m")) {
+            Files.createDirectories(data.resolve("outputs/job1"));
+            disk.fill(data.resolve("filler"));
+
+            assertThatThrownBy(() -> new Outputs(data).store("job1", produced))
+                    .isInstanceOfSatisfying(StorageFullException.class, e -> assertThat(e.status()).isEqualTo(507))
+                    .hasMessageContaining("The data directory 'data' is full: the output video.mp4")
+                    .hasMessageNotContaining(root.toString());
+            try (var left = Files.list(data.resolve("outputs/job1"))) {
+                assertThat(left).isEmpty();
+            }
+        }
     }
 
     @Test

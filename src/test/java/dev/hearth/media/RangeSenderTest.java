@@ -39,7 +39,8 @@ class RangeSenderTest {
                 .routing(r -> r
                         .route(Method.GET, "/video", (req, res) -> RangeSender.send(req, res, file, "video/mp4"))
                         .route(Method.HEAD, "/video", (req, res) -> RangeSender.send(req, res, file, "video/mp4"))
-                        .get("/download", (req, res) -> RangeSender.send(req, res, file, "video/mp4", "my video.mp4")))
+                        .get("/download", (req, res) -> RangeSender.send(req, res, file, "video/mp4", "my video.mp4"))
+                        .error(Throwable.class, (req, res, e) -> dev.hearth.gateway.Errors.send(res, e)))
                 .build().start();
     }
 
@@ -114,6 +115,20 @@ class RangeSenderTest {
 
         assertThat(res.statusCode()).isEqualTo(416);
         assertThat(header(res, "Content-Range")).isEqualTo("bytes */" + SIZE);
+    }
+
+    // regression: the 416 had an empty body; every error is the OpenAI envelope
+    @Test
+    void RangeSender_answers416InTheEnvelope_notAnEmptyBody_whenRangeStartsPastTheEnd() throws Exception {
+        var res = get("/video", "Range", "bytes=" + (SIZE + 10) + "-");
+
+        assertThat(res.statusCode()).isEqualTo(416);
+        assertThat(header(res, "Content-Range")).isEqualTo("bytes */" + SIZE);
+        assertThat(header(res, "Content-Type")).startsWith("application/json");
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("range_not_satisfiable");
+        assertThat(error.get("message").asText()).contains(SIZE + " bytes");
+        assertThat(error.has("type") && error.has("param")).isTrue();
     }
 
     @Test

@@ -43,6 +43,11 @@ public final class TestsrcWorkerMain {
     public static final List<String> TASKS = List.of("t2v", "i2v");
     static final String VIDEO = "video.mp4";
     static final String PARTIAL = ".video.mp4.tmp";
+    /** With {@code "hold": true} the job waits before its last frame until this file is in its output_dir. */
+    public static final String RELEASE = "release";
+    /** While held, the last progress is sent again this often, so a held job never looks stalled. */
+    private static final long HOLD_BEAT_MS = 1000;
+    private static final long HOLD_POLL_MS = 20;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
     private static final int MAX_SIDE = 3840;
     private static final int MAX_FRAMES = 24 * 600;
@@ -51,7 +56,11 @@ public final class TestsrcWorkerMain {
     private final PrintStream log;
     private volatile Job current;
 
-    private record Job(String id, AtomicBoolean cancel, Thread thread) { }
+    /**
+     * @param over set just before the job's last message (done, error, cancelled) is sent: Hearth may
+     *             send the next run as soon as it reads that line, while this thread is still ending
+     */
+    private record Job(String id, AtomicBoolean cancel, AtomicBoolean over, Thread thread) { }
 
     /** A bad request: reported as an {@code error} with this code, never a crash. */
     private static final class JobFailure extends Exception {
@@ -121,13 +130,14 @@ public final class TestsrcWorkerMain {
 
     private void begin(Run run) {
         Job running = current;
-        if (running != null && running.thread().isAlive()) {
+        if (running != null && !running.over().get() && running.thread().isAlive()) {
             send(new WorkerMessages.Error(run.job(), "busy", "job " + running.id() + " is still running"));
             return;
         }
         var cancel = new AtomicBoolean();
-        Thread t = Thread.ofPlatform().name("testsrc-" + run.job()).unstarted(() -> runJob(run, cancel));
-        current = new Job(run.job(), cancel, t);
+        var over = new AtomicBoolean();
+        Thread t = Thread.ofPlatform().name("testsrc-" + run.job()).unstarted(() -> runJob(run, cancel, over));
+        current = new Job(run.job(), cancel, over, t);
         t.start();
     }
 
@@ -146,20 +156,20 @@ public final class TestsrcWorkerMain {
         }
     }
 
-    private void runJob(Run run, AtomicBoolean cancel) {
+    private void runJob(Run run, AtomicBoolean cancel, AtomicBoolean over) {
         try {
-            render(run, cancel);
+            render(run, cancel, over);
         } catch (JobFailure e) {
-            send(new WorkerMessages.Error(run.job(), e.code, e.getMessage()));
+            sendLast(over, new WorkerMessages.Error(run.job(), e.code, e.getMessage()));
         } catch (IOException | RuntimeException e) {
             e.printStackTrace(log);
-            send(new WorkerMessages.Error(run.job(), "internal", String.valueOf(e)));
+            sendLast(over, new WorkerMessages.Error(run.job(), "internal", String.valueOf(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void render(Run run, AtomicBoolean cancel) throws JobFailure, IOException, InterruptedException {
+    private void render(Run run, AtomicBoolean cancel, AtomicBoolean over) throws JobFailure, IOException, InterruptedException {
         ObjectNode params = run.params();
         int[] size = size(text(params, "size", "640x360"));
         int fps = integer(params, "fps", 24, 1, 120);
@@ -169,6 +179,7 @@ public final class TestsrcWorkerMain {
             throw new JobFailure("bad_params", "fps × seconds must give 1 to " + MAX_FRAMES + " frames, got " + frames);
         }
         long seed = params != null && params.hasNonNull("seed") ? params.get("seed").asLong() : 0;
+        boolean hold = flag(params, "hold");
         String prompt = text(params, "prompt", "");
         BufferedImage image = inputImage(run);
         if (run.outputDir() == null) {
@@ -188,10 +199,13 @@ public final class TestsrcWorkerMain {
         }
         try (encoder) {
             for (int i = 0; i < frames; i++) {
+                if (hold && i == frames - 1) {
+                    awaitRelease(run.job(), dir.resolve(RELEASE), cancel, i / (double) frames, i, (int) frames);
+                }
                 if (cancel.get()) {
                     encoder.close();
                     Files.deleteIfExists(partial);
-                    send(new WorkerMessages.Cancelled(run.job()));
+                    sendLast(over, new WorkerMessages.Cancelled(run.job()));
                     return;
                 }
                 try {
@@ -213,7 +227,36 @@ public final class TestsrcWorkerMain {
         Path video = dir.resolve(VIDEO);
         Files.move(partial, video, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         send(new WorkerMessages.Output(run.job(), video.toAbsolutePath().toString(), "video/mp4"));
-        send(new WorkerMessages.Done(run.job()));
+        sendLast(over, new WorkerMessages.Done(run.job()));
+    }
+
+    /**
+     * {@code hold}: the job stays running, its last frame not drawn, until {@code release} exists
+     * in its output directory or it is cancelled; a test (or a demo) decides when it ends, however
+     * fast the machine draws.
+     */
+    private void awaitRelease(String job, Path release, AtomicBoolean cancel, double progress, int step, int steps)
+            throws InterruptedException {
+        log.printf("testsrc: job %s held before its last frame until %s exists%n", job, release);
+        long beat = System.nanoTime();
+        while (!cancel.get() && !Files.exists(release)) {
+            if (System.nanoTime() - beat >= HOLD_BEAT_MS * 1_000_000) {
+                send(new WorkerMessages.Progress(job, progress, "hold", step, steps));
+                beat = System.nanoTime();
+            }
+            Thread.sleep(HOLD_POLL_MS);
+        }
+    }
+
+    private static boolean flag(ObjectNode params, String key) throws JobFailure {
+        JsonNode v = params == null ? null : params.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new JobFailure("bad_params", key + " must be true or false, got " + v);
+        }
+        return v.asBoolean();
     }
 
     private static BufferedImage inputImage(Run run) throws JobFailure {
@@ -272,6 +315,12 @@ public final class TestsrcWorkerMain {
             throw new JobFailure("bad_params", key + " must be positive, got " + d);
         }
         return d;
+    }
+
+    /** A job's final message: from here on the worker takes the next run. */
+    private void sendLast(AtomicBoolean over, Record message) {
+        over.set(true);
+        send(message);
     }
 
     private void send(Record message) {

@@ -1,5 +1,6 @@
 package dev.hearth.jobs.api;
 
+import dev.hearth.gateway.ClientText;
 import dev.hearth.HearthException;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobState;
@@ -14,7 +15,7 @@ final class JobNotReadyException extends HearthException {
         String id = job.id();
         if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
             return "Job '" + id + "' is " + stateName + "; it has no output"
-                    + (job.errorMessage() == null ? "." : ": " + job.errorMessage());
+                    + (job.errorMessage() == null ? "." : ": " + ClientText.of(job.errorMessage(), job.model()));
         }
         return "Job '" + id + "' is " + stateName + "; its output can be downloaded once it has completed.";
     }

@@ -1,5 +1,6 @@
 package dev.hearth.jobs.api;
 
+import dev.hearth.gateway.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -188,13 +189,14 @@ final class LightX2vMapper {
     }
 
     private static String error(Job job) {
+        String message = ClientText.of(job.errorMessage(), job.model());
         if (job.state() == JobState.CANCELLED) {
-            return job.errorMessage() != null ? job.errorMessage() : "Task cancelled by user";
+            return message != null ? message : "Task cancelled by user";
         }
-        if (job.errorMessage() == null && job.errorCode() == null) {
+        if (message == null && job.errorCode() == null) {
             return null;
         }
-        return job.errorCode() == null ? job.errorMessage()
-                : job.errorMessage() == null ? job.errorCode() : job.errorCode() + ": " + job.errorMessage();
+        return job.errorCode() == null ? message
+                : message == null ? job.errorCode() : job.errorCode() + ": " + message;
     }
 }

@@ -6,6 +6,7 @@ import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.Json;
+import dev.hearth.gateway.Principal;
 import dev.hearth.gateway.Routes;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobOutput;
@@ -49,36 +50,42 @@ public final class LightX2vRoutes {
         r.get("/v1/tasks/", this::list);
         r.get("/v1/tasks", this::list);
         // literal paths before /{id}/…, which would take "queue" and "all" as ids
-        r.get("/v1/tasks/queue/status", (req, res) -> Routes.json(res, 200, queueStatus()));
+        r.get("/v1/tasks/queue/status", (req, res) -> Routes.json(res, 200, queueStatus(jobs(req))));
         r.delete("/v1/tasks/all/running", this::cancelAll);
         r.get("/v1/tasks/{id}/status", this::status);
         r.get("/v1/tasks/{id}/result", this::result);
         r.delete("/v1/tasks/{id}", this::cancel);
-        r.get("/v1/service/status", (req, res) -> Routes.json(res, 200, serviceStatus()));
+        r.get("/v1/service/status", (req, res) -> Routes.json(res, 200, serviceStatus(jobs(req))));
+    }
+
+    /** The jobs as this request's caller may see them: a user key's own only. */
+    private JobService jobs(ServerRequest req) {
+        return jobs.as(Principal.of(req));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.parseObject(Routes.body(req));
-        Routes.json(res, 200, LightX2vMapper.created(submit(body, null)));
+        Routes.json(res, 200, LightX2vMapper.created(submit(jobs(req), body, null)));
     }
 
     private void createForm(ServerRequest req, ServerResponse res) {
-        try (Multipart.Form form = inputs.parseMultipart(req.content().inputStream(),
+        try (Multipart.Form form = inputs.parseMultipart(Routes.bodyStream(req),
                 req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
                 req.headers().contentLength().orElse(-1))) {
             ObjectNode body = Fields.fromForm(form.fields());
-            Routes.json(res, 200, LightX2vMapper.created(submit(body, form.files().get(LightX2vMapper.IMAGE_FILE))));
+            Routes.json(res, 200, LightX2vMapper.created(submit(jobs(req), body,
+                    form.files().get(LightX2vMapper.IMAGE_FILE))));
         }
     }
 
-    private Job submit(ObjectNode body, Multipart.Upload imageFile) {
+    private Job submit(JobService jobs, ObjectNode body, Multipart.Upload imageFile) {
         ModelSpec spec = Views.model(catalog, LightX2vMapper.model(body), "model");
         return jobs.submit(LightX2vMapper.submission(body, imageFile, spec.name(), spec.defaults()));
     }
 
     /** task_manager.get_all_tasks(): {id: status}, oldest first, the newest {@value LIST_LIMIT}. */
     private void list(ServerRequest req, ServerResponse res) {
-        List<Job> newest = jobs.list(JobQuery.newest(LIST_LIMIT));
+        List<Job> newest = jobs(req).list(JobQuery.newest(LIST_LIMIT));
         ObjectNode all = Json.object();
         for (Job job : newest.reversed()) {
             all.set(job.id(), LightX2vMapper.status(job, java.util.OptionalInt.empty()));
@@ -87,6 +94,7 @@ public final class LightX2vRoutes {
     }
 
     private void status(ServerRequest req, ServerResponse res) {
+        JobService jobs = jobs(req);
         Job job = jobs.get(id(req));
         var position = job.state() == JobState.QUEUED ? jobs.position(job.id()).queuePosition()
                 : java.util.OptionalInt.empty();
@@ -94,6 +102,7 @@ public final class LightX2vRoutes {
     }
 
     private void result(ServerRequest req, ServerResponse res) {
+        JobService jobs = jobs(req);
         Job job = jobs.get(id(req));
         if (job.state() != JobState.SUCCEEDED) {
             throw new JobNotReadyException(job, LightX2vMapper.state(job.state()));
@@ -104,6 +113,7 @@ public final class LightX2vRoutes {
 
     /** StopTaskResponse: "success" when it was stopped, "do_nothing" when it had already ended. */
     private void cancel(ServerRequest req, ServerResponse res) {
+        JobService jobs = jobs(req);
         Job job = jobs.get(id(req));
         ObjectNode o = Json.object();
         if (job.state().terminal()) {
@@ -119,9 +129,10 @@ public final class LightX2vRoutes {
 
     /**
      * As LightX2V's cancel_all_tasks(): every pending and processing task stops — of every model,
-     * since this API speaks for the whole server.
+     * since this API speaks for the whole server; for a user key, every one of its own tasks.
      */
     private void cancelAll(ServerRequest req, ServerResponse res) {
+        JobService jobs = jobs(req);
         java.util.Set<String> stopped = new java.util.LinkedHashSet<>();
         for (Job job : jobs.list(JobQuery.newest(JobQuery.MAX_LIMIT).states(Set.of(JobState.QUEUED)))) {
             JobState now = jobs.cancel(job.id()).state();
@@ -140,7 +151,7 @@ public final class LightX2vRoutes {
     }
 
     /** The LightX2V queue: pending and processing counts against the video models' max_queue. */
-    ObjectNode queueStatus() {
+    ObjectNode queueStatus(JobService jobs) {
         JobService.QueueStatus q = jobs.queue(null);
         int size = queueSize();
         ObjectNode o = Json.object();
@@ -158,7 +169,7 @@ public final class LightX2vRoutes {
     }
 
     /** task_manager.get_service_status(); the totals count the jobs the store still holds. */
-    ObjectNode serviceStatus() {
+    ObjectNode serviceStatus(JobService jobs) {
         JobService.QueueStatus q = jobs.queue(null);
         ObjectNode o = Json.object();
         o.put("service_status", q.running() > 0 ? "busy" : "idle");

@@ -1,5 +1,6 @@
 package dev.hearth.jobs.api;
 
+import dev.hearth.gateway.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -111,10 +112,10 @@ final class OpenAiVideoMapper {
         ObjectNode e = Json.object();
         if (job.state() == JobState.CANCELLED) {
             e.put("code", "cancelled");
-            e.put("message", job.errorMessage() != null ? job.errorMessage() : "The video job was cancelled.");
+            e.put("message", job.errorMessage() != null ? ClientText.of(job.errorMessage(), job.model()) : "The video job was cancelled.");
         } else {
             e.put("code", job.errorCode() != null ? job.errorCode() : "failed");
-            e.put("message", job.errorMessage() != null ? job.errorMessage() : "The video job failed.");
+            e.put("message", job.errorMessage() != null ? ClientText.of(job.errorMessage(), job.model()) : "The video job failed.");
         }
         return e;
     }

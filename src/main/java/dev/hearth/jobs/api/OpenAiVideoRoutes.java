@@ -5,6 +5,7 @@ import dev.hearth.catalog.Catalog;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.BadRequestException;
 import dev.hearth.gateway.Json;
+import dev.hearth.gateway.Principal;
 import dev.hearth.gateway.Routes;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobOutput;
@@ -50,24 +51,29 @@ public final class OpenAiVideoRoutes {
     public void register(HttpRouting.Builder r) {
         r.post("/v1/videos", this::create);
         r.get("/v1/videos", this::list);
-        r.get("/v1/videos/{id}", (req, res) -> answer(res, jobs.get(id(req))));
+        r.get("/v1/videos/{id}", (req, res) -> answer(res, jobs(req).get(id(req))));
         r.delete("/v1/videos/{id}", this::delete);
         r.get("/v1/videos/{id}/content", this::content);
+    }
+
+    /** The jobs as this request's caller may see them: a user key's own only. */
+    private JobService jobs(ServerRequest req) {
+        return jobs.as(Principal.of(req));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            try (Multipart.Form form = inputs.parseMultipart(req.content().inputStream(), type,
+            try (Multipart.Form form = inputs.parseMultipart(Routes.bodyStream(req), type,
                     req.headers().contentLength().orElse(-1))) {
-                answer(res, submit(Fields.fromForm(form.fields()), form.files().get("input_reference")));
+                answer(res, submit(jobs(req), Fields.fromForm(form.fields()), form.files().get("input_reference")));
             }
         } else {
-            answer(res, submit(Json.parseObject(Routes.body(req)), null));
+            answer(res, submit(jobs(req), Json.parseObject(Routes.body(req)), null));
         }
     }
 
-    private Job submit(ObjectNode body, Multipart.Upload inputReference) {
+    private Job submit(JobService jobs, ObjectNode body, Multipart.Upload inputReference) {
         ModelSpec spec = Views.model(catalog, OpenAiVideoMapper.model(body), "model");
         return jobs.submit(OpenAiVideoMapper.submission(body, inputReference, spec.name()));
     }
@@ -89,6 +95,7 @@ public final class OpenAiVideoRoutes {
         if (order.equals("asc")) {
             q = q.ascending();
         }
+        JobService jobs = jobs(req);
         String after = req.query().first("after").orElse(null);
         if (after != null && !after.isBlank()) {
             jobs.get(after); // 404 for a cursor that names no video, rather than an empty page
@@ -116,6 +123,7 @@ public final class OpenAiVideoRoutes {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
+        JobService jobs = jobs(req);
         Job job = jobs.get(id(req));
         jobs.delete(job.id());
         Routes.json(res, 200, OpenAiVideoMapper.deleted(job.id()));
@@ -129,6 +137,7 @@ public final class OpenAiVideoRoutes {
             default -> throw new BadRequestException("variant: expected \"video\" or \"thumbnail\", got \""
                     + variant + "\".", "variant");
         };
+        JobService jobs = jobs(req);
         Job job = jobs.get(id(req));
         if (job.state() != JobState.SUCCEEDED) {
             throw new JobNotReadyException(job, OpenAiVideoMapper.state(job.state()));

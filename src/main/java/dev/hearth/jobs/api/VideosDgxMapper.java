@@ -1,5 +1,6 @@
 package dev.hearth.jobs.api;
 
+import dev.hearth.gateway.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.gateway.Json;
@@ -106,10 +107,11 @@ final class VideosDgxMapper {
     }
 
     private static String error(Job job) {
+        String message = ClientText.of(job.errorMessage(), job.model());
         if (job.state() == JobState.CANCELLED) {
-            return "cancelled" + (job.errorMessage() == null ? "" : ": " + job.errorMessage());
+            return "cancelled" + (message == null ? "" : ": " + message);
         }
-        return job.errorMessage() != null ? job.errorMessage() : job.errorCode();
+        return message != null ? message : job.errorCode();
     }
 
     private static void putInt(ObjectNode o, String field, OptionalInt v) {

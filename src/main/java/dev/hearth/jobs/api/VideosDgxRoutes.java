@@ -1,11 +1,13 @@
 package dev.hearth.jobs.api;
 
+import dev.hearth.gateway.ClientText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.Json;
+import dev.hearth.gateway.Principal;
 import dev.hearth.gateway.Routes;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobNotFoundException;
@@ -77,19 +79,27 @@ public final class VideosDgxRoutes {
         }
         r.get(base + "/health", (req, res) -> Routes.json(res, 200, health(model.apply(req))));
         r.get(base + "/ready", (req, res) -> Routes.json(res, 200, ready(model.apply(req))));
-        r.get(base + "/info", (req, res) -> Routes.json(res, 200, info(model.apply(req))));
+        r.get(base + "/info", (req, res) -> Routes.json(res, 200, info(jobs(req), model.apply(req))));
         r.post(base + "/generate", (req, res) -> generate(req, res, model.apply(req)));
-        r.post(base + "/unload", (req, res) -> Routes.json(res, 200, unload(model.apply(req))));
-        r.get(base + "/queue/status", (req, res) -> Routes.json(res, 200, queue(model.apply(req))));
+        r.post(base + "/unload", (req, res) -> {
+            Principal.of(req).requireAdmin("unloading a model");
+            Routes.json(res, 200, unload(model.apply(req)));
+        });
+        r.get(base + "/queue/status", (req, res) -> Routes.json(res, 200, queue(jobs(req), model.apply(req))));
         r.get(base + "/jobs/{id}", (req, res) -> {
             ModelSpec spec = model.apply(req);
             Job job = job(spec, req);
             OptionalInt position = job.state() == JobState.QUEUED
-                    ? jobs.position(job.id()).queuePosition() : OptionalInt.empty();
+                    ? jobs(req).position(job.id()).queuePosition() : OptionalInt.empty();
             Routes.json(res, 200, VideosDgxMapper.job(job, position, urlBase.apply(spec) + "/jobs/" + job.id() + "/download"));
         });
         r.get(base + "/jobs/{id}/download", (req, res) -> download(req, res, model.apply(req)));
-        r.get(base + "/metrics", (req, res) -> Routes.json(res, 200, metrics(model.apply(req))));
+        r.get(base + "/metrics", (req, res) -> Routes.json(res, 200, metrics(jobs(req), model.apply(req))));
+    }
+
+    /** The jobs as this request's caller may see them: a user key's own only. */
+    private JobService jobs(ServerRequest req) {
+        return jobs.as(Principal.of(req));
     }
 
     /** Only video models have a VideosDGX API; a chat model's /models/{m}/… is as absent as an unknown one. */
@@ -104,7 +114,7 @@ public final class VideosDgxRoutes {
     /** A job of this model; another model's job is as unknown here as it was in its own container. */
     private Job job(ModelSpec spec, ServerRequest req) {
         String id = req.path().pathParameters().get("id");
-        Job job = jobs.get(id);
+        Job job = jobs(req).get(id);
         if (!job.model().equals(spec.name())) {
             throw new JobNotFoundException(id);
         }
@@ -113,8 +123,8 @@ public final class VideosDgxRoutes {
 
     private void generate(ServerRequest req, ServerResponse res, ModelSpec spec) {
         ObjectNode body = Json.parseObject(Routes.body(req));
-        Job job = jobs.submit(VideosDgxMapper.submission(body, spec.name()));
-        Routes.json(res, 200, VideosDgxMapper.created(job, jobs.position(job.id()), loaded(spec)));
+        Job job = jobs(req).submit(VideosDgxMapper.submission(body, spec.name()));
+        Routes.json(res, 200, VideosDgxMapper.created(job, jobs.accepted(job), loaded(spec)));
     }
 
     private void download(ServerRequest req, ServerResponse res, ModelSpec spec) {
@@ -123,7 +133,7 @@ public final class VideosDgxRoutes {
             throw new JobNotReadyException(job, VideosDgxMapper.state(job.state()));
         }
         String type = Views.output(job, Views.VIDEO).map(JobOutput::contentType).orElse("video/mp4");
-        RangeSender.send(req, res, jobs.output(job.id(), Views.VIDEO), type, job.id() + ".mp4");
+        RangeSender.send(req, res, jobs(req).output(job.id(), Views.VIDEO), type, job.id() + ".mp4");
     }
 
     private ObjectNode root(ModelSpec spec, Function<ModelSpec, String> urlBase) {
@@ -159,7 +169,7 @@ public final class VideosDgxRoutes {
         return o;
     }
 
-    private ObjectNode info(ModelSpec spec) {
+    private ObjectNode info(JobService jobs, ModelSpec spec) {
         Optional<ModelStatus> st = status(spec);
         ObjectNode o = Json.object();
         o.put("model_name", spec.name());
@@ -169,7 +179,7 @@ public final class VideosDgxRoutes {
         o.put("memory_gb", gb(spec.memoryBytes()));
         o.set("defaults", Json.MAPPER.valueToTree(spec.defaults()));
         o.put("loaded_at", Views.iso(st.map(ModelStatus::loadedAt).orElse(null)));
-        o.put("last_error", st.map(ModelStatus::lastError).orElse(null));
+        o.put("last_error", st.map(ModelStatus::lastError).map(e -> ClientText.of(e, spec.name())).orElse(null));
         JobService.QueueStatus q = jobs.queue(spec.name());
         ObjectNode queue = o.putObject("queue");
         queue.put("queued", q.queued());
@@ -194,7 +204,7 @@ public final class VideosDgxRoutes {
         return o;
     }
 
-    private ObjectNode queue(ModelSpec spec) {
+    private ObjectNode queue(JobService jobs, ModelSpec spec) {
         JobService.QueueStatus q = jobs.queue(spec.name());
         ObjectNode o = Json.object();
         o.put("model_name", spec.name());
@@ -210,7 +220,7 @@ public final class VideosDgxRoutes {
     }
 
     /** Counts by state, and generation times of the latest {@value TIMING_SAMPLE} completed jobs. */
-    private ObjectNode metrics(ModelSpec spec) {
+    private ObjectNode metrics(JobService jobs, ModelSpec spec) {
         JobQuery mine = JobQuery.newest(JobQuery.MAX_LIMIT).model(spec.name());
         ObjectNode o = Json.object();
         o.put("model_name", spec.name());

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Opens the job store that {@code server.database} names and brings its schema up to date. */
 public final class JobStores {
@@ -51,6 +52,11 @@ public final class JobStores {
     }
 
     public static SqliteJobStore openSqlite(Path file, String node) {
+        return openSqlite(file, node, cfg -> { });
+    }
+
+    /** @param tune adjusts the connections' settings (tests: {@code max_page_count} to fill the database) */
+    static SqliteJobStore openSqlite(Path file, String node, Consumer<SQLiteConfig> tune) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -64,6 +70,7 @@ public final class JobStores {
         cfg.setBusyTimeout(10_000);
         cfg.enforceForeignKeys(true);                        // history and outputs go with their job
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        tune.accept(cfg);
         SQLiteDataSource sqlite = new SQLiteDataSource(cfg);
         sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         HikariConfig hc = new HikariConfig();
@@ -72,7 +79,7 @@ public final class JobStores {
         hc.setMaximumPoolSize(4);
         HikariDataSource ds = new HikariDataSource(hc);
         migrate(ds, "classpath:db/jobs/sqlite");
-        return new SqliteJobStore(ds, node);
+        return new SqliteJobStore(ds, node, file.toAbsolutePath().getParent());
     }
 
     public static PostgresJobStore openPostgres(String url, String node) {

@@ -1,6 +1,7 @@
 package dev.hearth.jobs.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hearth.StorageFullException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +12,9 @@ import java.sql.SQLException;
  * advisory lock so concurrent inserts cannot both see room under max_queue.
  */
 public final class PostgresJobStore extends SqlJobStore {
+    /** SQLSTATE disk_full. */
+    static final String DISK_FULL = "53100";
+
     PostgresJobStore(HikariDataSource dataSource, String node) { super(dataSource, node); }
 
     @Override
@@ -22,5 +26,17 @@ public final class PostgresJobStore extends SqlJobStore {
             ps.setString(1, "hearth.jobs.queue:" + model);
             ps.execute();
         }
+    }
+
+    @Override
+    StorageFullException storageFull(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if (DISK_FULL.equals(s.getSQLState())) {
+                return new StorageFullException("The PostgreSQL job database is out of disk space (SQLSTATE 53100"
+                        + " disk_full): the job could not be recorded. Free space on the database server; Hearth"
+                        + " carries on by itself once there is room.", e);
+            }
+        }
+        return null;
     }
 }

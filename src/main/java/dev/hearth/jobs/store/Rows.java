@@ -33,7 +33,8 @@ final class Rows {
                 rs.getString("error_code"), rs.getString("error_message"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 instant(rs, "updated_at"), rs.getString("lease_owner"), instant(rs, "lease_expires_at"),
-                rs.getLong("version"), rs.getString("prompt"), rs.getString("original_prompt"), List.of());
+                rs.getLong("version"), rs.getString("prompt"), rs.getString("original_prompt"), List.of(),
+                rs.getString("owner"));
     }
 
     static HistoryEntry history(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.hearth.jobs.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hearth.StorageFullException;
 import dev.hearth.jobs.HistoryEntry;
 import dev.hearth.jobs.IllegalTransitionException;
 import dev.hearth.jobs.Job;
@@ -35,10 +36,12 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     private static final String CLAIM_ORDER = "priority DESC, created_at ASC, seq ASC";
 
     private final HikariDataSource dataSource;
+    private final Transactions tx;
     private final String node;
 
     SqlJobStore(HikariDataSource dataSource, String node) {
         this.dataSource = dataSource;
+        this.tx = new Transactions(dataSource, this::storageFull);
         this.node = node;
     }
 
@@ -47,6 +50,12 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     /** Serialises inserts into one model's queue for the rest of the transaction. */
     abstract void lockQueue(Connection c, String model) throws SQLException;
+
+    /**
+     * The 507 to answer when {@code e} (or what it carries) says the database's storage is full or
+     * cannot be written, naming what is full; null for any other error.
+     */
+    abstract StorageFullException storageFull(SQLException e);
 
     @Override
     public String node() { return node; }
@@ -63,13 +72,13 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
             update(c, """
                     INSERT INTO jobs (id, model, task, dialect, params, inputs, priority, state, attempts, max_attempts,
                       progress, stage, step, steps, error_code, error_message, created_at, started_at, finished_at,
-                      updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                      updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     job.id(), job.model(), job.task(), job.dialect(), job.params(), Rows.inputsJson(job.inputs()),
                     job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
                     job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
                     Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
-                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt());
+                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt(), job.owner());
             writeHistory(c, job.id(), null, JobState.QUEUED, "created", job.createdAt(), node);
             return job.withOutputs(List.of());
         });
@@ -86,6 +95,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
         List<Object> args = new ArrayList<>();
         if (q.model() != null) { sql.append(" AND model = ?"); args.add(q.model()); }
         if (q.dialect() != null) { sql.append(" AND dialect = ?"); args.add(q.dialect()); }
+        if (q.owner() != null) { sql.append(" AND owner = ?"); args.add(q.owner()); }
         if (!q.states().isEmpty()) {
             sql.append(" AND state IN (").append(marks(q.states().size())).append(')');
             args.addAll(q.states());
@@ -307,30 +317,10 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @FunctionalInterface
     interface Work<T> { T run(Connection c) throws SQLException; }
 
-    /** One transaction; on SQLite it begins IMMEDIATE (see JobStores), so writers queue on busy_timeout. */
-    <T> T inTx(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new JobStoreException(e);
-        }
-    }
+    /** One transaction (see {@link Transactions#inTx}). */
+    <T> T inTx(Work<T> work) { return tx.inTx(work); }
 
-    <T> T read(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new JobStoreException(e);
-        }
-    }
+    <T> T read(Work<T> work) { return tx.read(work); }
 
     private static Job loadJob(Connection c, String id) throws SQLException {
         Job j = loadJobRow(c, id);

@@ -116,16 +116,45 @@ class TestsrcWorkerTest {
         var e = testsrc(Map.of());
         long pid = e.pid().orElseThrow();
         var rec = new Recorder();
-        var req = job("j1", "t2v", "{\"size\":\"320x240\",\"fps\":10,\"seconds\":600}", null);
+        // held before its last frame until cancelled: running when cancel comes, however fast the machine
+        var req = job("j1", "t2v", "{\"size\":\"64x48\",\"fps\":10,\"seconds\":1,\"hold\":true}", null);
         var outcome = CompletableFuture.supplyAsync(() -> e.run(req, rec));
         await().atMost(Duration.ofSeconds(30)).until(() -> !rec.steps.isEmpty());
         assertThat(e.cancel("j1")).isTrue();
 
         assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(new WorkerRun.Cancelled());
-        assertThat(rec.steps.size()).isLessThan(6000);
+        assertThat(rec.steps).doesNotContain(10);
         assertThat(tmp.resolve("out/j1/video.mp4")).doesNotExist();
         assertThat(tmp.resolve("out/j1/" + TestsrcWorkerMain.PARTIAL)).doesNotExist();
         assertThat(e.pid()).hasValue(pid); // it answered cancelled in time: not killed, model still loaded
+    }
+
+    @Test
+    void hold_keepsTheJobBeforeItsLastFrame_untilTheReleaseFileAppears() throws Exception {
+        var e = testsrc(Map.of());
+        var rec = new Recorder();
+        var req = job("j1", "t2v", "{\"size\":\"64x48\",\"fps\":4,\"seconds\":1,\"hold\":true}", null);
+        var outcome = CompletableFuture.supplyAsync(() -> e.run(req, rec));
+        // held: progress beats at step 3 of 4 ("hold") come, and nothing more, until the file is there
+        await().atMost(Duration.ofSeconds(30)).until(() -> rec.stages.contains("hold"));
+        assertThat(outcome).isNotDone();
+        assertThat(rec.steps).doesNotContain(4);
+
+        Files.writeString(tmp.resolve("out/j1").resolve(TestsrcWorkerMain.RELEASE), "");
+
+        assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(new WorkerRun.Done());
+        assertThat(rec.steps).contains(4);
+        assertThat(probe(tmp.resolve("out/j1/video.mp4")).path("nb_frames").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void run_failsWithBadParams_whenHoldIsNotABoolean() throws Exception {
+        var e = testsrc(Map.of());
+        var outcome = e.run(job("j1", "t2v", "{\"size\":\"64x48\",\"hold\":\"yes\"}", null), WorkerListener.NONE);
+        assertThat(outcome).isInstanceOfSatisfying(WorkerRun.Error.class, err -> {
+            assertThat(err.code()).isEqualTo("bad_params");
+            assertThat(err.message()).contains("hold");
+        });
     }
 
     @Test

@@ -31,6 +31,6 @@ final class TestJobs {
         return new Job(id, "wan", "t2v", Dialect.NATIVE, params, Map.of(), 0, state, 0, 3,
                 progress, null, 0, 0, errorCode, errorMessage,
                 CREATED, started ? STARTED : null, finished ? FINISHED : null, CREATED,
-                null, null, 1, "a cat", null, outputs);
+                null, null, 1, "a cat", null, outputs, null);
     }
 }

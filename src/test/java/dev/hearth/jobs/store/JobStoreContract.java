@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * What every {@link JobStore} must do. Each implementation's test extends this and opens stores
  * on a fresh database; time is injected, never slept on.
  */
-abstract class JobStoreContract implements JobStoreConcurrencyContract {
+abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStoreOwnerContract {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration LEASE = Duration.ofSeconds(30);
     static final int NO_LIMIT = Integer.MAX_VALUE;

@@ -39,6 +39,11 @@ public final class SqliteJobStore extends SqlJobStore {
             if (t instanceof SQLiteException s) {
                 int primary = s.getResultCode().code & 0xff;
                 if (primary == SQLITE_FULL) return StorageFullException.dataDir(dataDir, "the job database", e);
+                // SQLite reports a full disk as SQLITE_FULL or, when the write-ahead log cannot grow, as
+                // an I/O error; the file system says which it was
+                if (primary == SQLITE_IOERR && nearlyFull(dataDir)) {
+                    return StorageFullException.dataDir(dataDir, "the job database", e);
+                }
                 if (primary == SQLITE_IOERR) return new StorageFullException("The data directory '" + StorageFullException.name(dataDir)
                         + "' could not be written (disk I/O error): is it full? The job database could not be"
                         + " updated; Hearth carries on by itself once it can write there again.", e);
@@ -49,5 +54,14 @@ public final class SqliteJobStore extends SqlJobStore {
             }
         }
         return null;
+    }
+
+    /** Less room left than SQLite needs for a checkpoint of a busy log: the disk is as good as full. */
+    private static boolean nearlyFull(java.nio.file.Path dir) {
+        try {
+            return java.nio.file.Files.getFileStore(dir).getUsableSpace() < 8L * 1024 * 1024;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

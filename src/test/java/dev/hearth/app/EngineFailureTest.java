@@ -2,7 +2,6 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.TestModels;
 import dev.hearth.engine.ProcessEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,20 +27,53 @@ class EngineFailureTest {
     @TempDir
     static Path dir;
     static TestHearth h;
-    /** ignore_eos: the engine keeps generating until we act, whatever the model would do. */
-    static final String LONG_STORY = TestHearth.chat("stories", "\"stream\":true,\"max_tokens\":4000,\"ignore_eos\":true");
+    /**
+     * A real engine child that streams one chunk and then nothing more until it is killed: the
+     * stream is still open when the test acts, however fast the machine (a long story from a real
+     * model once was "long enough" — a test that depends on the machine's speed is a bug).
+     */
+    static final String STALLING_ENGINE = """
+            import json, sys, threading
+            from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+            class H(BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+                def log_message(self, *a): pass
+                def do_GET(self):
+                    body = b'{"status":"ok"}'
+                    self.send_response(200); self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+                def do_POST(self):
+                    req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                    chunk = {"id": "c", "object": "chat.completion.chunk", "model": req["model"],
+                             "choices": [{"index": 0, "delta": {"content": "Once"}, "finish_reason": None}]}
+                    if req.get("stream"):
+                        self.send_response(200); self.send_header("Content-Type", "text/event-stream")
+                        self.send_header("Connection", "close"); self.end_headers()
+                        self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\\n\\n"); self.wfile.flush()
+                        threading.Event().wait()  # until killed
+                    body = json.dumps({"id": "c", "object": "chat.completion", "model": req["model"],
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Once"},
+                                     "finish_reason": "stop"}]}).encode()
+                    self.send_response(200); self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+            ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+            """;
+    static final String LONG_STORY = TestHearth.chat("stalling", "\"stream\":true");
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        Path engine = java.nio.file.Files.writeString(dir.resolve("stalling_engine.py"), STALLING_ENGINE);
         h = new TestHearth(dir, "", """
-                stories:
-                  engine: llamacpp
-                  path: %s
+                stalling:
+                  engine: process
+                  cmd: python3 %s ${PORT}
+                  health: /health
+                  memory: 1GiB
                 broken:
                   engine: process
                   cmd: 'echo "loading weights for port ${PORT}"; echo "CUDA error: out of memory" >&2; exit 3'
                   memory: 1GiB
-                """.formatted(TestModels.stories260K()));
+                """.formatted(engine));
     }
 
     @AfterAll
@@ -57,7 +89,7 @@ class EngineFailureTest {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             String first = in.readLine();
             assertThat(first).startsWith("data: ");
-            long pid = ((ProcessEngine) h.hearth.scheduler().engine("stories")).pid().orElseThrow();
+            long pid = ((ProcessEngine) h.hearth.scheduler().engine("stalling")).pid().orElseThrow();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.startsWith("data: ")) {
@@ -69,12 +101,12 @@ class EngineFailureTest {
         assertThat(error).as("last event: %s", data.getLast()).isNotNull();
         assertThat(error.get("code").asText()).isEqualTo("engine_failed");
         assertThat(error.get("message").asText())
-                .contains("The engine serving model 'stories' stopped while answering")
+                .contains("The engine serving model 'stalling' stopped while answering")
                 .contains("137")
                 .contains("starts it again on the next request")
                 .doesNotContainIgnoringCase("last log lines");
 
-        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stories", "\"max_tokens\":4"));
+        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stalling", "\"max_tokens\":4"));
         assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
     }
 
@@ -101,12 +133,12 @@ class EngineFailureTest {
         HttpResponse<InputStream> r = h.stream(LONG_STORY);
         InputStream body = r.body();
         assertThat(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)).readLine()).startsWith("data: ");
-        await().until(() -> inFlight("stories") == 1);
+        await().until(() -> inFlight("stalling") == 1);
 
         body.close(); // the client goes away
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("stories") == 0);
-        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stories", "\"max_tokens\":4"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("stalling") == 0);
+        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stalling", "\"max_tokens\":4"));
         assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
     }
 

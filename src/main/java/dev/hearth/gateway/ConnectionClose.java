@@ -43,6 +43,21 @@ final class ConnectionClose {
         throw new CloseConnectionException("the client asked to close the connection");
     }
 
+    /**
+     * The error handler's answer: the envelope, and for a body whose chunk framing is broken the
+     * connection closed after it, since the rest of that body must never be read as the next request.
+     */
+    static void onError(io.helidon.webserver.http.ServerResponse res, Throwable t) {
+        boolean broken = Errors.unwrap(t) instanceof Routes.MalformedBodyException;
+        if (broken && !res.isSent()) {
+            res.header(HeaderNames.CONNECTION, "close");
+        }
+        Errors.send(res, t);
+        if (broken) {
+            throw new CloseConnectionException("the request body's chunk framing is broken");
+        }
+    }
+
     static boolean asksToClose(RoutingRequest req) {
         for (String value : req.headers().values(HeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {

@@ -107,7 +107,7 @@ public final class Gateway {
                 }
             });
         }
-        r.error(Throwable.class, (req, res, t) -> Errors.send(res, t));
+        r.error(Throwable.class, (req, res, t) -> ConnectionClose.onError(res, t));
     }
 
     private static void notFound(HttpRouting.Builder r) {

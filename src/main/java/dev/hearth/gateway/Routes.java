@@ -49,10 +49,17 @@ public final class Routes {
         };
     }
 
-    /** Helidon then fails to read the rest of the body and closes the connection after the answer. */
+    /** The connection is closed after this answer: where the next request would start is unknown. */
     private static BadRequestException malformed() {
-        return new BadRequestException("The request body could not be read: its chunked transfer encoding is"
-                + " malformed (a chunk size must be a hexadecimal number).", null);
+        return new MalformedBodyException();
+    }
+
+    /** A body whose framing is broken; {@link ConnectionClose} closes the connection after the 400. */
+    static final class MalformedBodyException extends BadRequestException {
+        MalformedBodyException() {
+            super("The request body could not be read: its chunked transfer encoding is"
+                    + " malformed (a chunk size must be a hexadecimal number).", null);
+        }
     }
 
     public static void json(ServerResponse res, int status, Object body) {

@@ -131,6 +131,18 @@ class HttpConnectionTest {
     }
 
     @Test
+    void ChunkedBody_closesTheConnection_onEveryJsonRoute_notOnlyChat_whenAChunkSizeIsNotHex() throws Exception {
+        // "abc" after the bad size once stayed in the connection, read as the start of the next request
+        for (String route : java.util.List.of("/v1/jobs", "/v1/chat/completions", "/v1/tasks/", "/v1/videos")) {
+            String raw = untilClosed("POST " + route + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+
+            assertThat(statuses(raw)).as(route).containsExactly(400);
+            assertThat(raw).as(route).containsIgnoringCase("Connection: close");
+        }
+    }
+
+    @Test
     void ConnectionClose_closesTheSocket_afterTheAnswer_whenTheClientAsksForIt() throws Exception {
         String raw = untilClosed("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 

@@ -47,6 +47,12 @@ public final class Scheduler implements Models, AutoCloseable {
     private final ExecutorService owner;
     private final ScheduledExecutorService ticker;
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Futures an event completed, handed to {@link #completions} only after the event's admission
+     * is published: a caller that got its lease (or 429) and asks again at once must not meet the
+     * admission of the moment before (a queue that was full until that very grant). Owner thread only.
+     */
+    private final java.util.List<Runnable> afterEvent = new java.util.ArrayList<>();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> allStopped = new CompletableFuture<>();
@@ -221,6 +227,9 @@ public final class Scheduler implements Models, AutoCloseable {
                     core.publishAdmission();
                 } catch (RuntimeException | Error e) {
                     LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
+                } finally {
+                    afterEvent.forEach(completions::execute);
+                    afterEvent.clear();
                 }
                 if (shutdownRan && core.allStopped()) {
                     allStopped.complete(null);
@@ -259,7 +268,7 @@ public final class Scheduler implements Models, AutoCloseable {
 
     private <T> void complete(CompletableFuture<T> future, T value) {
         if (future != null) {
-            completions.execute(() -> future.complete(value));
+            afterEvent.add(() -> future.complete(value));
         }
     }
 
@@ -280,7 +289,7 @@ public final class Scheduler implements Models, AutoCloseable {
             OwnedLease lease = new OwnedLease(id, model, engines.current(model));
             granted.put(id, lease);
             // Cancelled between the check and here: the caller never sees the lease, so release it.
-            completions.execute(() -> {
+            afterEvent.add(() -> {
                 if (!future.complete(lease)) {
                     lease.close();
                 }
@@ -295,7 +304,7 @@ public final class Scheduler implements Models, AutoCloseable {
             future = future != null ? future : unloads.remove(id);
             if (future != null) {
                 CompletableFuture<?> f = future;
-                completions.execute(() -> f.completeExceptionally(error));
+                afterEvent.add(() -> f.completeExceptionally(error));
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.hearth.engine;
 
+import dev.hearth.engine.process.ChildSpec;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ final class Tiny {
     }
 
     static ProcessSpec spec(Path logFile, Duration startTimeout, Duration stopGrace, String... flags) {
-        return new ProcessSpec("tiny", argv(flags), Map.of(), null, "/health", startTimeout, stopGrace, logFile);
+        return new ProcessSpec(new ChildSpec("tiny", argv(flags), Map.of(), null, startTimeout, stopGrace, logFile), "/health");
     }
 
     /** The number a line like "tiny: pid 123" carries, once it is in the engine's log. */

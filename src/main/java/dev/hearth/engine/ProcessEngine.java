@@ -57,8 +57,9 @@ public final class ProcessEngine implements Engine {
     private final Tuning tuning;
     private final LogBuffer logs;
     private final ReentrantLock lock = new ReentrantLock();
-    private Run run;                                        // guarded by lock: the latest start's
-    private CompletableFuture<String> crashed = new CompletableFuture<>(); // guarded by lock
+    // written under lock; volatile so that pid() and crashed() read them without it
+    private volatile Run run;                                  // the latest start's
+    private volatile CompletableFuture<String> crashed = new CompletableFuture<>();
 
     public ProcessEngine(ProcessSpec spec) {
         this(spec, PortPicker.loopback(), Readiness.defaultClient(), InstantSource.system(), Tuning.defaults());
@@ -139,12 +140,7 @@ public final class ProcessEngine implements Engine {
      */
     @Override
     public CompletableFuture<String> crashed() {
-        lock.lock();
-        try {
-            return crashed.copy();
-        } finally {
-            lock.unlock();
-        }
+        return crashed.copy();
     }
 
     /** {@code http://127.0.0.1:PORT} while ready, else null. */
@@ -160,12 +156,8 @@ public final class ProcessEngine implements Engine {
 
     /** The child's pid while it runs, for diagnostics. */
     public OptionalLong pid() {
-        lock.lock();
-        try {
-            return run == null ? OptionalLong.empty() : run.child.livePid();
-        } finally {
-            lock.unlock();
-        }
+        var r = run;
+        return r == null ? OptionalLong.empty() : r.child.livePid();
     }
 
     /** Launches the child, or returns null when a started one is still ready. */

@@ -47,10 +47,11 @@ public final class WorkerEngine implements Engine, JobEngine {
     private final InstantSource clock;
     private final LogBuffer logs = new LogBuffer(LOG_LINES);
     private final ReentrantLock lock = new ReentrantLock();
-    private WorkerProcess proc;                  // guarded by lock: the latest launch
+    // proc and crashed: written under lock; volatile so that pid() and crashed() read them without it
+    private volatile WorkerProcess proc;         // the latest launch
     private boolean wanted;                      // guarded by lock: started and not stopped since
     private boolean busy;                        // guarded by lock: a job is running
-    private CompletableFuture<String> crashed = new CompletableFuture<>(); // guarded by lock
+    private volatile CompletableFuture<String> crashed = new CompletableFuture<>();
 
     public WorkerEngine(WorkerSpec spec) {
         this(spec, InstantSource.system());
@@ -74,22 +75,13 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     @Override
     public CompletableFuture<String> crashed() {
-        lock.lock();
-        try {
-            return crashed.copy();
-        } finally {
-            lock.unlock();
-        }
+        return crashed.copy();
     }
 
     /** The worker's pid while it runs: the same pid across jobs shows the model stayed loaded. */
     public OptionalLong pid() {
-        lock.lock();
-        try {
-            return proc == null ? OptionalLong.empty() : proc.child.livePid();
-        } finally {
-            lock.unlock();
-        }
+        var p = proc;
+        return p == null ? OptionalLong.empty() : p.child.livePid();
     }
 
     /** Returns at once when already ready; a second concurrent start is refused. */

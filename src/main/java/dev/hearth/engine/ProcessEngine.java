@@ -254,7 +254,7 @@ public final class ProcessEngine implements Engine {
                 lock.unlock();
             }
         }
-        return r.child.end(spec.child().stopGrace());
+        return r.child.end();
     }
 
     private String prefix() {

@@ -177,6 +177,11 @@ public final class ChildProcess {
     /** Whether {@link #end} has begun. */
     public synchronized boolean isEnded() { return ended != null; }
 
+    /** {@link #end(Duration)} with the spec's {@code stopGrace}. */
+    public List<Long> end() {
+        return end(spec.stopGrace());
+    }
+
     /**
      * Ends the launch: the first caller sends SIGTERM to the tree, waits {@code grace}, SIGKILLs
      * the survivors, drains the last lines and closes the file; later and concurrent callers wait

@@ -43,7 +43,7 @@ public final class WorkerEngine implements Engine, JobEngine {
     private static final int LOG_LINES = 2_000;
 
     private final WorkerSpec spec;
-    private final ChildSpec child; // spec's, for its timeouts
+    private final ChildSpec childSpec; // spec.child(): the command, its timeouts, its log file
     private final InstantSource clock;
     private final LogBuffer logs = new LogBuffer(LOG_LINES);
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,7 +59,7 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     public WorkerEngine(WorkerSpec spec, InstantSource clock) {
         this.spec = spec;
-        this.child = spec.child();
+        this.childSpec = spec.child();
         this.clock = clock;
     }
 
@@ -94,7 +94,7 @@ public final class WorkerEngine implements Engine, JobEngine {
         try {
             awaitReady(p);
         } catch (InterruptedException e) {
-            p.end(true, child.stopGrace());
+            p.end(true);
             Thread.currentThread().interrupt();
             throw new EngineException(prefix() + " was interrupted while starting.");
         }
@@ -102,17 +102,17 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     private void awaitReady(WorkerProcess p) throws InterruptedException {
         while (true) {
-            Instant deadline = p.lastSignOfLife().plus(child.startTimeout());
+            Instant deadline = p.lastSignOfLife().plus(childSpec.startTimeout());
             Event ev = p.events.poll(millisUntil(deadline), TimeUnit.MILLISECONDS);
-            if (ev == null && !clock.instant().isBefore(p.lastSignOfLife().plus(child.startTimeout()))) {
-                p.end(true, child.stopGrace());
+            if (ev == null && !clock.instant().isBefore(p.lastSignOfLife().plus(childSpec.startTimeout()))) {
+                p.end(true);
                 throw new EngineException(prefix() + " timed out while starting: no log output and no ready message for "
-                        + Text.human(child.startTimeout()) + "." + p.child.leftAliveText() + " Last log lines:\n"
+                        + Text.human(childSpec.startTimeout()) + "." + p.child.leftAliveText() + " Last log lines:\n"
                         + p.child.lastLinesText(MESSAGE_LINES));
             }
             if (ev instanceof Message(WorkerMessages.Ready r)) {
                 if (r.protocol() != WorkerMessages.PROTOCOL) {
-                    p.end(true, child.stopGrace());
+                    p.end(true);
                     throw new EngineException(prefix() + " speaks protocol " + r.protocol() + "; this Hearth speaks "
                             + WorkerMessages.PROTOCOL + ".");
                 }
@@ -123,7 +123,7 @@ public final class WorkerEngine implements Engine, JobEngine {
                 p.note("ignored a '" + m.message().getClass().getSimpleName() + "' message before ready");
             } else if (ev instanceof Exited) {
                 boolean stopped = p.isDeliberate();
-                p.end(stopped, child.stopGrace());
+                p.end(stopped);
                 throw new EngineException(stopped
                         ? prefix() + " was stopped while starting." + p.child.leftAliveText()
                         : prefix() + " exited with code " + p.child.exitCode() + " while starting."
@@ -215,12 +215,12 @@ public final class WorkerEngine implements Engine, JobEngine {
             if (ev == null) {
                 if (cancelBy != null && !now.isBefore(cancelBy)) {
                     p.note("job " + req.job() + " not cancelled after " + Text.human(spec.cancelGrace()) + ": killing the worker");
-                    p.end(true, child.stopGrace());
+                    p.end(true);
                     return new WorkerRun.Cancelled();
                 }
                 if (!now.isBefore(p.lastMessageAt().plus(spec.stallTimeout()))) {
                     p.note("job " + req.job() + " stalled: no message for " + Text.human(spec.stallTimeout()) + ": killing the worker");
-                    p.end(true, child.stopGrace());
+                    p.end(true);
                     return new WorkerRun.Stalled();
                 }
             } else if (ev instanceof CancelRequest c && c.job().equals(req.job()) && cancelBy == null) {
@@ -231,7 +231,7 @@ public final class WorkerEngine implements Engine, JobEngine {
                     return new WorkerRun.Cancelled(); // stop() during a job: it did not finish
                 }
                 p.markCrashReported();
-                p.end(false, child.stopGrace());
+                p.end(false);
                 return new WorkerRun.Crashed(p.child.exitValue(), p.child.lastLines(MESSAGE_LINES));
             } else if (ev instanceof Message(FromWorker m)) {
                 WorkerRun outcome = onMessage(p, req, m, listener);
@@ -286,12 +286,12 @@ public final class WorkerEngine implements Engine, JobEngine {
         }
         if (p.child.isAlive() && p.send(new WorkerMessages.Shutdown())) {
             try {
-                p.child.awaitExit(child.stopGrace());
+                p.child.awaitExit(childSpec.stopGrace());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!p.end(true, child.stopGrace()).isEmpty()) {
+        if (!p.end(true).isEmpty()) {
             throw new EngineException(prefix() + " did not stop:" + p.child.leftAliveText());
         }
     }
@@ -311,7 +311,8 @@ public final class WorkerEngine implements Engine, JobEngine {
             wanted = true;
             ChildProcess launched;
             try {
-                launched = ChildProcess.launch(child, ChildProcess.Output.STDERR, ChildProcess.Logs.of(logs), clock, "");
+                launched = ChildProcess.launch(childSpec, ChildProcess.Output.STDERR, ChildProcess.Logs.of(logs), clock,
+                        "");
             } catch (IOException e) {
                 throw new EngineException(prefix() + " could not be launched: " + e.getMessage(), e);
             }
@@ -343,7 +344,7 @@ public final class WorkerEngine implements Engine, JobEngine {
         } finally {
             lock.unlock();
         }
-        p.end(false, child.stopGrace()); // its orphans too, before anyone counts the memory free
+        p.end(false); // its orphans too, before anyone counts the memory free
         p.crashed.complete(prefix() + " exited with code " + p.child.exitCode() + p.child.leftAliveText()
                 + "; last log lines:\n" + p.child.lastLinesText(MESSAGE_LINES));
     }

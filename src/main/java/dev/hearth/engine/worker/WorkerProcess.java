@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -17,8 +16,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One launch of a worker: the {@link ChildProcess} (whose log is its stderr), and a reader that
- * turns its stdout into {@link Event}s on one queue. Whoever waits on the worker (start, a job) takes from that queue
- * and decides alone; the reader only parses, and {@link WorkerEngine#cancel} only enqueues.
+ * turns its stdout into {@link Event}s on one queue. Whoever waits on the worker (start, a job)
+ * takes from that queue and decides alone; the reader only parses, and {@link WorkerEngine#cancel}
+ * only enqueues.
  */
 final class WorkerProcess {
     sealed interface Event { }
@@ -97,7 +97,6 @@ final class WorkerProcess {
 
     synchronized boolean isReady() { return ready; }
 
-
     synchronized boolean isDeliberate() { return deliberate; }
 
     synchronized void markDeliberate() { deliberate = true; }
@@ -114,11 +113,11 @@ final class WorkerProcess {
      * @param deliberate true when we end it (stop, stall, cancel grace), so the exit is not a crash
      * @return the pids still alive after SIGKILL
      */
-    List<Long> end(boolean deliberate, Duration grace) {
+    List<Long> end(boolean deliberate) {
         synchronized (this) {
             this.deliberate |= deliberate;
         }
-        return child.end(grace);
+        return child.end();
     }
 
     private void readStdout() {

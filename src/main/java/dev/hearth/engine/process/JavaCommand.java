@@ -12,7 +12,10 @@ public final class JavaCommand {
 
     private JavaCommand() {}
 
-    /** {@code java <jvmOptions> -cp <this class path> <main>}, on this JVM's own runtime. */
+    /**
+     * {@code java <jvmOptions> -cp <this class path> <main>}, on this JVM's own runtime, as a new
+     * list the caller adds the program's arguments to.
+     */
     public static List<String> of(Class<?> main, String... jvmOptions) {
         var argv = new ArrayList<String>();
         argv.add(javaExecutable());

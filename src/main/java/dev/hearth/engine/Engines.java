@@ -4,6 +4,7 @@ import dev.hearth.config.ModelSpec;
 import dev.hearth.engine.lightx2v.LightX2vEngine;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
 import dev.hearth.engine.onnx.OnnxEmbeddingEngine;
+import dev.hearth.engine.process.ChildSpec;
 
 import dev.hearth.engine.testsrc.TestsrcWorkerMain;
 import dev.hearth.engine.worker.WorkerEngine;
@@ -12,8 +13,6 @@ import dev.hearth.engine.worker.WorkerSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Builds the engine for a model from its spec: the one place that knows every engine kind. */
 public final class Engines {
@@ -28,12 +27,14 @@ public final class Engines {
 
     public Engine create(ModelSpec spec) {
         return switch (spec.engine()) {
-            case "process" -> new ProcessEngine(marked(ProcessSpec.of(spec, logDir)));
+            case "process" -> {
+                var p = ProcessSpec.of(spec, logDir);
+                yield new ProcessEngine(new ProcessSpec(marked(p.child()), p.healthPath()));
+            }
             // Hearth's own engine mode in a child JVM: closing a llama.cpp model in-process leaks native
             // memory and a native assert would take the whole server down, so unloading ends the process.
-            case "llamacpp" -> new ProcessEngine(marked(new ProcessSpec(spec.name(), LlamaCppCommand.argv(spec),
-                    spec.env(), spec.cwd(), "/health", spec.startTimeout(), spec.stopGrace(),
-                    logDir.resolve(spec.name() + ".log"))));
+            case "llamacpp" -> new ProcessEngine(new ProcessSpec(
+                    marked(child(spec, LlamaCppCommand.argv(spec), spec.stopGrace())), "/health"));
             case "onnx-embeddings" -> new OnnxEmbeddingEngine(spec);
             case "remote" -> RemoteEngine.of(spec);
             case "lightx2v" -> LightX2vEngine.of(spec);
@@ -46,19 +47,18 @@ public final class Engines {
     }
 
     private WorkerSpec worker(ModelSpec spec, List<String> argv) {
-        Map<String, String> env = new HashMap<>(spec.env());
-        env.put(Leftovers.MARK, mark);
         // a worker needs a moment to read "shutdown"; zero (kill at once) becomes the shortest grace
         Duration grace = spec.stopGrace().isZero() ? Duration.ofMillis(1) : spec.stopGrace();
-        return new WorkerSpec(spec.name(), argv, env, spec.cwd(), spec.startTimeout(), grace,
-                spec.jobs().stallTimeout(), spec.jobs().cancelGrace(), logDir.resolve(spec.name() + ".log"));
+        return new WorkerSpec(marked(child(spec, argv, grace)), spec.jobs().stallTimeout(), spec.jobs().cancelGrace());
+    }
+
+    private ChildSpec child(ModelSpec spec, List<String> argv, Duration stopGrace) {
+        return new ChildSpec(spec.name(), argv, spec.env(), spec.cwd(), spec.startTimeout(), stopGrace,
+                logDir.resolve(spec.name() + ".log"));
     }
 
     /** Every child carries the mark by which a restarted Hearth finds it if this one dies (see {@link Leftovers}). */
-    private ProcessSpec marked(ProcessSpec p) {
-        Map<String, String> env = new HashMap<>(p.env());
-        env.put(Leftovers.MARK, mark);
-        return new ProcessSpec(p.model(), p.argv(), env, p.cwd(), p.healthPath(), p.startTimeout(), p.stopGrace(),
-                p.logFile());
+    private ChildSpec marked(ChildSpec c) {
+        return c.withEnv(Leftovers.MARK, mark);
     }
 }

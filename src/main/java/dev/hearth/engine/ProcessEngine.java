@@ -1,5 +1,7 @@
 package dev.hearth.engine;
 
+import dev.hearth.engine.process.ChildProcess;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,9 +11,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,10 +47,6 @@ public final class ProcessEngine implements Engine {
 
     /** Log lines quoted in error messages. */
     static final int MESSAGE_LINES = 20;
-    /** After SIGKILL, how long to wait before reporting a process the kernel will not release. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    /** How long to wait for the last lines of a dead child to reach the buffer. */
-    private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
     /** How often a ready engine's process tree is looked at, to remember new descendants. */
     private static final Duration TREE_REFRESH = Duration.ofSeconds(2);
 
@@ -62,8 +57,9 @@ public final class ProcessEngine implements Engine {
     private final Tuning tuning;
     private final LogBuffer logs;
     private final ReentrantLock lock = new ReentrantLock();
-    private Run run;                                        // guarded by lock: the latest start's
-    private CompletableFuture<String> crashed = new CompletableFuture<>(); // guarded by lock
+    // written under lock; volatile so that pid() and crashed() read them without it
+    private volatile Run run;                                  // the latest start's
+    private volatile CompletableFuture<String> crashed = new CompletableFuture<>();
 
     public ProcessEngine(ProcessSpec spec) {
         this(spec, PortPicker.loopback(), Readiness.defaultClient(), InstantSource.system(), Tuning.defaults());
@@ -95,9 +91,9 @@ public final class ProcessEngine implements Engine {
         Readiness.Outcome outcome;
         try {
             outcome = readiness.await(
-                    () -> r.pump.lastLineAt().plus(spec.startTimeout()),
-                    CompletableFuture.anyOf(r.process.onExit(), r.stopRequested),
-                    r.tree::remember);
+                    () -> r.child.lastLineAt().plus(spec.child().startTimeout()),
+                    CompletableFuture.anyOf(r.child.onExit(), r.stopRequested),
+                    r.child::remember);
         } catch (InterruptedException e) {
             end(r, true);
             Thread.currentThread().interrupt();
@@ -108,16 +104,16 @@ public final class ProcessEngine implements Engine {
         }
         if (r.stopRequested.isDone()) {
             end(r, true);
-            throw new EngineException(prefix() + " was stopped while starting." + leftAlive(r));
+            throw new EngineException(prefix() + " was stopped while starting." + r.child.leftAliveText());
         }
         end(r, false);
         if (outcome == Readiness.Outcome.TIMED_OUT) {
             throw new EngineException(prefix() + " timed out while starting: no log output and no ready answer for "
-                    + Text.human(spec.startTimeout()) + " (last check: " + readiness.lastProblem() + ")." + leftAlive(r)
-                    + " Last log lines:\n" + lastLines(r));
+                    + Text.human(spec.child().startTimeout()) + " (last check: " + readiness.lastProblem() + ")."
+                    + r.child.leftAliveText() + " Last log lines:\n" + r.child.lastLinesText(MESSAGE_LINES));
         }
-        throw new EngineException(prefix() + " exited with code " + Text.exitCode(r.process) + " while starting." + leftAlive(r)
-                + " Last log lines:\n" + lastLines(r));
+        throw new EngineException(prefix() + " exited with code " + r.child.exitCode() + " while starting."
+                + r.child.leftAliveText() + " Last log lines:\n" + r.child.lastLinesText(MESSAGE_LINES));
     }
 
     /** Idempotent; also ends a start in progress. Throws only if a process outlives SIGKILL. */
@@ -133,9 +129,8 @@ public final class ProcessEngine implements Engine {
         if (r == null) {
             return;
         }
-        end(r, true);
-        if (!r.leftAlive.isEmpty()) {
-            throw new EngineException(prefix() + " did not stop:" + leftAlive(r));
+        if (!end(r, true).isEmpty()) {
+            throw new EngineException(prefix() + " did not stop:" + r.child.leftAliveText());
         }
     }
 
@@ -145,12 +140,7 @@ public final class ProcessEngine implements Engine {
      */
     @Override
     public CompletableFuture<String> crashed() {
-        lock.lock();
-        try {
-            return crashed.copy();
-        } finally {
-            lock.unlock();
-        }
+        return crashed.copy();
     }
 
     /** {@code http://127.0.0.1:PORT} while ready, else null. */
@@ -158,7 +148,7 @@ public final class ProcessEngine implements Engine {
     public URI baseUrl() {
         lock.lock();
         try {
-            return run != null && run.ready && run.ended == null ? run.url : null;
+            return run != null && run.ready && !run.child.isEnded() ? run.url : null;
         } finally {
             lock.unlock();
         }
@@ -166,19 +156,15 @@ public final class ProcessEngine implements Engine {
 
     /** The child's pid while it runs, for diagnostics. */
     public OptionalLong pid() {
-        lock.lock();
-        try {
-            return run != null && run.process.isAlive() ? OptionalLong.of(run.process.pid()) : OptionalLong.empty();
-        } finally {
-            lock.unlock();
-        }
+        var r = run;
+        return r == null ? OptionalLong.empty() : r.child.livePid();
     }
 
     /** Launches the child, or returns null when a started one is still ready. */
     private Run launch() {
         lock.lock();
         try {
-            if (run != null && run.ended == null) {
+            if (run != null && !run.child.isEnded()) {
                 if (run.ready) {
                     return null;
                 }
@@ -188,31 +174,15 @@ public final class ProcessEngine implements Engine {
                 crashed = new CompletableFuture<>(); // the old run's future stays as it was
             }
             int port = pickPort();
-            List<String> argv = spec.argvFor(port);
-            var builder = new ProcessBuilder(argv).redirectErrorStream(true);
-            if (spec.cwd() != null) {
-                builder.directory(spec.cwd().toFile());
-            }
-            builder.environment().putAll(spec.envFor(port));
-            LogFile file = spec.logFile() == null
-                    ? null
-                    : new LogFile(spec.logFile(), tuning.logFileMaxBytes(), tuning.logFilesKept());
-            note(file, "starting on port " + port + ": " + String.join(" ", argv));
-            Process process;
+            ChildProcess child;
             try {
-                process = builder.start();
+                child = ChildProcess.launch(spec.forPort(port), ChildProcess.Output.MERGED,
+                        new ChildProcess.Logs(logs, tuning.logFileMaxBytes(), tuning.logFilesKept()), clock,
+                        " on port " + port);
             } catch (IOException e) {
-                note(file, "could not launch: " + e.getMessage());
-                if (file != null) {
-                    file.close();
-                }
                 throw new EngineException(prefix() + " could not be launched: " + e.getMessage(), e);
             }
-            long firstLine = logs.written(); // before the pump runs, or a fast child's lines are not "its"
-            var pump = new LogPump(process.getInputStream(), logs, file, clock);
-            run = new Run(process, new ProcessTree(process), pump, file,
-                    URI.create("http://127.0.0.1:" + port), firstLine, crashed);
-            pump.start("hearth-log-" + spec.model());
+            run = new Run(child, URI.create("http://127.0.0.1:" + port), crashed);
             return run;
         } finally {
             lock.unlock();
@@ -238,7 +208,7 @@ public final class ProcessEngine implements Engine {
         } finally {
             lock.unlock();
         }
-        r.tree.remember();
+        r.child.remember();
         Thread.ofVirtual().name("hearth-watch-" + spec.model()).start(() -> watch(r));
         return true;
     }
@@ -250,8 +220,8 @@ public final class ProcessEngine implements Engine {
      */
     private void watch(Run r) {
         try {
-            while (!exited(r.process, TREE_REFRESH)) {
-                r.tree.remember();
+            while (!r.child.awaitExit(TREE_REFRESH)) {
+                r.child.remember();
             }
         } catch (InterruptedException e) {
             return;
@@ -265,110 +235,43 @@ public final class ProcessEngine implements Engine {
             lock.unlock();
         }
         end(r, false);
-        r.crashed.complete(prefix() + " exited with code " + Text.exitCode(r.process) + leftAlive(r)
-                + "; last log lines:\n" + lastLines(r));
-    }
-
-    private static boolean exited(Process p, Duration wait) throws InterruptedException {
-        try {
-            p.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !p.isAlive();
-        }
+        r.crashed.complete(prefix() + " exited with code " + r.child.exitCode() + r.child.leftAliveText()
+                + "; last log lines:\n" + r.child.lastLinesText(MESSAGE_LINES));
     }
 
     /**
      * Ends a run: the first caller terminates the tree, later and concurrent ones wait for it.
      *
      * @param requested true for stop() (and what stands for it), so the exit is not a crash
+     * @return the pids still alive after SIGKILL
      */
-    private void end(Run r, boolean requested) {
-        CompletableFuture<Void> ended;
-        boolean owner = false;
-        lock.lock();
-        try {
-            if (requested) {
-                r.stopRequested.complete(null);
-            }
-            if (r.ended == null) {
-                r.ended = new CompletableFuture<>();
-                owner = true;
-            }
-            ended = r.ended;
-        } finally {
-            lock.unlock();
-        }
-        if (owner) {
+    private List<Long> end(Run r, boolean requested) {
+        if (requested) {
+            lock.lock();
             try {
-                terminate(r);
+                r.stopRequested.complete(null); // under the lock: markReady() must see it, or have gone first
             } finally {
-                ended.complete(null);
+                lock.unlock();
             }
-        } else {
-            ended.join();
         }
-    }
-
-    private void terminate(Run r) {
-        try {
-            r.leftAlive = r.tree.terminate(spec.stopGrace(), KILL_WAIT);
-        } catch (InterruptedException e) {
-            r.tree.alive().forEach(ProcessHandle::destroyForcibly);
-            Thread.currentThread().interrupt();
-        }
-        r.pump.awaitDrained(DRAIN_WAIT);
-        note(r.file, r.process.isAlive() ? "still running after SIGKILL" : "exited with code " + Text.exitCode(r.process));
-        if (r.file != null) {
-            r.file.close();
-        }
-    }
-
-    /** A line of Hearth's own in the log file (not in the buffer: it is not the engine's progress). */
-    private void note(LogFile file, String what) {
-        if (file != null) {
-            file.append("--- hearth " + clock.instant() + ": model '" + spec.model() + "' " + what + " ---");
-        }
+        return r.child.end();
     }
 
     private String prefix() {
         return "Engine for model '" + spec.model() + "'";
     }
 
-    private String lastLines(Run r) {
-        long ofThisRun = logs.written() - r.firstLine;
-        List<String> lines = logs.tail((int) Math.min(MESSAGE_LINES, ofThisRun));
-        return lines.isEmpty() ? "(no output)" : String.join("\n", lines);
-    }
-
-    private static String leftAlive(Run r) {
-        return r.leftAlive.isEmpty() ? "" : " Processes " + r.leftAlive + " were still alive after SIGKILL.";
-    }
-
-    /** One launch of the child: what start(), stop() and the watcher share, guarded by the lock. */
+    /** One launch of the child: what start(), stop() and the watcher share. */
     private static final class Run {
-        final Process process;
-        final ProcessTree tree;
-        final LogPump pump;
-        final LogFile file;
+        final ChildProcess child;
         final URI url;
-        final long firstLine;
         final CompletableFuture<String> crashed;
         final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
-        boolean ready;
-        CompletableFuture<Void> ended;
-        volatile List<Long> leftAlive = List.of();
+        boolean ready; // guarded by the engine's lock
 
-        Run(Process process, ProcessTree tree, LogPump pump, LogFile file, URI url, long firstLine,
-                CompletableFuture<String> crashed) {
-            this.process = process;
-            this.tree = tree;
-            this.pump = pump;
-            this.file = file;
+        Run(ChildProcess child, URI url, CompletableFuture<String> crashed) {
+            this.child = child;
             this.url = url;
-            this.firstLine = firstLine;
             this.crashed = crashed;
         }
     }

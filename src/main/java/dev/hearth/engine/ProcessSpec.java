@@ -1,52 +1,33 @@
 package dev.hearth.engine;
 
 import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.process.ChildSpec;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * How to launch one OpenAI-compatible server as a child process.
  *
- * @param model        the model it serves, for messages and the log file
- * @param argv         the command; {@code ${PORT}} is replaced by the port picked at each start
- * @param env          extra environment on top of Hearth's; values may contain {@code ${PORT}}
- * @param cwd          working directory, or null for Hearth's own
- * @param healthPath   polled until it answers 200; a 404 there falls back to {@code /v1/models}
- * @param startTimeout how long the child may stay silent (no log line) before it is given up on
- * @param stopGrace    time between SIGTERM and SIGKILL
- * @param logFile      where the child's output is appended (rotated by size), or null for none
+ * @param child      the command, env, cwd, timeouts and log file; {@code ${PORT}} in argv and env
+ *                   values is replaced by the port picked at each start
+ * @param healthPath polled until it answers 200; a 404 there falls back to {@code /v1/models}
  */
-public record ProcessSpec(
-        String model,
-        List<String> argv,
-        Map<String, String> env,
-        Path cwd,
-        String healthPath,
-        Duration startTimeout,
-        Duration stopGrace,
-        Path logFile) {
+public record ProcessSpec(ChildSpec child, String healthPath) {
 
     /** The placeholder replaced by the child's port in argv and env values. */
     public static final String PORT = "${PORT}";
 
     public ProcessSpec {
-        Objects.requireNonNull(model, "model");
-        argv = List.copyOf(argv);
-        if (argv.isEmpty()) {
-            throw new IllegalArgumentException("model '" + model + "': empty command");
-        }
-        env = env == null ? Map.of() : Map.copyOf(env);
+        Objects.requireNonNull(child, "child");
         Objects.requireNonNull(healthPath, "healthPath");
         if (!healthPath.startsWith("/")) {
-            throw new IllegalArgumentException("model '" + model + "': health path must start with '/': " + healthPath);
+            throw new IllegalArgumentException("model '" + child.model() + "': health path must start with '/': " + healthPath);
         }
-        requirePositive(model, "startTimeout", startTimeout);
-        requirePositive(model, "stopGrace", stopGrace);
     }
+
+    public String model() { return child.model(); }
 
     /**
      * A command line from hearth.yaml, run by {@code /bin/sh}. For a single command the {@code exec}
@@ -69,31 +50,13 @@ public record ProcessSpec(
             throw new IllegalArgumentException("model '" + m.name() + "': engine 'process' needs 'cmd'");
         }
         return new ProcessSpec(
-                m.name(),
-                shell(m.cmd().replace("${MODEL}", m.name())),
-                m.env(),
-                m.cwd(),
-                m.health() == null ? "/health" : m.health(),
-                m.startTimeout(),
-                m.stopGrace(),
-                logDir == null ? null : logDir.resolve(m.name() + ".log"));
+                new ChildSpec(m.name(), shell(m.cmd().replace("${MODEL}", m.name())), m.env(), m.cwd(),
+                        m.startTimeout(), m.stopGrace(), logDir == null ? null : logDir.resolve(m.name() + ".log")),
+                m.health() == null ? "/health" : m.health());
     }
 
-    /** argv with {@code ${PORT}} replaced. */
-    List<String> argvFor(int port) {
-        return argv.stream().map(a -> a.replace(PORT, Integer.toString(port))).toList();
-    }
-
-    /** env with {@code ${PORT}} replaced in the values. */
-    Map<String, String> envFor(int port) {
-        var out = new java.util.LinkedHashMap<String, String>();
-        env.forEach((k, v) -> out.put(k, v.replace(PORT, Integer.toString(port))));
-        return out;
-    }
-
-    private static void requirePositive(String model, String field, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("model '" + model + "': " + field + " must be positive, was " + d);
-        }
+    /** The child to launch on {@code port}: {@code ${PORT}} replaced in argv and env values. */
+    ChildSpec forPort(int port) {
+        return child.replacing(PORT, Integer.toString(port));
     }
 }

@@ -1,6 +1,6 @@
 package dev.hearth.app;
 
-import dev.hearth.engine.llamacpp.LlamaCppCommand;
+import dev.hearth.engine.process.JavaCommand;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,10 +41,7 @@ final class HearthProcess implements AutoCloseable {
 
     /** `hearth args…` as a child JVM on this test's class path. */
     static List<String> command(String... args) {
-        String java = ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-cp", LlamaCppCommand.absoluteClassPath(), Main.class.getName()));
+        List<String> cmd = JavaCommand.of(Main.class, "--enable-native-access=ALL-UNNAMED", "-Xmx256m");
         cmd.addAll(List.of(args));
         return cmd;
     }

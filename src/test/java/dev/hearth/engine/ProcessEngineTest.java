@@ -1,5 +1,7 @@
 package dev.hearth.engine;
 
+import dev.hearth.engine.process.ChildProcess;
+import dev.hearth.engine.process.ChildSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +74,7 @@ class ProcessEngineTest {
 
         engine.stop();
 
-        assertThat(ProcessTree.gone(pid)).isTrue();
+        assertThat(ChildProcess.gone(pid)).isTrue();
         assertThat(engine.baseUrl()).isNull();
         assertThat(engine.pid()).isEmpty();
         assertThat(Files.readString(dir.resolve("tiny.log")))
@@ -108,8 +110,8 @@ class ProcessEngineTest {
 
     @Test
     void ProcessEngine_failsFast_whenCommandIsNotFound() {
-        var spec = new ProcessSpec("ghost", ProcessSpec.shell("no-such-server-xyz --port ${PORT}"), Map.of(),
-                null, "/health", LONG, GRACE, null);
+        var spec = new ProcessSpec(new ChildSpec("ghost", ProcessSpec.shell("no-such-server-xyz --port ${PORT}"),
+                Map.of(), null, LONG, GRACE, null), "/health");
         var engine = engine(spec);
 
         assertThatThrownBy(engine::start)
@@ -130,7 +132,7 @@ class ProcessEngineTest {
                 .hasMessageContaining("/health: HTTP 503")
                 .hasMessageContaining("tiny: listening on port");
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(ofSeconds(2).toNanos());
-        assertThat(ProcessTree.gone(Tiny.numberAfter(engine.logs(), "tiny: pid"))).isTrue();
+        assertThat(ChildProcess.gone(Tiny.numberAfter(engine.logs(), "tiny: pid"))).isTrue();
     }
 
     @Test
@@ -154,12 +156,12 @@ class ProcessEngineTest {
         engine.start();
         long grandchild = Tiny.numberAfter(engine.logs(), "tiny: grandchild pid");
         long child = engine.pid().orElseThrow();
-        assertThat(ProcessTree.gone(grandchild)).isFalse();
+        assertThat(ChildProcess.gone(grandchild)).isFalse();
 
         engine.stop();
 
-        assertThat(ProcessTree.gone(child)).isTrue();
-        assertThat(ProcessTree.gone(grandchild)).isTrue();
+        assertThat(ChildProcess.gone(child)).isTrue();
+        assertThat(ChildProcess.gone(grandchild)).isTrue();
     }
 
     @Test
@@ -172,7 +174,7 @@ class ProcessEngineTest {
         engine.stop();
 
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(ofSeconds(1).toNanos());
-        assertThat(ProcessTree.gone(pid)).isTrue();
+        assertThat(ChildProcess.gone(pid)).isTrue();
         assertThat(Tiny.logged(engine.logs(), "tiny: got SIGTERM, ignoring it")).isTrue();
     }
 
@@ -189,7 +191,7 @@ class ProcessEngineTest {
         assertThat(crashed.join())
                 .startsWith("Engine for model 'tiny' exited with code 137 (killed by signal 9); last log lines:\n")
                 .contains("tiny: ready");
-        assertThat(ProcessTree.gone(grandchild)).as("orphaned grandchild").isTrue();
+        assertThat(ChildProcess.gone(grandchild)).as("orphaned grandchild").isTrue();
         assertThat(engine.baseUrl()).isNull();
     }
 
@@ -214,7 +216,7 @@ class ProcessEngineTest {
 
         engine.stop();
 
-        assertThat(ProcessTree.gone(pid)).isTrue();
+        assertThat(ChildProcess.gone(pid)).isTrue();
         assertThatThrownBy(starting::join)
                 .isInstanceOf(CompletionException.class)
                 .cause()

@@ -2,6 +2,7 @@ package dev.hearth.engine;
 
 import dev.hearth.catalog.Task;
 import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.process.ChildSpec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -29,11 +30,11 @@ class ProcessSpecTest {
 
     @Test
     void ProcessSpec_replacesPort_inArgvAndEnvValues() {
-        var spec = new ProcessSpec("m", List.of("srv", "--port=${PORT}"), Map.of("URL", "http://x:${PORT}/"),
-                null, "/health", Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+        var spec = new ProcessSpec(new ChildSpec("m", List.of("srv", "--port=${PORT}"), Map.of("URL", "http://x:${PORT}/"),
+                null, Duration.ofSeconds(1), Duration.ofSeconds(1), null), "/health");
 
-        assertThat(spec.argvFor(4242)).containsExactly("srv", "--port=4242");
-        assertThat(spec.envFor(4242)).containsExactly(Map.entry("URL", "http://x:4242/"));
+        assertThat(spec.forPort(4242).argv()).containsExactly("srv", "--port=4242");
+        assertThat(spec.forPort(4242).env()).containsExactly(Map.entry("URL", "http://x:4242/"));
     }
 
     @Test
@@ -45,19 +46,19 @@ class ProcessSpecTest {
 
         var spec = ProcessSpec.of(model, Path.of("data/logs"));
 
-        assertThat(spec.argv()).containsExactly("/bin/sh", "-c", "exec vllm serve qwen --port ${PORT}");
+        assertThat(spec.child().argv()).containsExactly("/bin/sh", "-c", "exec vllm serve qwen --port ${PORT}");
         assertThat(spec.healthPath()).isEqualTo("/health");
-        assertThat(spec.logFile()).isEqualTo(Path.of("data/logs/qwen.log"));
-        assertThat(spec.env()).containsEntry("A", "b");
+        assertThat(spec.child().logFile()).isEqualTo(Path.of("data/logs/qwen.log"));
+        assertThat(spec.child().env()).containsEntry("A", "b");
     }
 
     @Test
     void ProcessSpec_refusesWithModelName_whenFieldsAreBad() {
-        assertThatThrownBy(() -> new ProcessSpec("m", List.of(), Map.of(), null, "/health",
+        var ok = new ChildSpec("m", List.of("x"), Map.of(), null, Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+        assertThatThrownBy(() -> new ChildSpec("m", List.of(), Map.of(), null,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), null)).hasMessageContaining("model 'm': empty command");
-        assertThatThrownBy(() -> new ProcessSpec("m", List.of("x"), Map.of(), null, "health",
-                Duration.ofSeconds(1), Duration.ofSeconds(1), null)).hasMessageContaining("must start with '/'");
-        assertThatThrownBy(() -> new ProcessSpec("m", List.of("x"), Map.of(), null, "/health",
+        assertThatThrownBy(() -> new ProcessSpec(ok, "health")).hasMessageContaining("must start with '/'");
+        assertThatThrownBy(() -> new ChildSpec("m", List.of("x"), Map.of(), null,
                 Duration.ZERO, Duration.ofSeconds(1), null)).hasMessageContaining("model 'm': startTimeout must be positive");
     }
 

@@ -1,8 +1,10 @@
 package dev.hearth.engine;
 
+import dev.hearth.engine.process.ChildSpec;
+import dev.hearth.engine.process.JavaCommand;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,18 +14,16 @@ final class Tiny {
     private Tiny() { }
 
     static List<String> argv(String... flags) {
-        var argv = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                // a small, quick JVM: the tests start many of them on a shared machine
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx48m",
-                "-cp", System.getProperty("java.class.path"),
-                TinyServer.class.getName(), "--port", ProcessSpec.PORT));
+        // a small, quick JVM: the tests start many of them on a shared machine
+        var argv = JavaCommand.of(TinyServer.class, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx48m");
+        argv.addAll(List.of("--port", ProcessSpec.PORT));
         argv.addAll(List.of(flags));
         return argv;
     }
 
     static ProcessSpec spec(Path logFile, Duration startTimeout, Duration stopGrace, String... flags) {
-        return new ProcessSpec("tiny", argv(flags), Map.of(), null, "/health", startTimeout, stopGrace, logFile);
+        return new ProcessSpec(new ChildSpec("tiny", argv(flags), Map.of(), null, startTimeout, stopGrace, logFile),
+                "/health");
     }
 
     /** The number a line like "tiny: pid 123" carries, once it is in the engine's log. */

@@ -1,13 +1,9 @@
 package dev.hearth.engine.llamacpp;
 
 import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.process.JavaCommand;
 
-import java.io.File;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** Builds the command line that starts {@link LlamaEngineMain} for a model in a child JVM. */
 public final class LlamaCppCommand {
@@ -26,13 +22,11 @@ public final class LlamaCppCommand {
         if (spec.path() == null) {
             throw new IllegalArgumentException("model '" + spec.name() + "': engine llamacpp needs 'path' (the .gguf file)");
         }
-        List<String> argv = new ArrayList<>(List.of(
-                javaExecutable(),
+        List<String> argv = JavaCommand.of(LlamaEngineMain.class,
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx256m",
-                "-XX:+UseSerialGC", // one small heap, no GC threads competing with llama.cpp's
-                "-cp", absoluteClassPath(),
-                LlamaEngineMain.class.getName(),
+                "-XX:+UseSerialGC"); // one small heap, no GC threads competing with llama.cpp's
+        argv.addAll(List.of(
                 "--model", spec.path().toAbsolutePath().toString(),
                 "--port", PORT,
                 "--name", spec.name()));
@@ -52,22 +46,5 @@ public final class LlamaCppCommand {
         }
         argv.add(flag);
         argv.add(Integer.toString(n.intValue()));
-    }
-
-    /**
-     * This JVM's class path with every entry made absolute: the child may run in another working
-     * directory (a model's {@code cwd}), and {@code ./hearth} starts us with a relative jar.
-     */
-    public static String absoluteClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.isEmpty())
-                .map(e -> Path.of(e).toAbsolutePath().normalize().toString())
-                .collect(Collectors.joining(File.pathSeparator));
-    }
-
-    /** This JVM's own java, so the child runs on the same runtime. */
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -3,6 +3,7 @@ package dev.hearth.engine.testsrc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
+import dev.hearth.engine.process.JavaCommand;
 import dev.hearth.engine.worker.WorkerMessages;
 import dev.hearth.engine.worker.WorkerMessages.Cancel;
 import dev.hearth.engine.worker.WorkerMessages.MalformedLine;
@@ -90,11 +91,8 @@ public final class TestsrcWorkerMain {
      * {@link LlamaCppCommand#argv} builds its child: a small heap, frames are a few MB.
      */
     public static List<String> argv() {
-        String java = ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", LlamaCppCommand.absoluteClassPath(), TestsrcWorkerMain.class.getName());
+        return List.copyOf(JavaCommand.of(TestsrcWorkerMain.class, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.awt.headless=true", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     }
 
     /** Until {@code shutdown} or the end of stdin (Hearth died): either way a running job is stopped first. */

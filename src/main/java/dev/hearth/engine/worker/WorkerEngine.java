@@ -4,8 +4,9 @@ import dev.hearth.engine.Engine;
 import dev.hearth.engine.EngineException;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.LogBuffer;
-import dev.hearth.engine.LogFile;
 import dev.hearth.engine.Text;
+import dev.hearth.engine.process.ChildProcess;
+import dev.hearth.engine.process.ChildSpec;
 import dev.hearth.engine.worker.WorkerMessages.FromWorker;
 import dev.hearth.engine.worker.WorkerProcess.CancelRequest;
 import dev.hearth.engine.worker.WorkerProcess.Event;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,17 +41,17 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WorkerEngine implements Engine, JobEngine {
     static final int MESSAGE_LINES = 20;
     private static final int LOG_LINES = 2_000;
-    private static final long LOG_FILE_MAX_BYTES = 10L * 1024 * 1024;
-    private static final int LOG_FILES_KEPT = 3;
 
     private final WorkerSpec spec;
+    private final ChildSpec childSpec; // spec.child(): the command, its timeouts, its log file
     private final InstantSource clock;
     private final LogBuffer logs = new LogBuffer(LOG_LINES);
     private final ReentrantLock lock = new ReentrantLock();
-    private WorkerProcess proc;                  // guarded by lock: the latest launch
+    // proc and crashed: written under lock; volatile so that pid() and crashed() read them without it
+    private volatile WorkerProcess proc;         // the latest launch
     private boolean wanted;                      // guarded by lock: started and not stopped since
     private boolean busy;                        // guarded by lock: a job is running
-    private CompletableFuture<String> crashed = new CompletableFuture<>(); // guarded by lock
+    private volatile CompletableFuture<String> crashed = new CompletableFuture<>();
 
     public WorkerEngine(WorkerSpec spec) {
         this(spec, InstantSource.system());
@@ -59,6 +59,7 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     public WorkerEngine(WorkerSpec spec, InstantSource clock) {
         this.spec = spec;
+        this.childSpec = spec.child();
         this.clock = clock;
     }
 
@@ -74,22 +75,13 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     @Override
     public CompletableFuture<String> crashed() {
-        lock.lock();
-        try {
-            return crashed.copy();
-        } finally {
-            lock.unlock();
-        }
+        return crashed.copy();
     }
 
     /** The worker's pid while it runs: the same pid across jobs shows the model stayed loaded. */
     public OptionalLong pid() {
-        lock.lock();
-        try {
-            return proc != null && proc.process.isAlive() ? OptionalLong.of(proc.process.pid()) : OptionalLong.empty();
-        } finally {
-            lock.unlock();
-        }
+        var p = proc;
+        return p == null ? OptionalLong.empty() : p.child.livePid();
     }
 
     /** Returns at once when already ready; a second concurrent start is refused. */
@@ -102,7 +94,7 @@ public final class WorkerEngine implements Engine, JobEngine {
         try {
             awaitReady(p);
         } catch (InterruptedException e) {
-            p.end(true, spec.stopGrace());
+            p.end(true);
             Thread.currentThread().interrupt();
             throw new EngineException(prefix() + " was interrupted while starting.");
         }
@@ -110,16 +102,17 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     private void awaitReady(WorkerProcess p) throws InterruptedException {
         while (true) {
-            Instant deadline = p.lastSignOfLife().plus(spec.startTimeout());
+            Instant deadline = p.lastSignOfLife().plus(childSpec.startTimeout());
             Event ev = p.events.poll(millisUntil(deadline), TimeUnit.MILLISECONDS);
-            if (ev == null && !clock.instant().isBefore(p.lastSignOfLife().plus(spec.startTimeout()))) {
-                p.end(true, spec.stopGrace());
+            if (ev == null && !clock.instant().isBefore(p.lastSignOfLife().plus(childSpec.startTimeout()))) {
+                p.end(true);
                 throw new EngineException(prefix() + " timed out while starting: no log output and no ready message for "
-                        + Text.human(spec.startTimeout()) + "." + leftAlive(p) + " Last log lines:\n" + lastLines(p));
+                        + Text.human(childSpec.startTimeout()) + "." + p.child.leftAliveText() + " Last log lines:\n"
+                        + p.child.lastLinesText(MESSAGE_LINES));
             }
             if (ev instanceof Message(WorkerMessages.Ready r)) {
                 if (r.protocol() != WorkerMessages.PROTOCOL) {
-                    p.end(true, spec.stopGrace());
+                    p.end(true);
                     throw new EngineException(prefix() + " speaks protocol " + r.protocol() + "; this Hearth speaks "
                             + WorkerMessages.PROTOCOL + ".");
                 }
@@ -130,11 +123,11 @@ public final class WorkerEngine implements Engine, JobEngine {
                 p.note("ignored a '" + m.message().getClass().getSimpleName() + "' message before ready");
             } else if (ev instanceof Exited) {
                 boolean stopped = p.isDeliberate();
-                p.end(stopped, spec.stopGrace());
+                p.end(stopped);
                 throw new EngineException(stopped
-                        ? prefix() + " was stopped while starting." + leftAlive(p)
-                        : prefix() + " exited with code " + Text.exitCode(p.process) + " while starting." + leftAlive(p)
-                                + " Last log lines:\n" + lastLines(p));
+                        ? prefix() + " was stopped while starting." + p.child.leftAliveText()
+                        : prefix() + " exited with code " + p.child.exitCode() + " while starting."
+                                + p.child.leftAliveText() + " Last log lines:\n" + p.child.lastLinesText(MESSAGE_LINES));
             }
         }
     }
@@ -222,12 +215,12 @@ public final class WorkerEngine implements Engine, JobEngine {
             if (ev == null) {
                 if (cancelBy != null && !now.isBefore(cancelBy)) {
                     p.note("job " + req.job() + " not cancelled after " + Text.human(spec.cancelGrace()) + ": killing the worker");
-                    p.end(true, spec.stopGrace());
+                    p.end(true);
                     return new WorkerRun.Cancelled();
                 }
                 if (!now.isBefore(p.lastMessageAt().plus(spec.stallTimeout()))) {
                     p.note("job " + req.job() + " stalled: no message for " + Text.human(spec.stallTimeout()) + ": killing the worker");
-                    p.end(true, spec.stopGrace());
+                    p.end(true);
                     return new WorkerRun.Stalled();
                 }
             } else if (ev instanceof CancelRequest c && c.job().equals(req.job()) && cancelBy == null) {
@@ -238,8 +231,8 @@ public final class WorkerEngine implements Engine, JobEngine {
                     return new WorkerRun.Cancelled(); // stop() during a job: it did not finish
                 }
                 p.markCrashReported();
-                p.end(false, spec.stopGrace());
-                return new WorkerRun.Crashed(p.process.exitValue(), p.lastLines(MESSAGE_LINES));
+                p.end(false);
+                return new WorkerRun.Crashed(p.child.exitValue(), p.child.lastLines(MESSAGE_LINES));
             } else if (ev instanceof Message(FromWorker m)) {
                 WorkerRun outcome = onMessage(p, req, m, listener);
                 if (outcome != null) {
@@ -291,23 +284,22 @@ public final class WorkerEngine implements Engine, JobEngine {
         if (p == null) {
             return;
         }
-        if (p.process.isAlive() && p.send(new WorkerMessages.Shutdown())) {
+        if (p.child.isAlive() && p.send(new WorkerMessages.Shutdown())) {
             try {
-                p.awaitExit(spec.stopGrace());
+                p.child.awaitExit(childSpec.stopGrace());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        p.end(true, spec.stopGrace());
-        if (!p.leftAlive.isEmpty()) {
-            throw new EngineException(prefix() + " did not stop:" + leftAlive(p));
+        if (!p.end(true).isEmpty()) {
+            throw new EngineException(prefix() + " did not stop:" + p.child.leftAliveText());
         }
     }
 
     private WorkerProcess launch() {
         lock.lock();
         try {
-            if (proc != null && !proc.isEnded()) {
+            if (proc != null && !proc.child.isEnded()) {
                 if (proc.isReady()) {
                     return null;
                 }
@@ -317,26 +309,14 @@ public final class WorkerEngine implements Engine, JobEngine {
                 crashed = new CompletableFuture<>(); // the old launch's future stays as it was
             }
             wanted = true;
-            var builder = new ProcessBuilder(spec.argv());
-            if (spec.cwd() != null) {
-                builder.directory(spec.cwd().toFile());
-            }
-            builder.environment().putAll(spec.env());
-            LogFile file = spec.logFile() == null ? null : new LogFile(spec.logFile(), LOG_FILE_MAX_BYTES, LOG_FILES_KEPT);
-            if (file != null) {
-                file.append("--- hearth " + clock.instant() + ": model '" + spec.model() + "' starting: "
-                        + String.join(" ", spec.argv()) + " ---");
-            }
-            Process process;
+            ChildProcess launched;
             try {
-                process = builder.start();
+                launched = ChildProcess.launch(childSpec, ChildProcess.Output.STDERR, ChildProcess.Logs.of(logs), clock,
+                        "");
             } catch (IOException e) {
-                if (file != null) {
-                    file.close();
-                }
                 throw new EngineException(prefix() + " could not be launched: " + e.getMessage(), e);
             }
-            var p = new WorkerProcess(process, logs, file, clock, crashed);
+            var p = new WorkerProcess(launched, clock, crashed);
             proc = p;
             p.start(spec.model(), () -> onExited(p));
             return p;
@@ -349,7 +329,7 @@ public final class WorkerEngine implements Engine, JobEngine {
         if (!p.markReady()) {
             return false; // stop() came first: Exited follows and fails the start
         }
-        p.tree.remember();
+        p.child.remember();
         p.note("ready for tasks " + r.tasks());
         return true;
     }
@@ -364,9 +344,9 @@ public final class WorkerEngine implements Engine, JobEngine {
         } finally {
             lock.unlock();
         }
-        p.end(false, spec.stopGrace()); // its orphans too, before anyone counts the memory free
-        p.crashed.complete(prefix() + " exited with code " + Text.exitCode(p.process) + leftAlive(p)
-                + "; last log lines:\n" + lastLines(p));
+        p.end(false); // its orphans too, before anyone counts the memory free
+        p.crashed.complete(prefix() + " exited with code " + p.child.exitCode() + p.child.leftAliveText()
+                + "; last log lines:\n" + p.child.lastLinesText(MESSAGE_LINES));
     }
 
     private long millisUntil(Instant t) {
@@ -375,14 +355,5 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     private String prefix() {
         return "Worker for model '" + spec.model() + "'";
-    }
-
-    private static String lastLines(WorkerProcess p) {
-        List<String> lines = p.lastLines(MESSAGE_LINES);
-        return lines.isEmpty() ? "(no output)" : String.join("\n", lines);
-    }
-
-    private static String leftAlive(WorkerProcess p) {
-        return p.leftAlive.isEmpty() ? "" : " Processes " + p.leftAlive + " were still alive after SIGKILL.";
     }
 }

@@ -1,35 +1,26 @@
 package dev.hearth.engine.worker;
 
-import dev.hearth.engine.LogBuffer;
-import dev.hearth.engine.LogFile;
-import dev.hearth.engine.LogPump;
-import dev.hearth.engine.ProcessTree;
+import dev.hearth.engine.process.ChildProcess;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One launch of a worker: the process, its stderr pump, and a reader that turns its stdout into
- * {@link Event}s on one queue. Whoever waits on the worker (start, a job) takes from that queue
- * and decides alone; the reader only parses, and {@link WorkerEngine#cancel} only enqueues.
+ * One launch of a worker: the {@link ChildProcess} (whose log is its stderr), and a reader that
+ * turns its stdout into {@link Event}s on one queue. Whoever waits on the worker (start, a job)
+ * takes from that queue and decides alone; the reader only parses, and {@link WorkerEngine#cancel}
+ * only enqueues.
  */
 final class WorkerProcess {
-    /** After SIGKILL, how long to wait before reporting a process the kernel will not release. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    /** How long to wait for the last stderr lines of a dead worker to reach the buffer. */
-    private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
-
     sealed interface Event { }
 
     record Message(WorkerMessages.FromWorker message) implements Event { }
@@ -40,40 +31,27 @@ final class WorkerProcess {
     /** Asked by {@link WorkerEngine#cancel}; the job's thread sends the {@code cancel}. */
     record CancelRequest(String job) implements Event { }
 
-    final Process process;
-    final ProcessTree tree;
-    final LogPump pump;
-    final LogFile file;
-    final long firstLine;
+    final ChildProcess child;
     final CompletableFuture<String> crashed;
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private final LogBuffer logs;
     private final InstantSource clock;
     private final OutputStream stdin;
     private volatile Instant lastMessageAt;
     volatile String currentJob;   // the job whose events are on the queue, for cancel()
-    volatile List<Long> leftAlive = List.of();
     // guarded by this
     private boolean ready;
     private boolean deliberate;    // stop() or a kill of ours: the exit is not a crash
     private boolean crashReported; // a job's outcome already said it crashed
-    private CompletableFuture<Void> ended;
 
-    WorkerProcess(Process process, LogBuffer logs, LogFile file, InstantSource clock, CompletableFuture<String> crashed) {
-        this.process = process;
-        this.tree = new ProcessTree(process);
-        this.logs = logs;
-        this.file = file;
+    WorkerProcess(ChildProcess child, InstantSource clock, CompletableFuture<String> crashed) {
+        this.child = child;
         this.clock = clock;
         this.crashed = crashed;
-        this.firstLine = logs.written();
-        this.stdin = process.getOutputStream();
-        this.pump = new LogPump(process.getErrorStream(), logs, file, clock);
+        this.stdin = child.stdin();
         this.lastMessageAt = clock.instant();
     }
 
     void start(String name, Runnable onExited) {
-        pump.start("hearth-log-" + name);
         Thread.ofVirtual().name("hearth-worker-" + name).start(() -> {
             readStdout();
             events.add(new Exited());
@@ -86,7 +64,7 @@ final class WorkerProcess {
 
     /** When it last showed life on either stream: what slides the start deadline. */
     Instant lastSignOfLife() {
-        Instant log = pump.lastLineAt();
+        Instant log = child.lastLineAt();
         return log.isAfter(lastMessageAt) ? log : lastMessageAt;
     }
 
@@ -106,16 +84,7 @@ final class WorkerProcess {
 
     /** A line of Hearth's own, in the buffer and the file, so the user sees why a worker was treated so. */
     void note(String what) {
-        String line = "--- hearth " + clock.instant() + ": " + what + " ---";
-        logs.add(line);
-        if (file != null) {
-            file.append(line);
-        }
-    }
-
-    List<String> lastLines(int max) {
-        long ofThisRun = logs.written() - firstLine;
-        return logs.tail((int) Math.min(max, ofThisRun));
+        child.explain(what);
     }
 
     /** False when a stop came first: then the start must fail, not report ready. */
@@ -127,8 +96,6 @@ final class WorkerProcess {
     }
 
     synchronized boolean isReady() { return ready; }
-
-    synchronized boolean isEnded() { return ended != null; }
 
     synchronized boolean isDeliberate() { return deliberate; }
 
@@ -144,49 +111,17 @@ final class WorkerProcess {
      * Ends this launch: the first caller terminates the tree, later and concurrent ones wait for it.
      *
      * @param deliberate true when we end it (stop, stall, cancel grace), so the exit is not a crash
+     * @return the pids still alive after SIGKILL
      */
-    void end(boolean deliberate, Duration grace) {
-        CompletableFuture<Void> done;
-        boolean owner = false;
+    List<Long> end(boolean deliberate) {
         synchronized (this) {
             this.deliberate |= deliberate;
-            if (ended == null) {
-                ended = new CompletableFuture<>();
-                owner = true;
-            }
-            done = ended;
         }
-        if (owner) {
-            try {
-                terminate(grace);
-            } finally {
-                done.complete(null);
-            }
-        } else {
-            done.join();
-        }
-    }
-
-    /** SIGTERM to the tree, grace, SIGKILL; then the last stderr lines are drained and the file closed. */
-    private void terminate(Duration grace) {
-        try {
-            leftAlive = tree.terminate(grace, KILL_WAIT);
-        } catch (InterruptedException e) {
-            tree.alive().forEach(ProcessHandle::destroyForcibly);
-            Thread.currentThread().interrupt();
-        }
-        pump.awaitDrained(DRAIN_WAIT);
-        if (file != null) {
-            file.close();
-        }
-    }
-
-    boolean awaitExit(Duration max) throws InterruptedException {
-        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+        return child.end();
     }
 
     private void readStdout() {
-        try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (var in = new BufferedReader(new InputStreamReader(child.stdout(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 lastMessageAt = clock.instant();
@@ -198,7 +133,7 @@ final class WorkerProcess {
             // the pipe closed under us (the worker was killed)
         }
         try {
-            process.waitFor(); // Exited must mean gone: a worker may close stdout and live on
+            child.awaitExit(); // Exited must mean gone: a worker may close stdout and live on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,6 +3,7 @@ package dev.hearth.engine.testsrc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.engine.process.ChildSpec;
 import dev.hearth.engine.worker.JobRequest;
 import dev.hearth.engine.worker.WorkerEngine;
 import dev.hearth.engine.worker.WorkerListener;
@@ -42,9 +43,9 @@ class TestsrcWorkerTest {
     }
 
     private WorkerEngine testsrc(Map<String, String> env) {
-        engine = new WorkerEngine(new WorkerSpec("testsrc", TestsrcWorkerMain.argv(), env, null,
-                Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                tmp.resolve("logs/testsrc.log")));
+        engine = new WorkerEngine(new WorkerSpec(new ChildSpec("testsrc", TestsrcWorkerMain.argv(), env, null,
+                Duration.ofSeconds(60), Duration.ofSeconds(5), tmp.resolve("logs/testsrc.log")),
+                Duration.ofSeconds(30), Duration.ofSeconds(10)));
         engine.start();
         return engine;
     }

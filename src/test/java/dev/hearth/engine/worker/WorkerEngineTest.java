@@ -1,6 +1,7 @@
 package dev.hearth.engine.worker;
 
 import dev.hearth.engine.EngineException;
+import dev.hearth.engine.process.ChildSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +31,8 @@ class WorkerEngineTest {
     }
 
     private WorkerEngine fake(String mode, Duration stall, Duration cancelGrace) {
-        engine = new WorkerEngine(new WorkerSpec("fake-" + mode, FakeWorker.argv(mode), null, null,
-                Duration.ofSeconds(60), Duration.ofSeconds(2), stall, cancelGrace, tmp.resolve("logs/fake.log")));
+        engine = new WorkerEngine(new WorkerSpec(new ChildSpec("fake-" + mode, FakeWorker.argv(mode), null, null,
+                Duration.ofSeconds(60), Duration.ofSeconds(2), tmp.resolve("logs/fake.log")), stall, cancelGrace));
         return engine;
     }
 

@@ -1,4 +1,6 @@
-package dev.hearth.engine;
+package dev.hearth.engine.process;
+
+import dev.hearth.engine.LogBuffer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

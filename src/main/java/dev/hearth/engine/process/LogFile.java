@@ -1,4 +1,4 @@
-package dev.hearth.engine;
+package dev.hearth.engine.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * {@code <name>.1}, the older ones shift up, and only {@code kept} old files remain. A failing
  * disk must not stop the engine, so write errors disable the file instead of throwing.
  */
-public final class LogFile implements AutoCloseable {
+final class LogFile implements AutoCloseable {
     private final Path path;
     private final long maxBytes;
     private final int kept;
@@ -21,14 +21,14 @@ public final class LogFile implements AutoCloseable {
     private long size;
     private boolean closed;
 
-    public LogFile(Path path, long maxBytes, int kept) {
+    LogFile(Path path, long maxBytes, int kept) {
         this.path = path;
         this.maxBytes = maxBytes;
         this.kept = kept;
     }
 
     /** Appends one line (a newline is added); flushed at once so {@code tail -f} sees it. */
-    public synchronized void append(String line) {
+    synchronized void append(String line) {
         if (closed) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.hearth.engine;
+package dev.hearth.engine.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,26 +16,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * through it, yet they may still hold GPU memory (vLLM's engine-core process, for one).
  * {@link ProcessHandle} identity includes the start time, so a recycled pid is never signalled.
  */
-public final class ProcessTree {
+final class ProcessTree {
     private static final long POLL_MILLIS = 20;
 
     private final Process root;
     private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
 
-    public ProcessTree(Process root) {
+    ProcessTree(Process root) {
         this.root = root;
     }
 
-    public long pid() { return root.pid(); }
+    long pid() { return root.pid(); }
 
     /** Adds the root's current descendants to the remembered set and forgets the dead. */
-    public void remember() {
+    void remember() {
         root.descendants().forEach(known::add);
         known.removeIf(this::isGone);
     }
 
     /** Remembered descendants that still run, and the root if it does. */
-    public List<ProcessHandle> alive() {
+    List<ProcessHandle> alive() {
         var all = new LinkedHashSet<ProcessHandle>();
         root.descendants().forEach(all::add);
         all.addAll(known);
@@ -52,7 +52,7 @@ public final class ProcessTree {
      * @return the pids still alive after all that (empty unless the kernel is stuck, e.g. in a
      *     GPU driver call)
      */
-    public List<Long> terminate(Duration grace, Duration killWait) throws InterruptedException {
+    List<Long> terminate(Duration grace, Duration killWait) throws InterruptedException {
         remember();
         List<ProcessHandle> members = alive();
         ProcessHandle rootHandle = root.toHandle();

@@ -1,4 +1,6 @@
-package dev.hearth.engine;
+package dev.hearth.engine.process;
+
+import dev.hearth.engine.LogBuffer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * log file, on one virtual thread. It also remembers when the last line came: a child that
  * keeps writing is making progress, which is what slides the start deadline.
  */
-public final class LogPump {
+final class LogPump {
     /** Longer lines are cut: a progress bar that never writes a newline must not fill the heap. */
     static final int MAX_LINE_CHARS = 16 * 1024;
 
@@ -29,7 +31,7 @@ public final class LogPump {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile Instant lastLineAt;
 
-    public LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock) {
+    LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock) {
         this.in = in;
         this.ring = ring;
         this.file = file;
@@ -37,18 +39,18 @@ public final class LogPump {
         this.lastLineAt = clock.instant();
     }
 
-    public void start(String threadName) {
+    void start(String threadName) {
         Thread.ofVirtual().name(threadName).start(this::run);
     }
 
     /** When the child last wrote a line (or when the pump was made, before any line). */
-    public Instant lastLineAt() { return lastLineAt; }
+    Instant lastLineAt() { return lastLineAt; }
 
     /**
      * Waits until the child's output is closed and every line is in the buffer. Bounded, because
      * a grandchild that inherited the pipe can hold it open after the child is gone.
      */
-    public boolean awaitDrained(Duration max) {
+    boolean awaitDrained(Duration max) {
         try {
             drained.get(max.toMillis(), TimeUnit.MILLISECONDS);
             return true;

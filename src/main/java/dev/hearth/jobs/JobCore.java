@@ -70,9 +70,10 @@ public final class JobCore implements JobService, AutoCloseable {
         this.ctx = new JobContext(store, models, outputs, new JobEvents(), new Eta(priors), clock,
                 config.server().jobLease(), config.server().jobTimeout(), timer, null, null);
         PromptEnhancer enhancer = new PromptEnhancer(models);
+        JobTransitions transitions = new JobTransitions(ctx);
         for (ModelSpec m : config.models().values()) {
             if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL,
-                    new PromptStep(ctx, enhancer, enhancerOf(m), config.server().enhancerInstructions())));
+                    new PromptStep(ctx, transitions, enhancer, enhancerOf(m), config.server().enhancerInstructions())));
         }
     }
 

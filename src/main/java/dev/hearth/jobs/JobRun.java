@@ -38,12 +38,12 @@ import java.util.function.UnaryOperator;
  */
 final class JobRun {
     private static final System.Logger LOG = System.getLogger("hearth.jobs");
-    private static final int CHANGE_TRIES = 5;
 
     private final JobContext ctx;
     private final Job job;
     private final JobEngine engine;
     private final Running running;
+    private final JobTransitions transitions;
     private volatile String outputError;                     // set on the driving thread, read after run
 
     JobRun(JobContext ctx, Job job, JobEngine engine) {
@@ -51,6 +51,7 @@ final class JobRun {
         this.job = job;
         this.engine = engine;
         this.running = new Running(engine);
+        this.transitions = new JobTransitions(ctx);
     }
 
     void run() {
@@ -190,29 +191,8 @@ final class JobRun {
         return ctx.store().get(job.id()).map(Job::state).orElse(null);
     }
 
-    /**
-     * Moves the job from whatever leased state it is in now (running, or cancelling when a cancel
-     * raced the end); retried when a cancel or heartbeat changed it meanwhile. Null when the job is
-     * gone, finished, or no longer ours.
-     */
     private Job change(JobState to, UnaryOperator<Job> mutation, String reason) {
-        for (int i = 0; i < CHANGE_TRIES; i++) {
-            Job now = ctx.store().get(job.id()).orElse(null);
-            if (now == null || !now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
-            JobState target = now.state() == JobState.CANCELLING && to == JobState.QUEUED ? JobState.CANCELLED : to;
-            if (!now.state().canMoveTo(target)) return null;
-            try {
-                Job changed = ctx.store().transition(job.id(), now.state(), target, mutation, reason, ctx.now());
-                ctx.events().publish(changed);
-                return changed;
-            } catch (StaleJobException | IllegalTransitionException e) {
-                // changed under us (cancel, heartbeat): read again
-            } catch (JobNotFoundException e) {
-                return null;
-            }
-        }
-        LOG.log(Level.WARNING, "job " + job.id() + ": could not record " + to + " after " + CHANGE_TRIES + " tries");
-        return null;
+        return transitions.leased(job.id(), to, mutation, reason);
     }
 
     private void learn(Job done) {

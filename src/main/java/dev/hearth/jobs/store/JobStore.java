@@ -38,7 +38,25 @@ public interface JobStore extends AutoCloseable {
      * for {@code node}: running, holding a lease until {@code now + lease}. Safe across threads
      * and, on PostgreSQL, across processes.
      */
-    Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now);
+    default Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now) {
+        return claimNext(models, node, lease, now, Claim.ANY);
+    }
+
+    /**
+     * As {@link #claimNext(Collection, String, Duration, Instant)}, but only when the next job in line
+     * is of the kind asked for; otherwise nothing is claimed (the line's order is never skipped).
+     */
+    Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now, Claim which);
+
+    /** Which next job a claim takes: the dispatcher enhances a prompt before it takes the video model's lease. */
+    enum Claim {
+        /** Whatever is next. */
+        ANY,
+        /** The next job only if it waits for the prompt enhancer (original prompt = prompt). */
+        TO_ENHANCE,
+        /** The next job only if it does not wait for the prompt enhancer. */
+        TO_RUN
+    }
 
     /** Extends the lease; false when {@code node} no longer holds it (reaped, finished, cancelled). */
     boolean heartbeat(String id, String node, Duration lease, Instant now);

@@ -34,6 +34,8 @@ import java.util.function.UnaryOperator;
  */
 public abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, PostgresJobStore {
     private static final String CLAIM_ORDER = "priority DESC, created_at ASC, seq ASC";
+    /** The job asked for the prompt enhancer and it has not run yet (as {@code PromptEnhancer.pending}). */
+    private static final String ENHANCE_PENDING = "(original_prompt IS NOT NULL AND original_prompt = prompt)";
 
     private final HikariDataSource dataSource;
     private final Transactions tx;
@@ -118,10 +120,15 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now) {
+    public Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now, Claim which) {
         if (models.isEmpty()) return Optional.empty();
+        String kind = switch (which) {
+            case ANY -> "";
+            case TO_ENHANCE -> " AND " + ENHANCE_PENDING;
+            case TO_RUN -> " AND NOT (" + ENHANCE_PENDING + ")";
+        };
         String sql = "UPDATE jobs SET state = 'running', version = version + 1, lease_owner = ?, lease_expires_at = ?,"
-                + " started_at = ?, updated_at = ? WHERE state = 'queued' AND id = (SELECT id FROM jobs"
+                + " started_at = ?, updated_at = ? WHERE state = 'queued'" + kind + " AND id = (SELECT id FROM jobs"
                 + " WHERE state = 'queued' AND model IN (" + marks(models.size()) + ") ORDER BY " + CLAIM_ORDER
                 + " LIMIT 1" + claimLockSuffix() + ") RETURNING *";
         List<Object> args = new ArrayList<>(List.of(node, now.plus(lease), now, now));

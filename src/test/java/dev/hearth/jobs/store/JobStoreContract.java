@@ -143,6 +143,26 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0)).isEmpty();
     }
 
+    // issue 7: the dispatcher enhances a prompt before it takes the video model's lease, in line order
+    @Test
+    void claimNext_toEnhanceOrToRun_takesTheNextJobOnlyWhenItIsOfThatKind_neverSkippingTheLine() {
+        Job enhance = store.insert(job("wan", 0, T0).withEnhancedPrompt("a cat"), NO_LIMIT); // pending: original = prompt
+        Job plain = store.insert(job("wan", 0, T0.plusSeconds(1)), NO_LIMIT);
+
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN)).isEmpty();
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE).orElseThrow().id())
+                .isEqualTo(enhance.id());
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE)).isEmpty();
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN).orElseThrow().id())
+                .isEqualTo(plain.id());
+        // an enhanced prompt is recorded, then the job is requeued: it is no longer waiting for the enhancer
+        store.updatePrompt(enhance.id(), "a cat, in golden light", "a cat", T0);
+        store.transition(enhance.id(), RUNNING, QUEUED, null, "requeued", T0);
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE)).isEmpty();
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN).orElseThrow().prompt())
+                .isEqualTo("a cat, in golden light");
+    }
+
     @Test
     void claimNext_takesOnlyListedModels_andSetsLeaseAndHistory() {
         queued("ltx");

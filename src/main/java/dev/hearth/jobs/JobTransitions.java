@@ -1,0 +1,78 @@
+package dev.hearth.jobs;
+
+import java.lang.System.Logger.Level;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one owner of job state changes after submit and claim: a change is a function of the job as it
+ * is now, applied through {@code JobStore.transition} (which checks the table and writes history),
+ * read again and decided again when a cancel, heartbeat or another node changed the job meanwhile,
+ * and published to the job's listeners once it is stored.
+ */
+final class JobTransitions {
+    private static final System.Logger LOG = System.getLogger("hearth.jobs");
+    static final int TRIES = 5;
+
+    /** A decided change of the job as read: to which state, what else changes (may be null), and why. */
+    record Move(JobState to, UnaryOperator<Job> mutation, String reason) {}
+
+    private final JobContext ctx;
+
+    JobTransitions(JobContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Applies {@code decide(current job)}; null from {@code decide} means nothing is to change.
+     *
+     * @return the changed job, published; null when nothing changed (the job is gone, or
+     *         {@code decide} declined, or it kept changing under us {@link #TRIES} times)
+     */
+    Job change(String id, Function<Job, Move> decide) {
+        for (int i = 0; i < TRIES; i++) {
+            Job now = ctx.store().get(id).orElse(null);
+            if (now == null) return null;
+            Move m = decide.apply(now);
+            if (m == null) return null;
+            try {
+                Job changed = ctx.store().transition(id, now.state(), m.to(), m.mutation(), m.reason(), ctx.now());
+                ctx.events().publish(changed);
+                return changed;
+            } catch (StaleJobException | IllegalTransitionException e) {
+                // changed under us (cancel, heartbeat, another node): read again and decide again
+            } catch (JobNotFoundException e) {
+                return null;
+            }
+        }
+        LOG.log(Level.WARNING, "job " + id + ": could not record a change after " + TRIES + " tries");
+        return null;
+    }
+
+    /**
+     * Moves a job this node leases (running, or cancelling when a cancel raced the end) to {@code to};
+     * a cancelling job that would go back to the queue is cancelled instead. Null when the job is
+     * gone, finished, no longer ours, or the table forbids the move.
+     */
+    Job leased(String id, JobState to, UnaryOperator<Job> mutation, String reason) {
+        return change(id, now -> {
+            if (!now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
+            JobState target = now.state() == JobState.CANCELLING && to == JobState.QUEUED ? JobState.CANCELLED : to;
+            return now.state().canMoveTo(target) ? new Move(target, mutation, reason) : null;
+        });
+    }
+
+    /** A leased job goes back to the queue, attempts unchanged (or is cancelled when a cancel came meanwhile). */
+    Job requeue(String id, String reason) {
+        return change(id, now -> {
+            if (!now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
+            return now.state() == JobState.CANCELLING
+                    ? new Move(JobState.CANCELLED, null, "cancelled by request before the job ran")
+                    : new Move(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0), reason + "; queued again");
+        });
+    }
+
+    Job fail(String id, String code, String message) {
+        return leased(id, JobState.FAILED, j -> j.withError(code, message), code + ": " + message);
+    }
+}

@@ -8,7 +8,6 @@ import dev.hearth.scheduler.Lease;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -150,7 +149,7 @@ final class Dispatcher {
                 transitions.requeue(job.id(), "Hearth stopped before the job ran");
                 return;
             }
-            if (ctx.store().updateProgress(job.id(), 0, "load", 0, 0, ctx.now())) ctx.publish(job.id());
+            transitions.progress(job.id(), 0, "load", 0, 0);
             lease = acquire();
         } catch (CancellationException e) {
             transitions.requeue(claimed.id(), "Hearth stopped while the model loaded");
@@ -197,12 +196,12 @@ final class Dispatcher {
     }
 
     private Optional<Job> claim(Claim which) {
-        return ctx.store().claimNext(List.of(model), ctx.store().node(), ctx.lease(), ctx.now(), which);
+        return transitions.claim(model, which);
     }
 
     private void run(Job job, Lease lease) {
         if (lease.engine() instanceof JobEngine worker) {
-            new JobRun(ctx, job, worker).run();
+            new JobRun(ctx, transitions, job, worker).run();
         } else {
             transitions.fail(job.id(), "engine_failed", "Model '" + model + "' does not run jobs.");
         }

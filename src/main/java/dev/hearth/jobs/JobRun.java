@@ -46,18 +46,17 @@ final class JobRun {
     private final JobTransitions transitions;
     private volatile String outputError;                     // set on the driving thread, read after run
 
-    JobRun(JobContext ctx, Job job, JobEngine engine) {
+    JobRun(JobContext ctx, JobTransitions transitions, Job job, JobEngine engine) {
         this.ctx = ctx;
         this.job = job;
         this.engine = engine;
         this.running = new Running(engine);
-        this.transitions = new JobTransitions(ctx);
+        this.transitions = transitions;
     }
 
     void run() {
         String id = job.id();
         ctx.running().put(id, running);
-        ctx.events().publish(job);
         Duration every = ctx.heartbeatEvery();
         ScheduledFuture<?> beat = ctx.timer().scheduleAtFixedRate(this::tick, every.toMillis(), every.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -98,9 +97,7 @@ final class JobRun {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
                 try {
-                    if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
-                        ctx.publish(job.id());
-                    }
+                    transitions.progress(job.id(), progress, stage, step, steps);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
                 }
@@ -115,7 +112,7 @@ final class JobRun {
                         Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
                         if (thumb != null) record(Outputs.describe(thumb));
                     }
-                    ctx.publish(job.id());
+                    transitions.outputAdded(job.id());
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
                     if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: "

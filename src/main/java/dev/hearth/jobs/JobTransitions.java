@@ -1,14 +1,19 @@
 package dev.hearth.jobs;
 
+import dev.hearth.jobs.store.JobStore.Claim;
+
 import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The one owner of job state changes after submit and claim: a change is a function of the job as it
- * is now, applied through {@code JobStore.transition} (which checks the table and writes history),
- * read again and decided again when a cancel, heartbeat or another node changed the job meanwhile,
- * and published to the job's listeners once it is stored.
+ * The one owner of job changes after submit: a state change is a function of the job as it is now,
+ * applied through {@code JobStore.transition} (which checks the table and writes history), read
+ * again and decided again when a cancel, heartbeat or another node changed the job meanwhile. Every
+ * change made here (claim, state, progress, prompt, outputs, the reaper's) is published to the
+ * job's listeners here, once it is stored; no caller publishes by hand.
  */
 final class JobTransitions {
     private static final System.Logger LOG = System.getLogger("hearth.jobs");
@@ -74,5 +79,49 @@ final class JobTransitions {
 
     Job fail(String id, String code, String message) {
         return leased(id, JobState.FAILED, j -> j.withError(code, message), code + ": " + message);
+    }
+
+    /** Claims the next job of {@code model} for this node (see {@code JobStore.claimNext}). */
+    Optional<Job> claim(String model, Claim which) {
+        Optional<Job> claimed = ctx.store().claimNext(List.of(model), ctx.store().node(), ctx.lease(), ctx.now(), which);
+        claimed.ifPresent(ctx.events()::publish);
+        return claimed;
+    }
+
+    /** A running job's progress; false when it is no longer running or cancelling. */
+    boolean progress(String id, double progress, String stage, int step, int steps) {
+        if (!ctx.store().updateProgress(id, progress, stage, step, steps, ctx.now())) return false;
+        republish(id);
+        return true;
+    }
+
+    /** The enhancer's rewrite of a claimed job's prompt; the job as it is now, or null when it is gone. */
+    Job promptEnhanced(Job job, String enhanced) {
+        ctx.store().updatePrompt(job.id(), enhanced, job.originalPrompt(), ctx.now());
+        Job now = ctx.store().get(job.id()).orElse(null);
+        if (now != null) ctx.events().publish(now);
+        return now;
+    }
+
+    /** An output was recorded (by {@code JobStore.addOutput}). */
+    void outputAdded(String id) {
+        republish(id);
+    }
+
+    /**
+     * The orphan reaper's pass: each job whose lease expired is requeued, failed or cancelled (see
+     * {@code JobStore.requeueExpired}).
+     *
+     * @return the jobs changed, published
+     */
+    List<Job> reap() {
+        List<Job> changed = ctx.store().requeueExpired(ctx.now());
+        changed.forEach(ctx.events()::publish);
+        return changed;
+    }
+
+    /** Re-reads the job and tells its listeners; a job deleted meanwhile is skipped. */
+    private void republish(String id) {
+        ctx.store().get(id).ifPresent(ctx.events()::publish);
     }
 }

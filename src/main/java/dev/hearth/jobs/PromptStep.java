@@ -12,7 +12,7 @@ package dev.hearth.jobs;
  *
  * @param enhancerModel the chat model for this job model, or null when none is configured
  */
-record PromptStep(JobContext ctx, JobTransitions transitions, PromptEnhancer enhancer, String enhancerModel,
+record PromptStep(JobTransitions transitions, PromptEnhancer enhancer, String enhancerModel,
                   String instructions) {
 
     /**
@@ -25,18 +25,15 @@ record PromptStep(JobContext ctx, JobTransitions transitions, PromptEnhancer enh
             return end(job, "No prompt enhancer is configured for model '" + job.model() + "' (server.prompt_enhancer)."
                     + " The job asked for one when it was submitted.");
         }
-        if (ctx.store().updateProgress(job.id(), 0, "enhance", 0, 0, ctx.now())) ctx.publish(job.id());
+        transitions.progress(job.id(), 0, "enhance", 0, 0);
         String enhanced;
         try {
             enhanced = enhancer.enhance(enhancerModel, instructions, job.prompt());
         } catch (PromptEnhancer.EnhancerException e) {
             return end(job, e.getMessage());
         }
-        ctx.store().updatePrompt(job.id(), enhanced, job.originalPrompt(), ctx.now());
-        Job now = ctx.store().get(job.id()).orElse(null);
-        if (now == null || now.state() != JobState.RUNNING) return end(job, null);
-        ctx.events().publish(now);
-        return now;
+        Job now = transitions.promptEnhanced(job, enhanced);
+        return now != null && now.state() == JobState.RUNNING ? now : end(job, null);
     }
 
     /** Fails the job (or, when a cancel came meanwhile, cancels it); null to tell the dispatcher it is over. */

@@ -45,6 +45,9 @@ final class JobRun {
     private final Running running;
     private final JobTransitions transitions;
     private volatile String outputError;                     // set on the driving thread, read after run
+    private final ProgressThrottle throttle;
+    private final Object progressLock = new Object();
+    private ScheduledFuture<?> pendingFlush;                 // guarded by progressLock
 
     JobRun(JobContext ctx, JobTransitions transitions, Job job, JobEngine engine) {
         this.ctx = ctx;
@@ -52,6 +55,7 @@ final class JobRun {
         this.engine = engine;
         this.running = new Running(engine);
         this.transitions = transitions;
+        this.throttle = new ProgressThrottle(ctx.clock());
     }
 
     void run() {
@@ -77,6 +81,7 @@ final class JobRun {
             beat.cancel(false);
             if (timeout != null) timeout.cancel(false);
             ctx.running().remove(id);
+            flushProgress();   // the last line before the end is never lost to the throttle
         }
         settle(outcome);
     }
@@ -96,10 +101,14 @@ final class JobRun {
         return new WorkerListener() {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
-                try {
-                    transitions.progress(job.id(), progress, stage, step, steps);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
+                synchronized (progressLock) {
+                    ProgressThrottle.Line now = throttle.offer(new ProgressThrottle.Line(progress, stage, step, steps));
+                    if (now != null) {
+                        write(now);
+                    } else if (pendingFlush == null || pendingFlush.isDone()) {
+                        pendingFlush = ctx.timer().schedule(JobRun.this::flushProgress, throttle.dueIn().toMillis(),
+                                TimeUnit.MILLISECONDS);
+                    }
                 }
             }
 
@@ -120,6 +129,23 @@ final class JobRun {
                 }
             }
         };
+    }
+
+    /** Writes the line held back by the throttle, if any: on the timer when its time came, and at the end. */
+    private void flushProgress() {
+        synchronized (progressLock) {
+            ProgressThrottle.Line last = throttle.drain();
+            if (last != null) write(last);
+        }
+    }
+
+    /** Under progressLock, so a line held back and written late never overwrites a newer one. */
+    private void write(ProgressThrottle.Line l) {
+        try {
+            transitions.progress(job.id(), l.progress(), l.stage(), l.step(), l.steps());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
+        }
     }
 
     private void record(Outputs.OutputFile f) {

@@ -109,13 +109,13 @@ final class JobTransitions {
     }
 
     /**
-     * The orphan reaper's pass: each job whose lease expired is requeued, failed or cancelled (see
-     * {@code JobStore.requeueExpired}).
+     * The orphan reaper's pass: each job whose lease expired is requeued, failed or cancelled
+     * ({@link Orphans}).
      *
      * @return the jobs changed, published
      */
     List<Job> reap() {
-        List<Job> changed = ctx.store().requeueExpired(ctx.now());
+        List<Job> changed = Orphans.reap(ctx.store(), ctx.now());
         changed.forEach(ctx.events()::publish);
         return changed;
     }

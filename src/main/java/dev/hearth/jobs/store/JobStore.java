@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The persistent job queue. State changes only through {@link #transition} (and {@link #claimNext}
- * and {@link #requeueExpired}, which apply the same table and write the same history); every state
+ * and {@link #transitionOrphan}, which apply the same table and write the same history); every state
  * change bumps {@code version} and fails if the row changed under it. Times are passed in, never
  * read from a clock, so tests and the dispatcher decide what "now" is. Thread-safe.
  */
@@ -88,14 +88,15 @@ public interface JobStore extends AutoCloseable {
     /** Records an output file; the same name again replaces it. */
     void addOutput(String id, JobOutput output);
 
+    /** Running and cancelling jobs whose lease expired before {@code now}: their node stopped heart-beating. */
+    List<Job> leaseExpired(Instant now);
+
     /**
-     * The orphan reaper: each running job whose lease expired before {@code now} is requeued with
-     * attempts + 1, or failed with code {@code lost} once attempts reach maxAttempts; a cancelling job
-     * whose node died is cancelled (the user asked it to stop; requeueing it would be wrong).
-     *
-     * @return the jobs changed, after the change
+     * {@link #transition} for the orphan reaper ({@code Orphans}): it happens only while the job's lease
+     * is still expired at {@code now}, so a heartbeat that lands after the reaper read the job saves it.
      */
-    List<Job> requeueExpired(Instant now);
+    Job transitionOrphan(String id, JobState expectedFrom, JobState to, UnaryOperator<Job> mutation, String reason,
+                         Instant now);
 
     /** 1-based place among the model's queued jobs in claim order; empty when not queued. */
     OptionalInt queuePosition(String id);

@@ -228,29 +228,15 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public List<Job> requeueExpired(Instant now) {
-        List<Job> expired = read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
+    public List<Job> leaseExpired(Instant now) {
+        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
                 + " AND lease_expires_at < ? ORDER BY seq", now));
-        List<Job> changed = new ArrayList<>();
-        for (Job j : expired) {
-            String lost = "lease lost (node " + j.leaseOwner() + " stopped heart-beating)";
-            try {
-                if (j.state() == JobState.CANCELLING) {
-                    changed.add(change(j.id(), JobState.CANCELLING, JobState.CANCELLED, null,
-                            lost + " while cancelling", now, now));
-                } else if (j.attempts() + 1 >= j.maxAttempts()) {
-                    String why = lost + "; attempt " + (j.attempts() + 1) + " of " + j.maxAttempts();
-                    changed.add(change(j.id(), JobState.RUNNING, JobState.FAILED,
-                            x -> x.withAttempts(x.attempts() + 1).withError("lost", why), why, now, now));
-                } else {
-                    changed.add(change(j.id(), JobState.RUNNING, JobState.QUEUED,
-                            x -> x.withAttempts(x.attempts() + 1).withProgress(0, null, 0, 0), lost, now, now));
-                }
-            } catch (StaleJobException | IllegalTransitionException | JobNotFoundException e) {
-                // it moved on since we read it: finished, heart-beat, or another reaper got there first
-            }
-        }
-        return changed;
+    }
+
+    @Override
+    public Job transitionOrphan(String id, JobState from, JobState to, UnaryOperator<Job> mutation, String reason,
+                                Instant now) {
+        return change(id, from, to, mutation, reason, now, now);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.hearth.engine.worker.WorkerListener;
 import dev.hearth.engine.worker.WorkerRun;
 import dev.hearth.gateway.Json;
 import dev.hearth.jobs.JobContext.Running;
+import dev.hearth.jobs.JobTransitions.Move;
 import dev.hearth.media.Outputs;
 
 import java.io.IOException;
@@ -179,39 +180,35 @@ final class JobRun {
             case WorkerRun.Error e -> fail(e.code(), e.message());
             case WorkerRun.Stalled s -> fail("stalled", "The worker sent nothing for the model's stall_timeout and was"
                     + " stopped.");
-            case WorkerRun.Cancelled c -> {
-                if (running.timedOut) {
+            case WorkerRun.Cancelled c when running.timedOut ->
                     fail("timeout", "The job ran longer than job_timeout (" + ctx.jobTimeout() + ") and was stopped.");
-                } else if (running.cancelRequested || current() == JobState.CANCELLING) {
-                    change(JobState.CANCELLED, null, "cancelled by request");
-                } else if (!running.leaseLost) {
-                    change(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0),
-                            "the worker was stopped while the job ran (Hearth stopping); queued again");
-                }
-            }
-            case WorkerRun.Crashed c -> crashed(c);
+            case WorkerRun.Cancelled c -> transitions.change(job.id(), now -> {
+                if (!transitions.ours(now)) return null;
+                if (now.state() == JobState.CANCELLING) return new Move(JobState.CANCELLED, null, "cancelled by request");
+                // a lost lease: the reaper already requeued it; no stop asked: Hearth is stopping and stopped the worker
+                return running.cancelRequested || running.leaseLost ? null : new Move(JobState.QUEUED,
+                        j -> j.withProgress(0, null, 0, 0),
+                        "the worker was stopped while the job ran (Hearth stopping); queued again");
+            });
+            case WorkerRun.Crashed c -> transitions.change(job.id(), now -> crashed(now, c));
         }
     }
 
-    private void crashed(WorkerRun.Crashed c) {
-        String lines = String.join("\n", c.lastLogLines());
-        String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n" + lines;
-        if (current() == JobState.CANCELLING) {
-            change(JobState.CANCELLED, null, "cancelled; the worker exited with code " + c.exitCode());
-        } else if (job.attempts() + 1 < job.maxAttempts()) {
-            change(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
-                    why + "\nQueued again: attempt " + (job.attempts() + 2) + " of " + job.maxAttempts() + ".");
-        } else {
-            change(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
+    private Move crashed(Job now, WorkerRun.Crashed c) {
+        if (!transitions.ours(now)) return null;
+        if (now.state() == JobState.CANCELLING) {
+            return new Move(JobState.CANCELLED, null, "cancelled; the worker exited with code " + c.exitCode());
         }
+        String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n"
+                + String.join("\n", c.lastLogLines());
+        return now.attempts() + 1 < now.maxAttempts()
+                ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
+                        why + "\nQueued again: attempt " + (now.attempts() + 2) + " of " + now.maxAttempts() + ".")
+                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
     }
 
     private void fail(String code, String message) {
         change(JobState.FAILED, j -> j.withError(code, message), code + ": " + message);
-    }
-
-    private JobState current() {
-        return ctx.store().get(job.id()).map(Job::state).orElse(null);
     }
 
     private Job change(JobState to, UnaryOperator<Job> mutation, String reason) {

@@ -61,16 +61,21 @@ final class JobTransitions {
      */
     Job leased(String id, JobState to, UnaryOperator<Job> mutation, String reason) {
         return change(id, now -> {
-            if (!now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
+            if (!ours(now)) return null;
             JobState target = now.state() == JobState.CANCELLING && to == JobState.QUEUED ? JobState.CANCELLED : to;
             return now.state().canMoveTo(target) ? new Move(target, mutation, reason) : null;
         });
     }
 
+    /** This node holds the job's lease: it is running or cancelling here. */
+    boolean ours(Job now) {
+        return now.state().leased() && ctx.store().node().equals(now.leaseOwner());
+    }
+
     /** A leased job goes back to the queue, attempts unchanged (or is cancelled when a cancel came meanwhile). */
     Job requeue(String id, String reason) {
         return change(id, now -> {
-            if (!now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
+            if (!ours(now)) return null;
             return now.state() == JobState.CANCELLING
                     ? new Move(JobState.CANCELLED, null, "cancelled by request before the job ran")
                     : new Move(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0), reason + "; queued again");

@@ -152,6 +152,41 @@ class PromptEnhancerTest {
         }
     }
 
+    @Test
+    void aCancel_whileTheEnhancedJobWaitsForItsVideoModel_cancelsIt_withoutWaitingForQueueTimeout() {
+        // 140 MiB: the busy blocker (64) and stories (65) fit together; the 80 MiB video model waits beside the blocker
+        try (TestHearth h = new TestHearth(dir, "prompt_enhancer: stories\nmemory_budget: 140MiB\n"
+                + "queue_timeout: 10m\njob_lease: 2s\n", """
+                stories:
+                  engine: llamacpp
+                  path: %s
+                video:
+                  engine: testsrc
+                  memory: 80MiB
+                blocker:
+                  engine: testsrc
+                """.formatted(TestModels.stories260K()))) {
+            Jobs jobs = new Jobs(h.hearth.baseUri());
+            String held = jobs.submit("{\"model\":\"blocker\",\"prompt\":\"busy\"," + JobsApiTest.HELD + "}")
+                    .path("id").asText();
+            jobs.awaitState(held, "running", Duration.ofSeconds(60));
+            String id = jobs.submit("{\"model\":\"video\",\"prompt\":\"Once upon a time\",\"enhance_prompt\":true}")
+                    .path("id").asText();
+            JsonNode waiting = jobs.await(id, Duration.ofSeconds(120), j -> j.path("stage").asText().equals("load")
+                    || Jobs.terminal(j));
+            assertThat(waiting.path("state").asText()).as("job %s", waiting).isEqualTo("running");
+            assertThat(waiting.path("prompt").asText()).isNotEqualTo("Once upon a time");
+
+            jobs.cancel(id);
+
+            JsonNode end = jobs.awaitState(id, "cancelled", Duration.ofSeconds(30));
+            assertThat(end.path("prompt").asText()).isEqualTo(waiting.path("prompt").asText());
+            assertThat(state(h, "video")).isEqualTo("unloaded");
+            Jobs.release(dir.resolve("data"), held);
+            jobs.awaitState(held, "succeeded", Duration.ofSeconds(60));
+        }
+    }
+
     private static JsonNode enhanced(TestHearth h) {
         Jobs jobs = new Jobs(h.hearth.baseUri());
         String id = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"Once upon a time\",\"enhance_prompt\":true}")

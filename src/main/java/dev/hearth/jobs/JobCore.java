@@ -260,11 +260,7 @@ public final class JobCore implements JobService, AutoCloseable {
     }
 
     private static double units(Job j) {
-        try {
-            return JobParams.units((ObjectNode) dev.hearth.gateway.Json.MAPPER.readTree(j.params()));
-        } catch (IOException | ClassCastException e) {
-            return 1;
-        }
+        return j.params().units();
     }
 
     @Override

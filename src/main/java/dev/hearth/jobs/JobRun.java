@@ -6,7 +6,6 @@ import dev.hearth.engine.worker.JobRequest;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.worker.WorkerListener;
 import dev.hearth.engine.worker.WorkerRun;
-import dev.hearth.gateway.Json;
 import dev.hearth.jobs.JobContext.Running;
 import dev.hearth.jobs.JobTransitions.Move;
 import dev.hearth.media.Outputs;
@@ -88,8 +87,8 @@ final class JobRun {
     }
 
     /** The stored params plus the prompt (kept in its own column so the enhancer can rewrite it). */
-    private ObjectNode params() throws IOException {
-        ObjectNode p = (ObjectNode) Json.MAPPER.readTree(job.params());
+    private ObjectNode params() {
+        ObjectNode p = job.params().json();
         if (job.prompt() != null) p.put("prompt", job.prompt());
         return p;
     }
@@ -217,11 +216,7 @@ final class JobRun {
 
     private void learn(Job done) {
         if (done.startedAt() == null || done.finishedAt() == null) return;
-        try {
-            double units = JobParams.units((ObjectNode) Json.MAPPER.readTree(done.params()));
-            ctx.eta().learn(done.model(), units, Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
-        } catch (IOException e) {
-            // params were written by us as JSON; nothing to learn from a row that is not
-        }
+        ctx.eta().learn(done.model(), done.params().units(),
+                Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
     }
 }

@@ -76,7 +76,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                       progress, stage, step, steps, error_code, error_message, created_at, started_at, finished_at,
                       updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    job.id(), job.model(), job.task(), job.dialect(), job.params(), Rows.inputsJson(job.inputs()),
+                    job.id(), job.model(), job.task(), job.dialect(), job.params().text(), Rows.inputsJson(job.inputs()),
                     job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
                     job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
                     Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
@@ -190,7 +190,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
         args.add(keepsLease ? current.leaseOwner() : null);
         args.add(Rows.time(keepsLease ? current.leaseExpiresAt() : null));
         args.addAll(Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
-                m.errorCode(), m.errorMessage(), m.params(), m.prompt(), m.originalPrompt(),
+                m.errorCode(), m.errorMessage(), m.params().text(), m.prompt(), m.originalPrompt(),
                 id, current.version(), from));
         if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
         return inTx(c -> {

@@ -1,13 +1,11 @@
 package dev.hearth.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobOutput;
 import dev.hearth.jobs.JobService;
 
-import java.io.IOException;
 import java.time.Instant;
 
 /** A job as the native API shows it: Hearth's own state names and parameter names. */
@@ -41,7 +39,7 @@ final class JobJson {
         o.put("max_attempts", j.maxAttempts());
         putText(o, "prompt", j.prompt());
         putText(o, "original_prompt", j.originalPrompt() != null ? j.originalPrompt() : j.prompt());
-        o.set("params", params(j.params()));
+        o.set("params", j.params().json());
         ArrayNode inputs = o.putArray("inputs");
         j.inputs().keySet().forEach(inputs::add);
         ArrayNode outputs = o.putArray("outputs");
@@ -65,14 +63,6 @@ final class JobJson {
         putTime(o, "finished_at", j.finishedAt());
         putTime(o, "updated_at", j.updatedAt());
         return o;
-    }
-
-    private static JsonNode params(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            return Json.object();
-        }
     }
 
     private static void putText(ObjectNode o, String k, String v) {

@@ -3,15 +3,17 @@ package dev.hearth.jobs;
 import dev.hearth.HearthException;
 import dev.hearth.engine.EngineException;
 import dev.hearth.engine.JobEngine;
+import dev.hearth.jobs.store.JobStore.Claim;
 import dev.hearth.scheduler.Lease;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,6 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The loop that runs one job model's queue, on a virtual thread of its own. It takes the model's
  * scheduler lease first and only then claims a job, so a job is never marked running while it
  * waits for memory, and the model, holding a lease, is never idle-unloaded or evicted mid-job.
+ * The exception is a job that asked for the prompt enhancer: it is claimed first (running, stage
+ * {@code enhance}, then {@code load}) because the chat model must run before the video model's lease
+ * is taken, not inside it.
  * One job at a time: video workers run one job each (max_concurrency 1). {@link #wake} (a submit,
  * a requeue) starts the next round at once; the poll interval only catches jobs another node queued.
  */
@@ -29,6 +34,7 @@ final class Dispatcher {
     private final JobContext ctx;
     private final Duration poll;
     private final PromptStep prompt;
+    private final JobTransitions transitions;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
     private boolean woken;                                   // guarded by lock
@@ -42,6 +48,7 @@ final class Dispatcher {
         this.ctx = ctx;
         this.poll = poll;
         this.prompt = prompt;
+        this.transitions = prompt.transitions();
     }
 
     void start() {
@@ -91,54 +98,122 @@ final class Dispatcher {
         }
     }
 
-    /** Lease first, then claim; a lease that finds nothing queued any more (cancelled meanwhile) is given back. */
+    /**
+     * A job waiting for the prompt enhancer is claimed and enhanced first, without the video model's
+     * lease (see {@link PromptStep}); any other job: lease first, then claim. A lease that finds the
+     * next job waiting for the enhancer, or nothing queued any more (cancelled meanwhile), is given back.
+     */
     private void round() throws InterruptedException {
+        Optional<Job> toEnhance = claim(Claim.TO_ENHANCE);
+        if (toEnhance.isPresent()) {
+            enhanceThenRun(toEnhance.get());
+            return;
+        }
         Lease lease;
         try {
-            CompletableFuture<Lease> f = ctx.models().acquire(model);
-            acquiring = f;
-            if (closed) f.cancel(false);
-            lease = f.get();
+            lease = acquire();
         } catch (CancellationException e) {
             return;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof EngineException load) {
-                failNext("engine_failed", "Model '" + model + "' could not be loaded: " + load.getMessage());
-            } else if (!(cause instanceof HearthException)) {
-                LOG.log(Level.WARNING, "job dispatcher of " + model + ": lease failed: " + cause);
+            if (e.getCause() instanceof EngineException load) {
+                claim(Claim.ANY).ifPresent(j -> transitions.fail(j.id(), "engine_failed", cannotLoad(load)));
+            } else {
+                unexpected(e.getCause());
             }
             // no capacity yet or the scheduler's own queue is full: the job stays queued, try again later
             await(poll);
             return;
-        } finally {
-            acquiring = null;
         }
         try (lease) {
             if (closed) return;
-            Optional<Job> claimed = ctx.store().claimNext(List.of(model), ctx.store().node(), ctx.lease(), ctx.now());
-            if (claimed.isEmpty()) return;
-            if (!(lease.engine() instanceof JobEngine worker)) {
-                failClaimed(claimed.get(), "engine_failed", "Model '" + model + "' does not run jobs.");
-                return;
-            }
-            Job job = prompt.apply(claimed.get());
-            if (job != null) new JobRun(ctx, job, worker).run();
+            Optional<Job> claimed = claim(Claim.TO_RUN);
+            if (claimed.isPresent()) run(claimed.get(), lease);
         }
     }
 
-    /** The model cannot load: the next job fails with the reason instead of waiting for ever. */
-    private void failNext(String code, String message) {
-        ctx.store().claimNext(List.of(model), ctx.store().node(), ctx.lease(), ctx.now())
-                .ifPresent(j -> failClaimed(j, code, message));
+    /**
+     * The claimed job's prompt is rewritten, then the video model's lease is taken while the claim is
+     * heart-beaten (the model may take minutes to load). A cancel meanwhile stops the wait; a wait that
+     * ends without a lease puts the job back in the queue with its rewritten prompt.
+     */
+    private void enhanceThenRun(Job claimed) throws InterruptedException {
+        long every = ctx.heartbeatEvery().toMillis();
+        ScheduledFuture<?> beat = ctx.timer().scheduleAtFixedRate(() -> keepClaim(claimed.id()), every, every,
+                TimeUnit.MILLISECONDS);
+        Lease lease;
+        Job job;
+        try {
+            job = prompt.apply(claimed);
+            if (job == null) return;
+            if (closed) {
+                transitions.requeue(job.id(), "Hearth stopped before the job ran");
+                return;
+            }
+            transitions.progress(job.id(), 0, "load", 0, 0);
+            lease = acquire();
+        } catch (CancellationException e) {
+            transitions.requeue(claimed.id(), "Hearth stopped while the model loaded");
+            return;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof EngineException load) {
+                transitions.fail(claimed.id(), "engine_failed", cannotLoad(load));
+            } else {
+                unexpected(e.getCause());
+                transitions.requeue(claimed.id(), "The model could not be loaded yet (" + e.getCause().getMessage()
+                        + ")");
+                await(poll);
+            }
+            return;
+        } finally {
+            beat.cancel(false);
+        }
+        try (lease) {
+            run(job, lease);
+        }
     }
 
-    private void failClaimed(Job j, String code, String message) {
+    /** On the timer while an enhanced job waits: keep its claim; a cancel (or a lost claim) ends the wait. */
+    private void keepClaim(String id) {
         try {
-            ctx.events().publish(ctx.store().transition(j.id(), JobState.RUNNING, JobState.FAILED,
-                    x -> x.withError(code, message), code + ": " + message, ctx.now()));
-        } catch (HearthException e) {
-            // cancelled meanwhile
+            boolean ours = ctx.store().heartbeat(id, ctx.store().node(), ctx.lease(), ctx.now());
+            boolean cancelling = ctx.store().get(id).map(j -> j.state() == JobState.CANCELLING).orElse(true);
+            CompletableFuture<Lease> a = acquiring;
+            if ((!ours || cancelling) && a != null) a.cancel(false);
+        } catch (RuntimeException e) {
+            // a failed beat must not end the schedule (a throwing task is never run again); the next one retries
+        }
+    }
+
+    private Lease acquire() throws InterruptedException, ExecutionException {
+        try {
+            CompletableFuture<Lease> f = ctx.models().acquire(model);
+            acquiring = f;
+            if (closed) f.cancel(false);
+            return f.get();
+        } finally {
+            acquiring = null;
+        }
+    }
+
+    private Optional<Job> claim(Claim which) {
+        return transitions.claim(model, which);
+    }
+
+    private void run(Job job, Lease lease) {
+        if (lease.engine() instanceof JobEngine worker) {
+            new JobRun(ctx, transitions, job, worker).run();
+        } else {
+            transitions.fail(job.id(), "engine_failed", "Model '" + model + "' does not run jobs.");
+        }
+    }
+
+    private String cannotLoad(EngineException load) {
+        return "Model '" + model + "' could not be loaded: " + load.getMessage();
+    }
+
+    private void unexpected(Throwable cause) {
+        if (!(cause instanceof HearthException)) {
+            LOG.log(Level.WARNING, "job dispatcher of " + model + ": lease failed: " + cause);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  * A job as stored. Immutable: a change is a new record handed to
  * {@code JobStore.transition(…, mutation, …)}, which alone changes {@code state} and {@code version}.
  *
- * @param params         the model's parameters after dialect mapping and defaults, a JSON object text
+ * @param params         the model's parameters after dialect mapping and defaults, parsed once
  * @param inputs         input name (e.g. {@code image}) → stored absolute path
  * @param priority       higher runs first; FIFO within a priority
  * @param attempts       attempts lost so far (lease expired); the reaper fails the job at {@code maxAttempts}
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param owner          the name of the API key that made it; null when Hearth has no keys
  */
 public record Job(
-        String id, String model, String task, Dialect dialect, String params, Map<String, String> inputs,
+        String id, String model, String task, Dialect dialect, Params params, Map<String, String> inputs,
         int priority, JobState state, int attempts, int maxAttempts,
         double progress, String stage, int step, int steps,
         String errorCode, String errorMessage,
@@ -40,7 +40,7 @@ public record Job(
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(createdAt, "createdAt");
-        params = params == null ? "{}" : params;
+        params = params == null ? Params.EMPTY : params;
         inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
@@ -60,7 +60,7 @@ public record Job(
     public static Job create(String model, String task, Dialect dialect, String params, Map<String, String> inputs,
                              int priority, int maxAttempts, String prompt, Instant now) {
         Instant t = now.truncatedTo(ChronoUnit.MILLIS);
-        return new Job(newId(), model, task, dialect, params, inputs, priority, JobState.QUEUED, 0, maxAttempts,
+        return new Job(newId(), model, task, dialect, Params.parse(params), inputs, priority, JobState.QUEUED, 0, maxAttempts,
                 0, null, 0, 0, null, null, t, null, null, t, null, null, 0, prompt, null, List.of(), null);
     }
 
@@ -90,7 +90,7 @@ public record Job(
                 leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
-    public Job withParams(String params) {
+    public Job withParams(Params params) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
                 progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
                 leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);

@@ -36,11 +36,6 @@ record JobContext(JobStore store, Models models, Outputs outputs, JobEvents even
         return lease.dividedBy(6).compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : lease.dividedBy(6);
     }
 
-    /** Re-reads the job and tells its listeners; a job deleted meanwhile is skipped. */
-    void publish(String id) {
-        store.get(id).ifPresent(events::publish);
-    }
-
     /** A job running here and why someone wants it stopped; the flags are read when its worker returns. */
     static final class Running {
         final JobEngine engine;

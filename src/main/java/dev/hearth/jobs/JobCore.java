@@ -55,6 +55,7 @@ public final class JobCore implements JobService, AutoCloseable {
     private final Inputs inputs;
     private final Path dataDir;
     private final JobContext ctx;
+    private final JobTransitions transitions;
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
 
     public JobCore(HearthConfig config, Catalog catalog, Models models, JobStore store, Inputs inputs,
@@ -69,10 +70,11 @@ public final class JobCore implements JobService, AutoCloseable {
                 Thread.ofPlatform().daemon().name("hearth-jobs-timer-", 0).factory());
         this.ctx = new JobContext(store, models, outputs, new JobEvents(), new Eta(priors), clock,
                 config.server().jobLease(), config.server().jobTimeout(), timer, null, null);
+        this.transitions = new JobTransitions(ctx);
         PromptEnhancer enhancer = new PromptEnhancer(models);
         for (ModelSpec m : config.models().values()) {
             if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL,
-                    new PromptStep(ctx, enhancer, enhancerOf(m), config.server().enhancerInstructions())));
+                    new PromptStep(transitions, enhancer, enhancerOf(m), config.server().enhancerInstructions())));
         }
     }
 
@@ -103,10 +105,9 @@ public final class JobCore implements JobService, AutoCloseable {
 
     private void reap() {
         try {
-            for (Job j : ctx.store().requeueExpired(ctx.now())) {
+            for (Job j : transitions.reap()) {
                 LOG.log(Level.INFO, "job " + j.id() + " of " + j.model() + ": lease expired → " + j.state()
                         + " (attempt " + j.attempts() + " of " + j.maxAttempts() + ")");
-                ctx.events().publish(j);
                 Dispatcher d = dispatchers.get(j.model());
                 if (d != null) d.wake();
             }
@@ -259,47 +260,23 @@ public final class JobCore implements JobService, AutoCloseable {
     }
 
     private static double units(Job j) {
-        try {
-            return JobParams.units((ObjectNode) dev.hearth.gateway.Json.MAPPER.readTree(j.params()));
-        } catch (IOException | ClassCastException e) {
-            return 1;
-        }
+        return j.params().units();
     }
 
     @Override
     public Job cancel(String id) {
-        for (int i = 0; i < 5; i++) {
-            Job j = get(id);
-            try {
-                switch (j.state()) {
-                    case QUEUED -> {
-                        return published(ctx.store().transition(id, JobState.QUEUED, JobState.CANCELLED, null,
-                                "cancelled by request while queued", ctx.now()));
-                    }
-                    case RUNNING -> {
-                        Job c = published(ctx.store().transition(id, JobState.RUNNING, JobState.CANCELLING, null,
-                                "cancel requested", ctx.now()));
-                        JobContext.Running r = ctx.running().get(id);
-                        if (r != null) {
-                            r.cancelRequested = true;
-                            r.engine.cancel(id);
-                        } // else another node runs it: its heartbeat sees the state and cancels
-                        return c;
-                    }
-                    default -> {
-                        return j; // cancelling already, or finished: nothing to change
-                    }
-                }
-            } catch (StaleJobException | IllegalTransitionException e) {
-                // it moved meanwhile (claimed, progressed): look again
-            }
-        }
-        return get(id);
-    }
-
-    private Job published(Job j) {
-        ctx.events().publish(j);
-        return j;
+        Job changed = transitions.change(id, j -> switch (j.state()) {
+            case QUEUED -> new JobTransitions.Move(JobState.CANCELLED, null, "cancelled by request while queued");
+            case RUNNING -> new JobTransitions.Move(JobState.CANCELLING, null, "cancel requested");
+            default -> null; // cancelling already, or finished: nothing to change
+        });
+        if (changed == null) return get(id);
+        JobContext.Running r = changed.state() == JobState.CANCELLING ? ctx.running().get(id) : null;
+        if (r != null) {
+            r.cancelRequested = true;
+            r.engine.cancel(id);
+        } // else another node runs it (or this one before its worker took it): its heartbeat sees the state
+        return changed;
     }
 
     @Override

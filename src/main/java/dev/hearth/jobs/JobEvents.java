@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** Who listens to which job; the dispatcher and the API call {@link #publish} after each change they make. */
+/** Who listens to which job; {@link JobTransitions} calls {@link #publish} after each change it stores. */
 final class JobEvents {
     private static final System.Logger LOG = System.getLogger("hearth.jobs");
     private final Map<String, Set<Consumer<Job>>> byJob = new ConcurrentHashMap<>();

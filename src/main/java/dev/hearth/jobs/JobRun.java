@@ -6,8 +6,8 @@ import dev.hearth.engine.worker.JobRequest;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.worker.WorkerListener;
 import dev.hearth.engine.worker.WorkerRun;
-import dev.hearth.gateway.Json;
 import dev.hearth.jobs.JobContext.Running;
+import dev.hearth.jobs.JobTransitions.Move;
 import dev.hearth.media.Outputs;
 
 import java.io.IOException;
@@ -38,25 +38,29 @@ import java.util.function.UnaryOperator;
  */
 final class JobRun {
     private static final System.Logger LOG = System.getLogger("hearth.jobs");
-    private static final int CHANGE_TRIES = 5;
 
     private final JobContext ctx;
     private final Job job;
     private final JobEngine engine;
     private final Running running;
+    private final JobTransitions transitions;
     private volatile String outputError;                     // set on the driving thread, read after run
+    private final ProgressThrottle throttle;
+    private final Object progressLock = new Object();
+    private ScheduledFuture<?> pendingFlush;                 // guarded by progressLock
 
-    JobRun(JobContext ctx, Job job, JobEngine engine) {
+    JobRun(JobContext ctx, JobTransitions transitions, Job job, JobEngine engine) {
         this.ctx = ctx;
         this.job = job;
         this.engine = engine;
         this.running = new Running(engine);
+        this.transitions = transitions;
+        this.throttle = new ProgressThrottle(ctx.clock());
     }
 
     void run() {
         String id = job.id();
         ctx.running().put(id, running);
-        ctx.events().publish(job);
         Duration every = ctx.heartbeatEvery();
         ScheduledFuture<?> beat = ctx.timer().scheduleAtFixedRate(this::tick, every.toMillis(), every.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -77,13 +81,14 @@ final class JobRun {
             beat.cancel(false);
             if (timeout != null) timeout.cancel(false);
             ctx.running().remove(id);
+            flushProgress();   // the last line before the end is never lost to the throttle
         }
         settle(outcome);
     }
 
     /** The stored params plus the prompt (kept in its own column so the enhancer can rewrite it). */
-    private ObjectNode params() throws IOException {
-        ObjectNode p = (ObjectNode) Json.MAPPER.readTree(job.params());
+    private ObjectNode params() {
+        ObjectNode p = job.params().json();
         if (job.prompt() != null) p.put("prompt", job.prompt());
         return p;
     }
@@ -96,12 +101,14 @@ final class JobRun {
         return new WorkerListener() {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
-                try {
-                    if (ctx.store().updateProgress(job.id(), progress, stage, step, steps, ctx.now())) {
-                        ctx.publish(job.id());
+                synchronized (progressLock) {
+                    ProgressThrottle.Line now = throttle.offer(new ProgressThrottle.Line(progress, stage, step, steps));
+                    if (now != null) {
+                        write(now);
+                    } else if (pendingFlush == null || pendingFlush.isDone()) {
+                        pendingFlush = ctx.timer().schedule(JobRun.this::flushProgress, throttle.dueIn().toMillis(),
+                                TimeUnit.MILLISECONDS);
                     }
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
                 }
             }
 
@@ -114,7 +121,7 @@ final class JobRun {
                         Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
                         if (thumb != null) record(Outputs.describe(thumb));
                     }
-                    ctx.publish(job.id());
+                    transitions.outputAdded(job.id());
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
                     if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: "
@@ -122,6 +129,23 @@ final class JobRun {
                 }
             }
         };
+    }
+
+    /** Writes the line held back by the throttle, if any: on the timer when its time came, and at the end. */
+    private void flushProgress() {
+        synchronized (progressLock) {
+            ProgressThrottle.Line last = throttle.drain();
+            if (last != null) write(last);
+        }
+    }
+
+    /** Under progressLock, so a line held back and written late never overwrites a newer one. */
+    private void write(ProgressThrottle.Line l) {
+        try {
+            transitions.progress(job.id(), l.progress(), l.stage(), l.step(), l.steps());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
+        }
     }
 
     private void record(Outputs.OutputFile f) {
@@ -155,73 +179,44 @@ final class JobRun {
             case WorkerRun.Error e -> fail(e.code(), e.message());
             case WorkerRun.Stalled s -> fail("stalled", "The worker sent nothing for the model's stall_timeout and was"
                     + " stopped.");
-            case WorkerRun.Cancelled c -> {
-                if (running.timedOut) {
+            case WorkerRun.Cancelled c when running.timedOut ->
                     fail("timeout", "The job ran longer than job_timeout (" + ctx.jobTimeout() + ") and was stopped.");
-                } else if (running.cancelRequested || current() == JobState.CANCELLING) {
-                    change(JobState.CANCELLED, null, "cancelled by request");
-                } else if (!running.leaseLost) {
-                    change(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0),
-                            "the worker was stopped while the job ran (Hearth stopping); queued again");
-                }
-            }
-            case WorkerRun.Crashed c -> crashed(c);
+            case WorkerRun.Cancelled c -> transitions.change(job.id(), now -> {
+                if (!transitions.ours(now)) return null;
+                if (now.state() == JobState.CANCELLING) return new Move(JobState.CANCELLED, null, "cancelled by request");
+                // a lost lease: the reaper already requeued it; no stop asked: Hearth is stopping and stopped the worker
+                return running.cancelRequested || running.leaseLost ? null : new Move(JobState.QUEUED,
+                        j -> j.withProgress(0, null, 0, 0),
+                        "the worker was stopped while the job ran (Hearth stopping); queued again");
+            });
+            case WorkerRun.Crashed c -> transitions.change(job.id(), now -> crashed(now, c));
         }
     }
 
-    private void crashed(WorkerRun.Crashed c) {
-        String lines = String.join("\n", c.lastLogLines());
-        String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n" + lines;
-        if (current() == JobState.CANCELLING) {
-            change(JobState.CANCELLED, null, "cancelled; the worker exited with code " + c.exitCode());
-        } else if (job.attempts() + 1 < job.maxAttempts()) {
-            change(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
-                    why + "\nQueued again: attempt " + (job.attempts() + 2) + " of " + job.maxAttempts() + ".");
-        } else {
-            change(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
+    private Move crashed(Job now, WorkerRun.Crashed c) {
+        if (!transitions.ours(now)) return null;
+        if (now.state() == JobState.CANCELLING) {
+            return new Move(JobState.CANCELLED, null, "cancelled; the worker exited with code " + c.exitCode());
         }
+        String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n"
+                + String.join("\n", c.lastLogLines());
+        return now.attempts() + 1 < now.maxAttempts()
+                ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
+                        why + "\nQueued again: attempt " + (now.attempts() + 2) + " of " + now.maxAttempts() + ".")
+                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
     }
 
     private void fail(String code, String message) {
         change(JobState.FAILED, j -> j.withError(code, message), code + ": " + message);
     }
 
-    private JobState current() {
-        return ctx.store().get(job.id()).map(Job::state).orElse(null);
-    }
-
-    /**
-     * Moves the job from whatever leased state it is in now (running, or cancelling when a cancel
-     * raced the end); retried when a cancel or heartbeat changed it meanwhile. Null when the job is
-     * gone, finished, or no longer ours.
-     */
     private Job change(JobState to, UnaryOperator<Job> mutation, String reason) {
-        for (int i = 0; i < CHANGE_TRIES; i++) {
-            Job now = ctx.store().get(job.id()).orElse(null);
-            if (now == null || !now.state().leased() || !ctx.store().node().equals(now.leaseOwner())) return null;
-            JobState target = now.state() == JobState.CANCELLING && to == JobState.QUEUED ? JobState.CANCELLED : to;
-            if (!now.state().canMoveTo(target)) return null;
-            try {
-                Job changed = ctx.store().transition(job.id(), now.state(), target, mutation, reason, ctx.now());
-                ctx.events().publish(changed);
-                return changed;
-            } catch (StaleJobException | IllegalTransitionException e) {
-                // changed under us (cancel, heartbeat): read again
-            } catch (JobNotFoundException e) {
-                return null;
-            }
-        }
-        LOG.log(Level.WARNING, "job " + job.id() + ": could not record " + to + " after " + CHANGE_TRIES + " tries");
-        return null;
+        return transitions.leased(job.id(), to, mutation, reason);
     }
 
     private void learn(Job done) {
         if (done.startedAt() == null || done.finishedAt() == null) return;
-        try {
-            double units = JobParams.units((ObjectNode) Json.MAPPER.readTree(done.params()));
-            ctx.eta().learn(done.model(), units, Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
-        } catch (IOException e) {
-            // params were written by us as JSON; nothing to learn from a row that is not
-        }
+        ctx.eta().learn(done.model(), done.params().units(),
+                Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
     }
 }

@@ -86,4 +86,78 @@ class PromptEnhancerConfigTest {
 
         assertThat(e.getMessage()).contains(file() + ":2: server.retention_max_bytes: expected a size");
     }
+    // issue 7: the enhancer and the video model take turns in memory; a pin that forbids turns is refused
+    @Test
+    void load_refusesAnEnhancer_thatCannotTakeTurnsInMemory_withItsVideoModel() {
+        ConfigException e = refused(dir, """
+                server:
+                  prompt_enhancer: writer
+                  exclusive: true
+                models:
+                  writer:
+                    engine: remote
+                    url: http://127.0.0.1:9
+                    pinned: true
+                  video:
+                    engine: testsrc
+                """);
+
+        assertThat(e.getMessage()).contains(file() + ":2: server.prompt_enhancer: writer is pinned and"
+                + " server.exclusive keeps one model loaded at a time, so video could never load beside it");
+    }
+
+    @Test
+    void load_refusesAPinnedVideoModel_whoseEnhancerDoesNotFitBesideIt_andAnEnhancerLargerThanTheBudget() {
+        ConfigException e = refused(dir, """
+                server:
+                  memory_budget: 10GiB
+                models:
+                  small:
+                    task: chat
+                    engine: process
+                    cmd: serve ${PORT}
+                    memory: 6GiB
+                  huge:
+                    task: chat
+                    engine: process
+                    cmd: serve ${PORT}
+                    memory: 12GiB
+                  video:
+                    engine: worker
+                    cmd: work
+                    memory: 5GiB
+                    pinned: true
+                    prompt_enhancer: small
+                  other:
+                    engine: testsrc
+                    prompt_enhancer: huge
+                """);
+
+        assertThat(e.getMessage()).contains(file() + ":19: models.video.prompt_enhancer: video is pinned (5120MiB)"
+                + " and small (6144MiB) does not fit beside it in server.memory_budget (10240MiB)")
+                .contains(file() + ":22: models.other.prompt_enhancer: \"huge\" needs 12288MiB, more than the whole"
+                + " server.memory_budget (10240MiB)");
+    }
+
+    @Test
+    void load_acceptsAnEnhancer_thatTakesTurnsWithItsVideoModel_inExclusiveMode_orASmallBudget() {
+        HearthConfig c = load(dir, """
+                server:
+                  prompt_enhancer: writer
+                  exclusive: true
+                  memory_budget: 6GiB
+                models:
+                  writer:
+                    task: chat
+                    engine: process
+                    cmd: serve ${PORT}
+                    memory: 4GiB
+                  video:
+                    engine: worker
+                    cmd: work
+                    memory: 4GiB
+                """);
+
+        assertThat(c.server().promptEnhancer()).isEqualTo("writer");
+    }
 }

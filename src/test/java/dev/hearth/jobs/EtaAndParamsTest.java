@@ -36,6 +36,25 @@ class EtaAndParamsTest {
         assertThat(JobParams.units(Json.object().put("fps", 24).put("seconds", 2))).isEqualTo(48);
     }
 
+    // issue 7: params were a JSON string re-parsed by every reader
+    @Test
+    void params_areParsedOnce_typed_keepOtherKeys_andCannotBeChangedFromOutside() {
+        Params p = Params.parse("{\"size\":\"832x480\",\"fps\":16,\"seconds\":5.0,\"steps\":30,\"seed\":7,\"hold\":true}");
+
+        assertThat(p.size()).hasValue("832x480");
+        assertThat(p.fps()).hasValue(16);
+        assertThat(p.seconds()).hasValue(5.0);
+        assertThat(p.steps()).hasValue(30);
+        assertThat(p.seed()).hasValue(7);
+        assertThat(p.units()).isEqualTo(80 * 30);
+        assertThat(p.json().get("hold").asBoolean()).isTrue();
+        p.json().put("fps", 1);
+        assertThat(p.fps()).hasValue(16);
+        assertThat(Params.parse(p.text())).isEqualTo(p);
+        assertThat(Params.parse("not json")).isEqualTo(Params.EMPTY);
+        assertThat(Params.parse("[1]").text()).isEqualTo("{}");
+    }
+
     @Test
     void merge_fillsDefaults_andNamesTheDialectsField_inA400() {
         ObjectNode given = Json.object().put("fps", "12").put("seed", 3);

@@ -1,13 +1,10 @@
 package dev.hearth.jobs.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.BadRequestException;
-import dev.hearth.gateway.Json;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobOutput;
 import dev.hearth.scheduler.UnknownModelException;
@@ -29,14 +26,9 @@ final class Views {
 
     private Views() {}
 
-    /** The job's params after defaults (a JSON object text in the store). */
+    /** The job's params after defaults. */
     static ObjectNode params(Job job) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(job.params());
-            return n instanceof ObjectNode o ? o : Json.object();
-        } catch (JsonProcessingException e) {
-            return Json.object();
-        }
+        return job.params().json();
     }
 
     static String iso(Instant t) {

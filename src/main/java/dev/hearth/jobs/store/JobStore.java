@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The persistent job queue. State changes only through {@link #transition} (and {@link #claimNext}
- * and {@link #requeueExpired}, which apply the same table and write the same history); every state
+ * and {@link #transitionOrphan}, which apply the same table and write the same history); every state
  * change bumps {@code version} and fails if the row changed under it. Times are passed in, never
  * read from a clock, so tests and the dispatcher decide what "now" is. Thread-safe.
  */
@@ -38,7 +38,25 @@ public interface JobStore extends AutoCloseable {
      * for {@code node}: running, holding a lease until {@code now + lease}. Safe across threads
      * and, on PostgreSQL, across processes.
      */
-    Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now);
+    default Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now) {
+        return claimNext(models, node, lease, now, Claim.ANY);
+    }
+
+    /**
+     * As {@link #claimNext(Collection, String, Duration, Instant)}, but only when the next job in line
+     * is of the kind asked for; otherwise nothing is claimed (the line's order is never skipped).
+     */
+    Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now, Claim which);
+
+    /** Which next job a claim takes: the dispatcher enhances a prompt before it takes the video model's lease. */
+    enum Claim {
+        /** Whatever is next. */
+        ANY,
+        /** The next job only if it waits for the prompt enhancer (original prompt = prompt). */
+        TO_ENHANCE,
+        /** The next job only if it does not wait for the prompt enhancer. */
+        TO_RUN
+    }
 
     /** Extends the lease; false when {@code node} no longer holds it (reaped, finished, cancelled). */
     boolean heartbeat(String id, String node, Duration lease, Instant now);
@@ -70,14 +88,15 @@ public interface JobStore extends AutoCloseable {
     /** Records an output file; the same name again replaces it. */
     void addOutput(String id, JobOutput output);
 
+    /** Running and cancelling jobs whose lease expired before {@code now}: their node stopped heart-beating. */
+    List<Job> leaseExpired(Instant now);
+
     /**
-     * The orphan reaper: each running job whose lease expired before {@code now} is requeued with
-     * attempts + 1, or failed with code {@code lost} once attempts reach maxAttempts; a cancelling job
-     * whose node died is cancelled (the user asked it to stop; requeueing it would be wrong).
-     *
-     * @return the jobs changed, after the change
+     * {@link #transition} for the orphan reaper ({@code Orphans}): it happens only while the job's lease
+     * is still expired at {@code now}, so a heartbeat that lands after the reaper read the job saves it.
      */
-    List<Job> requeueExpired(Instant now);
+    Job transitionOrphan(String id, JobState expectedFrom, JobState to, UnaryOperator<Job> mutation, String reason,
+                         Instant now);
 
     /** 1-based place among the model's queued jobs in claim order; empty when not queued. */
     OptionalInt queuePosition(String id);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.jobs.Dialect;
 import dev.hearth.jobs.HistoryEntry;
 import dev.hearth.jobs.Job;
+import dev.hearth.jobs.Params;
 import dev.hearth.jobs.JobOutput;
 import dev.hearth.jobs.JobState;
 
@@ -26,7 +27,7 @@ final class Rows {
 
     static Job job(ResultSet rs) throws SQLException {
         return new Job(rs.getString("id"), rs.getString("model"), rs.getString("task"),
-                Dialect.fromWire(rs.getString("dialect")), rs.getString("params"), inputs(rs.getString("inputs")),
+                Dialect.fromWire(rs.getString("dialect")), Params.parse(rs.getString("params")), inputs(rs.getString("inputs")),
                 rs.getInt("priority"), JobState.fromWire(rs.getString("state")),
                 rs.getInt("attempts"), rs.getInt("max_attempts"),
                 rs.getDouble("progress"), rs.getString("stage"), rs.getInt("step"), rs.getInt("steps"),

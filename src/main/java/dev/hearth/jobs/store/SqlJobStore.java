@@ -34,6 +34,8 @@ import java.util.function.UnaryOperator;
  */
 public abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, PostgresJobStore {
     private static final String CLAIM_ORDER = "priority DESC, created_at ASC, seq ASC";
+    /** The job asked for the prompt enhancer and it has not run yet (as {@code PromptEnhancer.pending}). */
+    private static final String ENHANCE_PENDING = "(original_prompt IS NOT NULL AND original_prompt = prompt)";
 
     private final HikariDataSource dataSource;
     private final Transactions tx;
@@ -74,7 +76,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                       progress, stage, step, steps, error_code, error_message, created_at, started_at, finished_at,
                       updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    job.id(), job.model(), job.task(), job.dialect(), job.params(), Rows.inputsJson(job.inputs()),
+                    job.id(), job.model(), job.task(), job.dialect(), job.params().text(), Rows.inputsJson(job.inputs()),
                     job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
                     job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
                     Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
@@ -118,10 +120,15 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now) {
+    public Optional<Job> claimNext(Collection<String> models, String node, Duration lease, Instant now, Claim which) {
         if (models.isEmpty()) return Optional.empty();
+        String kind = switch (which) {
+            case ANY -> "";
+            case TO_ENHANCE -> " AND " + ENHANCE_PENDING;
+            case TO_RUN -> " AND NOT (" + ENHANCE_PENDING + ")";
+        };
         String sql = "UPDATE jobs SET state = 'running', version = version + 1, lease_owner = ?, lease_expires_at = ?,"
-                + " started_at = ?, updated_at = ? WHERE state = 'queued' AND id = (SELECT id FROM jobs"
+                + " started_at = ?, updated_at = ? WHERE state = 'queued'" + kind + " AND id = (SELECT id FROM jobs"
                 + " WHERE state = 'queued' AND model IN (" + marks(models.size()) + ") ORDER BY " + CLAIM_ORDER
                 + " LIMIT 1" + claimLockSuffix() + ") RETURNING *";
         List<Object> args = new ArrayList<>(List.of(node, now.plus(lease), now, now));
@@ -183,7 +190,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
         args.add(keepsLease ? current.leaseOwner() : null);
         args.add(Rows.time(keepsLease ? current.leaseExpiresAt() : null));
         args.addAll(Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
-                m.errorCode(), m.errorMessage(), m.params(), m.prompt(), m.originalPrompt(),
+                m.errorCode(), m.errorMessage(), m.params().text(), m.prompt(), m.originalPrompt(),
                 id, current.version(), from));
         if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
         return inTx(c -> {
@@ -221,29 +228,15 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public List<Job> requeueExpired(Instant now) {
-        List<Job> expired = read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
+    public List<Job> leaseExpired(Instant now) {
+        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
                 + " AND lease_expires_at < ? ORDER BY seq", now));
-        List<Job> changed = new ArrayList<>();
-        for (Job j : expired) {
-            String lost = "lease lost (node " + j.leaseOwner() + " stopped heart-beating)";
-            try {
-                if (j.state() == JobState.CANCELLING) {
-                    changed.add(change(j.id(), JobState.CANCELLING, JobState.CANCELLED, null,
-                            lost + " while cancelling", now, now));
-                } else if (j.attempts() + 1 >= j.maxAttempts()) {
-                    String why = lost + "; attempt " + (j.attempts() + 1) + " of " + j.maxAttempts();
-                    changed.add(change(j.id(), JobState.RUNNING, JobState.FAILED,
-                            x -> x.withAttempts(x.attempts() + 1).withError("lost", why), why, now, now));
-                } else {
-                    changed.add(change(j.id(), JobState.RUNNING, JobState.QUEUED,
-                            x -> x.withAttempts(x.attempts() + 1).withProgress(0, null, 0, 0), lost, now, now));
-                }
-            } catch (StaleJobException | IllegalTransitionException | JobNotFoundException e) {
-                // it moved on since we read it: finished, heart-beat, or another reaper got there first
-            }
-        }
-        return changed;
+    }
+
+    @Override
+    public Job transitionOrphan(String id, JobState from, JobState to, UnaryOperator<Job> mutation, String reason,
+                                Instant now) {
+        return change(id, from, to, mutation, reason, now, now);
     }
 
     @Override

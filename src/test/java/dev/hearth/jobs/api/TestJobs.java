@@ -28,7 +28,7 @@ final class TestJobs {
                 ? List.of(new JobOutput("video.mp4", "/data/outputs/" + id + "/video.mp4", "video/mp4", 1234, "ab"),
                           new JobOutput("thumbnail.jpg", "/data/outputs/" + id + "/thumbnail.jpg", "image/jpeg", 99, "cd"))
                 : List.of();
-        return new Job(id, "wan", "t2v", Dialect.NATIVE, params, Map.of(), 0, state, 0, 3,
+        return new Job(id, "wan", "t2v", Dialect.NATIVE, dev.hearth.jobs.Params.parse(params), Map.of(), 0, state, 0, 3,
                 progress, null, 0, 0, errorCode, errorMessage,
                 CREATED, started ? STARTED : null, finished ? FINISHED : null, CREATED,
                 null, null, 1, "a cat", null, outputs, null);

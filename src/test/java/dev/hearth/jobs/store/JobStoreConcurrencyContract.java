@@ -2,6 +2,7 @@ package dev.hearth.jobs.store;
 
 import dev.hearth.jobs.HistoryEntry;
 import dev.hearth.jobs.Job;
+import dev.hearth.jobs.Orphans;
 import dev.hearth.jobs.JobQueueFullException;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.StaleJobException;
@@ -136,14 +137,14 @@ interface JobStoreConcurrencyContract {
     }
 
     @Test
-    default void requeueExpired_changesEachJobOnce_whenTwoReapersRunAtOnce() throws Exception {
+    default void reap_changesEachJobOnce_whenTwoReapersRunAtOnce() throws Exception {
         for (int i = 0; i < 20; i++) running("wan");
         JobStore other = track(open("node-b"));
         Instant late = T0.plus(LEASE).plusSeconds(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Future<List<Job>> a = pool.submit(() -> store().requeueExpired(late));
-            Future<List<Job>> b = pool.submit(() -> other.requeueExpired(late));
+            Future<List<Job>> a = pool.submit(() -> Orphans.reap(store(), late));
+            Future<List<Job>> b = pool.submit(() -> Orphans.reap(other, late));
             assertThat(a.get(60, TimeUnit.SECONDS).size() + b.get(60, TimeUnit.SECONDS).size()).isEqualTo(20);
         } finally {
             pool.shutdownNow();

@@ -4,6 +4,7 @@ import dev.hearth.jobs.Dialect;
 import dev.hearth.jobs.HistoryEntry;
 import dev.hearth.jobs.IllegalTransitionException;
 import dev.hearth.jobs.Job;
+import dev.hearth.jobs.Orphans;
 import dev.hearth.jobs.JobNotFoundException;
 import dev.hearth.jobs.JobOutput;
 import dev.hearth.jobs.JobQueueFullException;
@@ -143,6 +144,26 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0)).isEmpty();
     }
 
+    // issue 7: the dispatcher enhances a prompt before it takes the video model's lease, in line order
+    @Test
+    void claimNext_toEnhanceOrToRun_takesTheNextJobOnlyWhenItIsOfThatKind_neverSkippingTheLine() {
+        Job enhance = store.insert(job("wan", 0, T0).withEnhancedPrompt("a cat"), NO_LIMIT); // pending: original = prompt
+        Job plain = store.insert(job("wan", 0, T0.plusSeconds(1)), NO_LIMIT);
+
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN)).isEmpty();
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE).orElseThrow().id())
+                .isEqualTo(enhance.id());
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE)).isEmpty();
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN).orElseThrow().id())
+                .isEqualTo(plain.id());
+        // an enhanced prompt is recorded, then the job is requeued: it is no longer waiting for the enhancer
+        store.updatePrompt(enhance.id(), "a cat, in golden light", "a cat", T0);
+        store.transition(enhance.id(), RUNNING, QUEUED, null, "requeued", T0);
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE)).isEmpty();
+        assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN).orElseThrow().prompt())
+                .isEqualTo("a cat, in golden light");
+    }
+
     @Test
     void claimNext_takesOnlyListedModels_andSetsLeaseAndHistory() {
         queued("ltx");
@@ -265,12 +286,12 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     }
 
     @Test
-    void requeueExpired_requeuesWithAttemptPlusOne_whenLeaseExpired() {
+    void reap_requeuesWithAttemptPlusOne_whenLeaseExpired() {
         Job r = running("wan");
         store.updateProgress(r.id(), 0.5, "denoise", 15, 30, T0);
         Job fresh = running("ltx");
         store.heartbeat(fresh.id(), "node-a", LEASE, T0.plusSeconds(25));
-        List<Job> changed = track(open("node-reaper")).requeueExpired(T0.plusSeconds(31));
+        List<Job> changed = Orphans.reap(track(open("node-reaper")), T0.plusSeconds(31));
         assertThat(changed).singleElement().satisfies(j -> {
             assertThat(j.id()).isEqualTo(r.id());
             assertThat(j.state()).isEqualTo(QUEUED);
@@ -285,13 +306,13 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     }
 
     @Test
-    void requeueExpired_failsAsLost_whenMaxAttemptsReached() {
+    void reap_failsAsLost_whenMaxAttemptsReached() {
         Job j = store.insert(Job.create("wan", "t2v", Dialect.NATIVE, "{}", Map.of(), 0, 2, "p", T0), NO_LIMIT);
         Instant t = T0;
         for (int attempt = 1; attempt <= 2; attempt++) {
             store.claimNext(List.of("wan"), "node-a", LEASE, t).orElseThrow();
             t = t.plus(LEASE).plusSeconds(1);
-            store.requeueExpired(t);
+            Orphans.reap(store, t);
         }
         Job failed = store.get(j.id()).orElseThrow();
         assertThat(failed.state()).isEqualTo(FAILED);
@@ -303,19 +324,19 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     }
 
     @Test
-    void requeueExpired_cancels_whenCancellingJobLostItsLease() {
+    void reap_cancels_whenCancellingJobLostItsLease() {
         Job r = running("wan");
         store.transition(r.id(), RUNNING, CANCELLING, null, "user cancel", T0);
-        assertThat(store.requeueExpired(T0.plusSeconds(31))).singleElement()
+        assertThat(Orphans.reap(store, T0.plusSeconds(31))).singleElement()
                 .satisfies(j -> assertThat(j.state()).isEqualTo(CANCELLED));
     }
 
     @Test
-    void requeueExpired_leavesJob_whenHeartbeatArrivesBeforeExpiry() {
+    void reap_leavesJob_whenHeartbeatArrivesBeforeExpiry() {
         Job r = running("wan");
-        assertThat(store.requeueExpired(T0.plusSeconds(30))).isEmpty(); // expires at +30: not before it
+        assertThat(Orphans.reap(store, T0.plusSeconds(30))).isEmpty(); // expires at +30: not before it
         store.heartbeat(r.id(), "node-a", LEASE, T0.plusSeconds(29));
-        assertThat(store.requeueExpired(T0.plusSeconds(45))).isEmpty();
+        assertThat(Orphans.reap(store, T0.plusSeconds(45))).isEmpty();
         assertThat(store.get(r.id()).orElseThrow().state()).isEqualTo(RUNNING);
     }
 

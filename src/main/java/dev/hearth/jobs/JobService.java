@@ -105,6 +105,9 @@ public interface JobService {
     /** Calls {@code onChange} with the job after every change (state, progress) until closed. */
     AutoCloseable subscribe(String id, Consumer<Job> onChange);
 
+    /** Calls {@code onChange} after every change of every job this caller may see, until closed. */
+    AutoCloseable subscribeAll(Consumer<Job> onChange);
+
     /** Cancels it if needed, then removes the job, its inputs and outputs. */
     void delete(String id);
 }

@@ -102,6 +102,14 @@ final class OwnedJobs implements JobService {
         return core.subscribe(id, onChange);
     }
 
+    /** Other keys' jobs are filtered out on the publisher's thread: a cheap check of the owner. */
+    @Override
+    public AutoCloseable subscribeAll(Consumer<Job> onChange) {
+        return caller.admin() ? core.subscribeAll(onChange) : core.subscribeAll(j -> {
+            if (caller.sees(j.owner())) onChange.accept(j);
+        });
+    }
+
     @Override
     public void delete(String id) {
         get(id);

@@ -10,6 +10,7 @@ import dev.hearth.jobs.JobService.InputSource;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.media.RangeSender;
+import dev.hearth.observe.EventBus;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -160,8 +161,8 @@ final class JobRoutes {
         JobService jobs = jobs(req);
         jobs.get(id); // 404 before the stream starts
         SseWriter.Stream<Job> stream = sse.stream(4096);
-        try (AutoCloseable sub = jobs.subscribe(id, stream)) {
-            stream.accept(jobs.get(id));
+        try (EventBus.Subscription sub = jobs.subscribe(id, stream)) {
+            stream.accept(jobs.get(id)); // a 404 when the job was deleted meanwhile
             sse.write(res, stream, null, REREAD, new SseWriter.Feed<>() {
                 private Job sent;
 
@@ -179,8 +180,6 @@ final class JobRoutes {
                     return sent != null && !moved(sent, now) || send(now, out);
                 }
             });
-        } catch (Exception gone) {
-            // the job was deleted before the stream began
         }
     }
 

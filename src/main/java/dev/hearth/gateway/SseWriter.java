@@ -82,24 +82,27 @@ final class SseWriter {
                 lastWrite[0] = System.nanoTime();
             };
             if (greeting != null) sink.emit(SseEvent.builder().comment(greeting).build());
-            long nextTick = tick == null ? Long.MAX_VALUE : System.nanoTime() + tick.toNanos();
+            long nextTick = tick == null ? 0 : System.nanoTime() + tick.toNanos(); // nanoTime may be negative: compare differences
             while (true) {
                 long now = System.nanoTime();
-                long wait = Math.max(0, Math.min(nextTick - now, lastWrite[0] + keepAlive.toNanos() - now));
+                long wait = lastWrite[0] + keepAlive.toNanos() - now;
+                if (tick != null) wait = Math.min(wait, nextTick - now);
+                wait = Math.max(0, wait);
                 Object o = stream.queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (o == END || stream.ended) return;
                 long dropped = stream.dropped.getAndSet(0);
                 if (dropped > 0) {
                     sink.emit(SseEvent.builder().comment(dropped + " events dropped: this client reads slower than they come").build());
+                    lastWrite[0] = System.nanoTime();
                 }
                 if (o != null) {
                     @SuppressWarnings("unchecked") T item = (T) o;
                     if (!feed.send(item, out)) return;
                 }
                 now = System.nanoTime();
-                if (o != null && tick != null) {
+                if (tick != null && o != null) {
                     nextTick = now + tick.toNanos();
-                } else if (now - nextTick >= 0) {
+                } else if (tick != null && now - nextTick >= 0) {
                     if (!feed.quiet(out)) return;
                     nextTick = now + tick.toNanos();
                 }

@@ -321,12 +321,12 @@ public final class JobCore implements JobService, AutoCloseable {
     }
 
     @Override
-    public AutoCloseable subscribe(String id, Consumer<Job> onChange) {
+    public EventBus.Subscription subscribe(String id, Consumer<Job> onChange) {
         return ctx.events().subscribe(java.util.Objects.requireNonNull(id, "id"), onChange);
     }
 
     @Override
-    public AutoCloseable subscribeAll(Consumer<Job> onChange) {
+    public EventBus.Subscription subscribeAll(Consumer<Job> onChange) {
         return ctx.events().subscribe(null, onChange);
     }
 

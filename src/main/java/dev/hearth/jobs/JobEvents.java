@@ -16,7 +16,7 @@ final class JobEvents {
     }
 
     /** One job's changes; {@code id} null for every job's. */
-    AutoCloseable subscribe(String id, Consumer<Job> onChange) {
+    EventBus.Subscription subscribe(String id, Consumer<Job> onChange) {
         return bus.subscribe(Job.TOPIC, id, onChange);
     }
 

@@ -21,7 +21,9 @@ import dev.hearth.jobs.store.JobStores;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
 import dev.hearth.media.Outputs;
+import dev.hearth.observe.EventBus;
 import dev.hearth.observe.Hardware;
+import dev.hearth.observe.LocalEventBus;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.ModelEvent;
 import dev.hearth.scheduler.Scheduler;
@@ -54,16 +56,19 @@ public final class Hearth implements AutoCloseable {
         Engines factory = new Engines(s.dataDir());
         this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC());
         Metrics metrics = new Metrics(scheduler::status, scheduler::usedBytes, scheduler::budgetBytes);
-        scheduler.addListener(metrics::modelEvent);
-        scheduler.addListener(Hearth::log);
+        // the scheduler's model events go onto the one bus; metrics, the log and /api/events listen there
+        EventBus events = new LocalEventBus();
+        scheduler.addListener(e -> events.publish(ModelEvent.TOPIC, e.model(), e));
+        events.subscribe(ModelEvent.TOPIC, null, metrics::modelEvent);
+        events.subscribe(ModelEvent.TOPIC, null, Hearth::log);
         Catalog catalog = new Catalog(config);
         Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
-                inputs, new Outputs(s.dataDir()), Clock.systemUTC());
+                inputs, new Outputs(s.dataDir()), events, Clock.systemUTC());
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
         VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
         OpenAiVideoRoutes videos = new OpenAiVideoRoutes(jobs, catalog, inputs, s.retention());
-        this.gateway = new Gateway(catalog, scheduler, jobs, metrics, hardware,
+        this.gateway = new Gateway(catalog, scheduler, jobs, events, metrics, hardware,
                 this::logs,
                 ApiKeys.load(s.apiKeysFile()), version(), r -> {
                     lightx2v.register(r);

@@ -27,7 +27,6 @@ final class AdminRoutes {
     private final Hardware hardware;
     private final Function<String, LogBuffer> logs;
     private final String version;
-    private final EventsRoute events;
 
     AdminRoutes(Catalog catalog, Models models, Metrics metrics, Hardware hardware,
                 Function<String, LogBuffer> logs, String version) {
@@ -37,11 +36,6 @@ final class AdminRoutes {
         this.hardware = hardware;
         this.logs = logs;
         this.version = version;
-        this.events = new EventsRoute(models);
-    }
-
-    void close() {
-        events.close();
     }
 
     void register(HttpRouting.Builder r) {
@@ -67,7 +61,6 @@ final class AdminRoutes {
             logs(req, res);
         });
         r.get("/api/me", (req, res) -> Routes.json(res, 200, me(Principal.of(req))));
-        r.get("/api/events", (req, res) -> events.handle(res, Principal.of(req).admin()));
     }
 
     private ModelSpec spec(ServerRequest req) {

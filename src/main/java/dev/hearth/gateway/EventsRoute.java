@@ -1,64 +1,76 @@
 package dev.hearth.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.HearthException;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobService;
+import dev.hearth.observe.EventBus;
 import dev.hearth.scheduler.ModelEvent;
-import dev.hearth.scheduler.Models;
-import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 
-import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * GET /api/events: model events (loading, ready, unloaded and why…) as server-sent events, for the
- * web page and for `curl -N`. The scheduler's thread only offers to a bounded queue; the client's
- * own request thread writes, so a slow client can lose events but never slow the scheduler.
+ * GET /api/events: model events (loading, ready, unloaded and why…) and job events (every change of
+ * every job the caller may see) on one stream, for the web page and for {@code curl -N}. Written by
+ * the one {@link SseWriter}: a slow client loses events, never slows the scheduler or a job.
  */
 final class EventsRoute {
-    private static final Duration KEEPALIVE = Duration.ofSeconds(15);
-    /** Put in a subscriber's queue to end its stream: Hearth is stopping. */
-    private static final ModelEvent END = new ModelEvent(java.time.Instant.EPOCH, "", ModelEvent.Type.UNLOADED, null, 0, null);
-    private final Models models;
-    private final java.util.Set<BlockingQueue<ModelEvent>> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int QUEUE = 1024;
+    private final EventBus bus;
+    private final JobService jobs;
+    private final SseWriter sse;
 
-    EventsRoute(Models models) {
-        this.models = models;
+    EventsRoute(EventBus bus, JobService jobs, SseWriter sse) {
+        this.bus = bus;
+        this.jobs = jobs;
+        this.sse = sse;
     }
 
-    /** Ends every open stream, so stopping the server does not wait out their keep-alive. */
-    void close() {
-        open.forEach(q -> q.offer(END));
+    void handle(ServerRequest req, ServerResponse res) {
+        Principal caller = Principal.of(req);
+        SseWriter.Stream<Object> stream = sse.stream(QUEUE);
+        try (EventBus.Subscription models = bus.subscribe(ModelEvent.TOPIC, null, stream);
+             EventBus.Subscription mine = jobs.as(caller).subscribeAll(stream::accept)) {
+            sse.write(res, stream, "hearth events", null, new Feed(caller.admin()));
+        }
     }
 
-    /** @param admin whether the caller may read engines' log lines (in a failure's {@code detail}) */
-    void handle(ServerResponse res, boolean admin) {
-        BlockingQueue<ModelEvent> queue = new LinkedBlockingQueue<>(1024);
-        Consumer<ModelEvent> listener = queue::offer;
-        models.addListener(listener);
-        open.add(queue);
-        try (SseSink sink = res.sink(SseSink.TYPE)) {
-            sink.emit(SseEvent.builder().comment("hearth model events").build());
-            while (true) {
-                ModelEvent e = queue.poll(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
-                if (e == END) {
-                    return;
+    /** Sends each event as it is to this caller; a job's older version after a newer one is skipped. */
+    private final class Feed implements SseWriter.Feed<Object> {
+        private final boolean admin;
+        /** The version last sent of each job not yet finished. */
+        private final Map<String, Long> sent = new HashMap<>();
+
+        Feed(boolean admin) {
+            this.admin = admin;
+        }
+
+        @Override
+        public boolean send(Object item, SseWriter.Out out) throws Exception {
+            switch (item) {
+                case ModelEvent e -> out.event("model", json(e, admin));
+                case Job j -> {
+                    Long before = sent.get(j.id());
+                    if (before != null && j.version() < before) return true;
+                    if (j.state().terminal()) sent.remove(j.id());
+                    else sent.put(j.id(), j.version());
+                    out.event("job", JobJson.of(j, position(j), admin));
                 }
-                // a keep-alive comment also finds out when the client has gone
-                sink.emit(e == null
-                        ? SseEvent.builder().comment("keep-alive").build()
-                        : SseEvent.builder().name("model").data(Json.MAPPER.writeValueAsString(json(e, admin))).build());
+                default -> throw new IllegalStateException("not an event: " + item);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception clientGone) {
-            // the client disconnected: stop listening
-        } finally {
-            open.remove(queue);
-            models.removeListener(listener);
+            return true;
+        }
+
+        private JobService.Position position(Job j) {
+            if (j.state().terminal()) return null;
+            try {
+                return jobs.position(j.id());
+            } catch (HearthException deleted) {
+                return null;
+            }
         }
     }
 

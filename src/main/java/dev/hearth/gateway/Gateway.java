@@ -3,6 +3,7 @@ package dev.hearth.gateway;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.jobs.JobService;
+import dev.hearth.observe.EventBus;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Models;
@@ -22,24 +23,23 @@ public final class Gateway {
     private final OpenAiRoutes openAi;
     private final AdminRoutes admin;
     private final JobRoutes jobs;
+    private final EventsRoute events;
+    private final SseWriter sse = new SseWriter();
     private final ApiKeys keys;
     private final java.util.function.Consumer<HttpRouting.Builder> jobApis;
 
-    public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
-                   Function<String, LogBuffer> logs, ApiKeys keys, String version) {
-        this(catalog, models, jobs, metrics, hardware, logs, keys, version, r -> { });
-    }
-
     /**
+     * @param events  the event bus whose model and job events {@code /api/events} streams
      * @param jobApis registers the job API dialects (LightX2V, VideosDGX, OpenAI videos) of
      *                {@code dev.hearth.jobs.api}; the app wires them, so gateway does not depend on them
      */
-    public Gateway(Catalog catalog, Models models, JobService jobs, Metrics metrics, Hardware hardware,
+    public Gateway(Catalog catalog, Models models, JobService jobs, EventBus events, Metrics metrics, Hardware hardware,
                    Function<String, LogBuffer> logs, ApiKeys keys, String version,
                    java.util.function.Consumer<HttpRouting.Builder> jobApis) {
         this.jobApis = jobApis;
         this.openAi = new OpenAiRoutes(catalog, models, metrics);
-        this.jobs = new JobRoutes(jobs);
+        this.jobs = new JobRoutes(jobs, sse);
+        this.events = new EventsRoute(events, jobs, sse);
         this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
         this.keys = keys;
     }
@@ -63,10 +63,9 @@ public final class Gateway {
         }
     }
 
-    /** Ends long-lived streams (/api/events) so the server can stop without waiting for them. */
+    /** Ends long-lived streams (/api/events, a job's events) so the server can stop without waiting for them. */
     public void close() {
-        admin.close();
-        jobs.close();
+        sse.close();
     }
 
     public void routing(HttpRouting.Builder r) {
@@ -76,6 +75,7 @@ public final class Gateway {
         jobs.register(r);
         jobApis.accept(r);
         admin.register(r);
+        r.get("/api/events", events::handle);
         notFound(r);
     }
 

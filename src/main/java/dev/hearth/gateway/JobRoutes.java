@@ -10,11 +10,10 @@ import dev.hearth.jobs.JobService.InputSource;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.media.RangeSender;
-import io.helidon.http.sse.SseEvent;
+import dev.hearth.observe.EventBus;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Hearth's native job API: {@code POST/GET /v1/jobs}, {@code GET/DELETE /v1/jobs/{id}},
@@ -36,17 +31,15 @@ import java.util.concurrent.TimeUnit;
  * state) and {@code GET /v1/jobs/{id}/outputs/{name}} (HTTP Range).
  */
 final class JobRoutes {
-    private static final Duration KEEPALIVE = Duration.ofSeconds(15);
     private static final Duration REREAD = Duration.ofSeconds(1);
     private static final int DEFAULT_LIMIT = 20;
 
     private final JobService jobs;
-    private final Set<BlockingQueue<Object>> open = ConcurrentHashMap.newKeySet();
-    /** Put in a stream's queue to end it: Hearth is stopping. */
-    private static final Object CLOSE = new Object();
+    private final SseWriter sse;
 
-    JobRoutes(JobService jobs) {
+    JobRoutes(JobService jobs, SseWriter sse) {
         this.jobs = jobs;
+        this.sse = sse;
     }
 
     void register(HttpRouting.Builder r) {
@@ -57,10 +50,6 @@ final class JobRoutes {
         r.get("/v1/jobs/{id}/events", this::events);
         r.get("/v1/jobs/{id}/outputs/{name}", this::output);
         r.head("/v1/jobs/{id}/outputs/{name}", this::output);
-    }
-
-    void close() {
-        open.forEach(q -> q.offer(CLOSE));
     }
 
     private static String id(ServerRequest req) {
@@ -171,38 +160,26 @@ final class JobRoutes {
         String id = id(req);
         JobService jobs = jobs(req);
         jobs.get(id); // 404 before the stream starts
-        BlockingQueue<Object> queue = new LinkedBlockingQueue<>(4096);
-        open.add(queue);
-        try (AutoCloseable sub = jobs.subscribe(id, queue::offer); SseSink sink = res.sink(SseSink.TYPE)) {
-            queue.offer(jobs.get(id));
-            Job sent = null;
-            long quietSince = System.nanoTime();
-            while (true) {
-                Object o = queue.poll(REREAD.toMillis(), TimeUnit.MILLISECONDS);
-                if (o == CLOSE) return;
-                if (o == null) {
-                    o = jobs.get(id);
-                    if (sent != null && !moved(sent, (Job) o)) {
-                        if (System.nanoTime() - quietSince > KEEPALIVE.toNanos()) {
-                            sink.emit(SseEvent.builder().comment("keep-alive").build()); // finds a client gone
-                            quietSince = System.nanoTime();
-                        }
-                        continue;
-                    }
+        SseWriter.Stream<Job> stream = sse.stream(4096);
+        try (EventBus.Subscription sub = jobs.subscribe(id, stream)) {
+            stream.accept(jobs.get(id)); // a 404 when the job was deleted meanwhile
+            sse.write(res, stream, null, REREAD, new SseWriter.Feed<>() {
+                private Job sent;
+
+                @Override
+                public boolean send(Job j, SseWriter.Out out) throws Exception {
+                    if (sent != null && j.version() < sent.version()) return true;
+                    sent = j;
+                    out.event("job", json(req, j));
+                    return !j.state().terminal();
                 }
-                Job j = (Job) o;
-                if (sent != null && j.version() < sent.version()) continue;
-                sent = j;
-                quietSince = System.nanoTime();
-                sink.emit(SseEvent.builder().name("job").data(Json.MAPPER.writeValueAsString(json(req, j))).build());
-                if (j.state().terminal()) return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception clientGone) {
-            // the client disconnected, or the job was deleted
-        } finally {
-            open.remove(queue);
+
+                @Override
+                public boolean quiet(SseWriter.Out out) throws Exception {
+                    Job now = jobs.get(id); // a job deleted meanwhile ends the stream
+                    return sent != null && !moved(sent, now) || send(now, out);
+                }
+            });
         }
     }
 

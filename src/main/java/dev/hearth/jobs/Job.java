@@ -1,5 +1,7 @@
 package dev.hearth.jobs;
 
+import dev.hearth.observe.Topic;
+
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +30,8 @@ public record Job(
         Instant createdAt, Instant startedAt, Instant finishedAt, Instant updatedAt,
         String leaseOwner, Instant leaseExpiresAt, long version,
         String prompt, String originalPrompt, List<JobOutput> outputs, String owner) {
+    /** Job changes on the event bus, keyed by the job's id; published only by {@code JobTransitions}. */
+    public static final Topic<Job> TOPIC = new Topic<>("job", Job.class);
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] URL_SAFE =

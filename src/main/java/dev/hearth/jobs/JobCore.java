@@ -14,6 +14,7 @@ import dev.hearth.media.Inputs;
 import dev.hearth.media.Outputs;
 import dev.hearth.media.Retention;
 import dev.hearth.media.StoredInput;
+import dev.hearth.observe.EventBus;
 import dev.hearth.scheduler.Models;
 import dev.hearth.scheduler.UnknownModelException;
 
@@ -58,8 +59,9 @@ public final class JobCore implements JobService, AutoCloseable {
     private final JobTransitions transitions;
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
 
+    /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
     public JobCore(HearthConfig config, Catalog catalog, Models models, JobStore store, Inputs inputs,
-                   Outputs outputs, Clock clock) {
+                   Outputs outputs, EventBus events, Clock clock) {
         this.config = config;
         this.catalog = catalog;
         this.inputs = inputs;
@@ -68,7 +70,7 @@ public final class JobCore implements JobService, AutoCloseable {
         config.models().values().forEach(m -> priors.put(m.name(), m.jobs().secondsPerUnit()));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().daemon().name("hearth-jobs-timer-", 0).factory());
-        this.ctx = new JobContext(store, models, outputs, new JobEvents(), new Eta(priors), clock,
+        this.ctx = new JobContext(store, models, outputs, new JobEvents(events), new Eta(priors), clock,
                 config.server().jobLease(), config.server().jobTimeout(), timer, null, null);
         this.transitions = new JobTransitions(ctx);
         PromptEnhancer enhancer = new PromptEnhancer(models);
@@ -319,8 +321,13 @@ public final class JobCore implements JobService, AutoCloseable {
     }
 
     @Override
-    public AutoCloseable subscribe(String id, Consumer<Job> onChange) {
-        return ctx.events().subscribe(id, onChange);
+    public EventBus.Subscription subscribe(String id, Consumer<Job> onChange) {
+        return ctx.events().subscribe(java.util.Objects.requireNonNull(id, "id"), onChange);
+    }
+
+    @Override
+    public EventBus.Subscription subscribeAll(Consumer<Job> onChange) {
+        return ctx.events().subscribe(null, onChange);
     }
 
     @Override

@@ -1,33 +1,27 @@
 package dev.hearth.jobs;
 
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.hearth.observe.EventBus;
+
 import java.util.function.Consumer;
 
-/** Who listens to which job; {@link JobTransitions} calls {@link #publish} after each change it stores. */
+/**
+ * Job changes on the event bus ({@link Job#TOPIC}); {@link JobTransitions} calls {@link #publish}
+ * after each change it stores.
+ */
 final class JobEvents {
-    private static final System.Logger LOG = System.getLogger("hearth.jobs");
-    private final Map<String, Set<Consumer<Job>>> byJob = new ConcurrentHashMap<>();
+    private final EventBus bus;
 
-    AutoCloseable subscribe(String id, Consumer<Job> onChange) {
-        byJob.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(onChange);
-        return () -> byJob.computeIfPresent(id, (k, set) -> {
-            set.remove(onChange);
-            return set.isEmpty() ? null : set;
-        });
+    JobEvents(EventBus bus) {
+        this.bus = bus;
     }
 
-    /** Listeners must hand the job on and return (an SSE route offers it to its own queue). */
+    /** One job's changes; {@code id} null for every job's. */
+    EventBus.Subscription subscribe(String id, Consumer<Job> onChange) {
+        return bus.subscribe(Job.TOPIC, id, onChange);
+    }
+
+    /** Listeners must hand the job on and return (an SSE stream offers it to its own queue). */
     void publish(Job job) {
-        Set<Consumer<Job>> set = byJob.get(job.id());
-        if (set == null) return;
-        for (Consumer<Job> c : set) {
-            try {
-                c.accept(job);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "job listener failed: " + e);
-            }
-        }
+        bus.publish(Job.TOPIC, job.id(), job);
     }
 }

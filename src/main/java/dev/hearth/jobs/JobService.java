@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.gateway.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.media.Multipart;
+import dev.hearth.observe.EventBus;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -103,7 +104,10 @@ public interface JobService {
     Path output(String id, String name);
 
     /** Calls {@code onChange} with the job after every change (state, progress) until closed. */
-    AutoCloseable subscribe(String id, Consumer<Job> onChange);
+    EventBus.Subscription subscribe(String id, Consumer<Job> onChange);
+
+    /** Calls {@code onChange} after every change of every job this caller may see, until closed. */
+    EventBus.Subscription subscribeAll(Consumer<Job> onChange);
 
     /** Cancels it if needed, then removes the job, its inputs and outputs. */
     void delete(String id);

@@ -1,5 +1,7 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.observe.Topic;
+
 import java.time.Instant;
 import java.util.Locale;
 
@@ -11,6 +13,8 @@ import java.util.Locale;
  * @param detail words for a person: the error, or which model an eviction made room for; may be null
  */
 public record ModelEvent(Instant at, String model, Type type, StopReason reason, long memoryBytes, String detail) {
+    /** Model events on the event bus, keyed by the model's name. */
+    public static final Topic<ModelEvent> TOPIC = new Topic<>("model", ModelEvent.class);
 
     public enum Type {
         LOADING, READY, LOAD_FAILED, UNLOADING, UNLOADED, CRASHED;

@@ -1,5 +1,6 @@
 package dev.hearth.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,38 @@ class EventsTest {
             }
             assertThat(data.get(0)).contains("\"model\":\"embed\"").contains("\"type\":\"loading\"");
             assertThat(data.get(1)).contains("\"type\":\"ready\"");
+        }
+    }
+
+    @Test
+    void apiEvents_carriesModelEvents_andJobEvents_onOneConnection() throws Exception {
+        try (TestHearth h = new TestHearth(dir, "", DialectSupport.TESTSRC)) {
+            HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/api/events")).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                assertThat(in.readLine()).startsWith(":"); // subscribed
+                HttpResponse<String> submitted = h.post("/v1/jobs", "{\"model\":\"testsrc\",\"prompt\":\"both kinds\"}");
+                assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+                String id = DialectSupport.json(submitted).path("id").asText();
+                // the job loads its model (model events) and runs to its end (job events), all on this stream
+                List<String> models = new ArrayList<>();
+                List<JsonNode> jobs = new ArrayList<>();
+                String name = null;
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.startsWith("event:")) {
+                        name = line.substring("event:".length()).strip();
+                    } else if (line.startsWith("data:")) {
+                        JsonNode data = Jobs.json(line.substring("data:".length()));
+                        if (name.equals("model")) models.add(data.path("type").asText());
+                        if (name.equals("job")) jobs.add(data);
+                        if (name.equals("job") && data.path("state").asText().equals("succeeded")) break;
+                    }
+                }
+                assertThat(models).startsWith("loading", "ready");
+                assertThat(jobs).isNotEmpty().allSatisfy(j -> assertThat(j.path("id").asText()).isEqualTo(id));
+                assertThat(jobs.getFirst().path("state").asText()).isEqualTo("running");
+                assertThat(jobs.getLast().path("outputs").size()).isPositive();
+            }
         }
     }
 }

@@ -5,10 +5,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,6 +184,45 @@ class OwnersAndRolesTest {
         assertThat(admin.path("role").asText()).isEqualTo("admin");
         assertThat(admin.path("auth").asBoolean()).isTrue();
         assertError(h.get("/api/me"), 401, null);
+    }
+
+    @Test
+    @Timeout(180) // ends a read of a stream that never shows the job; Awaitility's bounds are inside
+    void apiEvents_showAUserKeyOnlyItsOwnJobs_andAnAdminEveryJob() throws Exception {
+        try (BufferedReader bob = events(BOB); BufferedReader admin = events(ADMIN)) {
+            String a = longJob(ALICE);
+            await().atMost(Duration.ofSeconds(90)).until(() -> json(get(ADMIN, "/v1/jobs/" + a)).path("state").asText(),
+                    "running"::equals);
+            String b = longJob(BOB); // runs once Alice's job is out of the way
+            send(ADMIN, "DELETE", "/v1/jobs/" + a, null);
+
+            assertThat(jobIdsUntil(bob, b)).doesNotContain(a);
+            assertThat(jobIdsUntil(admin, b)).contains(a);
+        }
+    }
+
+    /** {@code GET /api/events} as this key, past its opening comment. */
+    static BufferedReader events(String key) throws Exception {
+        HttpResponse<InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/api/events"))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).startsWith(":");
+        return in;
+    }
+
+    /** The ids of the job events read, up to and with the first of job {@code last}. */
+    static List<String> jobIdsUntil(BufferedReader in, String last) throws Exception {
+        List<String> ids = new ArrayList<>();
+        String name = "";
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith("event:")) name = line.substring("event:".length()).strip();
+            if (line.startsWith("data:") && name.equals("job")) {
+                ids.add(Jobs.json(line.substring("data:".length())).path("id").asText());
+                if (ids.getLast().equals(last)) return ids;
+            }
+        }
+        throw new AssertionError("the stream ended before an event of " + last + "; job events seen: " + ids);
     }
 
     private static List<String> ids(JsonNode data) {

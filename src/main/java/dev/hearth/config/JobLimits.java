@@ -157,7 +157,7 @@ public record JobLimits(List<String> tasks, Integer sizeMultiple, Integer maxSid
 
     private int near(int side) {
         int m = sizeMultiple;
-        return Math.max(m, Math.round(side / (float) m) * m);
+        return (int) Math.max(m, Math.rint(side / (double) m) * m);   // ties to even, like the Python worker's hint
     }
 
     private static Optional<Violation> bad(String field, String message) {

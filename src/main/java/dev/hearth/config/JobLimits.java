@@ -135,10 +135,17 @@ public record JobLimits(List<String> tasks, Integer sizeMultiple, Integer maxSid
         if (steps != null && maxSteps != null && steps > maxSteps) {
             return bad("steps", "must be at most " + maxSteps + " for this worker, got " + fmt(steps));
         }
-        Double seed = asNumber(params.get("seed"));
+        Object seedValue = params.get("seed");
+        // compared as whole numbers: a double cannot tell 2^63 - 1 from 2^63
+        Long seed = null;
+        if (seedValue instanceof Long || seedValue instanceof Integer) {
+            seed = ((Number) seedValue).longValue();
+        } else if (asNumber(seedValue) != null) {
+            seed = (long) asNumber(seedValue).doubleValue();
+        }
         if (seed != null && ((minSeed != null && seed < minSeed) || (maxSeed != null && seed > maxSeed))) {
             return bad("seed", "must be from " + (minSeed == null ? "any" : minSeed) + " to "
-                    + (maxSeed == null ? "any" : maxSeed) + " for this worker, got " + fmt(seed));
+                    + (maxSeed == null ? "any" : maxSeed) + " for this worker, got " + seed);
         }
         Object dtype = params.get("dtype");
         if (dtype != null && dtypes != null && !dtypes.contains(String.valueOf(dtype))) {

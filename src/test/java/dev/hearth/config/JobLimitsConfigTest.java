@@ -58,6 +58,9 @@ class JobLimitsConfigTest {
         assertThat(l.check("t2v", Map.of("size", "8192x480")).orElseThrow().field()).isEqualTo("size");
         assertThat(l.check("t2v", Map.of("steps", 51)).orElseThrow().field()).isEqualTo("steps");
         assertThat(l.check("t2v", Map.of("seed", -1L)).orElseThrow().field()).isEqualTo("seed");
+        JobLimits full = new JobLimits(null, null, null, null, null, null, null, null, 0L, Long.MAX_VALUE - 1, null);
+        assertThat(full.check("t2v", Map.of("seed", Long.MAX_VALUE - 1))).isEmpty();
+        assertThat(full.check("t2v", Map.of("seed", Long.MAX_VALUE)).orElseThrow().message()).contains("got " + Long.MAX_VALUE);
         assertThat(l.check("t2v", Map.of("fps", 31)).orElseThrow().field()).isEqualTo("fps");
         assertThat(l.check("t2v", Map.of("seconds", 10.5)).orElseThrow().field()).isEqualTo("seconds");
         // 5.1 s at 16 fps = 82 frames, rounded like the worker to 4k+1 = 81: within; 5.4 s = 86 → 85: over

@@ -1,7 +1,6 @@
 package dev.hearth.engine.worker;
 
 import dev.hearth.config.JobLimits;
-
 import dev.hearth.engine.process.ChildProcess;
 
 import java.io.BufferedReader;

@@ -1,4 +1,5 @@
 """python3 -m hearth_worker --pipeline wan2.1-t2v --model /models/Wan2.1-T2V-14B-Diffusers [--dtype fp8]
+   python3 -m hearth_worker --pipeline wan2.1-t2v --describe     (its limits as JSON; loads nothing)
 
 stdout carries protocol lines only: the real stdout is kept for the protocol, and file
 descriptor 1 plus sys.stdout are pointed at stderr, so prints from libraries (and from native
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import logging
 import os
 import sys
 
 from . import __version__
-from .pipelines import CHOICES, DTYPES, build
-from .protocol import Worker
+from .pipelines import CHOICES, DTYPES, build, spec_of
+from .protocol import Worker, limits
 
 
 def parse_args(argv=None):
@@ -32,12 +34,19 @@ def parse_args(argv=None):
     ap.add_argument("--heartbeat", type=float, default=15.0,
                     help="repeat the last progress line after this many silent seconds in a job (0: off)")
     ap.add_argument("--fake-step-delay", type=float, default=0.01, help=argparse.SUPPRESS)
+    ap.add_argument("--describe", action="store_true",
+                    help="print the pipeline's limits (the 'limits' of its ready message) as JSON and exit, "
+                         "loading nothing: paste them under the model's limits: in hearth.yaml")
     ap.add_argument("--version", action="version", version=f"hearth_worker {__version__}")
     return ap.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.describe:
+        print(json.dumps(limits(spec_of(args.pipeline), DTYPES)))
+        sys.stdout.flush()
+        return 0
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s hearth_worker %(levelname)s %(message)s")
     log = logging.getLogger("hearth_worker")

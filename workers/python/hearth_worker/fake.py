@@ -31,6 +31,7 @@ class OutOfMemoryError(RuntimeError):
 
 class FakePipeline:
     spec = SPEC
+    dtypes = ("bf16", "fp16", "fp8")   # the --dtype choices, advertised in ready like the real pipelines
     noise = True          # print to stdout like a chatty library (must end up in the log)
 
     def __init__(self, step_delay: float = 0.01):

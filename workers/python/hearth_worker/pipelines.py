@@ -46,6 +46,14 @@ VARIANTS = {
 CHOICES = tuple(VARIANTS) + ("fake",)
 
 
+def spec_of(name: str) -> PipelineSpec:
+    """A pipeline's spec without building it (imports nothing heavy)."""
+    if name == "fake":
+        from .fake import SPEC
+        return SPEC
+    return VARIANTS[name].spec
+
+
 def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool = False,
           device: str = "cuda", fake_step_delay: float = 0.01):
     if name == "fake":
@@ -61,6 +69,7 @@ def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool =
 
 
 class DiffusersPipeline:
+    dtypes = DTYPES          # advertised in ready's limits
     def __init__(self, variant: Variant, model: str, dtype: str, cpu_offload: bool, device: str):
         self.variant = variant
         self.spec = variant.spec

@@ -31,6 +31,9 @@ OUTPUT_NAME = "video.mp4"
 MAX_FRAMES = 1025          # a sanity guard, far above what these models are trained for
 MAX_SIDE = 4096
 MAX_STEPS = 1000
+MAX_SECONDS = 600
+MAX_FPS = 120
+MAX_SEED = 2**63 - 1
 
 log = logging.getLogger("hearth_worker")
 
@@ -46,6 +49,25 @@ class PipelineSpec:
     default_seconds: float
     default_steps: int
     default_guidance: float
+
+
+def limits(spec: "PipelineSpec", dtypes=()) -> dict:
+    """What validate() accepts, as advertised in "ready" (and printed by --describe).
+
+    Hearth refuses a job that breaks these at submit (when declared under the model's limits:) and
+    again before sending it to a worker that advertised them, so bad_params from here is rare.
+    """
+    out = {"tasks": list(spec.tasks), "size_multiple": spec.size_multiple, "max_side": MAX_SIDE,
+           "frame_step": spec.frame_step, "max_frames": MAX_FRAMES, "max_steps": MAX_STEPS,
+           "max_seconds": MAX_SECONDS, "max_fps": MAX_FPS, "min_seed": 0, "max_seed": MAX_SEED}
+    if dtypes:
+        out["dtypes"] = list(dtypes)
+    return out
+
+
+def ready_message(spec: "PipelineSpec", dtypes=()) -> dict:
+    return {"type": "ready", "protocol": PROTOCOL_VERSION, "tasks": list(spec.tasks),
+            "limits": limits(spec, dtypes)}
 
 
 class ParamError(ValueError):
@@ -127,14 +149,14 @@ def validate(spec: PipelineSpec, task: Optional[str], params: Any, inputs: Any) 
             raise ParamError("size", f"{spec.name} needs width and height in multiples of {mult}; "
                                      f"{width}x{height} has {side} {v} (try {round(v / mult) * mult or mult})")
 
-    fps = _number(params, "fps", spec.default_fps, integer=True, lo=1, hi=120)
+    fps = _number(params, "fps", spec.default_fps, integer=True, lo=1, hi=MAX_FPS)
     explicit = _number(params, "num_frames", None, integer=True, lo=1, hi=MAX_FRAMES)
     if explicit is not None:
         wanted = explicit
         num_frames = frames_for(spec, explicit / fps, fps)
         source = f"num_frames={explicit}"
     else:
-        seconds = _number(params, "seconds", spec.default_seconds, integer=False, lo=0.01, hi=600)
+        seconds = _number(params, "seconds", spec.default_seconds, integer=False, lo=0.01, hi=MAX_SECONDS)
         wanted = max(1, round(seconds * fps))
         num_frames = frames_for(spec, seconds, fps)
         source = f"{seconds}s at {fps} fps = {wanted} frames"
@@ -146,7 +168,7 @@ def validate(spec: PipelineSpec, task: Optional[str], params: Any, inputs: Any) 
 
     steps = _number(params, "steps", spec.default_steps, integer=True, lo=1, hi=MAX_STEPS)
     guidance = float(_number(params, "guidance_scale", spec.default_guidance, integer=False, lo=0, hi=100))
-    seed = _number(params, "seed", None, integer=True, lo=0, hi=2**63 - 1)
+    seed = _number(params, "seed", None, integer=True, lo=0, hi=MAX_SEED)
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
         notes.append(f"no seed given, using {seed}")
@@ -254,7 +276,7 @@ class Worker:
                             "message": f"loading {self.spec.name} failed: {type(e).__name__}: {e}"})
             return 1
         log.info("pipeline %s loaded in %.1fs", self.spec.name, time.monotonic() - started)
-        self.emit.send({"type": "ready", "protocol": PROTOCOL_VERSION, "tasks": list(self.spec.tasks)})
+        self.emit.send(ready_message(self.spec, getattr(self.pipeline, "dtypes", ())))
 
         threading.Thread(target=self._read_loop, name="hearth-stdin", daemon=True).start()
         if self.heartbeat and self.heartbeat > 0:

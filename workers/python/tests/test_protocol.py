@@ -178,7 +178,8 @@ class SubprocessTest(unittest.TestCase):
     def start(self, *extra):
         w = Subprocess(*extra)
         self.addCleanup(w.close)
-        self.assertEqual(w.next(), {"type": "ready", "protocol": 1, "tasks": ["t2v", "i2v"]})
+        self.assertEqual(w.next(), {"type": "ready", "protocol": 1, "tasks": ["t2v", "i2v"],
+                                    "limits": protocol.limits(fake.SPEC, fake.FakePipeline.dtypes)})
         return w
 
     def test_run_progress_output_done_and_stdout_is_only_protocol(self):
@@ -557,3 +558,54 @@ class ValidationTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LimitsTest(unittest.TestCase):
+    """The limits a worker advertises are the rules validate() applies: at each limit a job passes,
+    one past it fails as bad_params naming the same field Hearth names."""
+
+    def job(self, spec, **params):
+        inputs = {"image": os.path.abspath(__file__)} if spec.tasks[0] == "i2v" else {}   # any file will do
+        return validate(spec, None, dict({"prompt": "a cat", "seed": 1}, **params), inputs)
+
+    def refused(self, spec, field, **params):
+        with self.assertRaises(ParamError) as e:
+            self.job(spec, **params)
+        self.assertEqual(e.exception.field, field)
+
+    def test_every_pipeline_advertises_what_validate_accepts(self):
+        specs = [fake.SPEC] + [v.spec for v in pipelines.VARIANTS.values()]
+        for spec in specs:
+            with self.subTest(spec.name):
+                lim = protocol.limits(spec)
+                self.assertEqual(lim["tasks"], list(spec.tasks))
+                m = lim["size_multiple"]
+                self.assertEqual(m, spec.size_multiple)
+                self.job(spec, size=f"{m * 20}x{m * 10}")
+                self.refused(spec, "size", size=f"{m * 20 + 2}x{m * 10}")
+                self.job(spec, size=f"{lim['max_side']}x{m}")
+                self.refused(spec, "size", size=f"{lim['max_side'] + m}x{m}")
+                self.job(spec, steps=lim["max_steps"])
+                self.refused(spec, "steps", steps=lim["max_steps"] + 1)
+                self.job(spec, fps=lim["max_fps"], seconds=1)
+                self.refused(spec, "fps", fps=lim["max_fps"] + 1)
+                self.job(spec, seed=lim["min_seed"])
+                self.job(spec, seed=lim["max_seed"])
+                self.refused(spec, "seed", seed=lim["min_seed"] - 1)
+                self.refused(spec, "seconds", seconds=lim["max_seconds"] + 1, fps=1)
+                fps = 16
+                longest = (lim["max_frames"] - 1) / fps          # max_frames is frame_step·k + 1
+                self.assertEqual(self.job(spec, fps=fps, seconds=longest)["num_frames"], lim["max_frames"])
+                self.refused(spec, "seconds", fps=fps, seconds=longest + lim["frame_step"] / fps)
+
+    def test_describe_prints_the_limits_of_ready_without_loading(self):
+        out = subprocess.run([sys.executable, "-m", "hearth_worker", "--pipeline", "wan2.1-t2v", "--describe"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+        self.assertEqual(json.loads(out), protocol.limits(pipelines.VARIANTS["wan2.1-t2v"].spec, pipelines.DTYPES))
+
+    def test_ready_carries_the_limits_and_the_dtypes(self):
+        msg = protocol.ready_message(fake.SPEC, ("bf16",))
+        self.assertEqual(msg["tasks"], ["t2v", "i2v"])
+        self.assertEqual(msg["limits"]["size_multiple"], 16)
+        self.assertEqual(msg["limits"]["dtypes"], ["bf16"])
+        self.assertNotIn("dtypes", protocol.limits(fake.SPEC))

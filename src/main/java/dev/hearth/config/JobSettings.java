@@ -12,13 +12,24 @@ import java.time.Duration;
  *                       model have finished and taught a measured value; null = no ETA until then
  * @param promptEnhancer the chat model rewriting this model's prompts when a job asks: null = the server's
  *                       {@code prompt_enhancer}, {@link #NO_ENHANCER} = none for this model
+ * @param limits         what the model's worker accepts, declared under {@code limits:}: checked at submit,
+ *                       before the model loads ({@link JobLimits#NONE} = nothing declared)
  */
 public record JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit,
-                          String promptEnhancer) {
+                          String promptEnhancer, JobLimits limits) {
     public static final String NO_ENHANCER = "none";
     public static final JobSettings DEFAULTS = new JobSettings(Duration.ofMinutes(10), Duration.ofSeconds(30), 3, null);
 
     public JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit) {
         this(stallTimeout, cancelGrace, maxAttempts, secondsPerUnit, null);
+    }
+
+    public JobSettings(Duration stallTimeout, Duration cancelGrace, int maxAttempts, Double secondsPerUnit,
+                       String promptEnhancer) {
+        this(stallTimeout, cancelGrace, maxAttempts, secondsPerUnit, promptEnhancer, JobLimits.NONE);
+    }
+
+    public JobSettings {
+        limits = limits == null ? JobLimits.NONE : limits;
     }
 }

@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNullElse;
 final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
             "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
-            "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer",
+            "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer", "limits",
             "connect_timeout", "first_byte_timeout", "chunk_timeout");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
@@ -120,8 +120,21 @@ final class ModelSection {
                         requireNonNullElse(f.get(m.get("max_attempts"), key("max_attempts"), Values.integer(1, 100)),
                                 JobSettings.DEFAULTS.maxAttempts()),
                         secondsPerUnit(kind),
-                        f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT)),
+                        f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT),
+                        limits()),
                 ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f));
+    }
+
+    /** {@code limits:} as the worker's {@code --describe} prints them; a wrong key or value is refused with the file. */
+    private JobLimits limits() {
+        YamlNode node = m.get("limits");
+        if (node == null) return JobLimits.NONE;
+        try {
+            return JobLimits.of(f.plain(node, key("limits")), true);
+        } catch (IllegalArgumentException e) {
+            f.problems.at(node, key("limits"), e.getMessage());
+            return JobLimits.NONE;
+        }
     }
 
     /** Only testsrc's speed is known in advance; a real model's ETA waits for a prior or a finished job. */

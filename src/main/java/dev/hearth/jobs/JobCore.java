@@ -1,5 +1,6 @@
 package dev.hearth.jobs;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
@@ -7,6 +8,7 @@ import dev.hearth.config.HearthConfig;
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.gateway.BadRequestException;
+import dev.hearth.gateway.Json;
 import dev.hearth.gateway.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.jobs.store.JobStore;
@@ -50,6 +52,7 @@ public final class JobCore implements JobService, AutoCloseable {
     /** Catches work queued by another node sharing the database; this node's submits wake at once. */
     static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final HearthConfig config;
     private final Catalog catalog;
@@ -172,6 +175,10 @@ public final class JobCore implements JobService, AutoCloseable {
             throw new BadRequestException("'" + field + "' must be one of " + String.join(", ", served) + " for model '"
                     + spec.name() + "', got '" + shown + "'.", field);
         }
+        // the worker's own rules, declared under limits: — refused here, before any model loads
+        spec.jobs().limits().check(task, Json.MAPPER.convertValue(params, MAP)).ifPresent(v -> {
+            throw JobParams.bad(names, v.field(), v.message());
+        });
         if (task.equals("t2v") && (prompt == null || prompt.isBlank())) {
             throw JobParams.bad(names, "prompt", "is required for text-to-video and must not be empty");
         }

@@ -79,7 +79,7 @@ class ConfigLoaderValidationTest {
                 file() + ":8: models.a.colour: unknown key; expected one of task, engine, aliases, memory, idle_unload,"
                         + " pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace, defaults,"
                         + " options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit, prompt_enhancer,"
-                        + " connect_timeout, first_byte_timeout, chunk_timeout, cmd, args, model, env, cwd, health, url or path");
+                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, cmd, args, model, env, cwd, health, url or path");
     }
 
     @Test
@@ -340,7 +340,7 @@ class ConfigLoaderValidationTest {
                 file() + ":10: models.b.database: unknown key; expected one of task, engine, aliases, memory,"
                         + " idle_unload, pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace,"
                         + " defaults, options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit,"
-                        + " prompt_enhancer, connect_timeout, first_byte_timeout, chunk_timeout, cmd, args, model, env,"
+                        + " prompt_enhancer, limits, connect_timeout, first_byte_timeout, chunk_timeout, cmd, args, model, env,"
                         + " cwd, health, url or path");
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.engine.worker;
 
+import dev.hearth.config.JobLimits;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.EngineException;
 import dev.hearth.engine.JobEngine;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -155,6 +157,13 @@ public final class WorkerEngine implements Engine, JobEngine {
         try {
             start(); // at once when ready; a restart after an earlier job's kill
             WorkerProcess p = current(req.job());
+            // the limits the worker advertised: a job that breaks them never reaches it
+            Optional<JobLimits.Violation> broken = p.limits.check(req.task(), WorkerMessages.plain(req.params()));
+            if (broken.isPresent()) {
+                String why = "'" + broken.get().field() + "' " + broken.get().message() + ".";
+                p.note("job " + req.job() + " refused before running: " + why);
+                return new WorkerRun.Error("bad_params", why);
+            }
             return drive(p, req, listener);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -330,7 +339,8 @@ public final class WorkerEngine implements Engine, JobEngine {
             return false; // stop() came first: Exited follows and fails the start
         }
         p.child.remember();
-        p.note("ready for tasks " + r.tasks());
+        p.limits = r.jobLimits();
+        p.note("ready for tasks " + r.tasks() + (r.limits() == null ? "" : ", limits " + r.limits()));
         return true;
     }
 

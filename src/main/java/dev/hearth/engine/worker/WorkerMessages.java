@@ -1,12 +1,15 @@
 package dev.hearth.engine.worker;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.config.JobLimits;
 
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,21 @@ public final class WorkerMessages {
         default String job() { return null; }
     }
 
-    public record Ready(int protocol, List<String> tasks) implements FromWorker { }
+    /**
+     * The worker loaded its model. {@code limits} (optional, {@link JobLimits#KEYS}): what it accepts;
+     * absent (an older worker) = Hearth checks nothing beyond its own rules.
+     */
+    public record Ready(int protocol, List<String> tasks,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> limits) implements FromWorker {
+        public Ready(int protocol, List<String> tasks) {
+            this(protocol, tasks, null);
+        }
+
+        /** The advertised limits, with the advertised tasks; {@link JobLimits#NONE} when it sent none. */
+        public JobLimits jobLimits() {
+            return limits == null ? JobLimits.NONE : JobLimits.of(limits, false).withTasks(tasks);
+        }
+    }
 
     public record Progress(String job, double progress, String stage, int step, int steps) implements FromWorker { }
 
@@ -63,6 +80,11 @@ public final class WorkerMessages {
         MalformedLine(String message) {
             super(message);
         }
+    }
+
+    /** A run's params as plain Java values, for {@link JobLimits#check}. */
+    static Map<String, Object> plain(ObjectNode params) {
+        return JSON.convertValue(params, new TypeReference<Map<String, Object>>() { });
     }
 
     public static FromWorker parseFromWorker(String line) throws MalformedLine {

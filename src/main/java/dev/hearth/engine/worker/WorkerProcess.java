@@ -1,5 +1,6 @@
 package dev.hearth.engine.worker;
 
+import dev.hearth.config.JobLimits;
 import dev.hearth.engine.process.ChildProcess;
 
 import java.io.BufferedReader;
@@ -38,6 +39,7 @@ final class WorkerProcess {
     private final OutputStream stdin;
     private volatile Instant lastMessageAt;
     volatile String currentJob;   // the job whose events are on the queue, for cancel()
+    volatile JobLimits limits = JobLimits.NONE; // what its ready message advertised
     // guarded by this
     private boolean ready;
     private boolean deliberate;    // stop() or a kill of ours: the exit is not a crash

@@ -1,5 +1,6 @@
 package dev.hearth.engine.worker;
 
+import dev.hearth.config.JobLimits;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -35,6 +36,23 @@ class WorkerMessagesTest {
         assertThat(WorkerMessages.parseFromWorker("{\"type\":\"error\",\"job\":\"j\",\"code\":\"oom\",\"message\":\"m\"}"))
                 .isEqualTo(new WorkerMessages.Error("j", "oom", "m"));
         assertThat(WorkerMessages.parseFromWorker("{\"type\":\"telemetry\"}")).isInstanceOf(WorkerMessages.Unknown.class);
+    }
+
+    @Test
+    void ready_carriesOptionalLimits_withItsTasks_andAnOlderReadyMeansNoLimits() throws Exception {
+        var withLimits = (WorkerMessages.Ready) WorkerMessages.parseFromWorker("{\"type\":\"ready\",\"protocol\":1,"
+                + "\"tasks\":[\"t2v\"],\"limits\":{\"size_multiple\":32,\"max_steps\":50,\"max_seed\":9223372036854775807,"
+                + "\"some_future_limit\":3}}");
+        var older = (WorkerMessages.Ready) WorkerMessages.parseFromWorker("{\"type\":\"ready\",\"protocol\":1,\"tasks\":[\"t2v\"]}");
+
+        JobLimits l = withLimits.jobLimits();
+        assertThat(l.tasks()).containsExactly("t2v");
+        assertThat(l.sizeMultiple()).isEqualTo(32);
+        assertThat(l.maxSteps()).isEqualTo(50);
+        assertThat(l.maxSeed()).isEqualTo(Long.MAX_VALUE);
+        assertThat(older.jobLimits()).isEqualTo(JobLimits.NONE);
+        assertThat(WorkerMessages.write(new WorkerMessages.Ready(1, List.of("t2v"))))
+                .isEqualTo("{\"type\":\"ready\",\"protocol\":1,\"tasks\":[\"t2v\"]}");
     }
 
     @Test

@@ -6,10 +6,12 @@ import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.engine.EmbeddingBackend;
+import dev.hearth.engine.Engine;
 import dev.hearth.engine.onnx.EmbeddingsApi;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.ModelStatus;
+import dev.hearth.scheduler.NoCapacityException;
 import dev.hearth.scheduler.QueueFullException;
 import dev.hearth.scheduler.Models;
 import dev.hearth.scheduler.UnknownModelException;
@@ -19,6 +21,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -77,7 +80,7 @@ final class OpenAiRoutes {
         Abort abort = new Abort();
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
                 () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()));
-             Lease lease = acquire(spec.name(), abort)) {
+             Lease lease = acquireLive(spec.name(), abort)) {
             lease.onRevoke(why -> abort.abort(Abort.Reason.REVOKED, Abort.revoked(why)));
             if (lease.engine() instanceof EmbeddingBackend backend) {
                 Routes.json(res, 200, EmbeddingsApi.respond(embeddings, spec.name(), backend));
@@ -139,6 +142,40 @@ final class OpenAiRoutes {
     }
 
     /** Waits in the model's queue; a client that leaves meanwhile withdraws it (and its place) at once. */
+    /** How long a request waits for a dead engine's crash to reach the scheduler before it gives up. */
+    private static final java.time.Duration CRASH_REPORT_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * A lease on an engine that still runs. An engine that just died reports its crash only once
+     * its orphans are stopped (so their memory is never counted free too early); a lease granted in
+     * that moment names an engine with no address. Such a lease is handed back, the crash awaited,
+     * and the request asks again: the scheduler then starts a fresh engine for it.
+     */
+    private Lease acquireLive(String model, Abort abort) {
+        long giveUpAt = System.nanoTime() + CRASH_REPORT_WAIT.toNanos();
+        while (true) {
+            Lease lease = acquire(model, abort);
+            Engine engine = lease.engine();
+            if (engine instanceof EmbeddingBackend || engine.baseUrl() != null) {
+                return lease;
+            }
+            lease.close();
+            long left = giveUpAt - System.nanoTime();
+            try {
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                engine.crashed().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new NoCapacityException("The engine for model '" + model + "' has stopped and is not"
+                        + " running again yet; retry in a few seconds.", 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NoCapacityException("Interrupted while model '" + model + "' restarts.", 5);
+            }
+        }
+    }
+
     private Lease acquire(String model, Abort abort) {
         CompletableFuture<Lease> pending = models.acquire(model);
         abort.onAbort(() -> pending.cancel(false));

@@ -33,8 +33,10 @@ class EngineFailureTest {
      * model once was "long enough" — a test that depends on the machine's speed is a bug).
      */
     static final String STALLING_ENGINE = """
-            import json, sys, threading
+            import json, subprocess, sys, threading
             from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+            if sys.argv[2:] == ["orphan"]:  # a worker process that ignores SIGTERM, as some servers leave
+                subprocess.Popen(["sh", "-c", "trap '' TERM; while :; do sleep 1; done"])
             class H(BaseHTTPRequestHandler):
                 protocol_version = "HTTP/1.1"
                 def log_message(self, *a): pass
@@ -69,11 +71,17 @@ class EngineFailureTest {
                   cmd: python3 %s ${PORT}
                   health: /health
                   memory: 1GiB
+                orphaning:
+                  engine: process
+                  cmd: python3 %s ${PORT} orphan
+                  health: /health
+                  memory: 1GiB
+                  stop_grace: 5s
                 broken:
                   engine: process
                   cmd: 'echo "loading weights for port ${PORT}"; echo "CUDA error: out of memory" >&2; exit 3'
                   memory: 1GiB
-                """.formatted(engine));
+                """.formatted(engine, engine));
     }
 
     @AfterAll
@@ -140,6 +148,23 @@ class EngineFailureTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("stalling") == 0);
         HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("stalling", "\"max_tokens\":4"));
         assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    }
+
+    // regression: a dead engine reports its crash only once its orphans are stopped (here: after a 5 s
+    // stop grace); a request granted a lease in that moment hit a null address and answered 500
+    @Test
+    void aRequest_betweenAnEnginesDeathAndItsCrashReport_getsAFreshEngine_notA500() {
+        HttpResponse<String> first = h.post("/v1/chat/completions", TestHearth.chat("orphaning", "\"max_tokens\":4"));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        ProcessEngine engine = (ProcessEngine) h.hearth.scheduler().engine("orphaning");
+        long pid = engine.pid().orElseThrow();
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9 the server, not its orphan
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> engine.baseUrl() == null);
+        HttpResponse<String> next = h.post("/v1/chat/completions", TestHearth.chat("orphaning", "\"max_tokens\":4"));
+
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(h.hearth.scheduler().engine("orphaning")).as("a fresh engine answered").isNotSameAs(engine);
     }
 
     private static int inFlight(String model) {

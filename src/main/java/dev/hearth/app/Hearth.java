@@ -2,8 +2,8 @@ package dev.hearth.app;
 
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
-import dev.hearth.config.ModelSpec;
-import dev.hearth.config.HearthConfig;
+import dev.hearth.catalog.ModelSpec;
+import dev.hearth.catalog.HearthConfig;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.Engines;
@@ -12,11 +12,16 @@ import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
 import dev.hearth.gateway.Http10;
+import dev.hearth.gateway.SseWriter;
+import dev.hearth.api.admin.AdminRoutes;
+import dev.hearth.api.admin.EventsRoute;
+import dev.hearth.api.jobs.JobRoutes;
+import dev.hearth.api.openai.OpenAiRoutes;
 import dev.hearth.jobs.JobCore;
 import dev.hearth.jobs.JobService;
-import dev.hearth.jobs.api.LightX2vRoutes;
-import dev.hearth.jobs.api.OpenAiVideoRoutes;
-import dev.hearth.jobs.api.VideosDgxRoutes;
+import dev.hearth.api.lightx2v.LightX2vRoutes;
+import dev.hearth.api.openaivideos.OpenAiVideoRoutes;
+import dev.hearth.api.videosdgx.VideosDgxRoutes;
 import dev.hearth.jobs.store.JobStores;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
@@ -26,6 +31,7 @@ import dev.hearth.observe.Hardware;
 import dev.hearth.observe.LocalEventBus;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.ModelEvent;
+import dev.hearth.scheduler.ModelMetrics;
 import dev.hearth.scheduler.Scheduler;
 import io.helidon.webserver.WebServer;
 
@@ -55,26 +61,34 @@ public final class Hearth implements AutoCloseable {
         Leftovers.reap(s.dataDir(), Path.of("/proc"));
         Engines factory = new Engines(s.dataDir());
         this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC());
-        Metrics metrics = new Metrics(scheduler::status, scheduler::usedBytes, scheduler::budgetBytes);
+        Metrics metrics = new Metrics(ModelMetrics.gauges(scheduler::status), ModelMetrics.STATES,
+                scheduler::usedBytes, scheduler::budgetBytes);
         // the scheduler's model events go onto the one bus; metrics, the log and /api/events listen there
         EventBus events = new LocalEventBus();
         scheduler.addListener(e -> events.publish(ModelEvent.TOPIC, e.model(), e));
-        events.subscribe(ModelEvent.TOPIC, null, metrics::modelEvent);
+        events.subscribe(ModelEvent.TOPIC, null, ModelMetrics.feed(metrics));
         events.subscribe(ModelEvent.TOPIC, null, Hearth::log);
         Catalog catalog = new Catalog(config);
         Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
                 inputs, new Outputs(s.dataDir()), events, Clock.systemUTC());
+        SseWriter sse = new SseWriter();
+        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics);
+        JobRoutes jobRoutes = new JobRoutes(jobs, sse);
+        EventsRoute eventsRoute = new EventsRoute(events, jobs, sse);
+        AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
         VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
         OpenAiVideoRoutes videos = new OpenAiVideoRoutes(jobs, catalog, inputs, s.retention());
-        this.gateway = new Gateway(catalog, scheduler, jobs, events, metrics, hardware,
-                this::logs,
-                ApiKeys.load(s.apiKeysFile()), version(), r -> {
-                    lightx2v.register(r);
-                    videosDgx.register(r);
-                    videos.register(r);
-                });
+        this.gateway = new Gateway(ApiKeys.load(s.apiKeysFile()), sse, r -> {
+            openAi.register(r);
+            jobRoutes.register(r);
+            lightx2v.register(r);
+            videosDgx.register(r);
+            videos.register(r);
+            admin.register(r);
+            eventsRoute.register(r);
+        });
         var server = WebServer.builder()
                 .host(s.host())
                 .port(s.port())

@@ -1,7 +1,5 @@
 package dev.hearth.catalog;
 
-import dev.hearth.config.HearthConfig;
-import dev.hearth.config.ModelSpec;
 
 import java.util.HashMap;
 import java.util.List;

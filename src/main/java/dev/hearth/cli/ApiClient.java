@@ -2,7 +2,7 @@ package dev.hearth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.config.ConfigLoader;
+import dev.hearth.catalog.ConfigLoader;
 import dev.hearth.config.ListenAddress;
 import picocli.CommandLine.Option;
 

@@ -1,9 +1,9 @@
 package dev.hearth.cli;
 
 import dev.hearth.app.Hearth;
-import dev.hearth.config.ConfigLoader;
-import dev.hearth.config.HearthConfig;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ConfigLoader;
+import dev.hearth.catalog.HearthConfig;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.Engines;
 import dev.hearth.engine.Engine;
 import picocli.CommandLine.Command;
@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (Hearth hearth = Hearth.start(config)) {
             URI viaHearth = hearth.baseUri().resolve("/v1/chat/completions");
-            URI straight = direct.baseUrl().resolve("/v1/chat/completions");
+            URI straight = direct.endpoint().httpUrl().resolve("/v1/chat/completions");
             List<Long> cold = new ArrayList<>();
             for (int i = 0; i < coldRuns; i++) {
                 hearth.scheduler().unload("bench").join();

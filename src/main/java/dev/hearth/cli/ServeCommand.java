@@ -3,8 +3,8 @@ package dev.hearth.cli;
 import dev.hearth.app.Hearth;
 import dev.hearth.app.StartupException;
 import dev.hearth.config.ConfigException;
-import dev.hearth.config.ConfigLoader;
-import dev.hearth.config.HearthConfig;
+import dev.hearth.catalog.ConfigLoader;
+import dev.hearth.catalog.HearthConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.hearth.cli;
 
 import dev.hearth.app.Hearth;
-import dev.hearth.config.ConfigLoader;
+import dev.hearth.catalog.ConfigLoader;
 import dev.hearth.scheduler.ModelStatus;
 
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.hearth.config;
 
-import dev.hearth.catalog.Task;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,32 +10,32 @@ import java.util.Map;
  * Every default of hearth.yaml, in one place. The loader fills records from here; nothing else
  * in Hearth invents a default for a configured value. Durations of zero mean "never" where noted.
  */
-final class Defaults {
+public final class Defaults {
     private Defaults() {}
 
-    static final String CONFIG_FILE = "hearth.yaml";
+    public static final String CONFIG_FILE = "hearth.yaml";
     /** Scanned for *.gguf when there is no hearth.yaml (or it has no models: section). */
-    static final Path MODELS_DIR = Path.of("models");
+    public static final Path MODELS_DIR = Path.of("models");
 
     // server:
-    static final String LISTEN_HOST = "127.0.0.1";
-    static final int LISTEN_PORT = 8009;
+    public static final String LISTEN_HOST = "127.0.0.1";
+    public static final int LISTEN_PORT = 8009;
     /** Beside the config file, like a relative data_dir written in it. */
-    static final Path DATA_DIR = Path.of("./data");
-    static final String DATABASE = "sqlite";
-    static final long MEMORY_BUDGET = ServerConfig.AUTO;
+    public static final Path DATA_DIR = Path.of("./data");
+    public static final String DATABASE = "sqlite";
+    public static final long MEMORY_BUDGET = ServerConfig.AUTO;
     /** Zero = never unload for idleness. */
-    static final Duration IDLE_UNLOAD = Duration.ofMinutes(30);
-    static final boolean EXCLUSIVE = false;
-    static final int MAX_QUEUE = 100;
+    public static final Duration IDLE_UNLOAD = Duration.ofMinutes(30);
+    public static final boolean EXCLUSIVE = false;
+    public static final int MAX_QUEUE = 100;
     /** Zero = answer 503 at once when there is no capacity. */
-    static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(60);
     /** Zero = no limit. */
-    static final Duration JOB_TIMEOUT = Duration.ofMinutes(60);
+    public static final Duration JOB_TIMEOUT = Duration.ofMinutes(60);
     /** Zero = keep finished jobs forever. */
-    static final Duration RETENTION = Duration.ofDays(7);
+    public static final Duration RETENTION = Duration.ofDays(7);
     /** The highest job priority a "user" key may ask for; admins may ask for any. */
-    static final int MAX_USER_PRIORITY = 0;
+    public static final int MAX_USER_PRIORITY = 0;
     /** The prompt enhancer's default system prompt: written for video models. */
     public static final String ENHANCER_INSTRUCTIONS = "You rewrite short prompts for a text-to-video model. Expand the"
             + " user's prompt into one vivid paragraph of at most 120 words that describes the subject, its motion,"
@@ -45,74 +44,46 @@ final class Defaults {
 
     // media:
     /** No local directory is open to job inputs unless the user names it. */
-    static final List<Path> MEDIA_ALLOWED_PATHS = List.of();
+    public static final List<Path> MEDIA_ALLOWED_PATHS = List.of();
 
     // models.<name>:
     /** Interactive models overlap requests well (continuous batching); job models run one at a time. */
-    static final int MAX_CONCURRENCY = 4;
-    static final int MAX_CONCURRENCY_JOBS = 1;
+    public static final int MAX_CONCURRENCY = 4;
+    public static final int MAX_CONCURRENCY_JOBS = 1;
     /** vLLM compiles CUDA graphs for minutes on first start; the deadline also slides while it logs. */
-    static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     /** Zero = kill at once. */
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    static final String HEALTH = "/health";
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    public static final String HEALTH = "/health";
     /** Proxying to an engine's HTTP server (see ProxyTimeouts): an engine on this machine or the LAN connects at once. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** vLLM reads a 100k-token prompt for minutes before the first token; a non-streamed answer is all "first byte". */
-    static final Duration FIRST_BYTE_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration FIRST_BYTE_TIMEOUT = Duration.ofMinutes(10);
     /** Between two tokens of a stream; generous for an engine pausing to schedule a large batch. */
-    static final Duration CHUNK_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration CHUNK_TIMEOUT = Duration.ofMinutes(2);
 
-    static final long MIB = 1024L * 1024;
-    static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
-    static final long TESTSRC_MEMORY = 64 * MIB;
-    static final long REMOTE_MEMORY = 0;
+    public static final long MIB = 1024L * 1024;
+    public static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
+    public static final long TESTSRC_MEMORY = 64 * MIB;
+    public static final long REMOTE_MEMORY = 0;
     /** A LightX2V server's GPU is its own, not Hearth's budget; set memory when it shares this machine's. */
-    static final long LIGHTX2V_MEMORY = 0;
+    public static final long LIGHTX2V_MEMORY = 0;
     /** LightX2V answers its service status here (it has no /health). */
-    static final String LIGHTX2V_HEALTH = "/v1/service/status";
+    public static final String LIGHTX2V_HEALTH = "/v1/service/status";
     /** testsrc's ETA prior: about 30 ms a 640x360 frame on one core, measured; jobs refine it. */
-    static final double TESTSRC_SECONDS_PER_UNIT = 0.03;
-    static final JobSettings TESTSRC_JOBS = new JobSettings(JobSettings.DEFAULTS.stallTimeout(),
+    public static final double TESTSRC_SECONDS_PER_UNIT = 0.03;
+    public static final JobSettings TESTSRC_JOBS = new JobSettings(JobSettings.DEFAULTS.stallTimeout(),
             JobSettings.DEFAULTS.cancelGrace(), JobSettings.DEFAULTS.maxAttempts(), TESTSRC_SECONDS_PER_UNIT);
 
     // the embedded default (no hearth.yaml)
-    static final String EMBEDDINGS_MODEL = "all-minilm-l6-v2";
-    static final List<String> EMBEDDINGS_ALIASES = List.of("all-minilm");
-    static final String TESTSRC_MODEL = "testsrc";
-    static final Map<String, Object> TESTSRC_DEFAULTS = Map.of("size", "640x360", "fps", 24, "seconds", 2);
+    public static final String EMBEDDINGS_MODEL = "all-minilm-l6-v2";
+    public static final List<String> EMBEDDINGS_ALIASES = List.of("all-minilm");
+    public static final String TESTSRC_MODEL = "testsrc";
+    public static final Map<String, Object> TESTSRC_DEFAULTS = Map.of("size", "640x360", "fps", 24, "seconds", 2);
 
-    static ServerConfig server() {
+    public static ServerConfig server() {
         return new ServerConfig(LISTEN_HOST, LISTEN_PORT, DATA_DIR, DATABASE, MEMORY_BUDGET, IDLE_UNLOAD,
                 EXCLUSIVE, MAX_QUEUE, QUEUE_TIMEOUT, JOB_TIMEOUT, RETENTION, null);
-    }
-
-    /** The task a model does when its entry names none. */
-    static Task task(EngineKind engine) {
-        return switch (engine) {
-            case ONNX_EMBEDDINGS -> Task.EMBEDDINGS;
-            case WORKER, TESTSRC, LIGHTX2V -> Task.VIDEO;
-            case PROCESS, LLAMACPP, REMOTE -> Task.CHAT;
-        };
-    }
-
-    static int maxConcurrency(Task task) {
-        return task == Task.VIDEO || task == Task.AUDIO ? MAX_CONCURRENCY_JOBS : MAX_CONCURRENCY;
-    }
-
-    /**
-     * Memory a model takes from the budget when its entry says nothing, or null where only the
-     * user can know (process and worker engines run arbitrary servers). llamacpp is estimated from
-     * its file, see {@link #llamacppMemory}.
-     */
-    static Long memory(EngineKind engine) {
-        return switch (engine) {
-            case ONNX_EMBEDDINGS -> ONNX_EMBEDDINGS_MEMORY;
-            case REMOTE -> REMOTE_MEMORY;   // it runs elsewhere
-            case LIGHTX2V -> LIGHTX2V_MEMORY;
-            case TESTSRC -> TESTSRC_MEMORY;
-            case PROCESS, WORKER, LLAMACPP -> null;
-        };
     }
 
     /**
@@ -121,23 +92,8 @@ final class Defaults {
      * width and depth, hence proportional), and 64 MiB of fixed runtime scratch that even a tiny
      * model needs. Models run with a large ctx_size should state `memory` instead.
      */
-    static long llamacppMemory(long ggufBytes) {
+    public static long llamacppMemory(long ggufBytes) {
         return ggufBytes + ggufBytes / 5 + 64 * MIB;
     }
 
-    /** The embedded default's synthetic test source (see TestsrcWorkerMain.DESCRIPTION). */
-    static ModelSpec testsrc(ServerConfig server) {
-        return new ModelSpec(TESTSRC_MODEL, Task.VIDEO, EngineKind.TESTSRC.wire, List.of(), null, Map.of(), null, HEALTH,
-                null, null, TESTSRC_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY_JOBS, server.maxQueue(),
-                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS);
-    }
-
-    /** A model with every default, for models Hearth adds itself (the embedded default). */
-    static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, Path path,
-                           long memoryBytes, ServerConfig server) {
-        return new ModelSpec(name, task, engine.wire, aliases, null, Map.of(), null, HEALTH, null, path,
-                memoryBytes, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
-                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, Map.of(), null,
-                server.proxyTimeouts());
-    }
 }

@@ -12,17 +12,17 @@ import java.util.Map;
  * {@link Problems} and read as null, so the caller falls back to the default and goes on: one
  * start reports every problem, not just the first.
  */
-final class Fields {
-    final Problems problems;
+public final class Fields {
+    public final Problems problems;
     private final Map<String, String> env;
 
-    Fields(Problems problems, Map<String, String> env) {
+    public Fields(Problems problems, Map<String, String> env) {
         this.problems = problems;
         this.env = env;
     }
 
     /** The value of an entry, or null when it is absent, empty or wrong (then recorded). */
-    <T> T get(YamlNode node, String key, Values.Kind<T> kind) {
+    public <T> T get(YamlNode node, String key, Values.Kind<T> kind) {
         if (node == null || node.isNull()) return null;
         T value = node.isScalar() ? kind.parse().apply(node.text()) : null;
         if (value == null) problems.at(node, key, expected(kind.expected(), node.describe()));
@@ -30,7 +30,7 @@ final class Fields {
     }
 
     /** The value of an environment variable; unset and empty read as null (empty = not overridden). */
-    <T> T env(String variable, Values.Kind<T> kind) {
+    public <T> T env(String variable, Values.Kind<T> kind) {
         String text = env.get(variable);
         if (text == null || text.isBlank()) return null;
         T value = kind.parse().apply(text);
@@ -44,7 +44,7 @@ final class Fields {
     }
 
     /** The entries of a mapping, or empty when the node is absent or empty, or wrong (recorded). */
-    Map<String, YamlNode> mapping(YamlNode node, String key, String what) {
+    public Map<String, YamlNode> mapping(YamlNode node, String key, String what) {
         if (node == null || node.isNull()) return Map.of();
         if (node.isMap()) return node.map();
         problems.at(node, key, expected(what, node.describe()));
@@ -52,7 +52,7 @@ final class Fields {
     }
 
     /** Refuses keys outside {@code known}, suggesting the nearest when it looks like a typo. */
-    void knownKeys(Map<String, YamlNode> entries, String path, List<String> known) {
+    public void knownKeys(Map<String, YamlNode> entries, String path, List<String> known) {
         entries.forEach((name, node) -> {
             if (known.contains(name)) return;
             String near = Suggest.closest(name, known);
@@ -63,14 +63,14 @@ final class Fields {
     }
 
     /** A name or a list of names (aliases). */
-    List<String> names(YamlNode node, String key) {
+    public List<String> names(YamlNode node, String key) {
         if (node == null || node.isNull()) return List.of();
         List<YamlNode> items = node.isList() ? node.list() : List.of(node);
         return items.stream().map(item -> get(item, key, Values.NAME)).filter(n -> n != null).distinct().toList();
     }
 
     /** A mapping of text values (a child's environment). */
-    Map<String, String> strings(YamlNode node, String key) {
+    public Map<String, String> strings(YamlNode node, String key) {
         Map<String, String> out = new LinkedHashMap<>();
         mapping(node, key, "a mapping of NAME: value").forEach((name, value) -> {
             if (value.isNull()) {
@@ -84,7 +84,7 @@ final class Fields {
     }
 
     /** A free-form mapping (defaults, options) as plain Java values. */
-    Map<String, Object> plain(YamlNode node, String key) {
+    public Map<String, Object> plain(YamlNode node, String key) {
         Map<String, Object> out = new LinkedHashMap<>();
         mapping(node, key, "a mapping of key: value").forEach((name, value) -> {
             if (value.isNull()) {
@@ -97,23 +97,23 @@ final class Fields {
     }
 
     /** A path in the file: "~/" is the user's home, other relative paths are read from {@code base}. */
-    static Path resolve(String text, Path base) {
+    public static Path resolve(String text, Path base) {
         if (text.startsWith("~/")) return Path.of(System.getProperty("user.home"), text.substring(2));
         return base.resolve(text).normalize();
     }
 
-    static String expected(String what, String got) {
+    public static String expected(String what, String got) {
         return "expected " + what + ", got " + got;
     }
 
     /** "a, b or c". */
-    static String list(List<String> items, String lastJoin) {
+    public static String list(List<String> items, String lastJoin) {
         if (items.size() <= 1) return String.join("", items);
         return String.join(", ", items.subList(0, items.size() - 1)) + " " + lastJoin + " " + items.getLast();
     }
 
     /** "expected one of a, b or c, got "x" (did you mean b?)". */
-    static String oneOf(String typed, Collection<String> choices) {
+    public static String oneOf(String typed, Collection<String> choices) {
         String near = Suggest.closest(typed, choices);
         return expected("one of " + list(List.copyOf(choices), "or"), YamlNode.quote(typed))
                 + (near != null ? " (did you mean " + near + "?)" : "");

@@ -21,7 +21,7 @@ public record ListenAddress(String host, int port, String source) {
     }
 
     /**
-     * @param fileOrNull hearth.yaml as {@link ConfigLoader#locate} finds it, or null
+     * @param fileOrNull hearth.yaml as the loader (ConfigLoader.locate) finds it, or null
      * @param env        the environment (HEARTH_LISTEN)
      */
     public static ListenAddress of(Path fileOrNull, Map<String, String> env) {

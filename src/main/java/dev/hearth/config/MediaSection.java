@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /** The media: section: which local directories a job input may name a file under. */
-final class MediaSection {
+public final class MediaSection {
     private MediaSection() {}
 
-    static final List<String> KEYS = List.of("allowed_paths");
+    public static final List<String> KEYS = List.of("allowed_paths");
 
     /**
      * @param node    the media: entry, or null when absent
      * @param baseDir what relative paths in the file are read from (the file's directory)
      */
-    static MediaConfig read(YamlNode node, Path baseDir, Fields f) {
+    public static MediaConfig read(YamlNode node, Path baseDir, Fields f) {
         Map<String, YamlNode> m = f.mapping(node, "media", "a mapping of media settings (allowed_paths)");
         f.knownKeys(m, "media", KEYS);
         YamlNode list = m.get("allowed_paths");

@@ -7,7 +7,7 @@ import java.util.List;
  * Collects every problem in a configuration so that one start reports them all, one a line,
  * each naming the file and line (or the environment variable), the key and what was expected.
  */
-final class Problems {
+public final class Problems {
     private final String file;
     /** A problem and where it sorts: file lines in order, then the environment. */
     private record Entry(long order, String text) {}
@@ -18,12 +18,12 @@ final class Problems {
     private boolean inOptions;
 
     /** @param file the config file as the user named it, or null when there is none */
-    Problems(String file) {
+    public Problems(String file) {
         this.file = file;
     }
 
     /** "hearth.yaml:12: models.qwen.memory: expected …". */
-    void at(YamlNode where, String key, String message) {
+    public void at(YamlNode where, String key, String message) {
         atLine(where.line(), key + ": " + message);
     }
 
@@ -33,7 +33,7 @@ final class Problems {
     }
 
     /** "hearth.yaml: message", for the file as a whole (not found, unreadable). */
-    void inFile(String message) {
+    public void inFile(String message) {
         add(0, file + ": " + message);
     }
 
@@ -46,7 +46,7 @@ final class Problems {
      * "HEARTH_MAX_QUEUE (environment): expected …", or "--listen (command line): …" for an option
      * of {@code hearth serve}, which reaches the loader as a variable named like the option.
      */
-    void env(String variable, String message) {
+    public void env(String variable, String message) {
         boolean option = variable.startsWith("--");
         entries.add(new Entry(Long.MAX_VALUE, variable + (option ? " (command line): " : " (environment): ") + message));
         if (option) {
@@ -59,7 +59,7 @@ final class Problems {
     int count() { return entries.size(); }
 
     /** Problems are found model by model and key by key; they are reported in file order. */
-    void throwIfAny() {
+    public void throwIfAny() {
         if (entries.isEmpty()) return;
         List<String> lines = entries.stream()
                 .sorted(java.util.Comparator.comparingLong(Entry::order))

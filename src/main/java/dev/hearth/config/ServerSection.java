@@ -9,10 +9,13 @@ import java.util.Map;
 import static java.util.Objects.requireNonNullElse;
 
 /** The server: section plus the HEARTH_* variables, which win over the file. */
-final class ServerSection {
+public final class ServerSection {
+    /** The pseudo-variable under which `serve --listen` reaches the loader (it wins over the file and HEARTH_LISTEN). */
+    public static final String LISTEN_OPTION = "--listen";
+
     private ServerSection() {}
 
-    static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
+    public static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
             "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
             "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions", "max_user_priority",
             "connect_timeout", "first_byte_timeout", "chunk_timeout");
@@ -24,7 +27,7 @@ final class ServerSection {
      * @param node    the server: entry, or null when absent
      * @param baseDir what relative paths in the file are read from (the file's directory)
      */
-    static ServerConfig read(YamlNode node, Path baseDir, Fields f) {
+    public static ServerConfig read(YamlNode node, Path baseDir, Fields f) {
         Map<String, YamlNode> m = f.mapping(node, "server",
                 "a mapping of server settings (listen, data_dir, memory_budget…)");
         f.knownKeys(m, "server", KEYS);
@@ -32,7 +35,7 @@ final class ServerSection {
         YamlNode listenNode = m.get("listen");
         Values.Listen fileListen = f.get(listenNode, "server.listen", Values.LISTEN);
         // `hearth serve --listen` wins over HEARTH_LISTEN, which wins over the file
-        Values.Listen optionListen = f.env(ConfigLoader.LISTEN_OPTION, Values.LISTEN);
+        Values.Listen optionListen = f.env(LISTEN_OPTION, Values.LISTEN);
         Values.Listen envListen = optionListen != null ? optionListen : f.env("HEARTH_LISTEN", Values.LISTEN);
         Values.Listen listen = envListen != null ? envListen
                 : requireNonNullElse(fileListen, new Values.Listen(Defaults.LISTEN_HOST, Defaults.LISTEN_PORT));
@@ -83,7 +86,7 @@ final class ServerSection {
             String why = listen.host() + " is reachable from other machines, so Hearth needs API keys: set "
                     + "server.api_keys_file (or HEARTH_API_KEYS) to a file with one key a line, or listen on 127.0.0.1";
             if (optionListen != null) {
-                f.problems.env(ConfigLoader.LISTEN_OPTION, why);
+                f.problems.env(LISTEN_OPTION, why);
             } else if (envListen != null) {
                 f.problems.env("HEARTH_LISTEN", why);
             } else {
@@ -96,7 +99,7 @@ final class ServerSection {
     }
 
     /** connect_timeout, first_byte_timeout and chunk_timeout of a section, each defaulting to {@code fallback}'s. */
-    static ProxyTimeouts proxyTimeouts(Map<String, YamlNode> m, String section, ProxyTimeouts fallback, Fields f) {
+    public static ProxyTimeouts proxyTimeouts(Map<String, YamlNode> m, String section, ProxyTimeouts fallback, Fields f) {
         return new ProxyTimeouts(
                 requireNonNullElse(f.get(m.get("connect_timeout"), section + ".connect_timeout",
                         Values.POSITIVE_DURATION), fallback.connect()),

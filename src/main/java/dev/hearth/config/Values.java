@@ -16,18 +16,18 @@ import java.util.regex.Pattern;
  * what it expects, so every problem reads "expected X, got Y" whether it came from the file or the
  * environment. A parser returns null for text it does not accept.
  */
-final class Values {
+public final class Values {
     private Values() {}
 
     /** A parser and the words that tell a user what it accepts. */
-    record Kind<T>(String expected, Function<String, T> parse) {}
+    public record Kind<T>(String expected, Function<String, T> parse) {}
 
     /** Model names appear in URL paths (/v1/{model}/, /models/{model}/), so no '/' and no spaces. */
-    static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._:-]+");
+    public static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._:-]+");
 
-    static final Kind<Duration> DURATION = new Kind<>(
+    public static final Kind<Duration> DURATION = new Kind<>(
             "a duration like 30m, 15s, 2h, 7d or 500ms (a plain number is seconds)", Values::duration);
-    static final Kind<Duration> POSITIVE_DURATION = new Kind<>(
+    public static final Kind<Duration> POSITIVE_DURATION = new Kind<>(
             "a duration greater than 0 like 10m or 90s", s -> positive(duration(s)));
     /** AUTO_UNLOAD_MINUTES, as VideosDGX had it: whole minutes, 0 = never. */
     static final Kind<Duration> MINUTES = new Kind<>(
@@ -35,11 +35,11 @@ final class Values {
                 Integer m = parseInt(s, 0, Integer.MAX_VALUE);
                 return m == null ? null : Duration.ofMinutes(m);
             });
-    static final Kind<Long> SIZE = new Kind<>("a size like 40GiB or 512MiB", Values::size);
+    public static final Kind<Long> SIZE = new Kind<>("a size like 40GiB or 512MiB", Values::size);
     static final Kind<Long> BUDGET = new Kind<>("auto or a size like 100GiB", s ->
             s.strip().equalsIgnoreCase("auto") ? Long.valueOf(ServerConfig.AUTO) : positive(size(s)));
-    static final Kind<Boolean> BOOL = new Kind<>("true or false", Values::bool);
-    static final Kind<String> TEXT = new Kind<>("text", s -> s);
+    public static final Kind<Boolean> BOOL = new Kind<>("true or false", Values::bool);
+    public static final Kind<String> TEXT = new Kind<>("text", s -> s);
     static final Kind<String> NAME = new Kind<>(
             "a name of letters, digits, '.', '_', ':' or '-' (it is used in URL paths)",
             s -> NAME_PATTERN.matcher(s).matches() ? s : null);
@@ -48,12 +48,12 @@ final class Values {
     static final Kind<String> DATABASE = new Kind<>(
             "sqlite or a JDBC URL like jdbc:postgresql://host/db", s ->
                     s.equals("sqlite") || s.startsWith("jdbc:sqlite:") || s.startsWith("jdbc:postgresql:") ? s : null);
-    static final Kind<String> HEALTH = new Kind<>(
+    public static final Kind<String> HEALTH = new Kind<>(
             "a URL path starting with / like /health", s -> s.startsWith("/") && !s.contains(" ") ? s : null);
-    static final Kind<URI> URL = new Kind<>(
+    public static final Kind<URI> URL = new Kind<>(
             "an http:// or https:// URL like http://10.0.0.5:8000", Values::url);
 
-    static final Kind<Double> POSITIVE_NUMBER = new Kind<>("a number greater than 0 like 0.5", s -> {
+    public static final Kind<Double> POSITIVE_NUMBER = new Kind<>("a number greater than 0 like 0.5", s -> {
         try {
             double d = Double.parseDouble(s.strip());
             return d > 0 && Double.isFinite(d) ? d : null;
@@ -62,7 +62,7 @@ final class Values {
         }
     });
 
-    static Kind<Integer> integer(int min, int max) {
+    public static Kind<Integer> integer(int min, int max) {
         return new Kind<>("a whole number from " + min + " to " + max, s -> parseInt(s, min, max));
     }
 

@@ -12,32 +12,32 @@ import java.util.Map;
  * @param value a {@code Map<String, YamlNode>} (file order), a {@code List<YamlNode>}, a
  *              {@link Scalar}, or null for an empty value
  */
-record YamlNode(Object value, int line) {
+public record YamlNode(Object value, int line) {
 
     /** A scalar as written (text) and as YAML typed it (String, Number or Boolean). */
     record Scalar(String text, Object typed) {}
 
-    boolean isNull() { return value == null; }
+    public boolean isNull() { return value == null; }
 
-    boolean isMap() { return value instanceof Map; }
+    public boolean isMap() { return value instanceof Map; }
 
     boolean isList() { return value instanceof List; }
 
-    boolean isScalar() { return value instanceof Scalar; }
+    public boolean isScalar() { return value instanceof Scalar; }
 
     @SuppressWarnings("unchecked")
-    Map<String, YamlNode> map() { return (Map<String, YamlNode>) value; }
+    public Map<String, YamlNode> map() { return (Map<String, YamlNode>) value; }
 
     @SuppressWarnings("unchecked")
     List<YamlNode> list() { return (List<YamlNode>) value; }
 
-    String text() { return ((Scalar) value).text(); }
+    public String text() { return ((Scalar) value).text(); }
 
     /** The same value at another line (an alias is reported where it is used). */
     YamlNode at(int otherLine) { return new YamlNode(value, otherLine); }
 
     /** How the value reads in "got …". */
-    String describe() {
+    public String describe() {
         if (isMap()) return "a mapping";
         if (isList()) return "a list";
         if (isNull()) return "nothing";

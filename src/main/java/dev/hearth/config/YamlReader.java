@@ -20,7 +20,7 @@ import java.util.Map;
  * walk over tokens. Anchors, aliases and {@code <<} merge keys are resolved here (Jackson reports
  * an alias as a string holding the anchor's name, which would otherwise be read as the value).
  */
-final class YamlReader {
+public final class YamlReader {
     /** The builder leaves EMPTY_STRING_AS_NULL off (new YAMLFactory() has it on): "key:" must read as empty. */
     private static final YAMLFactory FACTORY =
             YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
@@ -35,7 +35,7 @@ final class YamlReader {
     }
 
     /** The document's root (an empty mapping for an empty file), or null after a syntax problem. */
-    static YamlNode read(String yaml, Problems problems) {
+    public static YamlNode read(String yaml, Problems problems) {
         try (YAMLParser parser = FACTORY.createParser(yaml)) {
             YamlReader reader = new YamlReader(parser, problems);
             if (parser.nextToken() == null) return new YamlNode(Map.of(), 1);

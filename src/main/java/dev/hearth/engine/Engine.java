@@ -1,6 +1,6 @@
 package dev.hearth.engine;
 
-import java.net.URI;
+import dev.hearth.EngineException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,11 +29,8 @@ public interface Engine {
      */
     CompletableFuture<String> crashed();
 
-    /**
-     * Base URL of the OpenAI-compatible server requests are proxied to (e.g. http://127.0.0.1:41234),
-     * or null when the engine serves in this JVM (see {@link EmbeddingBackend}).
-     */
-    URI baseUrl();
+    /** How the engine is reached while it runs; {@link Endpoint.Down} when it does not. */
+    Endpoint endpoint();
 
     /** Recent log lines of this engine (empty for in-JVM engines that log nothing). */
     LogBuffer logs();

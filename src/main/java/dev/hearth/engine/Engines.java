@@ -1,6 +1,8 @@
 package dev.hearth.engine;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.EngineException;
+import dev.hearth.catalog.ModelSpec;
+import static dev.hearth.catalog.EngineKind.*;
 import dev.hearth.engine.lightx2v.LightX2vEngine;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
 import dev.hearth.engine.onnx.OnnxEmbeddingEngine;
@@ -26,23 +28,22 @@ public final class Engines {
     }
 
     public Engine create(ModelSpec spec) {
+        // exhaustive: a new EngineKind does not compile until it has a factory here
         return switch (spec.engine()) {
-            case "process" -> {
+            case PROCESS -> {
                 var p = ProcessSpec.of(spec, logDir);
                 yield new ProcessEngine(new ProcessSpec(marked(p.child()), p.healthPath()));
             }
             // Hearth's own engine mode in a child JVM: closing a llama.cpp model in-process leaks native
             // memory and a native assert would take the whole server down, so unloading ends the process.
-            case "llamacpp" -> new ProcessEngine(new ProcessSpec(
+            case LLAMACPP -> new ProcessEngine(new ProcessSpec(
                     marked(child(spec, LlamaCppCommand.argv(spec), spec.stopGrace())), "/health"));
-            case "onnx-embeddings" -> new OnnxEmbeddingEngine(spec);
-            case "remote" -> RemoteEngine.of(spec);
-            case "lightx2v" -> LightX2vEngine.of(spec);
-            case "worker" -> new WorkerEngine(worker(spec, ProcessSpec.shell(spec.cmd())));
+            case ONNX_EMBEDDINGS -> new OnnxEmbeddingEngine(spec);
+            case REMOTE -> RemoteEngine.of(spec);
+            case LIGHTX2V -> LightX2vEngine.of(spec);
+            case WORKER -> new WorkerEngine(worker(spec, ProcessSpec.shell(spec.cmd())));
             // a synthetic source in a child JVM, so it proves the whole worker path (see its DESCRIPTION)
-            case "testsrc" -> new WorkerEngine(worker(spec, TestsrcWorkerMain.argv()));
-            default -> throw new EngineException("Model '" + spec.name() + "' uses engine '" + spec.engine()
-                    + "', which this version of Hearth cannot run yet.");
+            case TESTSRC -> new WorkerEngine(worker(spec, TestsrcWorkerMain.argv()));
         };
     }
 

@@ -1,8 +1,6 @@
 package dev.hearth.engine;
 
-import dev.hearth.engine.worker.JobRequest;
-import dev.hearth.engine.worker.WorkerListener;
-import dev.hearth.engine.worker.WorkerRun;
+import dev.hearth.EngineException;
 
 /**
  * An engine that runs queued jobs, one at a time: what the job dispatcher needs of it. A worker

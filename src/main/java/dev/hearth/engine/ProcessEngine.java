@@ -1,5 +1,6 @@
 package dev.hearth.engine;
 
+import dev.hearth.EngineException;
 import dev.hearth.engine.process.ChildProcess;
 
 import java.io.IOException;
@@ -143,8 +144,13 @@ public final class ProcessEngine implements Engine {
         return crashed.copy();
     }
 
-    /** {@code http://127.0.0.1:PORT} while ready, else null. */
     @Override
+    public Endpoint endpoint() {
+        URI url = baseUrl();
+        return url == null ? Endpoint.DOWN : new Endpoint.Http(url);
+    }
+
+    /** {@code http://127.0.0.1:PORT} while ready, else null. */
     public URI baseUrl() {
         lock.lock();
         try {

@@ -1,6 +1,6 @@
 package dev.hearth.engine;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.process.ChildSpec;
 
 import java.nio.file.Path;

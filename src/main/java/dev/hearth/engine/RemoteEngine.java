@@ -1,6 +1,7 @@
 package dev.hearth.engine;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.EngineException;
+import dev.hearth.catalog.ModelSpec;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,6 +101,9 @@ public final class RemoteEngine implements Engine {
     public CompletableFuture<String> crashed() { return never.copy(); }
 
     @Override
+    public Endpoint endpoint() { return new Endpoint.Http(url); }
+
+    /** The remote server's base URL. */
     public URI baseUrl() { return url; }
 
     /** Hearth's own notes about this remote (it cannot see the remote's logs). */

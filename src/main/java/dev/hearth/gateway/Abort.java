@@ -11,17 +11,17 @@ import java.util.List;
  * first reason wins; every hook (withdraw from the queue, cancel the upstream call, close its
  * body) runs once, at once if the request was already aborted. Hooks must not block.
  */
-final class Abort {
-    enum Reason { CLIENT_GONE, CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT, CHUNK_TIMEOUT, REVOKED }
+public final class Abort {
+    public enum Reason { CLIENT_GONE, CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT, CHUNK_TIMEOUT, REVOKED }
 
     /** The reason and the error the client is told (never sent for CLIENT_GONE: nobody listens). */
-    record Why(Reason reason, HearthException error) {}
+    public record Why(Reason reason, HearthException error) {}
 
     private final List<Runnable> hooks = new ArrayList<>();
     private Why why;
 
     /** True if this call aborted the request; false if it already was. */
-    boolean abort(Reason reason, HearthException error) {
+    public boolean abort(Reason reason, HearthException error) {
         List<Runnable> run;
         synchronized (this) {
             if (why != null) {
@@ -35,7 +35,7 @@ final class Abort {
         return true;
     }
 
-    void onAbort(Runnable hook) {
+    public void onAbort(Runnable hook) {
         synchronized (this) {
             if (why == null) {
                 hooks.add(hook);
@@ -45,9 +45,9 @@ final class Abort {
         quietly(hook);
     }
 
-    synchronized Why why() { return why; }
+    public synchronized Why why() { return why; }
 
-    boolean clientGone() {
+    public boolean clientGone() {
         Why w = why();
         return w != null && w.reason() == Reason.CLIENT_GONE;
     }
@@ -62,7 +62,7 @@ final class Abort {
 
     // ---- the errors a client sees ---------------------------------------------------------------
 
-    static HearthException clientClosed() {
+    public static HearthException clientClosed() {
         return new ApiError(499, "invalid_request_error", "client_closed_request",
                 "The client closed the connection.", null);
     }
@@ -73,7 +73,7 @@ final class Abort {
                 "Model '" + model + "' " + what + " (" + key + "); the request was cancelled.", null);
     }
 
-    static HearthException revoked(String why) {
+    public static HearthException revoked(String why) {
         return new ApiError(503, "server_error", "model_unloaded", why, null);
     }
 

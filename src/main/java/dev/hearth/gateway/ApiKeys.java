@@ -1,5 +1,6 @@
 package dev.hearth.gateway;
 
+import dev.hearth.Principal;
 import dev.hearth.config.KeysFile;
 
 import java.nio.charset.StandardCharsets;

@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * is written, as before. A client that half-closes its side after sending the request (HTTP
  * clients do not) would be taken for gone.
  */
-final class ClientWatch {
-    static final ClientWatch SHARED = new ClientWatch(List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")),
+public final class ClientWatch {
+    public static final ClientWatch SHARED = new ClientWatch(List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")),
             Duration.ofMillis(200));
 
     private static final String ESTABLISHED = "01";
@@ -53,7 +53,7 @@ final class ClientWatch {
     }
 
     /** One watched connection; close it when the request is over. */
-    final class Watch implements AutoCloseable {
+    public final class Watch implements AutoCloseable {
         private final int localPort;
         private final InetAddress remote;
         private final int remotePort;
@@ -72,7 +72,7 @@ final class ClientWatch {
     }
 
     /** Runs {@code onGone} once (on the watch's thread; it must not block) if the client goes away. */
-    Watch watch(ServerRequest req, Runnable onGone) {
+    public Watch watch(ServerRequest req, Runnable onGone) {
         if (tables.isEmpty() || !(req.remotePeer().address() instanceof InetSocketAddress remote)
                 || remote.getAddress() == null) {
             return new Watch(-1, new InetSocketAddress(0), onGone); // cannot watch: closing it does nothing

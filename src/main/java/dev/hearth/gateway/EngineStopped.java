@@ -1,7 +1,6 @@
 package dev.hearth.gateway;
 
-import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +12,8 @@ final class EngineStopped {
      * The engine's own account of its exit arrives a moment after the broken connection, so wait
      * briefly for it: "exited with code 137" tells the user far more than "connection reset".
      */
-    static EngineException of(String model, Engine engine, Exception cause) {
+    static EngineException of(Proxy.Upstream engine, Exception cause) {
+        String model = engine.model();
         String reason;
         try {
             // the reason ends with the engine's last log lines: those are for admins, not clients

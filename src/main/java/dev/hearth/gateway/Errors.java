@@ -1,5 +1,6 @@
 package dev.hearth.gateway;
 
+import dev.hearth.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
 import io.helidon.http.HeaderNames;
@@ -70,7 +71,7 @@ public final class Errors {
         res.send(Json.bytes(envelope(e)));
     }
 
-    static HearthException classify(Throwable t) {
+    public static HearthException classify(Throwable t) {
         if (t instanceof HearthException he) {
             return he;
         }

@@ -1,12 +1,7 @@
 package dev.hearth.gateway;
 
-import dev.hearth.catalog.Catalog;
-import dev.hearth.engine.LogBuffer;
-import dev.hearth.jobs.JobService;
-import dev.hearth.observe.EventBus;
-import dev.hearth.observe.Hardware;
-import dev.hearth.observe.Metrics;
-import dev.hearth.scheduler.Models;
+import dev.hearth.Json;
+import dev.hearth.Principal;
 import dev.hearth.HearthException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -16,32 +11,22 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
-import java.util.function.Function;
+import java.util.function.Consumer;
 
-/** All HTTP routes of Hearth on one routing, with auth and the error envelope in front of them. */
+/**
+ * The HTTP front of Hearth: API keys and the error envelope around every route, the 404 for no
+ * route, and the one {@link SseWriter} whose streams close with the server. It knows no route:
+ * {@code routes} (the {@code api} package's dialects, wired by the app) registers them.
+ */
 public final class Gateway {
-    private final OpenAiRoutes openAi;
-    private final AdminRoutes admin;
-    private final JobRoutes jobs;
-    private final EventsRoute events;
-    private final SseWriter sse = new SseWriter();
+    private final SseWriter sse;
     private final ApiKeys keys;
-    private final java.util.function.Consumer<HttpRouting.Builder> jobApis;
+    private final Consumer<HttpRouting.Builder> routes;
 
-    /**
-     * @param events  the event bus whose model and job events {@code /api/events} streams
-     * @param jobApis registers the job API dialects (LightX2V, VideosDGX, OpenAI videos) of
-     *                {@code dev.hearth.jobs.api}; the app wires them, so gateway does not depend on them
-     */
-    public Gateway(Catalog catalog, Models models, JobService jobs, EventBus events, Metrics metrics, Hardware hardware,
-                   Function<String, LogBuffer> logs, ApiKeys keys, String version,
-                   java.util.function.Consumer<HttpRouting.Builder> jobApis) {
-        this.jobApis = jobApis;
-        this.openAi = new OpenAiRoutes(catalog, models, metrics);
-        this.jobs = new JobRoutes(jobs, sse);
-        this.events = new EventsRoute(events, jobs, sse);
-        this.admin = new AdminRoutes(catalog, models, metrics, hardware, logs, version);
+    public Gateway(ApiKeys keys, SseWriter sse, Consumer<HttpRouting.Builder> routes) {
         this.keys = keys;
+        this.sse = sse;
+        this.routes = routes;
     }
 
     /**
@@ -71,11 +56,7 @@ public final class Gateway {
     public void routing(HttpRouting.Builder r) {
         ConnectionClose.register(r);
         guard(r);
-        openAi.register(r);
-        jobs.register(r);
-        jobApis.accept(r);
-        admin.register(r);
-        r.get("/api/events", events::handle);
+        routes.accept(r);
         notFound(r);
     }
 
@@ -83,7 +64,7 @@ public final class Gateway {
      * The routing of an extra socket (a model's own {@code port}, serving its VideosDGX API at
      * {@code /}): the same API keys, error envelope and 404 as the main port around {@code routes}.
      */
-    public void socketRouting(HttpRouting.Builder r, java.util.function.Consumer<HttpRouting.Builder> routes) {
+    public void socketRouting(HttpRouting.Builder r, Consumer<HttpRouting.Builder> routes) {
         ConnectionClose.register(r);
         guard(r);
         routes.accept(r);

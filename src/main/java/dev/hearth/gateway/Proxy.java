@@ -1,10 +1,10 @@
 package dev.hearth.gateway;
 
+import dev.hearth.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
 import dev.hearth.config.ProxyTimeouts;
-import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -38,16 +38,22 @@ import java.util.concurrent.Executors;
  * generating), and the client hears why: a 504/503 while nothing was sent, else a final SSE
  * error event. A stream's headers are sent with its first chunk, so a first-byte timeout is a 504.
  */
-final class Proxy {
+public final class Proxy {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     /** One client per connect timeout (the JDK client fixes it at build time); few distinct values. */
     private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
     /** What happened, for metrics. */
-    record Outcome(int status, long firstByteNanos, boolean clientGone) {}
+    public record Outcome(int status, long firstByteNanos, boolean clientGone) {}
 
-    Outcome forward(Engine engine, String path, ObjectNode body, boolean stream, ServerResponse res,
+    /**
+     * Where a request goes: the model's name (for messages), its engine's base URL, and what
+     * completes when that engine dies unasked (its reason, which a broken connection waits for).
+     */
+    public record Upstream(String model, URI baseUrl, CompletableFuture<String> crashed) {}
+
+    public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
@@ -88,7 +94,7 @@ final class Proxy {
 
     /** The response headers, or the reason there are none. */
     private static HttpResponse<InputStream> await(CompletableFuture<HttpResponse<InputStream>> sending,
-                                                   Engine engine, ProxyTimeouts timeouts, Abort abort) {
+                                                   Upstream engine, ProxyTimeouts timeouts, Abort abort) {
         try {
             return sending.get();
         } catch (CancellationException cancelled) {
@@ -103,7 +109,7 @@ final class Proxy {
                                 + Abort.human(timeouts.connect()), "connect_timeout"));
                 throw aborted(abort, engine, e);
             }
-            throw EngineStopped.of(engine.model(), engine, e.getCause() instanceof Exception c ? c : e);
+            throw EngineStopped.of(engine, e.getCause() instanceof Exception c ? c : e);
         } catch (InterruptedException e) {
             sending.cancel(true);
             Thread.currentThread().interrupt();
@@ -112,12 +118,12 @@ final class Proxy {
     }
 
     /** The abort's error, or a 502 if the call failed on its own. */
-    private static HearthException aborted(Abort abort, Engine engine, Exception cause) {
+    private static HearthException aborted(Abort abort, Upstream engine, Exception cause) {
         Abort.Why why = abort.why();
-        return why != null ? why.error() : EngineStopped.of(engine.model(), engine, cause);
+        return why != null ? why.error() : EngineStopped.of(engine, cause);
     }
 
-    private static byte[] readWhole(Engine engine, InputStream in, Deadline deadline, Abort abort) {
+    private static byte[] readWhole(Upstream engine, InputStream in, Deadline deadline, Abort abort) {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         byte[] buf = new byte[16 * 1024];
         try {
@@ -134,7 +140,7 @@ final class Proxy {
         return whole.toByteArray();
     }
 
-    private Outcome pipe(Engine engine, InputStream in, int status, ServerResponse res, long start,
+    private Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
                          Deadline deadline, Abort abort) {
         byte[] buf = new byte[16 * 1024];
         int n;
@@ -147,7 +153,7 @@ final class Proxy {
             throw abort.why().error();
         }
         if (n < 0) {
-            throw EngineStopped.of(engine.model(), engine, new IOException("stream ended before its first event"));
+            throw EngineStopped.of(engine, new IOException("stream ended before its first event"));
         }
         long firstByte = System.nanoTime() - start;
         res.status(status);
@@ -173,7 +179,7 @@ final class Proxy {
             return endWithError(abort.why().error(), out, status, firstByte, abort);
         }
         if (!done.seen()) {
-            return endWithError(EngineStopped.of(engine.model(), engine, new IOException("stream ended without [DONE]")),
+            return endWithError(EngineStopped.of(engine, new IOException("stream ended without [DONE]")),
                     out, status, firstByte, abort);
         }
         close(out);

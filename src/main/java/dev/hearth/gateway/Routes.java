@@ -1,5 +1,7 @@
 package dev.hearth.gateway;
 
+import dev.hearth.BadRequestException;
+import dev.hearth.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -1,5 +1,6 @@
 package dev.hearth.gateway;
 
+import dev.hearth.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * {@code keep-alive} comment, which also finds a client that has gone; {@link #close} ends every
  * stream, so stopping the server does not wait out their keep-alive.
  */
-final class SseWriter {
+public final class SseWriter {
     static final Duration KEEPALIVE = Duration.ofSeconds(15);
     /** Put in a stream's queue to end it: Hearth is stopping. */
     private static final Object END = new Object();
@@ -31,7 +32,7 @@ final class SseWriter {
     private final Set<Stream<?>> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    SseWriter() {
+    public SseWriter() {
         this(KEEPALIVE);
     }
 
@@ -46,12 +47,12 @@ final class SseWriter {
     }
 
     /** A new stream's queue, to subscribe with before reading what it starts from. */
-    <T> Stream<T> stream(int capacity) {
+    public <T> Stream<T> stream(int capacity) {
         return new Stream<>(capacity);
     }
 
     /** What one stream sends; called on the client's request thread only. */
-    interface Feed<T> {
+    public interface Feed<T> {
         /** Sends what {@code item} means to this client; false ends the stream after it. */
         boolean send(T item, Out out) throws Exception;
 
@@ -62,7 +63,7 @@ final class SseWriter {
     }
 
     /** Where a {@link Feed} writes. */
-    interface Out {
+    public interface Out {
         void event(String name, JsonNode data) throws Exception;
     }
 
@@ -72,7 +73,7 @@ final class SseWriter {
      * @param greeting a comment sent first (the client knows it is subscribed), or null
      * @param tick     how often the feed's {@link Feed#quiet} runs when nothing comes; null = never
      */
-    <T> void write(ServerResponse res, Stream<T> stream, String greeting, Duration tick, Feed<T> feed) {
+    public <T> void write(ServerResponse res, Stream<T> stream, String greeting, Duration tick, Feed<T> feed) {
         open.add(stream);
         if (closed) stream.end();
         try (SseSink sink = res.sink(SseSink.TYPE)) {
@@ -121,7 +122,7 @@ final class SseWriter {
     }
 
     /** One stream's bounded queue; publishers call {@link #accept}, which never blocks. */
-    static final class Stream<T> implements Consumer<T> {
+    public static final class Stream<T> implements Consumer<T> {
         private final BlockingQueue<Object> queue;
         private final AtomicLong dropped = new AtomicLong();
         /** Set with END: a full queue (END not taken) still ends at the writer's next turn. */

@@ -1,7 +1,8 @@
 package dev.hearth.jobs;
 
+import dev.hearth.engine.Endpoint;
 import dev.hearth.HearthException;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.jobs.store.JobStore.Claim;
 import dev.hearth.scheduler.Lease;
@@ -200,8 +201,8 @@ final class Dispatcher {
     }
 
     private void run(Job job, Lease lease) {
-        if (lease.engine() instanceof JobEngine worker) {
-            new JobRun(ctx, transitions, job, worker).run();
+        if (lease.engine().endpoint() instanceof Endpoint.Jobs jobs) {
+            new JobRun(ctx, transitions, job, jobs.runner()).run();
         } else {
             transitions.fail(job.id(), "engine_failed", "Model '" + model + "' does not run jobs.");
         }

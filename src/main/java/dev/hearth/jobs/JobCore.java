@@ -1,15 +1,16 @@
 package dev.hearth.jobs;
 
+import dev.hearth.QueueFullException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
-import dev.hearth.config.HearthConfig;
+import dev.hearth.catalog.HearthConfig;
 import dev.hearth.config.JobSettings;
-import dev.hearth.config.ModelSpec;
-import dev.hearth.gateway.BadRequestException;
-import dev.hearth.gateway.Json;
-import dev.hearth.gateway.Principal;
+import dev.hearth.catalog.ModelSpec;
+import dev.hearth.BadRequestException;
+import dev.hearth.Json;
+import dev.hearth.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.jobs.store.JobStore;
 import dev.hearth.media.Inputs;
@@ -203,10 +204,10 @@ public final class JobCore implements JobService, AutoCloseable {
             Job inserted = ctx.store().insert(job.withInputs(stored), spec.maxQueue());
             dispatchers.get(spec.name()).wake();
             return inserted;
-        } catch (JobQueueFullException full) {
+        } catch (QueueFullException full) {
             removeFiles(job.id());
-            long wait = eta(spec.name(), JobParams.units(params)).orElse(JobQueueFullException.DEFAULT_RETRY_AFTER_SECONDS);
-            throw new JobQueueFullException(spec.name(), spec.maxQueue(), Math.max(1, wait));
+            long wait = eta(spec.name(), JobParams.units(params)).orElse(QueueFullException.DEFAULT_JOB_RETRY_AFTER_SECONDS);
+            throw QueueFullException.jobs(spec.name(), spec.maxQueue(), Math.max(1, wait));
         } catch (RuntimeException e) {
             removeFiles(job.id());
             throw e;

@@ -2,8 +2,8 @@ package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.gateway.BadRequestException;
-import dev.hearth.gateway.Json;
+import dev.hearth.BadRequestException;
+import dev.hearth.Json;
 
 import java.util.Map;
 import java.util.regex.Matcher;

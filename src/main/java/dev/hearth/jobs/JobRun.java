@@ -2,10 +2,10 @@ package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
-import dev.hearth.engine.worker.JobRequest;
+import dev.hearth.engine.JobRequest;
 import dev.hearth.engine.JobEngine;
-import dev.hearth.engine.worker.WorkerListener;
-import dev.hearth.engine.worker.WorkerRun;
+import dev.hearth.engine.WorkerListener;
+import dev.hearth.engine.WorkerRun;
 import dev.hearth.jobs.JobContext.Running;
 import dev.hearth.jobs.JobTransitions.Move;
 import dev.hearth.media.Outputs;

@@ -1,7 +1,7 @@
 package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.gateway.Principal;
+import dev.hearth.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.media.Multipart;
 import dev.hearth.observe.EventBus;

@@ -1,7 +1,7 @@
 package dev.hearth.jobs;
 
-import dev.hearth.gateway.ForbiddenException;
-import dev.hearth.gateway.Principal;
+import dev.hearth.ForbiddenException;
+import dev.hearth.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.observe.EventBus;
 

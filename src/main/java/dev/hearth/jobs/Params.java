@@ -3,7 +3,7 @@ package dev.hearth.jobs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.gateway.Json;
+import dev.hearth.Json;
 
 import java.util.Optional;
 import java.util.OptionalDouble;

@@ -1,8 +1,9 @@
 package dev.hearth.jobs;
 
+import dev.hearth.engine.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.gateway.Json;
+import dev.hearth.Json;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.Models;
 
@@ -55,7 +56,10 @@ public final class PromptEnhancer {
             throw e;
         }
         try (lease) {
-            return ask(lease.engine().baseUrl(), model, instructions, prompt);
+            if (!(lease.engine().endpoint() instanceof Endpoint.Http http)) {
+                throw new EnhancerException("The prompt enhancer model '" + model + "' has no HTTP server running.");
+            }
+            return ask(http.baseUrl(), model, instructions, prompt);
         }
     }
 

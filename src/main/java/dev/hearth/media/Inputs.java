@@ -1,7 +1,8 @@
 package dev.hearth.media;
 
+import dev.hearth.PayloadTooLargeException;
 import dev.hearth.StorageFullException;
-import dev.hearth.gateway.BadRequestException;
+import dev.hearth.BadRequestException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.hearth.media;
 
-import dev.hearth.gateway.BadRequestException;
+import dev.hearth.PayloadTooLargeException;
+import dev.hearth.BadRequestException;
 import org.apache.commons.fileupload2.core.AbstractFileUpload;
 import org.apache.commons.fileupload2.core.DiskFileItem;
 import org.apache.commons.fileupload2.core.DiskFileItemFactory;

@@ -1,6 +1,7 @@
 package dev.hearth.media;
 
-import dev.hearth.gateway.BadRequestException;
+import dev.hearth.PayloadTooLargeException;
+import dev.hearth.BadRequestException;
 
 import java.io.IOException;
 import java.io.InputStream;

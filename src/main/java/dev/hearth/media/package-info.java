@@ -8,7 +8,7 @@
  *     at {@code data/inputs/<job>/<field>.<ext>}. Bad input is a 400 naming the field, too large a 413.</li>
  * <li>{@link dev.hearth.media.Outputs}: results moved atomically into {@code data/outputs/<job>/}
  *     with size and sha256; a first-frame thumbnail by ffmpeg.</li>
- * <li>{@link dev.hearth.media.RangeSender}: downloads with HTTP Range, ETag and HEAD.</li>
+ * <li>{@link dev.hearth.gateway.RangeSender}: downloads with HTTP Range, ETag and HEAD.</li>
  * <li>{@link dev.hearth.media.Retention}: which finished jobs to delete by age and disk cap.</li>
  * </ul>
  */

@@ -1,8 +1,5 @@
 package dev.hearth.observe;
 
-import dev.hearth.scheduler.ModelState;
-import dev.hearth.scheduler.ModelEvent;
-import dev.hearth.scheduler.ModelStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -16,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,21 +41,34 @@ public final class Metrics {
     private static final Duration[] LOAD_BUCKETS = seconds(1, 5, 10, 30, 60, 120, 300, 600);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Supplier<List<ModelStatus>> models;
+    private final Supplier<List<ModelGauge>> models;
+    private final List<String> states;
     private final Map<Tags, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, Instant> loadingSince = new ConcurrentHashMap<>();
     private final MultiGauge modelState;
     private final MultiGauge modelMemory;
     private final MultiGauge modelInFlight;
     private final MultiGauge modelQueued;
 
     /**
-     * @param models      the scheduler's status of every configured model
+     * One model as the per-model gauges show it, read fresh at each scrape.
+     *
+     * @param state       its state's wire name, one of the {@code states} given to the constructor
+     * @param loaded      ready or busy
+     * @param holdsMemory its memory counts against the budget (loading, loaded or unloading)
+     */
+    public record ModelGauge(String name, String state, boolean loaded, boolean holdsMemory, long memoryBytes,
+                             int inFlight, int queued) {}
+
+    /**
+     * @param models      every configured model, as the scheduler sees it now
+     * @param states      every state a model can be in (a row each, 1 for the current one)
      * @param usedBytes   memory taken by loaded and loading models
      * @param budgetBytes the memory budget
      */
-    public Metrics(Supplier<List<ModelStatus>> models, LongSupplier usedBytes, LongSupplier budgetBytes) {
+    public Metrics(Supplier<List<ModelGauge>> models, List<String> states, LongSupplier usedBytes,
+                   LongSupplier budgetBytes) {
         this.models = models;
+        this.states = List.copyOf(states);
         // strongReference: a gauge holds its object weakly, and a lambda nobody else keeps would be
         // collected, leaving NaN.
         Gauge.builder("hearth.memory.used", usedBytes, s -> s.getAsLong()).baseUnit("bytes").strongReference(true)
@@ -130,22 +139,6 @@ public final class Metrics {
                 .tags("model", model, "reason", reason).register(registry).increment();
     }
 
-    /** Feeds load and unload metrics from the scheduler's events (called on its thread: cheap only). */
-    public void modelEvent(ModelEvent e) {
-        switch (e.type()) {
-            case LOADING -> loadingSince.put(e.model(), e.at());
-            case READY, LOAD_FAILED -> {
-                Instant since = loadingSince.remove(e.model());
-                if (since != null) {
-                    modelLoad(e.model(), Duration.between(since, e.at()).toNanos(), e.type() == ModelEvent.Type.READY);
-                }
-            }
-            case UNLOADED -> modelUnload(e.model(), e.reason() == null ? "unknown" : e.reason().wire());
-            case CRASHED -> modelUnload(e.model(), "crash");
-            default -> { }
-        }
-    }
-
     /** The Prometheus text exposition, per-model gauges read fresh from the scheduler. */
     public String scrape() {
         refreshModels();
@@ -160,12 +153,12 @@ public final class Metrics {
         List<MultiGauge.Row<?>> memory = new ArrayList<>();
         List<MultiGauge.Row<?>> running = new ArrayList<>();
         List<MultiGauge.Row<?>> queued = new ArrayList<>();
-        for (ModelStatus m : models.get()) {
+        for (ModelGauge m : models.get()) {
             Tags model = Tags.of("model", m.name());
-            for (ModelState s : ModelState.values()) {
-                state.add(MultiGauge.Row.of(model.and("state", s.wire()), s == m.state() ? 1 : 0));
+            for (String s : states) {
+                state.add(MultiGauge.Row.of(model.and("state", s), s.equals(m.state()) ? 1 : 0));
             }
-            if (holdsMemory(m.state())) {
+            if (m.holdsMemory()) {
                 memory.add(MultiGauge.Row.of(model, m.memoryBytes()));
             }
             running.add(MultiGauge.Row.of(model, m.inFlight()));
@@ -179,12 +172,7 @@ public final class Metrics {
     }
 
     private int loadedCount() {
-        return (int) models.get().stream().filter(m -> m.state() == ModelState.READY || m.state() == ModelState.BUSY).count();
-    }
-
-    /** Memory counts from the start of a load until the engine is gone (scheduler rule 6). */
-    private static boolean holdsMemory(ModelState s) {
-        return s == ModelState.LOADING || s == ModelState.READY || s == ModelState.BUSY || s == ModelState.UNLOADING;
+        return (int) models.get().stream().filter(ModelGauge::loaded).count();
     }
 
     private static Duration[] seconds(double... values) {

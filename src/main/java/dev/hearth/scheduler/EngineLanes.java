@@ -1,8 +1,8 @@
 package dev.hearth.scheduler;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 
 import java.time.Duration;
 import java.util.Map;

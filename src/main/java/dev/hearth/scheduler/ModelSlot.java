@@ -1,6 +1,6 @@
 package dev.hearth.scheduler;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.config.ServerConfig;
 
 import java.time.Duration;

@@ -1,11 +1,13 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.NoCapacityException;
+import dev.hearth.QueueFullException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * What the gateway and the job dispatcher ask of the scheduler. Futures fail with
- * {@link SchedulerException} subclasses (or {@link dev.hearth.engine.EngineException}).
+ * {@link SchedulerException} subclasses (or {@link dev.hearth.EngineException}).
  */
 public interface Models {
 
@@ -13,7 +15,7 @@ public interface Models {
      * A lease on the model's ready engine: loads it first when needed (evicting idle models to fit
      * the budget) or waits in the model's bounded queue. Completes exceptionally with
      * {@link QueueFullException} (429), {@link NoCapacityException} (503, after the queue timeout)
-     * or {@link dev.hearth.engine.EngineException} (502, the load failed).
+     * or {@link dev.hearth.EngineException} (502, the load failed).
      * Cancelling the returned future before it completes withdraws the request from the queue.
      */
     CompletableFuture<Lease> acquire(String model);

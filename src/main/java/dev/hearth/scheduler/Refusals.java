@@ -1,5 +1,6 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.NoCapacityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

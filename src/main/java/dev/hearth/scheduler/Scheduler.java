@@ -1,8 +1,10 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.QueueFullException;
 import dev.hearth.HearthException;
-import dev.hearth.config.HearthConfig;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.HearthConfig;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.Engine;
 
 import java.time.Clock;
@@ -40,7 +42,8 @@ public final class Scheduler implements Models, AutoCloseable {
     private static final Duration CLOSE_SLACK = Duration.ofSeconds(30);
 
     private final HearthConfig config;
-    private final Map<String, String> names = new HashMap<>();
+    /** Resolves a model's name or alias: the one resolver, shared with the API. */
+    private final Catalog catalog;
     private final Clock clock;
     private final SchedulerCore core;
     private final EngineLanes engines;
@@ -79,10 +82,7 @@ public final class Scheduler implements Models, AutoCloseable {
                      Duration tick) {
         this.config = config;
         this.clock = clock;
-        for (ModelSpec spec : config.models().values()) {
-            spec.aliases().forEach(alias -> names.put(alias, spec.name()));
-            names.put(spec.name(), spec.name());
-        }
+        this.catalog = new Catalog(config);
         this.core = new SchedulerCore(config, budgetBytes, new OwnerEffects());
         this.engines = new EngineLanes(engines, new LaneResults());
         this.owner = Executors.newSingleThreadExecutor(r -> {
@@ -113,7 +113,7 @@ public final class Scheduler implements Models, AutoCloseable {
 
     @Override
     public QueueFullException queueFull(String model) {
-        String name = names.get(model);
+        String name = nameOf(model);
         return name == null ? null : core.refusal(name);
     }
 
@@ -138,7 +138,7 @@ public final class Scheduler implements Models, AutoCloseable {
 
     /** The engine of the model's latest start (for its logs), or null if it never started. */
     public Engine engine(String model) {
-        String name = names.get(model);
+        String name = nameOf(model);
         return name == null ? null : engines.current(name);
     }
 
@@ -184,12 +184,17 @@ public final class Scheduler implements Models, AutoCloseable {
 
     // ---- plumbing ------------------------------------------------------------------------------
 
+    /** The configured name of a model named by name or alias, or null when none is. */
+    private String nameOf(String model) {
+        return model == null ? null : catalog.resolve(model).map(ModelSpec::name).orElse(null);
+    }
+
     private interface Command {
         void run(long id, String model);
     }
 
     private <T> CompletableFuture<T> submit(String model, Map<Long, CompletableFuture<T>> pending, Command command) {
-        String name = names.get(model);
+        String name = nameOf(model);
         if (name == null) {
             return CompletableFuture.failedFuture(new UnknownModelException(model));
         }

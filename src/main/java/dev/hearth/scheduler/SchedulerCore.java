@@ -1,9 +1,10 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.QueueFullException;
 import dev.hearth.HearthException;
-import dev.hearth.config.HearthConfig;
-import dev.hearth.config.ModelSpec;
-import dev.hearth.engine.EngineException;
+import dev.hearth.catalog.HearthConfig;
+import dev.hearth.catalog.ModelSpec;
+import dev.hearth.EngineException;
 import dev.hearth.scheduler.Budget.Plan;
 import dev.hearth.scheduler.ModelEvent.Type;
 import dev.hearth.scheduler.ModelSlot.Waiter;
@@ -74,7 +75,7 @@ final class SchedulerCore {
             return;
         }
         if (s.queue.size() >= s.maxQueue) { // (3) bounded queue: refuse at once
-            fx.fail(id, new QueueFullException(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS));
+            fx.fail(id, QueueFullException.requests(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS));
             return;
         }
         s.queue.addLast(new Waiter(id, now));
@@ -261,7 +262,7 @@ final class SchedulerCore {
     QueueFullException refusal(String model) {
         ModelSlot s = slots.get(model); // slots is never changed after construction: safe to read
         return s != null && s.refusing
-                ? new QueueFullException(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS) : null;
+                ? QueueFullException.requests(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS) : null;
     }
 
     long budgetBytes() { return budget.total(); }

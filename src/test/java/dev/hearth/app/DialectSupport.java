@@ -1,7 +1,7 @@
 package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hearth.gateway.Json;
+import dev.hearth.Json;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;

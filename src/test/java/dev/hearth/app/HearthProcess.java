@@ -1,5 +1,6 @@
 package dev.hearth.app;
 
+import dev.hearth.cli.Main;
 import dev.hearth.engine.process.JavaCommand;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Hearth in a child JVM ({@code java -cp <this class path> dev.hearth.app.Main serve --config …}),
+ * A real Hearth in a child JVM ({@code java -cp <this class path> dev.hearth.cli.Main serve --config …}),
  * so a test can kill -9 it. Its output goes to a file, read for the address it announces.
  */
 final class HearthProcess implements AutoCloseable {

@@ -1,7 +1,7 @@
 package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.gateway.Json;
+import dev.hearth.Json;
 import dev.hearth.jobs.Dialect;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobService;

@@ -2,7 +2,7 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.engine.lightx2v.FakeLightX2vServer;
-import dev.hearth.config.ConfigLoader;
+import dev.hearth.catalog.ConfigLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

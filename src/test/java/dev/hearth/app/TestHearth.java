@@ -1,7 +1,7 @@
 package dev.hearth.app;
 
-import dev.hearth.config.ConfigLoader;
-import dev.hearth.config.HearthConfig;
+import dev.hearth.catalog.ConfigLoader;
+import dev.hearth.catalog.HearthConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

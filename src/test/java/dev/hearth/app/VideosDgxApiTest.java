@@ -2,9 +2,9 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.catalog.Catalog;
-import dev.hearth.config.ConfigLoader;
+import dev.hearth.catalog.ConfigLoader;
 import dev.hearth.gateway.Errors;
-import dev.hearth.jobs.api.VideosDgxRoutes;
+import dev.hearth.api.videosdgx.VideosDgxRoutes;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,5 @@
 package dev.hearth.catalog;
 
-import dev.hearth.config.ConfigLoader;
-import dev.hearth.config.HearthConfig;
-import dev.hearth.config.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +83,7 @@ class CatalogTest {
         ModelSpec b = loaded.models().get("b");
         ModelSpec bClaimingA = new ModelSpec("b", b.task(), b.engine(), java.util.List.of("a"), b.cmd(), b.env(),
                 b.cwd(), b.health(), b.url(), b.path(), b.memoryBytes(), b.idleUnload(), b.pinned(), b.maxConcurrency(),
-                b.maxQueue(), b.queueTimeout(), b.startTimeout(), b.stopGrace(), b.defaults(), b.port(), b.options());
+                b.maxQueue(), b.queueTimeout(), b.startTimeout(), b.stopGrace(), b.defaults(), b.port(), b.options(), null, null);
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         models.put("a", a);
         models.put("b", bClaimingA);

@@ -1,5 +1,6 @@
 package dev.hearth.config;
 
+import dev.hearth.catalog.ConfigFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static dev.hearth.config.ConfigFiles.load;
-import static dev.hearth.config.ConfigFiles.refused;
+import static dev.hearth.catalog.ConfigFiles.load;
+import static dev.hearth.catalog.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,13 +1,14 @@
 package dev.hearth.config;
 
+import dev.hearth.catalog.HearthConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static dev.hearth.config.ConfigFiles.load;
-import static dev.hearth.config.ConfigFiles.refused;
+import static dev.hearth.catalog.ConfigFiles.load;
+import static dev.hearth.catalog.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** media.allowed_paths: none by default, each entry an existing directory, relative to the file. */

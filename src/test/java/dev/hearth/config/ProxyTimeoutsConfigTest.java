@@ -1,13 +1,14 @@
 package dev.hearth.config;
 
+import dev.hearth.catalog.HearthConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
-import static dev.hearth.config.ConfigFiles.load;
-import static dev.hearth.config.ConfigFiles.refused;
+import static dev.hearth.catalog.ConfigFiles.load;
+import static dev.hearth.catalog.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** connect_timeout, first_byte_timeout and chunk_timeout: per model, defaulting to the server's, then to Defaults. */

@@ -1,5 +1,6 @@
 package dev.hearth.engine;
 
+import dev.hearth.EngineException;
 import dev.hearth.engine.process.ChildProcess;
 import dev.hearth.engine.process.ChildSpec;
 import org.junit.jupiter.api.AfterEach;

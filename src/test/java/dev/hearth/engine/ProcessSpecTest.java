@@ -1,7 +1,7 @@
 package dev.hearth.engine;
 
 import dev.hearth.catalog.Task;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.process.ChildSpec;
 import org.junit.jupiter.api.Test;
 
@@ -39,10 +39,10 @@ class ProcessSpecTest {
 
     @Test
     void ProcessSpec_comesFromModelSpec_withModelNameAndLogFile() {
-        var model = new ModelSpec("qwen", Task.CHAT, "process", List.of(),
+        var model = new ModelSpec("qwen", Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, List.of(),
                 "vllm serve ${MODEL} --port ${PORT}", Map.of("A", "b"), null, null, null, null, 1L << 30,
                 Duration.ofMinutes(15), false, 1, 10, Duration.ofSeconds(30), Duration.ofMinutes(10),
-                Duration.ofSeconds(10), Map.of(), null, Map.of());
+                Duration.ofSeconds(10), Map.of(), null, Map.of(), null, null);
 
         var spec = ProcessSpec.of(model, Path.of("data/logs"));
 

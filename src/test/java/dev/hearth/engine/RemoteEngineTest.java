@@ -1,5 +1,6 @@
 package dev.hearth.engine;
 
+import dev.hearth.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.hearth.gateway;
 
+import dev.hearth.Json;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.gateway.BadRequestException;
-import dev.hearth.gateway.Json;
+import dev.hearth.BadRequestException;
+import dev.hearth.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package dev.hearth.media;
 
-import dev.hearth.gateway.BadRequestException;
+import dev.hearth.PayloadTooLargeException;
+import dev.hearth.BadRequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

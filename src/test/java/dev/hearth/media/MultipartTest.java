@@ -1,5 +1,6 @@
 package dev.hearth.media;
 
+import dev.hearth.PayloadTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +104,7 @@ class MultipartTest {
 
         try (Multipart.Form form = inputs.parseMultipart(new ByteArrayInputStream(body), TYPE, body.length)) {
             assertThatThrownBy(() -> inputs.fromUpload("job7", form.files().get("image_file")))
-                    .isInstanceOfSatisfying(dev.hearth.gateway.BadRequestException.class,
+                    .isInstanceOfSatisfying(dev.hearth.BadRequestException.class,
                             e -> assertThat(e.param()).isEqualTo("image_file"));
         }
     }
@@ -113,6 +114,6 @@ class MultipartTest {
         Inputs inputs = new Inputs(data, MediaLimits.defaults());
 
         assertThatThrownBy(() -> inputs.parseMultipart(new ByteArrayInputStream(new byte[0]), "application/json", 0))
-                .isInstanceOf(dev.hearth.gateway.BadRequestException.class);
+                .isInstanceOf(dev.hearth.BadRequestException.class);
     }
 }

@@ -1,8 +1,9 @@
 package dev.hearth.media;
 
+import dev.hearth.PayloadTooLargeException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.hearth.gateway.BadRequestException;
+import dev.hearth.BadRequestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.hearth.observe;
 
+import dev.hearth.scheduler.ModelMetrics;
 import dev.hearth.scheduler.ModelState;
 import dev.hearth.scheduler.ModelStatus;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ class MetricsTest {
     private final AtomicReference<List<ModelStatus>> models = new AtomicReference<>(List.of(
             status("qwen", ModelState.BUSY, 40 * GIB, 2, 3),
             status("minilm", ModelState.UNLOADED, GIB, 0, 0)));
-    private final Metrics metrics = new Metrics(models::get, () -> 40 * GIB, () -> 120 * GIB);
+    private final Metrics metrics = new Metrics(ModelMetrics.gauges(models::get), ModelMetrics.STATES,
+            () -> 40 * GIB, () -> 120 * GIB);
 
     private static ModelStatus status(String name, ModelState state, long memory, int inFlight, int queued) {
         return new ModelStatus(name, state, memory, inFlight, queued, Instant.EPOCH, null, null);

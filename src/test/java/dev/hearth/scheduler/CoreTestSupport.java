@@ -1,6 +1,6 @@
 package dev.hearth.scheduler;
 
-import dev.hearth.config.HearthConfig;
+import dev.hearth.catalog.HearthConfig;
 
 import java.time.Instant;
 

@@ -1,7 +1,7 @@
 package dev.hearth.scheduler;
 
 import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import dev.hearth.engine.LogBuffer;
 
 import java.net.URI;
@@ -51,7 +51,7 @@ final class FakeEngine implements Engine {
     public CompletableFuture<String> crashed() { return crashed; }
 
     @Override
-    public URI baseUrl() { return URI.create("http://127.0.0.1:1"); }
+    public dev.hearth.engine.Endpoint endpoint() { return new dev.hearth.engine.Endpoint.Http(URI.create("http://127.0.0.1:1")); }
 
     @Override
     public LogBuffer logs() { return new LogBuffer(10); }

@@ -1,5 +1,6 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.QueueFullException;
 import dev.hearth.HearthException;
 
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.hearth.scheduler;
 
-import dev.hearth.engine.EngineException;
+import dev.hearth.NoCapacityException;
+import dev.hearth.QueueFullException;
+import dev.hearth.EngineException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

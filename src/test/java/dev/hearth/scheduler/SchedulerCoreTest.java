@@ -1,5 +1,7 @@
 package dev.hearth.scheduler;
 
+import dev.hearth.NoCapacityException;
+import dev.hearth.QueueFullException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

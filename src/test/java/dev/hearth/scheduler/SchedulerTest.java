@@ -1,7 +1,9 @@
 package dev.hearth.scheduler;
 
-import dev.hearth.config.HearthConfig;
-import dev.hearth.engine.EngineException;
+import dev.hearth.NoCapacityException;
+import dev.hearth.QueueFullException;
+import dev.hearth.catalog.HearthConfig;
+import dev.hearth.EngineException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.hearth.scheduler;
 
 import dev.hearth.catalog.Task;
-import dev.hearth.config.HearthConfig;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.HearthConfig;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.config.ServerConfig;
 
 import java.nio.file.Path;
@@ -64,9 +64,9 @@ final class Specs {
         Builder queueTimeout(Duration d) { queueTimeout = d; return this; }
 
         ModelSpec build() {
-            return new ModelSpec(name, Task.CHAT, "process", aliases, "fake", Map.of(), null, "/health", null,
+            return new ModelSpec(name, Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, aliases, "fake", Map.of(), null, "/health", null,
                     null, memory, idle, pinned, maxConcurrency, maxQueue, queueTimeout, Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), Map.of(), null, Map.of());
+                    Duration.ofSeconds(1), Map.of(), null, Map.of(), null, null);
         }
     }
 }

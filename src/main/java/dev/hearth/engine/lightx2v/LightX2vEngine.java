@@ -1,15 +1,16 @@
 package dev.hearth.engine.lightx2v;
 
+import dev.hearth.engine.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.engine.RemoteEngine;
-import dev.hearth.engine.worker.JobRequest;
-import dev.hearth.engine.worker.WorkerListener;
-import dev.hearth.engine.worker.WorkerRun;
+import dev.hearth.engine.JobRequest;
+import dev.hearth.engine.WorkerListener;
+import dev.hearth.engine.WorkerRun;
 
 import java.io.IOException;
 import java.net.URI;
@@ -118,7 +119,7 @@ public final class LightX2vEngine implements Engine, JobEngine {
 
     /** Not an OpenAI-compatible server: jobs reach it through {@link #run}, never the gateway's proxy. */
     @Override
-    public URI baseUrl() { return null; }
+    public Endpoint endpoint() { return new Endpoint.Jobs(this); }
 
     @Override
     public LogBuffer logs() { return health.logs(); }

@@ -3,7 +3,7 @@ package dev.hearth.engine.lightx2v;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.engine.worker.JobRequest;
+import dev.hearth.engine.JobRequest;
 
 import java.io.IOException;
 import java.nio.file.Files;

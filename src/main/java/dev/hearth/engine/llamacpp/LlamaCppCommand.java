@@ -1,6 +1,6 @@
 package dev.hearth.engine.llamacpp;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.process.JavaCommand;
 
 import java.util.List;

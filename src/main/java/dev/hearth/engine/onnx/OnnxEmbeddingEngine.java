@@ -1,9 +1,10 @@
 package dev.hearth.engine.onnx;
 
-import dev.hearth.config.ModelSpec;
+import dev.hearth.engine.Endpoint;
+import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.EmbeddingBackend;
 import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import dev.hearth.engine.LogBuffer;
 
 import java.net.URI;
@@ -31,6 +32,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class OnnxEmbeddingEngine implements Engine, EmbeddingBackend {
     public static final int DIMENSIONS = MiniLm.DIMENSIONS;
+
+    @Override
+    public int dimensions() { return DIMENSIONS; }
 
     private final ModelSpec spec;
     private final int threads;
@@ -113,7 +117,7 @@ public final class OnnxEmbeddingEngine implements Engine, EmbeddingBackend {
     public CompletableFuture<String> crashed() { return crashed; }
 
     @Override
-    public URI baseUrl() { return null; }
+    public Endpoint endpoint() { return new Endpoint.InProcess(this); }
 
     @Override
     public LogBuffer logs() { return logs; }

@@ -1,5 +1,6 @@
 package dev.hearth.engine.testsrc;
 
+import dev.hearth.catalog.EngineKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
@@ -35,11 +36,7 @@ import java.util.regex.Pattern;
 public final class TestsrcWorkerMain {
 
     /** Its model card. */
-    public static final String DESCRIPTION = "testsrc is NOT a model: it generates no content and has no weights. "
-            + "It draws synthetic test frames in Java (the prompt and seed as text, the frame number and time, "
-            + "and shapes moving on a path chosen by the seed, over the input image for i2v) and encodes them "
-            + "to H.264 MP4 with ffmpeg. It exists to smoke-test Hearth's job queue, worker protocol, progress, "
-            + "cancel and video outputs on any machine, without a GPU.";
+    public static final String DESCRIPTION = EngineKind.TESTSRC_DESCRIPTION;
 
     public static final List<String> TASKS = List.of("t2v", "i2v");
     static final String VIDEO = "video.mp4";

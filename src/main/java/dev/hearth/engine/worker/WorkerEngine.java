@@ -1,8 +1,12 @@
 package dev.hearth.engine.worker;
 
+import dev.hearth.engine.Endpoint;
+import dev.hearth.engine.JobRequest;
+import dev.hearth.engine.WorkerListener;
+import dev.hearth.engine.WorkerRun;
 import dev.hearth.config.JobLimits;
 import dev.hearth.engine.Engine;
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.engine.Text;
@@ -73,7 +77,7 @@ public final class WorkerEngine implements Engine, JobEngine {
 
     /** Workers are not HTTP servers. */
     @Override
-    public URI baseUrl() { return null; }
+    public Endpoint endpoint() { return new Endpoint.Jobs(this); }
 
     @Override
     public CompletableFuture<String> crashed() {

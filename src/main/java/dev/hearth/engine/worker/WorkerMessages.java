@@ -23,7 +23,7 @@ public final class WorkerMessages {
     public static final int PROTOCOL = 1;
 
     /** Lenient on input: a newer worker may add fields, which must not break an older Hearth. */
-    static final ObjectMapper JSON = new ObjectMapper()
+    public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false); // {"type":"shutdown"} has no fields

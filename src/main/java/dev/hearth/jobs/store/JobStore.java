@@ -5,7 +5,7 @@ import dev.hearth.jobs.IllegalTransitionException;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobNotFoundException;
 import dev.hearth.jobs.JobOutput;
-import dev.hearth.jobs.JobQueueFullException;
+import dev.hearth.QueueFullException;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.StaleJobException;
 
@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
 public interface JobStore extends AutoCloseable {
 
     /** Stores a new queued job and its creation history row. */
-    Job insert(Job job, int maxQueue) throws JobQueueFullException;
+    Job insert(Job job, int maxQueue) throws QueueFullException;
 
     Optional<Job> get(String id);
 

@@ -7,7 +7,7 @@ import dev.hearth.jobs.IllegalTransitionException;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobNotFoundException;
 import dev.hearth.jobs.JobOutput;
-import dev.hearth.jobs.JobQueueFullException;
+import dev.hearth.QueueFullException;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.StaleJobException;
 
@@ -69,7 +69,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
             lockQueue(c, job.model());
             int queued = queuedCount(c, job.model());
             if (queued >= maxQueue) {
-                throw new JobQueueFullException(job.model(), maxQueue, JobQueueFullException.DEFAULT_RETRY_AFTER_SECONDS);
+                throw QueueFullException.jobs(job.model(), maxQueue, QueueFullException.DEFAULT_JOB_RETRY_AFTER_SECONDS);
             }
             update(c, """
                     INSERT INTO jobs (id, model, task, dialect, params, inputs, priority, state, attempts, max_attempts,

@@ -2,7 +2,7 @@ package dev.hearth.engine.lightx2v;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hearth.engine.worker.JobRequest;
+import dev.hearth.engine.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.hearth.engine.llamacpp;
 
 import dev.hearth.catalog.Task;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -55,9 +55,9 @@ final class EngineProcess implements AutoCloseable {
     }
 
     static ModelSpec spec(String name, Map<String, Object> options) {
-        return new ModelSpec(name, Task.CHAT, "llamacpp", List.of(), null, Map.of(), null, "/health", null,
+        return new ModelSpec(name, Task.CHAT, dev.hearth.catalog.EngineKind.LLAMACPP, List.of(), null, Map.of(), null, "/health", null,
                 STORIES, 64L << 20, Duration.ofMinutes(5), false, 1, 10, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(5), Map.of(), null, options);
+                Duration.ofSeconds(60), Duration.ofSeconds(5), Map.of(), null, options, null, null);
     }
 
     /** Polls /health every few milliseconds until 200, recording what it saw. */

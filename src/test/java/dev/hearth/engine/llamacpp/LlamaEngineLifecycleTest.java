@@ -63,10 +63,10 @@ class LlamaEngineLifecycleTest {
     void engine_exitsWithReason_whenTheModelFileIsMissing() throws Exception {
         // the process engine fails a start fast when the child exits: it must exit, not hang
         var spec = EngineProcess.spec("missing", Map.of());
-        var bad = new dev.hearth.config.ModelSpec(spec.name(), spec.task(), spec.engine(), spec.aliases(), spec.cmd(),
+        var bad = new dev.hearth.catalog.ModelSpec(spec.name(), spec.task(), spec.engine(), spec.aliases(), spec.cmd(),
                 spec.env(), spec.cwd(), spec.health(), spec.url(), java.nio.file.Path.of("/nonexistent/model.gguf"),
                 spec.memoryBytes(), spec.idleUnload(), spec.pinned(), spec.maxConcurrency(), spec.maxQueue(),
-                spec.queueTimeout(), spec.startTimeout(), spec.stopGrace(), spec.defaults(), spec.port(), spec.options());
+                spec.queueTimeout(), spec.startTimeout(), spec.stopGrace(), spec.defaults(), spec.port(), spec.options(), null, null);
         var argv = LlamaCppCommand.argv(bad).stream().map(a -> a.replace(LlamaCppCommand.PORT, "0")).toList();
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());

@@ -1,6 +1,6 @@
 package dev.hearth.engine.onnx;
 
-import dev.hearth.engine.EngineException;
+import dev.hearth.EngineException;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +105,7 @@ class OnnxEmbeddingEngineTest {
 
     @Test
     void OnnxEmbeddingEngine_servesInJvm_withoutUrlOrCrash() {
-        assertThat(engine.baseUrl()).isNull();
+        assertThat(engine.endpoint()).isInstanceOf(dev.hearth.engine.Endpoint.InProcess.class);
         assertThat(engine.crashed()).isNotDone();
         assertThat(engine.model()).isEqualTo("minilm");
         assertThat(engine.logs().tail(10)).anyMatch(l -> l.startsWith("loaded in ") && l.contains(" ms"));

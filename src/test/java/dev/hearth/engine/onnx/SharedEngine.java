@@ -1,19 +1,19 @@
 package dev.hearth.engine.onnx;
 
 import dev.hearth.catalog.Task;
-import dev.hearth.config.ModelSpec;
+import dev.hearth.catalog.ModelSpec;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** One started engine shared by the test classes of this package: loading costs about a second. */
-final class SharedEngine {
+public final class SharedEngine {
     private static OnnxEmbeddingEngine shared;
 
     private SharedEngine() {}
 
-    static synchronized OnnxEmbeddingEngine started() {
+    public static synchronized OnnxEmbeddingEngine started() {
         if (shared == null) {
             shared = new OnnxEmbeddingEngine(spec("minilm", Map.of()));
             shared.start();
@@ -22,9 +22,9 @@ final class SharedEngine {
     }
 
     static ModelSpec spec(String name, Map<String, Object> options) {
-        return new ModelSpec(name, Task.EMBEDDINGS, "onnx-embeddings", List.of(), null, Map.of(), null, null,
+        return new ModelSpec(name, Task.EMBEDDINGS, dev.hearth.catalog.EngineKind.ONNX_EMBEDDINGS, List.of(), null, Map.of(), null, null,
                 null, null, 200L << 20, Duration.ofMinutes(30), false, 4, 100, Duration.ofSeconds(30),
-                Duration.ofMinutes(2), Duration.ofSeconds(10), Map.of(), null, options);
+                Duration.ofMinutes(2), Duration.ofSeconds(10), Map.of(), null, options, null, null);
     }
 
     static double cosine(float[] a, float[] b) {

@@ -1,6 +1,9 @@
 package dev.hearth.engine.worker;
 
-import dev.hearth.engine.EngineException;
+import dev.hearth.engine.JobRequest;
+import dev.hearth.engine.WorkerListener;
+import dev.hearth.engine.WorkerRun;
+import dev.hearth.EngineException;
 import dev.hearth.engine.process.ChildSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

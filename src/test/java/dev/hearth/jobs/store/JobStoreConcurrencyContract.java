@@ -3,7 +3,7 @@ package dev.hearth.jobs.store;
 import dev.hearth.jobs.HistoryEntry;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.Orphans;
-import dev.hearth.jobs.JobQueueFullException;
+import dev.hearth.QueueFullException;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.StaleJobException;
 import org.junit.jupiter.api.Test;
@@ -122,7 +122,7 @@ interface JobStoreConcurrencyContract {
                     try {
                         s.insert(job("wan", 0, T0), 10);
                         admitted.incrementAndGet();
-                    } catch (JobQueueFullException e) {
+                    } catch (QueueFullException e) {
                         refused.incrementAndGet();
                     }
                 }));

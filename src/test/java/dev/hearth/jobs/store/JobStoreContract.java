@@ -7,7 +7,7 @@ import dev.hearth.jobs.Job;
 import dev.hearth.jobs.Orphans;
 import dev.hearth.jobs.JobNotFoundException;
 import dev.hearth.jobs.JobOutput;
-import dev.hearth.jobs.JobQueueFullException;
+import dev.hearth.QueueFullException;
 import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.StaleJobException;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +93,7 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         store.insert(job("wan", 0, T0), 2);
         store.insert(job("wan", 0, T0), 2);
         assertThatThrownBy(() -> store.insert(job("wan", 0, T0), 2))
-                .isInstanceOfSatisfying(JobQueueFullException.class, e -> {
+                .isInstanceOfSatisfying(QueueFullException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.retryAfterSeconds()).isPositive();
                     assertThat(e.getMessage()).contains("wan").contains("max_queue");

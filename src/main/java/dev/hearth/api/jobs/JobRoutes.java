@@ -1,0 +1,196 @@
+package dev.hearth.api.jobs;
+
+import dev.hearth.gateway.Callers;
+import dev.hearth.BadRequestException;
+import dev.hearth.Json;
+import dev.hearth.Principal;
+import dev.hearth.gateway.Routes;
+import dev.hearth.gateway.SseWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.jobs.Dialect;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.JobService.InputSource;
+import dev.hearth.jobs.JobState;
+import dev.hearth.jobs.store.JobQuery;
+import dev.hearth.gateway.RangeSender;
+import dev.hearth.observe.EventBus;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Hearth's native job API: {@code POST/GET /v1/jobs}, {@code GET/DELETE /v1/jobs/{id}},
+ * {@code GET /v1/jobs/{id}/events} (SSE: one {@code job} event per change, ending after a final
+ * state) and {@code GET /v1/jobs/{id}/outputs/{name}} (HTTP Range).
+ */
+public final class JobRoutes {
+    private static final Duration REREAD = Duration.ofSeconds(1);
+    private static final int DEFAULT_LIMIT = 20;
+
+    private final JobService jobs;
+    private final SseWriter sse;
+
+    public JobRoutes(JobService jobs, SseWriter sse) {
+        this.jobs = jobs;
+        this.sse = sse;
+    }
+
+    public void register(HttpRouting.Builder r) {
+        r.post("/v1/jobs", this::create);
+        r.get("/v1/jobs", this::list);
+        r.get("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(req, jobs(req).get(id(req)))));
+        r.delete("/v1/jobs/{id}", (req, res) -> Routes.json(res, 200, json(req, jobs(req).cancel(id(req)))));
+        r.get("/v1/jobs/{id}/events", this::events);
+        r.get("/v1/jobs/{id}/outputs/{name}", this::output);
+        r.head("/v1/jobs/{id}/outputs/{name}", this::output);
+    }
+
+    private static String id(ServerRequest req) {
+        return req.path().pathParameters().get("id");
+    }
+
+    /** The jobs as this request's caller may see them ({@link JobService#as}). */
+    private JobService jobs(ServerRequest req) {
+        return jobs.as(Callers.of(req));
+    }
+
+    /** The job as the native API shows it; its {@code owner} only to admins. */
+    private ObjectNode json(ServerRequest req, Job j) {
+        return JobJson.of(j, j.state().terminal() ? null : jobs.position(j.id()), Callers.of(req).admin());
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        ObjectNode body = Json.parseObject(Routes.body(req));
+        String model = text(body, "model", true);
+        JsonNode p = body.get("params");
+        if (p != null && !p.isNull() && !p.isObject()) throw new BadRequestException("'params' must be an object.", "params");
+        ObjectNode params = p == null || p.isNull() ? Json.object() : ((ObjectNode) p).deepCopy();
+        for (String k : List.of("prompt", "negative_prompt")) {
+            JsonNode v = body.get(k);
+            if (v != null && !v.isNull()) params.set(k, v);
+        }
+        Map<String, InputSource> inputs = new LinkedHashMap<>();
+        String image = text(body, "image", false);
+        if (image != null) inputs.put("image", new InputSource.Reference("image", image));
+        int priority = 0;
+        JsonNode pr = body.get("priority");
+        if (pr != null && !pr.isNull()) {
+            if (!pr.canConvertToInt() || !pr.isIntegralNumber()) {
+                throw new BadRequestException("'priority' must be a whole number.", "priority");
+            }
+            priority = pr.asInt();
+        }
+        JsonNode enhance = body.get("enhance_prompt");
+        boolean enhancePrompt = enhance != null && enhance.asBoolean(false);
+        Job job = jobs(req).submit(new JobService.Submission(model, text(body, "task", false), Dialect.NATIVE, params,
+                inputs, priority, enhancePrompt, Map.of()));
+        Routes.json(res, 200, JobJson.of(job, jobs.accepted(job), Callers.of(req).admin()));
+    }
+
+    private static String text(ObjectNode body, String key, boolean required) {
+        JsonNode v = body.get(key);
+        if (v == null || v.isNull()) {
+            if (required) throw new BadRequestException("'" + key + "' is required.", key);
+            return null;
+        }
+        if (!v.isTextual()) throw new BadRequestException("'" + key + "' must be a string.", key);
+        return v.asText();
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        int limit = DEFAULT_LIMIT;
+        String l = req.query().first("limit").orElse(null);
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l.strip());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit >= JobQuery.MAX_LIMIT) {
+                throw new BadRequestException("'limit' must be a whole number from 1 to " + (JobQuery.MAX_LIMIT - 1)
+                        + ".", "limit");
+            }
+        }
+        Set<JobState> states = new LinkedHashSet<>();
+        for (String s : req.query().all("state", List::of)) {
+            for (String one : s.split(",")) {
+                if (one.isBlank()) continue;
+                try {
+                    states.add(JobState.fromWire(one.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequestException("'state' must be one of " + Arrays.stream(JobState.values())
+                            .map(JobState::wire).toList() + ", got '" + one.strip() + "'.", "state");
+                }
+            }
+        }
+        String model = req.query().first("model").orElse(null);
+        String after = req.query().first("after").orElse(null);
+        List<Job> page = jobs(req).list(new JobQuery(model, states, null, after, limit + 1, true));
+        ObjectNode out = Json.object();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        page.stream().limit(limit).forEach(j -> data.add(json(req, j)));
+        out.put("has_more", page.size() > limit);
+        Routes.json(res, 200, out);
+    }
+
+    private void output(ServerRequest req, ServerResponse res) {
+        String id = id(req);
+        String name = req.path().pathParameters().get("name");
+        Path file = jobs(req).output(id, name);
+        String type = jobs(req).get(id).outputs().stream().filter(o -> o.name().equals(name)).findFirst()
+                .map(o -> o.contentType().toLowerCase(Locale.ROOT)).orElse("application/octet-stream");
+        RangeSender.send(req, res, file, type);
+    }
+
+    /**
+     * Subscribes before reading the job, so no change falls between the first event and the
+     * stream; an event older than one already sent (two threads published out of order) is dropped.
+     * Changes made by another node sharing the database publish nothing here, so a quiet second
+     * re-reads the job and sends it if it moved.
+     */
+    private void events(ServerRequest req, ServerResponse res) {
+        String id = id(req);
+        JobService jobs = jobs(req);
+        jobs.get(id); // 404 before the stream starts
+        SseWriter.Stream<Job> stream = sse.stream(4096);
+        try (EventBus.Subscription sub = jobs.subscribe(id, stream)) {
+            stream.accept(jobs.get(id)); // a 404 when the job was deleted meanwhile
+            sse.write(res, stream, null, REREAD, new SseWriter.Feed<>() {
+                private Job sent;
+
+                @Override
+                public boolean send(Job j, SseWriter.Out out) throws Exception {
+                    if (sent != null && j.version() < sent.version()) return true;
+                    sent = j;
+                    out.event("job", json(req, j));
+                    return !j.state().terminal();
+                }
+
+                @Override
+                public boolean quiet(SseWriter.Out out) throws Exception {
+                    Job now = jobs.get(id); // a job deleted meanwhile ends the stream
+                    return sent != null && !moved(sent, now) || send(now, out);
+                }
+            });
+        }
+    }
+
+    private static boolean moved(Job before, Job now) {
+        return now.version() != before.version() || now.progress() != before.progress()
+                || now.outputs().size() != before.outputs().size();
+    }
+}

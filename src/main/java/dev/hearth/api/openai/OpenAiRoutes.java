@@ -1,0 +1,256 @@
+package dev.hearth.api.openai;
+
+import dev.hearth.BadRequestException;
+import dev.hearth.Json;
+import dev.hearth.gateway.Abort;
+import dev.hearth.gateway.ClientWatch;
+import dev.hearth.gateway.Errors;
+import dev.hearth.gateway.Proxy;
+import dev.hearth.gateway.Routes;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.Task;
+import dev.hearth.catalog.ModelSpec;
+import dev.hearth.EngineException;
+import dev.hearth.catalog.EngineKind;
+import dev.hearth.engine.Endpoint;
+import dev.hearth.engine.Engine;
+import dev.hearth.observe.Metrics;
+import dev.hearth.scheduler.Lease;
+import dev.hearth.scheduler.ModelStatus;
+import dev.hearth.NoCapacityException;
+import dev.hearth.QueueFullException;
+import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.UnknownModelException;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The OpenAI-compatible routes: /v1/models, /v1/chat/completions, /v1/completions, /v1/embeddings,
+ * and the same under /v1/{model}/… where the path's model wins (as in the DGX Spark stack, so a
+ * tool can be given one base URL per model).
+ */
+public final class OpenAiRoutes {
+    private final Catalog catalog;
+    private final Models models;
+    private final Metrics metrics;
+    private final Proxy proxy = new Proxy();
+
+    public OpenAiRoutes(Catalog catalog, Models models, Metrics metrics) {
+        this.catalog = catalog;
+        this.models = models;
+        this.metrics = metrics;
+    }
+
+    public void register(HttpRouting.Builder r) {
+        r.get("/v1/models", (req, res) -> Routes.json(res, 200, modelList(null)));
+        r.get("/v1/models/{model}", (req, res) -> Routes.json(res, 200, modelEntry(req.path().pathParameters().get("model"))));
+        r.post("/v1/chat/completions", (req, res) -> serve(req, res, Task.CHAT, null));
+        r.post("/v1/completions", (req, res) -> serve(req, res, Task.COMPLETION, null));
+        r.post("/v1/embeddings", (req, res) -> serve(req, res, Task.EMBEDDINGS, null));
+        r.get("/v1/{model}/models", (req, res) -> Routes.json(res, 200, modelList(pathModel(req))));
+        r.post("/v1/{model}/chat/completions", (req, res) -> serve(req, res, Task.CHAT, pathModel(req)));
+        r.post("/v1/{model}/completions", (req, res) -> serve(req, res, Task.COMPLETION, pathModel(req)));
+        r.post("/v1/{model}/embeddings", (req, res) -> serve(req, res, Task.EMBEDDINGS, pathModel(req)));
+    }
+
+    private static String pathModel(ServerRequest req) {
+        return req.path().pathParameters().get("model");
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, Task task, String pathModel) {
+        byte[] bytes = Routes.body(req);
+        refuseIfQueueFull(bytes, pathModel, task);
+        ObjectNode body = Json.parseObject(bytes);
+        ModelSpec spec = resolve(OpenAiRequests.model(body, pathModel));
+        if (!spec.task().serves(task)) {
+            throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire()
+                    + " model; it cannot serve " + req.path().path() + ".", "model");
+        }
+        OpenAiRequests.validate(task, body);
+        boolean stream = OpenAiRequests.stream(body);
+        // in-JVM embeddings: parse fully now, so a bad request never loads the model
+        EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS && spec.engine().serves() == EngineKind.Serves.IN_PROCESS
+                ? EmbeddingsApi.parse(body) : null;
+        body.put("model", upstreamName(spec));
+        long start = System.nanoTime();
+        int status = 500;
+        metrics.requestStarted(spec.name(), task.wire());
+        // from here every wait (queue, first byte, chunks) ends when the client leaves
+        Abort abort = new Abort();
+        try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
+                () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()));
+             Lease lease = acquireLive(spec.name(), abort)) {
+            lease.onRevoke(why -> abort.abort(Abort.Reason.REVOKED, Abort.revoked(why)));
+            Engine engine = lease.engine();
+            switch (engine.endpoint()) {
+                case Endpoint.InProcess in -> {
+                    Routes.json(res, 200, EmbeddingsApi.respond(
+                            embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings()));
+                    status = 200;
+                }
+                case Endpoint.Http http -> {
+                    Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine.crashed());
+                    Proxy.Outcome outcome = proxy.forward(upstream, upstreamPath(task), body, stream, res,
+                            spec.proxy(), abort);
+                    status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
+                    if (stream && outcome.firstByteNanos() > 0) {
+                        metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
+                    }
+                }
+                case Endpoint.Jobs jobs -> throw new BadRequestException("Model '" + spec.name()
+                        + "' runs queued jobs; submit them to /v1/jobs.", "model");
+                case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
+                        + "' stopped before the request reached it; Hearth starts it again on the next request.");
+            }
+        } catch (RuntimeException e) {
+            if (abort.clientGone()) {
+                status = CLIENT_GONE; // nobody listens; Helidon still wants an answer, and the write fails quietly
+                sendQuietly(res, abort.why().error());
+                return;
+            }
+            status = Errors.classify(Errors.unwrap(e)).status();
+            throw e;
+        } finally {
+            metrics.requestFinished(spec.name(), task.wire(), status, System.nanoTime() - start);
+        }
+    }
+
+    private static void sendQuietly(ServerResponse res, Throwable error) {
+        try {
+            Errors.send(res, error);
+        } catch (RuntimeException closed) {
+            // the connection is gone, as expected
+        }
+    }
+
+    /** nginx's status for "the client closed the connection first", as metrics record it. */
+    private static final int CLIENT_GONE = 499;
+
+    /**
+     * A 429 storm is answered from the model name alone: no body tree, no validation, no trip
+     * through the scheduler's thread (which the requests being served need).
+     */
+    private void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
+        String name = pathModel != null ? pathModel : OpenAiRequests.peekModel(bytes);
+        ModelSpec spec = name == null ? null : catalog.resolve(name).orElse(null);
+        QueueFullException full = spec == null ? null : models.queueFull(spec.name());
+        if (full != null) {
+            metrics.requestStarted(spec.name(), task.wire());
+            metrics.requestFinished(spec.name(), task.wire(), full.status(), 0);
+            throw full;
+        }
+    }
+
+    /**
+     * The name the engine knows the model by. Presets start it with --served-model-name / --alias set
+     * to the Hearth name; a hand-written `cmd: vllm serve ${MODEL} …` serves it under `model:` instead.
+     */
+    private static String upstreamName(ModelSpec spec) {
+        Object model = spec.options().get("model");
+        return spec.options().containsKey("preset") || model == null ? spec.name() : model.toString();
+    }
+
+    /** Waits in the model's queue; a client that leaves meanwhile withdraws it (and its place) at once. */
+    /** How long a request waits for a dead engine's crash to reach the scheduler before it gives up. */
+    private static final java.time.Duration CRASH_REPORT_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * A lease on an engine that still runs. An engine that just died reports its crash only once
+     * its orphans are stopped (so their memory is never counted free too early); a lease granted in
+     * that moment names an engine with no address. Such a lease is handed back, the crash awaited,
+     * and the request asks again: the scheduler then starts a fresh engine for it.
+     */
+    private Lease acquireLive(String model, Abort abort) {
+        long giveUpAt = System.nanoTime() + CRASH_REPORT_WAIT.toNanos();
+        while (true) {
+            Lease lease = acquire(model, abort);
+            Engine engine = lease.engine();
+            if (!(engine.endpoint() instanceof Endpoint.Down)) {
+                return lease;
+            }
+            lease.close();
+            long left = giveUpAt - System.nanoTime();
+            try {
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                engine.crashed().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new NoCapacityException("The engine for model '" + model + "' has stopped and is not"
+                        + " running again yet; retry in a few seconds.", 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NoCapacityException("Interrupted while model '" + model + "' restarts.", 5);
+            }
+        }
+    }
+
+    private Lease acquire(String model, Abort abort) {
+        CompletableFuture<Lease> pending = models.acquire(model);
+        abort.onAbort(() -> pending.cancel(false));
+        try {
+            return pending.join();
+        } catch (RuntimeException e) {
+            pending.cancel(false); // withdraw from the queue if we were interrupted while waiting
+            Abort.Why why = abort.why();
+            throw why != null && e instanceof java.util.concurrent.CancellationException ? why.error() : e;
+        }
+    }
+
+    private static String upstreamPath(Task task) {
+        return switch (task) {
+            case CHAT -> "/v1/chat/completions";
+            case COMPLETION -> "/v1/completions";
+            case EMBEDDINGS -> "/v1/embeddings";
+            default -> throw new IllegalArgumentException(task.toString());
+        };
+    }
+
+    private ModelSpec resolve(String name) {
+        return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
+    }
+
+    private ObjectNode modelList(String only) {
+        Map<String, ModelStatus> states = models.status().stream()
+                .collect(Collectors.toMap(ModelStatus::name, Function.identity()));
+        ObjectNode list = Json.object();
+        list.put("object", "list");
+        ArrayNode data = list.putArray("data");
+        for (ModelSpec spec : only == null ? catalog.all() : java.util.List.of(resolve(only))) {
+            data.add(entry(spec, states.get(spec.name())));
+        }
+        return list;
+    }
+
+    private ObjectNode modelEntry(String name) {
+        ModelSpec spec = resolve(name);
+        return entry(spec, models.status().stream().filter(s -> s.name().equals(spec.name())).findFirst().orElse(null));
+    }
+
+    private static ObjectNode entry(ModelSpec spec, ModelStatus status) {
+        ObjectNode m = Json.object();
+        m.put("id", spec.name());
+        m.put("object", "model");
+        m.put("created", 0);
+        m.put("owned_by", "hearth");
+        m.put("task", spec.task().wire());
+        m.put("engine", spec.engine().wire());
+        if (spec.engine().description() != null) {
+            m.put("description", spec.engine().description());
+        }
+        m.put("state", status == null ? "unloaded" : status.state().wire());
+        ArrayNode aliases = m.putArray("aliases");
+        spec.aliases().forEach(aliases::add);
+        return m;
+    }
+
+}

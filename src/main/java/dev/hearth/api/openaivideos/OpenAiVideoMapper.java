@@ -1,0 +1,152 @@
+package dev.hearth.api.openaivideos;
+
+import dev.hearth.api.Fields;
+import dev.hearth.api.Views;
+import dev.hearth.gateway.ClientText;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.Json;
+import dev.hearth.jobs.Dialect;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.JobService.InputSource;
+import dev.hearth.jobs.JobState;
+import dev.hearth.media.Multipart;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * OpenAI's videos API ({@code POST /v1/videos}: model, prompt, seconds, size, input_reference)
+ * ↔ Hearth's job. {@code seconds} is a string in OpenAI ("4", "8", "12"); any positive number,
+ * as a string or a JSON number, is accepted, since Hearth's models are not limited to Sora's
+ * lengths. {@code model} may be left out: the first video model serves it (OpenAI defaults too).
+ * {@code input_reference} is a multipart file, or in JSON a URL / data URI string or
+ * {@code {"image_url": "…"}}.
+ */
+final class OpenAiVideoMapper {
+    static final Map<String, String> PARAM_NAMES = Map.of(
+            "prompt", "prompt",
+            "size", "size",
+            "seconds", "seconds",
+            "image", "input_reference");
+
+    private OpenAiVideoMapper() {}
+
+    static Optional<String> model(ObjectNode body) {
+        return Fields.text(body, "model");
+    }
+
+    static JobService.Submission submission(ObjectNode body, Multipart.Upload inputReference, String model) {
+        ObjectNode p = Json.object();
+        p.put("prompt", Fields.requiredText(body, "prompt"));
+        Fields.positive(body, "seconds").ifPresent(v -> p.put("seconds", v));
+        Fields.size(body, "size").ifPresent(s -> p.put("size", s));
+        Map<String, InputSource> inputs = new LinkedHashMap<>();
+        if (inputReference != null) {
+            inputs.put("image", new InputSource.Upload(inputReference));
+        } else {
+            reference(body).ifPresent(v -> inputs.put("image", new InputSource.Reference("input_reference", v)));
+        }
+        return new JobService.Submission(model, null, Dialect.OPENAI, p, inputs, 0, false, PARAM_NAMES);
+    }
+
+    private static Optional<String> reference(ObjectNode body) {
+        JsonNode n = body.get("input_reference");
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (n.isTextual() && !n.asText().isBlank()) {
+            return Optional.of(n.asText());
+        }
+        if (n.isObject() && n.path("image_url").isTextual() && !n.path("image_url").asText().isBlank()) {
+            return Optional.of(n.path("image_url").asText());
+        }
+        throw Fields.bad("input_reference", "expected an image file (multipart), a URL or data URI string, "
+                + "or {\"image_url\": \"...\"}");
+    }
+
+    static String state(JobState s) {
+        return switch (s) {
+            case QUEUED -> "queued";
+            case RUNNING, CANCELLING -> "in_progress";
+            case SUCCEEDED -> "completed";
+            case FAILED, CANCELLED -> "failed";
+        };
+    }
+
+    /**
+     * The video object. {@code expires_at} is when retention will delete a finished job's files
+     * (null while it runs, or when retention is off).
+     */
+    static ObjectNode video(Job job, Duration retention) {
+        ObjectNode params = Views.params(job);
+        ObjectNode o = Json.object();
+        o.put("id", job.id());
+        o.put("object", "video");
+        o.put("model", job.model());
+        o.put("status", state(job.state()));
+        o.put("progress", Views.percent(job));
+        o.put("created_at", job.createdAt().getEpochSecond());
+        boolean finished = job.state().terminal() && job.finishedAt() != null;
+        putEpoch(o, "completed_at", finished ? job.finishedAt() : null);
+        putEpoch(o, "expires_at", finished && retention != null && retention.isPositive()
+                ? job.finishedAt().plus(retention) : null);
+        JsonNode seconds = params.get("seconds");
+        o.put("seconds", seconds == null || !seconds.isNumber() ? null : Fields.plain(seconds.asDouble()));
+        JsonNode size = params.get("size");
+        o.put("size", size == null ? null : size.asText());
+        o.put("prompt", job.originalPrompt() != null ? job.originalPrompt() : job.prompt());
+        o.putNull("remixed_from_video_id");
+        o.set("error", error(job));
+        return o;
+    }
+
+    private static JsonNode error(Job job) {
+        if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
+            return Json.MAPPER.nullNode();
+        }
+        ObjectNode e = Json.object();
+        if (job.state() == JobState.CANCELLED) {
+            e.put("code", "cancelled");
+            e.put("message", job.errorMessage() != null ? ClientText.of(job.errorMessage(), job.model()) : "The video job was cancelled.");
+        } else {
+            e.put("code", job.errorCode() != null ? job.errorCode() : "failed");
+            e.put("message", job.errorMessage() != null ? ClientText.of(job.errorMessage(), job.model()) : "The video job failed.");
+        }
+        return e;
+    }
+
+    /** A page of GET /v1/videos. */
+    static ObjectNode list(List<Job> page, boolean hasMore, Duration retention) {
+        ObjectNode o = Json.object();
+        o.put("object", "list");
+        ArrayNode data = o.putArray("data");
+        page.forEach(j -> data.add(video(j, retention)));
+        o.put("first_id", page.isEmpty() ? null : page.getFirst().id());
+        o.put("last_id", page.isEmpty() ? null : page.getLast().id());
+        o.put("has_more", hasMore);
+        return o;
+    }
+
+    static ObjectNode deleted(String id) {
+        ObjectNode o = Json.object();
+        o.put("id", id);
+        o.put("object", "video.deleted");
+        o.put("deleted", true);
+        return o;
+    }
+
+    private static void putEpoch(ObjectNode o, String field, Instant t) {
+        if (t == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, t.getEpochSecond());
+        }
+    }
+}

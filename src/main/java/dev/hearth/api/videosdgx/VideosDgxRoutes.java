@@ -1,0 +1,266 @@
+package dev.hearth.api.videosdgx;
+
+import dev.hearth.gateway.Callers;
+import dev.hearth.api.JobNotReadyException;
+import dev.hearth.api.Views;
+import dev.hearth.gateway.ClientText;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.catalog.Catalog;
+import dev.hearth.catalog.Task;
+import dev.hearth.catalog.ModelSpec;
+import dev.hearth.Json;
+import dev.hearth.Principal;
+import dev.hearth.gateway.Routes;
+import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobNotFoundException;
+import dev.hearth.jobs.JobOutput;
+import dev.hearth.jobs.JobService;
+import dev.hearth.jobs.JobState;
+import dev.hearth.jobs.store.JobQuery;
+import dev.hearth.gateway.RangeSender;
+import dev.hearth.scheduler.ModelStatus;
+import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.UnknownModelException;
+import dev.hearth.scheduler.UnloadResult;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * VideosDGX's per-model API (one container per model, README "Endpoints Disponíveis") served by
+ * Hearth for every job model: under {@code /models/{model}/…} on the main port, and at {@code /…}
+ * on a model's own {@code port} through {@link #registerModel}, so scripts that talked to
+ * {@code localhost:8001} keep working. {@code /ready} answers 200 whether or not the model is
+ * loaded: Hearth loads it on the first job, so "not loaded" is not "not ready"; the body tells.
+ * {@code /metrics} is a small JSON of job counts and timings for the model (Hearth's Prometheus
+ * text is at the main port's {@code /metrics}).
+ */
+public final class VideosDgxRoutes {
+    private static final double GIB = 1024.0 * 1024 * 1024;
+    private static final int TIMING_SAMPLE = 100;
+
+    private final JobService jobs;
+    private final Catalog catalog;
+    private final Models models;
+
+    public VideosDgxRoutes(JobService jobs, Catalog catalog, Models models) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.models = models;
+    }
+
+    /** Every job model under {@code /models/{model}/…}. */
+    public void register(HttpRouting.Builder r) {
+        routes(r, "/models/{model}", req -> spec(req.path().pathParameters().get("model")),
+                spec -> "/models/" + spec.name());
+    }
+
+    /**
+     * One model's routes under {@code prefix} ("" on the model's own port, where errors still need
+     * the gateway's {@code r.error(Throwable.class, Errors::send)} on that routing).
+     */
+    public void registerModel(HttpRouting.Builder r, String prefix, String model) {
+        String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        ModelSpec fixed = spec(model);
+        routes(r, base, req -> fixed, spec -> base);
+    }
+
+    private void routes(HttpRouting.Builder r, String base, Function<ServerRequest, ModelSpec> model,
+                        Function<ModelSpec, String> urlBase) {
+        r.get(base.isEmpty() ? "/" : base, (req, res) -> Routes.json(res, 200, root(model.apply(req), urlBase)));
+        if (!base.isEmpty()) {
+            r.get(base + "/", (req, res) -> Routes.json(res, 200, root(model.apply(req), urlBase)));
+        }
+        r.get(base + "/health", (req, res) -> Routes.json(res, 200, health(model.apply(req))));
+        r.get(base + "/ready", (req, res) -> Routes.json(res, 200, ready(model.apply(req))));
+        r.get(base + "/info", (req, res) -> Routes.json(res, 200, info(jobs(req), model.apply(req))));
+        r.post(base + "/generate", (req, res) -> generate(req, res, model.apply(req)));
+        r.post(base + "/unload", (req, res) -> {
+            Callers.of(req).requireAdmin("unloading a model");
+            Routes.json(res, 200, unload(model.apply(req)));
+        });
+        r.get(base + "/queue/status", (req, res) -> Routes.json(res, 200, queue(jobs(req), model.apply(req))));
+        r.get(base + "/jobs/{id}", (req, res) -> {
+            ModelSpec spec = model.apply(req);
+            Job job = job(spec, req);
+            OptionalInt position = job.state() == JobState.QUEUED
+                    ? jobs(req).position(job.id()).queuePosition() : OptionalInt.empty();
+            Routes.json(res, 200, VideosDgxMapper.job(job, position, urlBase.apply(spec) + "/jobs/" + job.id() + "/download"));
+        });
+        r.get(base + "/jobs/{id}/download", (req, res) -> download(req, res, model.apply(req)));
+        r.get(base + "/metrics", (req, res) -> Routes.json(res, 200, metrics(jobs(req), model.apply(req))));
+    }
+
+    /** The jobs as this request's caller may see them: a user key's own only. */
+    private JobService jobs(ServerRequest req) {
+        return jobs.as(Callers.of(req));
+    }
+
+    /** Only video models have a VideosDGX API; a chat model's /models/{m}/… is as absent as an unknown one. */
+    private ModelSpec spec(String name) {
+        ModelSpec spec = catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
+        if (spec.task() != Task.VIDEO) {
+            throw new NotAVideoModelException(spec);
+        }
+        return spec;
+    }
+
+    /** A job of this model; another model's job is as unknown here as it was in its own container. */
+    private Job job(ModelSpec spec, ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        Job job = jobs(req).get(id);
+        if (!job.model().equals(spec.name())) {
+            throw new JobNotFoundException(id);
+        }
+        return job;
+    }
+
+    private void generate(ServerRequest req, ServerResponse res, ModelSpec spec) {
+        ObjectNode body = Json.parseObject(Routes.body(req));
+        Job job = jobs(req).submit(VideosDgxMapper.submission(body, spec.name()));
+        Routes.json(res, 200, VideosDgxMapper.created(job, jobs.accepted(job), loaded(spec)));
+    }
+
+    private void download(ServerRequest req, ServerResponse res, ModelSpec spec) {
+        Job job = job(spec, req);
+        if (job.state() != JobState.SUCCEEDED) {
+            throw new JobNotReadyException(job, VideosDgxMapper.state(job.state()));
+        }
+        String type = Views.output(job, Views.VIDEO).map(JobOutput::contentType).orElse("video/mp4");
+        RangeSender.send(req, res, jobs(req).output(job.id(), Views.VIDEO), type, job.id() + ".mp4");
+    }
+
+    private ObjectNode root(ModelSpec spec, Function<ModelSpec, String> urlBase) {
+        ObjectNode o = Json.object();
+        o.put("name", "Hearth — VideosDGX API for " + spec.name());
+        o.put("model_name", spec.name());
+        o.put("model_loaded", loaded(spec));
+        o.put("base_url", urlBase.apply(spec).isEmpty() ? "/" : urlBase.apply(spec));
+        ArrayNode endpoints = o.putArray("endpoints");
+        for (String e : List.of("GET /", "GET /health", "GET /ready", "GET /info", "POST /generate", "POST /unload",
+                "GET /queue/status", "GET /jobs/{job_id}", "GET /jobs/{job_id}/download", "GET /metrics")) {
+            endpoints.add(e);
+        }
+        return o;
+    }
+
+    private ObjectNode health(ModelSpec spec) {
+        ObjectNode o = Json.object();
+        o.put("status", "healthy");
+        o.put("model_name", spec.name());
+        o.put("model_loaded", loaded(spec));
+        o.put("timestamp", Views.iso(Instant.now()));
+        return o;
+    }
+
+    private ObjectNode ready(ModelSpec spec) {
+        ObjectNode o = Json.object();
+        boolean loaded = loaded(spec);
+        o.put("ready", loaded);
+        o.put("model_name", spec.name());
+        o.put("model_loaded", loaded);
+        o.put("state", status(spec).map(s -> s.state().wire()).orElse("unloaded"));
+        return o;
+    }
+
+    private ObjectNode info(JobService jobs, ModelSpec spec) {
+        Optional<ModelStatus> st = status(spec);
+        ObjectNode o = Json.object();
+        o.put("model_name", spec.name());
+        o.put("model_loaded", loaded(spec));
+        o.put("state", st.map(s -> s.state().wire()).orElse("unloaded"));
+        o.put("engine", spec.engine().wire());
+        o.put("memory_gb", gb(spec.memoryBytes()));
+        o.set("defaults", Json.MAPPER.valueToTree(spec.defaults()));
+        o.put("loaded_at", Views.iso(st.map(ModelStatus::loadedAt).orElse(null)));
+        o.put("last_error", st.map(ModelStatus::lastError).map(e -> ClientText.of(e, spec.name())).orElse(null));
+        JobService.QueueStatus q = jobs.queue(spec.name());
+        ObjectNode queue = o.putObject("queue");
+        queue.put("queued", q.queued());
+        queue.put("processing", q.running());
+        queue.put("max_queue", spec.maxQueue());
+        ObjectNode memory = o.putObject("memory");
+        memory.put("budget_gb", gb(models.budgetBytes()));
+        memory.put("used_gb", gb(models.usedBytes()));
+        memory.put("free_gb", gb(models.budgetBytes() - models.usedBytes()));
+        return o;
+    }
+
+    private ObjectNode unload(ModelSpec spec) {
+        UnloadResult u = models.unload(spec.name()).join();
+        ObjectNode o = Json.object();
+        o.put("status", u.status());
+        o.put("model_name", spec.name());
+        o.put("memory_freed_gb", gb(u.memoryFreedBytes()));
+        ObjectNode after = o.putObject("memory_after");
+        after.put("allocated_gb", gb(models.usedBytes()));
+        after.put("free_gb", gb(models.budgetBytes() - models.usedBytes()));
+        return o;
+    }
+
+    private ObjectNode queue(JobService jobs, ModelSpec spec) {
+        JobService.QueueStatus q = jobs.queue(spec.name());
+        ObjectNode o = Json.object();
+        o.put("model_name", spec.name());
+        o.put("queue_size", q.queued());
+        o.put("processing", q.running() > 0);
+        o.put("current_job", q.runningIds().isEmpty() ? null : q.runningIds().getFirst());
+        o.put("max_queue", spec.maxQueue());
+        ArrayNode queued = o.putArray("queued_jobs");
+        q.queuedIds().forEach(queued::add);
+        ArrayNode running = o.putArray("processing_jobs");
+        q.runningIds().forEach(running::add);
+        return o;
+    }
+
+    /** Counts by state, and generation times of the latest {@value TIMING_SAMPLE} completed jobs. */
+    private ObjectNode metrics(JobService jobs, ModelSpec spec) {
+        JobQuery mine = JobQuery.newest(JobQuery.MAX_LIMIT).model(spec.name());
+        ObjectNode o = Json.object();
+        o.put("model_name", spec.name());
+        o.put("model_loaded", loaded(spec));
+        ObjectNode counts = o.putObject("jobs");
+        counts.put("total", Views.count(jobs, mine));
+        for (JobState s : JobState.values()) {
+            counts.put(s == JobState.SUCCEEDED ? "completed" : s == JobState.RUNNING ? "processing" : s.wire(),
+                    Views.count(jobs, mine.states(Set.of(s))));
+        }
+        List<Job> done = jobs.list(JobQuery.newest(TIMING_SAMPLE).model(spec.name()).states(Set.of(JobState.SUCCEEDED)));
+        double[] secs = done.stream().filter(j -> j.startedAt() != null && j.finishedAt() != null)
+                .mapToDouble(j -> Duration.between(j.startedAt(), j.finishedAt()).toMillis() / 1000.0).toArray();
+        o.put("completed_sampled", secs.length);
+        if (secs.length > 0) {
+            o.put("average_generation_time_seconds", round2(java.util.Arrays.stream(secs).average().orElse(0)));
+            o.put("last_generation_time_seconds", round2(secs[0]));
+        } else {
+            o.putNull("average_generation_time_seconds");
+            o.putNull("last_generation_time_seconds");
+        }
+        return o;
+    }
+
+    private Optional<ModelStatus> status(ModelSpec spec) {
+        return models.status().stream().filter(s -> s.name().equals(spec.name())).findFirst();
+    }
+
+    private boolean loaded(ModelSpec spec) {
+        return status(spec).map(s -> s.state().serving()).orElse(false);
+    }
+
+    private static double gb(long bytes) {
+        return round2(bytes / GIB);
+    }
+
+    private static double round2(double d) {
+        return Math.round(d * 100) / 100.0;
+    }
+}

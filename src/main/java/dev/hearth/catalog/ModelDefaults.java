@@ -1,0 +1,62 @@
+package dev.hearth.catalog;
+
+import dev.hearth.config.Defaults;
+import dev.hearth.config.ServerConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.hearth.config.Defaults.*;
+
+/**
+ * The defaults of a model entry that depend on its engine kind or task. The values themselves
+ * live with every other default in {@link Defaults}; this picks among them.
+ */
+final class ModelDefaults {
+    private ModelDefaults() {}
+
+    /** The task a model does when its entry names none. */
+    static Task task(EngineKind engine) {
+        return switch (engine) {
+            case ONNX_EMBEDDINGS -> Task.EMBEDDINGS;
+            case WORKER, TESTSRC, LIGHTX2V -> Task.VIDEO;
+            case PROCESS, LLAMACPP, REMOTE -> Task.CHAT;
+        };
+    }
+
+    static int maxConcurrency(Task task) {
+        return task == Task.VIDEO || task == Task.AUDIO ? MAX_CONCURRENCY_JOBS : MAX_CONCURRENCY;
+    }
+
+    /**
+     * Memory a model takes from the budget when its entry says nothing, or null where only the
+     * user can know (process and worker engines run arbitrary servers). llamacpp is estimated from
+     * its file, see {@link #llamacppMemory}.
+     */
+    static Long memory(EngineKind engine) {
+        return switch (engine) {
+            case ONNX_EMBEDDINGS -> ONNX_EMBEDDINGS_MEMORY;
+            case REMOTE -> REMOTE_MEMORY;   // it runs elsewhere
+            case LIGHTX2V -> LIGHTX2V_MEMORY;
+            case TESTSRC -> TESTSRC_MEMORY;
+            case PROCESS, WORKER, LLAMACPP -> null;
+        };
+    }
+
+    /** The embedded default's synthetic test source (see TestsrcWorkerMain.DESCRIPTION). */
+    static ModelSpec testsrc(ServerConfig server) {
+        return new ModelSpec(TESTSRC_MODEL, Task.VIDEO, EngineKind.TESTSRC, List.of(), null, Map.of(), null, HEALTH,
+                null, null, TESTSRC_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY_JOBS, server.maxQueue(),
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS, null);
+    }
+
+    /** A model with every default, for models Hearth adds itself (the embedded default). */
+    static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, Path path,
+                           long memoryBytes, ServerConfig server) {
+        return new ModelSpec(name, task, engine, aliases, null, Map.of(), null, HEALTH, null, path,
+                memoryBytes, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, Map.of(), null,
+                server.proxyTimeouts());
+    }
+}

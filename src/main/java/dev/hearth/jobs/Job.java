@@ -114,6 +114,21 @@ public record Job(
                 leaseOwner, leaseExpiresAt, version, prompt, originalPrompt, outputs, owner);
     }
 
+    /** The lease renewed until {@code expiresAt} (the store's heartbeat). */
+    public Job withLeaseUntil(Instant expiresAt) {
+        return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
+                progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt,
+                leaseOwner, expiresAt, version, prompt, originalPrompt, outputs, owner);
+    }
+
+    /** The job as the store wrote it at {@code at}, with {@code version}: a write computed, not read back. */
+    public Job written(Instant at, long version) {
+        return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,
+                progress, stage, step, steps, errorCode, errorMessage, createdAt, startedAt, finishedAt,
+                at.truncatedTo(ChronoUnit.MILLIS), leaseOwner, leaseExpiresAt, version, prompt, originalPrompt,
+                outputs, owner);
+    }
+
     /** Used by the store to attach the outputs table's rows. */
     public Job withOutputs(List<JobOutput> outputs) {
         return new Job(id, model, task, dialect, params, inputs, priority, state, attempts, maxAttempts,

@@ -15,8 +15,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,6 +48,8 @@ final class JobRun {
     private final Running running;
     private final JobTransitions transitions;
     private volatile String outputError;                     // set on the driving thread, read after run
+    /** The job as last written or read here: a progress line is computed from it, not read back. */
+    private final AtomicReference<Job> known;
     private final ProgressThrottle throttle;
     private final Object progressLock = new Object();
     private ScheduledFuture<?> pendingFlush;                 // guarded by progressLock
@@ -56,6 +61,17 @@ final class JobRun {
         this.running = new Running(engine);
         this.transitions = transitions;
         this.throttle = new ProgressThrottle(ctx.clock());
+        this.known = new AtomicReference<>(job);
+    }
+
+    /**
+     * Keeps the newer of what is known and {@code seen}. On a tie the driving thread's result wins
+     * (it may carry outputs); the timer's heartbeat, read before them, does not.
+     */
+    private void remember(Job seen, boolean tieWins) {
+        if (seen == null) return;
+        known.accumulateAndGet(seen, (k, n) -> n.version() > k.version() || (tieWins && n.version() == k.version())
+                ? n : k);
     }
 
     void run() {
@@ -116,12 +132,12 @@ final class JobRun {
             public void output(Path path, String contentType) {
                 try {
                     Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
-                    record(f);
+                    List<JobOutput> files = new ArrayList<>(List.of(stored(f)));
                     if (f.contentType().startsWith("video/")) {
                         Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
-                        if (thumb != null) record(Outputs.describe(thumb));
+                        if (thumb != null) files.add(stored(Outputs.describe(thumb)));
                     }
-                    transitions.outputAdded(job.id());
+                    remember(transitions.addOutputs(job.id(), files), true);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
                     if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: "
@@ -142,27 +158,27 @@ final class JobRun {
     /** Under progressLock, so a line held back and written late never overwrites a newer one. */
     private void write(ProgressThrottle.Line l) {
         try {
-            transitions.progress(job.id(), l.progress(), l.stage(), l.step(), l.steps());
+            remember(transitions.progress(known.get(), l.progress(), l.stage(), l.step(), l.steps()), true);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
         }
     }
 
-    private void record(Outputs.OutputFile f) {
-        ctx.store().addOutput(job.id(), new JobOutput(f.name(), f.path().toAbsolutePath().toString(), f.contentType(),
-                f.size(), f.sha256()));
+    private static JobOutput stored(Outputs.OutputFile f) {
+        return new JobOutput(f.name(), f.path().toAbsolutePath().toString(), f.contentType(), f.size(), f.sha256());
     }
 
     /** On the timer: keep the claim, and pass on a stop asked for elsewhere or before the worker took the job. */
     private void tick() {
         try {
-            if (!ctx.store().heartbeat(job.id(), ctx.store().node(), ctx.lease(), ctx.now())) {
+            Job now = transitions.heartbeat(job.id(), known.get());
+            if (now == null) {
                 running.leaseLost = !running.cancelRequested;
                 engine.cancel(job.id());
                 return;
             }
-            ctx.store().get(job.id()).filter(j -> j.state() == JobState.CANCELLING)
-                    .ifPresent(j -> running.cancelRequested = true);
+            remember(now, false);
+            if (now.state() == JobState.CANCELLING) running.cancelRequested = true;
             if (running.wantsStop()) engine.cancel(job.id());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat of job " + job.id() + " failed: " + e);

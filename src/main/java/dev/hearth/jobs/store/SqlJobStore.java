@@ -143,10 +143,9 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public boolean heartbeat(String id, String node, Duration lease, Instant now) {
-        return read(c -> update(c, "UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?"
-                        + " AND lease_owner = ? AND state IN ('running', 'cancelling')",
-                now.plus(lease), now, id, node) == 1);
+    public Optional<Job> heartbeat(Job read, Duration lease, Instant now) {
+        Instant until = now.plus(lease).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return revise(read, read.withLeaseUntil(until), false, "lease_expires_at = ?", until, now);
     }
 
     @Override
@@ -202,16 +201,31 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public boolean updateProgress(String id, double progress, String stage, int step, int steps, Instant now) {
-        return read(c -> update(c, "UPDATE jobs SET progress = ?, stage = ?, step = ?, steps = ?, updated_at = ?"
-                + " WHERE id = ? AND state IN ('running', 'cancelling')", progress, stage, step, steps, now, id) == 1);
+    public Optional<Job> updateProgress(Job read, double progress, String stage, int step, int steps, Instant now) {
+        return revise(read, read.withProgress(progress, stage, step, steps), false,
+                "progress = ?, stage = ?, step = ?, steps = ?", progress, stage, step, steps, now);
     }
 
     @Override
-    public boolean updatePrompt(String id, String prompt, String originalPrompt, Instant now) {
-        return read(c -> update(c, "UPDATE jobs SET prompt = ?, original_prompt = ?, version = version + 1,"
-                + " updated_at = ? WHERE id = ? AND state IN ('running', 'cancelling')", prompt, originalPrompt, now,
-                id) == 1);
+    public Optional<Job> updatePrompt(Job read, String enhanced, Instant now) {
+        Job changed = read.withEnhancedPrompt(enhanced);
+        return revise(read, changed, true, "prompt = ?, original_prompt = ?", changed.prompt(),
+                changed.originalPrompt(), now);
+    }
+
+    /**
+     * Writes {@code set} (then {@code updated_at}, the last value) on a job this node leases, only at the
+     * version read: one statement. The result is {@code changed} as written, computed rather than read
+     * back, which the version check makes exact for the columns a revision leaves alone.
+     */
+    private Optional<Job> revise(Job read, Job changed, boolean bumpVersion, String set, Object... values) {
+        String sql = "UPDATE jobs SET " + set + ", updated_at = ?" + (bumpVersion ? ", version = version + 1" : "")
+                + " WHERE id = ? AND version = ? AND lease_owner = ? AND state IN ('running', 'cancelling')";
+        List<Object> args = new ArrayList<>(Arrays.asList(values));
+        args.addAll(List.of(read.id(), read.version(), node));
+        Instant now = (Instant) values[values.length - 1];
+        if (read(c -> update(c, sql, args.toArray())) != 1) return Optional.empty();
+        return Optional.of(changed.written(now, read.version() + (bumpVersion ? 1 : 0)));
     }
 
     @Override

@@ -149,7 +149,7 @@ final class Dispatcher {
                 transitions.requeue(job.id(), "Hearth stopped before the job ran");
                 return;
             }
-            transitions.progress(job, 0, "load", 0, 0);
+            transitions.progress(job, new Job.Progress(0, "load", 0, 0));
             lease = acquire();
         } catch (CancellationException e) {
             transitions.requeue(claimed.id(), "Hearth stopped while the model loaded");

@@ -118,7 +118,7 @@ final class JobRun {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
                 synchronized (progressLock) {
-                    ProgressThrottle.Line now = throttle.offer(new ProgressThrottle.Line(progress, stage, step, steps));
+                    Job.Progress now = throttle.offer(new Job.Progress(progress, stage, step, steps));
                     if (now != null) {
                         write(now);
                     } else if (pendingFlush == null || pendingFlush.isDone()) {
@@ -150,15 +150,15 @@ final class JobRun {
     /** Writes the line held back by the throttle, if any: on the timer when its time came, and at the end. */
     private void flushProgress() {
         synchronized (progressLock) {
-            ProgressThrottle.Line last = throttle.drain();
+            Job.Progress last = throttle.drain();
             if (last != null) write(last);
         }
     }
 
     /** Under progressLock, so a line held back and written late never overwrites a newer one. */
-    private void write(ProgressThrottle.Line l) {
+    private void write(Job.Progress line) {
         try {
-            remember(transitions.progress(known.get(), l.progress(), l.stage(), l.step(), l.steps()), true);
+            remember(transitions.progress(known.get(), line), true);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
         }
@@ -189,7 +189,7 @@ final class JobRun {
         switch (outcome) {
             case WorkerRun.Done d when outputError != null -> fail("output_failed", outputError);
             case WorkerRun.Done d -> {
-                Job done = change(JobState.SUCCEEDED, j -> j.withProgress(1, j.stage(), j.step(), j.steps()), "done");
+                Job done = change(JobState.SUCCEEDED, j -> j.withProgress(j.progress().complete()), "done");
                 if (done != null) learn(done);
             }
             case WorkerRun.Error e -> fail(e.code(), e.message());
@@ -202,7 +202,7 @@ final class JobRun {
                 if (now.state() == JobState.CANCELLING) return new Move(JobState.CANCELLED, null, "cancelled by request");
                 // a lost lease: the reaper already requeued it; no stop asked: Hearth is stopping and stopped the worker
                 return running.cancelRequested || running.leaseLost ? null : new Move(JobState.QUEUED,
-                        j -> j.withProgress(0, null, 0, 0),
+                        j -> j.withProgress(Job.Progress.NONE),
                         "the worker was stopped while the job ran (Hearth stopping); queued again");
             });
             case WorkerRun.Crashed c -> transitions.change(job.id(), now -> crashed(now, c));
@@ -216,10 +216,11 @@ final class JobRun {
         }
         String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n"
                 + String.join("\n", c.lastLogLines());
-        return now.attempts() + 1 < now.maxAttempts()
-                ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
-                        why + "\nQueued again: attempt " + (now.attempts() + 2) + " of " + now.maxAttempts() + ".")
-                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
+        Job.Attempts a = now.attempts();
+        return a.count() + 1 < a.max()
+                ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts().lost()).withProgress(Job.Progress.NONE),
+                        why + "\nQueued again: attempt " + (a.count() + 2) + " of " + a.max() + ".")
+                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts().lost()).withError("worker_crashed", why), why);
     }
 
     private void fail(String code, String message) {
@@ -231,8 +232,8 @@ final class JobRun {
     }
 
     private void learn(Job done) {
-        if (done.startedAt() == null || done.finishedAt() == null) return;
-        ctx.eta().learn(done.model(), done.params().units(),
-                Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
+        Job.Times t = done.times();
+        if (t.started() == null || t.finished() == null) return;
+        ctx.eta().learn(done.model(), done.params().units(), Duration.between(t.started(), t.finished()).toMillis() / 1000.0);
     }
 }

@@ -71,7 +71,7 @@ final class JobTransitions {
 
     /** This node holds the job's lease: it is running or cancelling here. */
     boolean ours(Job now) {
-        return now.state().leased() && ctx.store().node().equals(now.leaseOwner());
+        return now.state().leased() && ctx.store().node().equals(now.lease().owner());
     }
 
     /** A leased job goes back to the queue, attempts unchanged (or is cancelled when a cancel came meanwhile). */
@@ -80,7 +80,7 @@ final class JobTransitions {
             if (!ours(now)) return null;
             return now.state() == JobState.CANCELLING
                     ? new Move(JobState.CANCELLED, null, "cancelled by request before the job ran")
-                    : new Move(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0), reason + "; queued again");
+                    : new Move(JobState.QUEUED, j -> j.withProgress(Job.Progress.NONE), reason + "; queued again");
         });
     }
 
@@ -100,9 +100,8 @@ final class JobTransitions {
      * statement unless the job changed meanwhile. The job as changed, published; null when it is no
      * longer running or cancelling here.
      */
-    Job progress(Job known, double progress, String stage, int step, int steps) {
-        return published(revise(known.id(), known,
-                now -> ctx.store().updateProgress(now, progress, stage, step, steps, ctx.now())));
+    Job progress(Job known, Job.Progress progress) {
+        return published(revise(known.id(), known, now -> ctx.store().updateProgress(now, progress, ctx.now())));
     }
 
     /**

@@ -25,7 +25,7 @@ record PromptStep(JobTransitions transitions, PromptEnhancer enhancer, String en
             return end(job, "No prompt enhancer is configured for model '" + job.model() + "' (server.prompt_enhancer)."
                     + " The job asked for one when it was submitted.");
         }
-        Job enhancing = transitions.progress(job, 0, "enhance", 0, 0);
+        Job enhancing = transitions.progress(job, new Job.Progress(0, "enhance", 0, 0));
         String enhanced;
         try {
             enhanced = enhancer.enhance(enhancerModel, instructions, job.prompt());

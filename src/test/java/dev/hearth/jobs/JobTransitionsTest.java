@@ -67,11 +67,11 @@ class JobTransitionsTest {
     @Test
     void progress_isOneStoreWrite_andPublishesTheJobAsStored_whenTheJobIsKnown() {
         Job j = claimed();
-        Job after = transitions.progress(j, 0.5, "denoise", 15, 30);
+        Job after = transitions.progress(j, new Job.Progress(0.5, "denoise", 15, 30));
         assertThat(calls).containsExactly("updateProgress"); // one UPDATE; the job is not read back
         assertThat(published).containsExactly(after);
         assertThat(real.get(j.id())).contains(after);
-        assertThat(after.stage()).isEqualTo("denoise");
+        assertThat(after.progress().stage()).isEqualTo("denoise");
     }
 
     @Test
@@ -83,7 +83,7 @@ class JobTransitionsTest {
 
         assertThat(calls).containsExactly("heartbeat", "get", "heartbeat");
         assertThat(renewed.state()).isEqualTo(JobState.CANCELLING); // the run learns of the cancel from the beat
-        assertThat(renewed.leaseExpiresAt()).isEqualTo(T0.plusSeconds(35));
+        assertThat(renewed.lease().expiresAt()).isEqualTo(T0.plusSeconds(35));
         assertThat(real.get(j.id())).contains(renewed);
         assertThat(published).isEmpty(); // only the lease moved
     }
@@ -93,7 +93,7 @@ class JobTransitionsTest {
         Job j = claimed();
         real.transition(j.id(), JobState.RUNNING, JobState.QUEUED, null, "requeued", T0.plusSeconds(1));
         assertThat(transitions.heartbeat(j.id(), j)).isNull();
-        assertThat(transitions.progress(j, 0.1, "x", 1, 2)).isNull();
+        assertThat(transitions.progress(j, new Job.Progress(0.1, "x", 1, 2))).isNull();
         assertThat(published).isEmpty();
     }
 

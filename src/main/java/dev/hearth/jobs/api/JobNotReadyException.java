@@ -15,7 +15,7 @@ final class JobNotReadyException extends HearthException {
         String id = job.id();
         if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
             return "Job '" + id + "' is " + stateName + "; it has no output"
-                    + (job.errorMessage() == null ? "." : ": " + ClientText.of(job.errorMessage(), job.model()));
+                    + (job.failure().message() == null ? "." : ": " + ClientText.of(job.failure().message(), job.model()));
         }
         return "Job '" + id + "' is " + stateName + "; its output can be downloaded once it has completed.";
     }

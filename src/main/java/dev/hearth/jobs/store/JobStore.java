@@ -84,7 +84,7 @@ public interface JobStore extends AutoCloseable {
      * version read: one statement, no history row, no version bump (it would fight every transition).
      * The job as changed, computed without reading it back; empty as for {@link #heartbeat}.
      */
-    Optional<Job> updateProgress(Job read, double progress, String stage, int step, int steps, Instant now);
+    Optional<Job> updateProgress(Job read, Job.Progress progress, Instant now);
 
     /**
      * The prompt enhancer's rewrite of {@code read}'s prompt ({@link Job#withEnhancedPrompt}), if it is

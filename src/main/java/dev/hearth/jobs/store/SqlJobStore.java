@@ -65,6 +65,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public Job insert(Job job, int maxQueue) {
         if (job.state() != JobState.QUEUED) throw new IllegalArgumentException("a new job must be queued: " + job.state());
+        Job.Progress p = job.progress();
+        Job.Times t = job.times();
         return inTx(c -> {
             lockQueue(c, job.model());
             int queued = queuedCount(c, job.model());
@@ -77,11 +79,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                       updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     job.id(), job.model(), job.task(), job.dialect(), job.params().text(), Rows.inputsJson(job.inputs()),
-                    job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
-                    job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
-                    Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
-                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt(), job.owner());
-            writeHistory(c, job.id(), null, JobState.QUEUED, "created", job.createdAt(), node);
+                    job.priority(), job.state(), job.attempts().count(), job.attempts().max(), p.fraction(), p.stage(),
+                    p.step(), p.steps(), job.failure().code(), job.failure().message(), t.created(),
+                    Rows.time(t.started()), Rows.time(t.finished()), t.updated(), job.lease().owner(),
+                    Rows.time(job.lease().expiresAt()), job.version(), job.prompt(), job.originalPrompt(), job.owner());
+            writeHistory(c, job.id(), null, JobState.QUEUED, "created", t.created(), node);
             return job.withOutputs(List.of());
         });
     }
@@ -186,10 +188,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                 + " original_prompt = ? WHERE id = ? AND version = ? AND state = ?"
                 + (leaseExpiredBefore == null ? "" : " AND lease_expires_at < ?") + " RETURNING *";
         List<Object> args = new ArrayList<>(List.of(to, now, Rows.time(finishedAt)));
-        args.add(keepsLease ? current.leaseOwner() : null);
-        args.add(Rows.time(keepsLease ? current.leaseExpiresAt() : null));
-        args.addAll(Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
-                m.errorCode(), m.errorMessage(), m.params().text(), m.prompt(), m.originalPrompt(),
+        args.add(keepsLease ? current.lease().owner() : null);
+        args.add(Rows.time(keepsLease ? current.lease().expiresAt() : null));
+        Job.Progress p = m.progress();
+        args.addAll(Arrays.asList(m.attempts().count(), p.fraction(), p.stage(), p.step(), p.steps(),
+                m.failure().code(), m.failure().message(), m.params().text(), m.prompt(), m.originalPrompt(),
                 id, current.version(), from));
         if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
         return inTx(c -> {
@@ -201,9 +204,9 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public Optional<Job> updateProgress(Job read, double progress, String stage, int step, int steps, Instant now) {
-        return revise(read, read.withProgress(progress, stage, step, steps), false,
-                "progress = ?, stage = ?, step = ?, steps = ?", progress, stage, step, steps, now);
+    public Optional<Job> updateProgress(Job read, Job.Progress p, Instant now) {
+        return revise(read, read.withProgress(p), false, "progress = ?, stage = ?, step = ?, steps = ?", p.fraction(),
+                p.stage(), p.step(), p.steps(), now);
     }
 
     @Override

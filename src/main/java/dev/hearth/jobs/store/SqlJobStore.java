@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * The JDBC job store. Both dialects share every statement except how a claim locks its row and how
@@ -36,6 +39,9 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     private static final String CLAIM_ORDER = "priority DESC, created_at ASC, seq ASC";
     /** The job asked for the prompt enhancer and it has not run yet (as {@code PromptEnhancer.pending}). */
     private static final String ENHANCE_PENDING = "(original_prompt IS NOT NULL AND original_prompt = prompt)";
+    /** The states that hold a lease and the terminal ones, as SQL lists, from the one table in {@link JobState}. */
+    private static final String LEASED = states(JobState::leased);
+    private static final String TERMINAL = states(JobState::terminal);
 
     private final HikariDataSource dataSource;
     private final Transactions tx;
@@ -146,8 +152,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public Optional<Job> heartbeat(Job read, Duration lease, Instant now) {
-        Instant until = now.plus(lease).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        return revise(read, read.withLeaseUntil(until), false, "lease_expires_at = ?", until, now);
+        Instant until = now.plus(lease).truncatedTo(ChronoUnit.MILLIS);
+        return revise(read, read.withLeaseUntil(until), false, now, "lease_expires_at = ?", until);
     }
 
     @Override
@@ -205,28 +211,29 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public Optional<Job> updateProgress(Job read, Job.Progress p, Instant now) {
-        return revise(read, read.withProgress(p), false, "progress = ?, stage = ?, step = ?, steps = ?", p.fraction(),
-                p.stage(), p.step(), p.steps(), now);
+        return revise(read, read.withProgress(p), false, now, "progress = ?, stage = ?, step = ?, steps = ?",
+                p.fraction(), p.stage(), p.step(), p.steps());
     }
 
     @Override
     public Optional<Job> updatePrompt(Job read, String enhanced, Instant now) {
         Job changed = read.withEnhancedPrompt(enhanced);
-        return revise(read, changed, true, "prompt = ?, original_prompt = ?", changed.prompt(),
-                changed.originalPrompt(), now);
+        return revise(read, changed, true, now, "prompt = ?, original_prompt = ?", changed.prompt(),
+                changed.originalPrompt());
     }
 
     /**
-     * Writes {@code set} (then {@code updated_at}, the last value) on a job this node leases, only at the
-     * version read: one statement. The result is {@code changed} as written, computed rather than read
-     * back, which the version check makes exact for the columns a revision leaves alone.
+     * Writes {@code set} and {@code updated_at} on a job this node leases, only at the version read: one
+     * statement. The result is {@code changed} as written, computed rather than read back: the version
+     * check makes it exact but for what this node's own heartbeat or progress (neither bumps the version)
+     * wrote meanwhile, which its run already knows.
      */
-    private Optional<Job> revise(Job read, Job changed, boolean bumpVersion, String set, Object... values) {
+    private Optional<Job> revise(Job read, Job changed, boolean bumpVersion, Instant now, String set,
+                                 Object... values) {
         String sql = "UPDATE jobs SET " + set + ", updated_at = ?" + (bumpVersion ? ", version = version + 1" : "")
-                + " WHERE id = ? AND version = ? AND lease_owner = ? AND state IN ('running', 'cancelling')";
+                + " WHERE id = ? AND version = ? AND lease_owner = ? AND state IN " + LEASED;
         List<Object> args = new ArrayList<>(Arrays.asList(values));
-        args.addAll(List.of(read.id(), read.version(), node));
-        Instant now = (Instant) values[values.length - 1];
+        args.addAll(List.of(now, read.id(), read.version(), node));
         if (read(c -> update(c, sql, args.toArray())) != 1) return Optional.empty();
         return Optional.of(changed.written(now, read.version() + (bumpVersion ? 1 : 0)));
     }
@@ -246,7 +253,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public List<Job> leaseExpired(Instant now) {
-        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
+        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN " + LEASED
                 + " AND lease_expires_at < ? ORDER BY seq", now));
     }
 
@@ -288,8 +295,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public List<String> deleteFinishedBefore(Instant before) {
         return inTx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE state IN"
-                    + " ('succeeded', 'failed', 'cancelled') AND finished_at < ? RETURNING id")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE state IN " + TERMINAL
+                    + " AND finished_at < ? RETURNING id")) {
                 Rows.bind(ps, before);
                 List<String> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -303,8 +310,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public Map<String, Instant> finishedJobs() {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, finished_at FROM jobs WHERE state IN"
-                    + " ('succeeded', 'failed', 'cancelled') ORDER BY finished_at, id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, finished_at FROM jobs WHERE state IN " + TERMINAL
+                    + " ORDER BY finished_at, id")) {
                 Map<String, Instant> out = new LinkedHashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.put(rs.getString(1), Rows.instant(rs, "finished_at"));
@@ -389,6 +396,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                                      String node) throws SQLException {
         update(c, "INSERT INTO job_history (job_id, from_state, to_state, reason, at, node) VALUES (?,?,?,?,?,?)",
                 id, from, to, reason, at, node);
+    }
+
+    private static String states(Predicate<JobState> which) {
+        return Arrays.stream(JobState.values()).filter(which).map(st -> "'" + st.wire() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     private static String marks(int n) { return String.join(", ", Collections.nCopies(n, "?")); }

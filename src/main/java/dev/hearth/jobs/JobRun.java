@@ -65,8 +65,9 @@ final class JobRun {
     }
 
     /**
-     * Keeps the newer of what is known and {@code seen}. On a tie the driving thread's result wins
-     * (it may carry outputs); the timer's heartbeat, read before them, does not.
+     * Keeps the newer of what is known and {@code seen}. On a tie a progress or output result wins (they
+     * are written in order, under progressLock, and carry the outputs); the heartbeat's, computed from
+     * what was known before them, does not.
      */
     private void remember(Job seen, boolean tieWins) {
         if (seen == null) return;
@@ -137,7 +138,9 @@ final class JobRun {
                         Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
                         if (thumb != null) files.add(stored(Outputs.describe(thumb)));
                     }
-                    remember(transitions.addOutputs(job.id(), files), true);
+                    synchronized (progressLock) { // after it, no progress line is computed from a job without them
+                        remember(transitions.addOutputs(job.id(), files), true);
+                    }
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
                     if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: "
@@ -220,7 +223,8 @@ final class JobRun {
         return a.count() + 1 < a.max()
                 ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts().lost()).withProgress(Job.Progress.NONE),
                         why + "\nQueued again: attempt " + (a.count() + 2) + " of " + a.max() + ".")
-                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts().lost()).withError("worker_crashed", why), why);
+                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts().lost()).withError("worker_crashed", why),
+                        why);
     }
 
     private void fail(String code, String message) {
@@ -234,6 +238,7 @@ final class JobRun {
     private void learn(Job done) {
         Job.Times t = done.times();
         if (t.started() == null || t.finished() == null) return;
-        ctx.eta().learn(done.model(), done.params().units(), Duration.between(t.started(), t.finished()).toMillis() / 1000.0);
+        ctx.eta().learn(done.model(), done.params().units(),
+                Duration.between(t.started(), t.finished()).toMillis() / 1000.0);
     }
 }

@@ -46,7 +46,7 @@ class JobServiceTest {
 
             Job done = await().atMost(Duration.ofSeconds(60)).until(() -> jobs.get(queued.id()), j -> j.state().terminal());
 
-            assertThat(done.state()).as("error: %s %s", done.failure().code(), done.failure().message()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.state()).as("error: %s", done.failure()).isEqualTo(JobState.SUCCEEDED);
             assertThat(done.progress().fraction()).isEqualTo(1.0);
             assertThat(done.outputs()).extracting(o -> o.name()).containsExactlyInAnyOrder("video.mp4", "thumbnail.jpg");
             Path video = jobs.output(done.id(), "video.mp4");

@@ -111,12 +111,13 @@ final class OpenAiVideoMapper {
             return Json.MAPPER.nullNode();
         }
         ObjectNode e = Json.object();
+        Job.Failure f = job.failure();
         if (job.state() == JobState.CANCELLED) {
             e.put("code", "cancelled");
-            e.put("message", job.failure().message() != null ? ClientText.of(job.failure().message(), job.model()) : "The video job was cancelled.");
+            e.put("message", f.message() != null ? ClientText.of(f.message(), job.model()) : "The video job was cancelled.");
         } else {
-            e.put("code", job.failure().code() != null ? job.failure().code() : "failed");
-            e.put("message", job.failure().message() != null ? ClientText.of(job.failure().message(), job.model()) : "The video job failed.");
+            e.put("code", f.code() != null ? f.code() : "failed");
+            e.put("message", f.message() != null ? ClientText.of(f.message(), job.model()) : "The video job failed.");
         }
         return e;
     }

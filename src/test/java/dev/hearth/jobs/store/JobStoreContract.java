@@ -264,7 +264,8 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     @Test
     void updateProgress_changesProgress_withoutHistoryOrVersion() {
         Job r = running("wan");
-        Job written = store.updateProgress(r, new Job.Progress(0.42, "denoise", 13, 30), T0.plusSeconds(3)).orElseThrow();
+        Job written = store.updateProgress(r, new Job.Progress(0.42, "denoise", 13, 30), T0.plusSeconds(3))
+                .orElseThrow();
         Job p = store.get(r.id()).orElseThrow();
         assertThat(written).isEqualTo(p); // computed, not read back, yet exact
         assertThat(p.progress().fraction()).isEqualTo(0.42);
@@ -275,7 +276,8 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         assertThat(store.history(r.id())).hasSize(2);
         assertThat(store.updateProgress(queued("wan"), new Job.Progress(0.5, "x", 1, 2), T0)).isEmpty();
         store.transition(r.id(), RUNNING, CANCELLING, null, "cancel requested", T0.plusSeconds(4));
-        assertThat(store.updateProgress(r, new Job.Progress(0.5, "x", 1, 2), T0.plusSeconds(5))).isEmpty(); // stale version
+        // stale: the cancel bumped the version since r was read
+        assertThat(store.updateProgress(r, new Job.Progress(0.5, "x", 1, 2), T0.plusSeconds(5))).isEmpty();
     }
 
     @Test

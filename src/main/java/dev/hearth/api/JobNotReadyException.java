@@ -13,9 +13,10 @@ public final class JobNotReadyException extends HearthException {
 
     private static String message(Job job, String stateName) {
         String id = job.id();
+        String why = job.failure().message();
         if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
             return "Job '" + id + "' is " + stateName + "; it has no output"
-                    + (job.errorMessage() == null ? "." : ": " + ClientText.of(job.errorMessage(), job.model()));
+                    + (why == null ? "." : ": " + ClientText.of(why, job.model()));
         }
         return "Job '" + id + "' is " + stateName + "; its output can be downloaded once it has completed.";
     }

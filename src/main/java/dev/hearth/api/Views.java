@@ -40,7 +40,7 @@ public final class Views {
         if (job.state() == dev.hearth.jobs.JobState.SUCCEEDED) {
             return 100;
         }
-        return (int) Math.max(0, Math.min(99, Math.floor(job.progress() * 100)));
+        return (int) Math.max(0, Math.min(99, Math.floor(job.progress().fraction() * 100)));
     }
 
     /** How many jobs match, paging through the store (bounded by retention, so small). */

@@ -150,7 +150,7 @@ final class Dispatcher {
                 transitions.requeue(job.id(), "Hearth stopped before the job ran");
                 return;
             }
-            transitions.progress(job.id(), 0, "load", 0, 0);
+            transitions.progress(job, new Job.Progress(0, "load", 0, 0));
             lease = acquire();
         } catch (CancellationException e) {
             transitions.requeue(claimed.id(), "Hearth stopped while the model loaded");
@@ -176,10 +176,9 @@ final class Dispatcher {
     /** On the timer while an enhanced job waits: keep its claim; a cancel (or a lost claim) ends the wait. */
     private void keepClaim(String id) {
         try {
-            boolean ours = ctx.store().heartbeat(id, ctx.store().node(), ctx.lease(), ctx.now());
-            boolean cancelling = ctx.store().get(id).map(j -> j.state() == JobState.CANCELLING).orElse(true);
+            Job now = transitions.heartbeat(id, null);
             CompletableFuture<Lease> a = acquiring;
-            if ((!ours || cancelling) && a != null) a.cancel(false);
+            if ((now == null || now.state() == JobState.CANCELLING) && a != null) a.cancel(false);
         } catch (RuntimeException e) {
             // a failed beat must not end the schedule (a throwing task is never run again); the next one retries
         }

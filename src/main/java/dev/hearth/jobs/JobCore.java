@@ -113,7 +113,7 @@ public final class JobCore implements JobService, AutoCloseable {
         try {
             for (Job j : transitions.reap()) {
                 LOG.log(Level.INFO, "job " + j.id() + " of " + j.model() + ": lease expired → " + j.state()
-                        + " (attempt " + j.attempts() + " of " + j.maxAttempts() + ")");
+                        + " (attempt " + j.attempts().count() + " of " + j.attempts().max() + ")");
                 Dispatcher d = dispatchers.get(j.model());
                 if (d != null) d.wake();
             }
@@ -247,7 +247,7 @@ public final class JobCore implements JobService, AutoCloseable {
             // ahead of it: the queued jobs before it, and (roughly) one job running now
             case QUEUED -> place.isEmpty() ? OptionalLong.empty() : eta(j.model(), units * (place.getAsInt()
                     + (running(j.model()) ? 1 : 0)));
-            case RUNNING, CANCELLING -> eta(j.model(), units * (1 - j.progress()));
+            case RUNNING, CANCELLING -> eta(j.model(), units * (1 - j.progress().fraction()));
             default -> OptionalLong.empty();
         };
         return new Position(place, eta);

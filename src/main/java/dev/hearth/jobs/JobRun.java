@@ -15,8 +15,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,6 +48,8 @@ final class JobRun {
     private final Running running;
     private final JobTransitions transitions;
     private volatile String outputError;                     // set on the driving thread, read after run
+    /** The job as last written or read here: a progress line is computed from it, not read back. */
+    private final AtomicReference<Job> known;
     private final ProgressThrottle throttle;
     private final Object progressLock = new Object();
     private ScheduledFuture<?> pendingFlush;                 // guarded by progressLock
@@ -56,6 +61,18 @@ final class JobRun {
         this.running = new Running(engine);
         this.transitions = transitions;
         this.throttle = new ProgressThrottle(ctx.clock());
+        this.known = new AtomicReference<>(job);
+    }
+
+    /**
+     * Keeps the newer of what is known and {@code seen}. On a tie a progress or output result wins (they
+     * are written in order, under progressLock, and carry the outputs); the heartbeat's, computed from
+     * what was known before them, does not.
+     */
+    private void remember(Job seen, boolean tieWins) {
+        if (seen == null) return;
+        known.accumulateAndGet(seen, (k, n) -> n.version() > k.version() || (tieWins && n.version() == k.version())
+                ? n : k);
     }
 
     void run() {
@@ -102,7 +119,7 @@ final class JobRun {
             @Override
             public void progress(double progress, String stage, int step, int steps) {
                 synchronized (progressLock) {
-                    ProgressThrottle.Line now = throttle.offer(new ProgressThrottle.Line(progress, stage, step, steps));
+                    Job.Progress now = throttle.offer(new Job.Progress(progress, stage, step, steps));
                     if (now != null) {
                         write(now);
                     } else if (pendingFlush == null || pendingFlush.isDone()) {
@@ -116,12 +133,14 @@ final class JobRun {
             public void output(Path path, String contentType) {
                 try {
                     Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
-                    record(f);
+                    List<JobOutput> files = new ArrayList<>(List.of(stored(f)));
                     if (f.contentType().startsWith("video/")) {
                         Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
-                        if (thumb != null) record(Outputs.describe(thumb));
+                        if (thumb != null) files.add(stored(Outputs.describe(thumb)));
                     }
-                    transitions.outputAdded(job.id());
+                    synchronized (progressLock) { // after it, no progress line is computed from a job without them
+                        remember(transitions.addOutputs(job.id(), files), true);
+                    }
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "job " + job.id() + ": output " + path + " not recorded: " + e);
                     if (outputError == null) outputError = "Output " + path.getFileName() + " could not be stored: "
@@ -134,35 +153,35 @@ final class JobRun {
     /** Writes the line held back by the throttle, if any: on the timer when its time came, and at the end. */
     private void flushProgress() {
         synchronized (progressLock) {
-            ProgressThrottle.Line last = throttle.drain();
+            Job.Progress last = throttle.drain();
             if (last != null) write(last);
         }
     }
 
     /** Under progressLock, so a line held back and written late never overwrites a newer one. */
-    private void write(ProgressThrottle.Line l) {
+    private void write(Job.Progress line) {
         try {
-            transitions.progress(job.id(), l.progress(), l.stage(), l.step(), l.steps());
+            remember(transitions.progress(known.get(), line), true);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job " + job.id() + ": progress not recorded: " + e);
         }
     }
 
-    private void record(Outputs.OutputFile f) {
-        ctx.store().addOutput(job.id(), new JobOutput(f.name(), f.path().toAbsolutePath().toString(), f.contentType(),
-                f.size(), f.sha256()));
+    private static JobOutput stored(Outputs.OutputFile f) {
+        return new JobOutput(f.name(), f.path().toAbsolutePath().toString(), f.contentType(), f.size(), f.sha256());
     }
 
     /** On the timer: keep the claim, and pass on a stop asked for elsewhere or before the worker took the job. */
     private void tick() {
         try {
-            if (!ctx.store().heartbeat(job.id(), ctx.store().node(), ctx.lease(), ctx.now())) {
+            Job now = transitions.heartbeat(job.id(), known.get());
+            if (now == null) {
                 running.leaseLost = !running.cancelRequested;
                 engine.cancel(job.id());
                 return;
             }
-            ctx.store().get(job.id()).filter(j -> j.state() == JobState.CANCELLING)
-                    .ifPresent(j -> running.cancelRequested = true);
+            remember(now, false);
+            if (now.state() == JobState.CANCELLING) running.cancelRequested = true;
             if (running.wantsStop()) engine.cancel(job.id());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat of job " + job.id() + " failed: " + e);
@@ -173,7 +192,7 @@ final class JobRun {
         switch (outcome) {
             case WorkerRun.Done d when outputError != null -> fail("output_failed", outputError);
             case WorkerRun.Done d -> {
-                Job done = change(JobState.SUCCEEDED, j -> j.withProgress(1, j.stage(), j.step(), j.steps()), "done");
+                Job done = change(JobState.SUCCEEDED, j -> j.withProgress(j.progress().complete()), "done");
                 if (done != null) learn(done);
             }
             case WorkerRun.Error e -> fail(e.code(), e.message());
@@ -186,7 +205,7 @@ final class JobRun {
                 if (now.state() == JobState.CANCELLING) return new Move(JobState.CANCELLED, null, "cancelled by request");
                 // a lost lease: the reaper already requeued it; no stop asked: Hearth is stopping and stopped the worker
                 return running.cancelRequested || running.leaseLost ? null : new Move(JobState.QUEUED,
-                        j -> j.withProgress(0, null, 0, 0),
+                        j -> j.withProgress(Job.Progress.NONE),
                         "the worker was stopped while the job ran (Hearth stopping); queued again");
             });
             case WorkerRun.Crashed c -> transitions.change(job.id(), now -> crashed(now, c));
@@ -200,10 +219,12 @@ final class JobRun {
         }
         String why = "The worker exited with code " + c.exitCode() + " during the job. Last log lines:\n"
                 + String.join("\n", c.lastLogLines());
-        return now.attempts() + 1 < now.maxAttempts()
-                ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts() + 1).withProgress(0, null, 0, 0),
-                        why + "\nQueued again: attempt " + (now.attempts() + 2) + " of " + now.maxAttempts() + ".")
-                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts() + 1).withError("worker_crashed", why), why);
+        Job.Attempts a = now.attempts();
+        return a.count() + 1 < a.max()
+                ? new Move(JobState.QUEUED, j -> j.withAttempts(j.attempts().lost()).withProgress(Job.Progress.NONE),
+                        why + "\nQueued again: attempt " + (a.count() + 2) + " of " + a.max() + ".")
+                : new Move(JobState.FAILED, j -> j.withAttempts(j.attempts().lost()).withError("worker_crashed", why),
+                        why);
     }
 
     private void fail(String code, String message) {
@@ -215,8 +236,9 @@ final class JobRun {
     }
 
     private void learn(Job done) {
-        if (done.startedAt() == null || done.finishedAt() == null) return;
+        Job.Times t = done.times();
+        if (t.started() == null || t.finished() == null) return;
         ctx.eta().learn(done.model(), done.params().units(),
-                Duration.between(done.startedAt(), done.finishedAt()).toMillis() / 1000.0);
+                Duration.between(t.started(), t.finished()).toMillis() / 1000.0);
     }
 }

@@ -11,9 +11,11 @@ import java.util.function.UnaryOperator;
 /**
  * The one owner of job changes after submit: a state change is a function of the job as it is now,
  * applied through {@code JobStore.transition} (which checks the table and writes history), read
- * again and decided again when a cancel, heartbeat or another node changed the job meanwhile. Every
- * change made here (claim, state, progress, prompt, outputs, the reaper's) is published to the
- * job's listeners here, once it is stored; no caller publishes by hand.
+ * again and decided again when a cancel or another node changed the job meanwhile. Changes that keep
+ * the state (heartbeat, progress, the enhanced prompt) are written only at the version read and
+ * retried the same way ({@link #revise}). Every change made here (claim, state, progress, prompt,
+ * outputs, the reaper's) is published to the job's listeners here, once it is stored; no caller
+ * publishes by hand, and no other class writes a job.
  */
 final class JobTransitions {
     private static final System.Logger LOG = System.getLogger("hearth.jobs");
@@ -69,7 +71,7 @@ final class JobTransitions {
 
     /** This node holds the job's lease: it is running or cancelling here. */
     boolean ours(Job now) {
-        return now.state().leased() && ctx.store().node().equals(now.leaseOwner());
+        return now.state().leased() && ctx.store().node().equals(now.lease().owner());
     }
 
     /** A leased job goes back to the queue, attempts unchanged (or is cancelled when a cancel came meanwhile). */
@@ -78,7 +80,7 @@ final class JobTransitions {
             if (!ours(now)) return null;
             return now.state() == JobState.CANCELLING
                     ? new Move(JobState.CANCELLED, null, "cancelled by request before the job ran")
-                    : new Move(JobState.QUEUED, j -> j.withProgress(0, null, 0, 0), reason + "; queued again");
+                    : new Move(JobState.QUEUED, j -> j.withProgress(Job.Progress.NONE), reason + "; queued again");
         });
     }
 
@@ -93,24 +95,34 @@ final class JobTransitions {
         return claimed;
     }
 
-    /** A running job's progress; false when it is no longer running or cancelling. */
-    boolean progress(String id, double progress, String stage, int step, int steps) {
-        if (!ctx.store().updateProgress(id, progress, stage, step, steps, ctx.now())) return false;
-        republish(id);
-        return true;
+    /**
+     * A running job's progress, from {@code known} (the job as its run last saw it) plus the line: one
+     * statement unless the job changed meanwhile. The job as changed, published; null when it is no
+     * longer running or cancelling here.
+     */
+    Job progress(Job known, Job.Progress progress) {
+        return published(revise(known.id(), known, now -> ctx.store().updateProgress(now, progress, ctx.now())));
     }
 
-    /** The enhancer's rewrite of a claimed job's prompt; the job as it is now, or null when it is gone. */
-    Job promptEnhanced(Job job, String enhanced) {
-        ctx.store().updatePrompt(job.id(), enhanced, job.originalPrompt(), ctx.now());
-        Job now = ctx.store().get(job.id()).orElse(null);
-        if (now != null) ctx.events().publish(now);
-        return now;
+    /**
+     * Renews the lease of a job this node runs. The job as renewed (its state tells whether a cancel
+     * came); null when it is no longer ours. Not published: only the lease moved, which no listener shows.
+     *
+     * @param known the job as last seen, or null to read it first
+     */
+    Job heartbeat(String id, Job known) {
+        return revise(id, known, now -> ctx.store().heartbeat(now, ctx.lease(), ctx.now()));
     }
 
-    /** An output was recorded (by {@code JobStore.addOutput}). */
-    void outputAdded(String id) {
-        republish(id);
+    /** The enhancer's rewrite of a claimed job's prompt: the job as changed, published; null when no longer ours. */
+    Job promptEnhanced(Job known, String enhanced) {
+        return published(revise(known.id(), known, now -> ctx.store().updatePrompt(now, enhanced, ctx.now())));
+    }
+
+    /** Records the run's output files, then publishes the job with them; the job as it is now, or null when gone. */
+    Job addOutputs(String id, List<JobOutput> outputs) {
+        outputs.forEach(o -> ctx.store().addOutput(id, o));
+        return published(ctx.store().get(id).orElse(null));
     }
 
     /**
@@ -125,8 +137,25 @@ final class JobTransitions {
         return changed;
     }
 
-    /** Re-reads the job and tells its listeners; a job deleted meanwhile is skipped. */
-    private void republish(String id) {
-        ctx.store().get(id).ifPresent(ctx.events()::publish);
+    /**
+     * A change that keeps the state, of a job this node leases: {@code write} stores it only at the
+     * version of the job it is given (empty when the job changed meanwhile: read again, decide again).
+     * {@code known} saves the first read when the caller has the job at hand.
+     */
+    private Job revise(String id, Job known, Function<Job, Optional<Job>> write) {
+        Job now = known;
+        for (int i = 0; i < TRIES; i++) {
+            if (now == null || i > 0) now = ctx.store().get(id).orElse(null);
+            if (now == null || !ours(now)) return null;
+            Optional<Job> changed = write.apply(now);
+            if (changed.isPresent()) return changed.get();
+        }
+        LOG.log(Level.WARNING, "job " + id + ": could not record a change after " + TRIES + " tries");
+        return null;
+    }
+
+    private Job published(Job job) {
+        if (job != null) ctx.events().publish(job);
+        return job;
     }
 }

@@ -20,18 +20,18 @@ public final class Orphans {
     public static List<Job> reap(JobStore store, Instant now) {
         List<Job> changed = new ArrayList<>();
         for (Job j : store.leaseExpired(now)) {
-            String lost = "lease lost (node " + j.leaseOwner() + " stopped heart-beating)";
+            String lost = "lease lost (node " + j.lease().owner() + " stopped heart-beating)";
             try {
                 if (j.state() == JobState.CANCELLING) {
                     changed.add(store.transitionOrphan(j.id(), JobState.CANCELLING, JobState.CANCELLED, null,
                             lost + " while cancelling", now));
-                } else if (j.attempts() + 1 >= j.maxAttempts()) {
-                    String why = lost + "; attempt " + (j.attempts() + 1) + " of " + j.maxAttempts();
+                } else if (j.attempts().count() + 1 >= j.attempts().max()) {
+                    String why = lost + "; attempt " + (j.attempts().count() + 1) + " of " + j.attempts().max();
                     changed.add(store.transitionOrphan(j.id(), JobState.RUNNING, JobState.FAILED,
-                            x -> x.withAttempts(x.attempts() + 1).withError("lost", why), why, now));
+                            x -> x.withAttempts(x.attempts().lost()).withError("lost", why), why, now));
                 } else {
                     changed.add(store.transitionOrphan(j.id(), JobState.RUNNING, JobState.QUEUED,
-                            x -> x.withAttempts(x.attempts() + 1).withProgress(0, null, 0, 0), lost, now));
+                            x -> x.withAttempts(x.attempts().lost()).withProgress(Job.Progress.NONE), lost, now));
                 }
             } catch (StaleJobException | IllegalTransitionException | JobNotFoundException e) {
                 // it moved on since we read it

@@ -14,19 +14,16 @@ import java.time.Instant;
 final class ProgressThrottle {
     static final Duration EVERY = Duration.ofMillis(250);
 
-    /** One progress line of the worker protocol. */
-    record Line(double progress, String stage, int step, int steps) {}
-
     private final Clock clock;
     private Instant lastWrite;                               // guarded by this
-    private Line pending;                                    // guarded by this
+    private Job.Progress pending;                            // guarded by this
 
     ProgressThrottle(Clock clock) {
         this.clock = clock;
     }
 
     /** @return the line to write now, or null when it waits as the pending line */
-    synchronized Line offer(Line line) {
+    synchronized Job.Progress offer(Job.Progress line) {
         Instant now = clock.instant();
         if (lastWrite == null || !now.isBefore(lastWrite.plus(EVERY))) {
             lastWrite = now;
@@ -45,8 +42,8 @@ final class ProgressThrottle {
     }
 
     /** The pending line, to write now (its time came, or the job ends); null when there is none. */
-    synchronized Line drain() {
-        Line p = pending;
+    synchronized Job.Progress drain() {
+        Job.Progress p = pending;
         pending = null;
         if (p != null) lastWrite = clock.instant();
         return p;

@@ -25,14 +25,14 @@ record PromptStep(JobTransitions transitions, PromptEnhancer enhancer, String en
             return end(job, "No prompt enhancer is configured for model '" + job.model() + "' (server.prompt_enhancer)."
                     + " The job asked for one when it was submitted.");
         }
-        transitions.progress(job.id(), 0, "enhance", 0, 0);
+        Job enhancing = transitions.progress(job, new Job.Progress(0, "enhance", 0, 0));
         String enhanced;
         try {
             enhanced = enhancer.enhance(enhancerModel, instructions, job.prompt());
         } catch (PromptEnhancer.EnhancerException e) {
             return end(job, e.getMessage());
         }
-        Job now = transitions.promptEnhanced(job, enhanced);
+        Job now = transitions.promptEnhanced(enhancing != null ? enhancing : job, enhanced);
         return now != null && now.state() == JobState.RUNNING ? now : end(job, null);
     }
 

@@ -28,9 +28,10 @@ public final class TestJobs {
                 ? List.of(new JobOutput("video.mp4", "/data/outputs/" + id + "/video.mp4", "video/mp4", 1234, "ab"),
                           new JobOutput("thumbnail.jpg", "/data/outputs/" + id + "/thumbnail.jpg", "image/jpeg", 99, "cd"))
                 : List.of();
-        return new Job(id, "wan", "t2v", Dialect.NATIVE, dev.hearth.jobs.Params.parse(params), Map.of(), 0, state, 0, 3,
-                progress, null, 0, 0, errorCode, errorMessage,
-                CREATED, started ? STARTED : null, finished ? FINISHED : null, CREATED,
-                null, null, 1, "a cat", null, outputs, null);
+        return new Job(id, "wan", "t2v", Dialect.NATIVE, dev.hearth.jobs.Params.parse(params), Map.of(), 0, state,
+                new Job.Attempts(0, 3), new Job.Progress(progress, null, 0, 0),
+                new Job.Failure(errorCode, errorMessage),
+                new Job.Times(CREATED, started ? STARTED : null, finished ? FINISHED : null, CREATED),
+                Job.Lease.NONE, 1, "a cat", null, outputs, null);
     }
 }

@@ -46,8 +46,8 @@ class JobServiceTest {
 
             Job done = await().atMost(Duration.ofSeconds(60)).until(() -> jobs.get(queued.id()), j -> j.state().terminal());
 
-            assertThat(done.state()).as("error: %s %s", done.errorCode(), done.errorMessage()).isEqualTo(JobState.SUCCEEDED);
-            assertThat(done.progress()).isEqualTo(1.0);
+            assertThat(done.state()).as("error: %s", done.failure()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.progress().fraction()).isEqualTo(1.0);
             assertThat(done.outputs()).extracting(o -> o.name()).containsExactlyInAnyOrder("video.mp4", "thumbnail.jpg");
             Path video = jobs.output(done.id(), "video.mp4");
             assertThat(video).startsWith(dir.resolve("data/outputs"));

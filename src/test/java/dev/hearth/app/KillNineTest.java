@@ -81,7 +81,7 @@ class KillNineTest {
         try (JobStore store = JobStores.openSqlite(dir.resolve("data/jobs.db"), "test")) {
             var job = store.get(id).orElseThrow();
             assertThat(job.state()).isEqualTo(JobState.QUEUED);
-            assertThat(job.attempts()).isZero();
+            assertThat(job.attempts().count()).isZero();
             assertThat(store.history(id).getLast().reason()).contains("Hearth stopping");
         }
     }

@@ -27,7 +27,7 @@ class JobTest {
         Instant now = Instant.parse("2026-01-01T00:00:00.123456789Z");
         Job j = Job.create("wan", "t2v", Dialect.OPENAI, null, null, 0, 3, "a cat", now);
         assertThat(j.state()).isEqualTo(JobState.QUEUED);
-        assertThat(j.createdAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123Z"));
+        assertThat(j.times().created()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123Z"));
         assertThat(j.params().text()).isEqualTo("{}");
         assertThat(j.inputs()).isEqualTo(Map.of());
         assertThat(j.version()).isZero();

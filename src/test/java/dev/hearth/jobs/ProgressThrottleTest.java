@@ -24,8 +24,8 @@ class ProgressThrottleTest {
         void advance(long millis) { now = now.plusMillis(millis); }
     }
 
-    private static ProgressThrottle.Line line(int step) {
-        return new ProgressThrottle.Line(step / 100.0, "denoise", step, 100);
+    private static Job.Progress line(int step) {
+        return new Job.Progress(step / 100.0, "denoise", step, 100);
     }
 
     @Test

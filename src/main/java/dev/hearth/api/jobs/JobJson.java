@@ -28,17 +28,17 @@ public final class JobJson {
         o.put("dialect", j.dialect().wire());
         if (withOwner) putText(o, "owner", j.owner());
         o.put("state", j.state().wire());
-        o.put("progress", j.progress());
-        putText(o, "stage", j.stage());
-        o.put("step", j.step());
-        o.put("steps", j.steps());
+        o.put("progress", j.progress().fraction());
+        putText(o, "stage", j.progress().stage());
+        o.put("step", j.progress().step());
+        o.put("steps", j.progress().steps());
         if (pos != null && pos.queuePosition().isPresent()) o.put("queue_position", pos.queuePosition().getAsInt());
         else o.putNull("queue_position");
         if (pos != null && pos.etaSeconds().isPresent()) o.put("eta_seconds", pos.etaSeconds().getAsLong());
         else o.putNull("eta_seconds");
         o.put("priority", j.priority());
-        o.put("attempts", j.attempts());
-        o.put("max_attempts", j.maxAttempts());
+        o.put("attempts", j.attempts().count());
+        o.put("max_attempts", j.attempts().max());
         putText(o, "prompt", j.prompt());
         putText(o, "original_prompt", j.originalPrompt() != null ? j.originalPrompt() : j.prompt());
         o.set("params", j.params().json());
@@ -53,17 +53,17 @@ public final class JobJson {
             x.put("size", out.size());
             x.put("sha256", out.sha256());
         }
-        if (j.errorCode() == null && j.errorMessage() == null) {
+        if (j.failure().none()) {
             o.putNull("error");
         } else {
             ObjectNode e = o.putObject("error");
-            putText(e, "code", j.errorCode());
-            putText(e, "message", ClientText.of(j.errorMessage(), j.model()));
+            putText(e, "code", j.failure().code());
+            putText(e, "message", ClientText.of(j.failure().message(), j.model()));
         }
-        putTime(o, "created_at", j.createdAt());
-        putTime(o, "started_at", j.startedAt());
-        putTime(o, "finished_at", j.finishedAt());
-        putTime(o, "updated_at", j.updatedAt());
+        putTime(o, "created_at", j.times().created());
+        putTime(o, "started_at", j.times().started());
+        putTime(o, "finished_at", j.times().finished());
+        putTime(o, "updated_at", j.times().updated());
         return o;
     }
 

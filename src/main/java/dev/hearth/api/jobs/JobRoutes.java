@@ -190,7 +190,7 @@ public final class JobRoutes {
     }
 
     private static boolean moved(Job before, Job now) {
-        return now.version() != before.version() || now.progress() != before.progress()
+        return now.version() != before.version() || now.progress().fraction() != before.progress().fraction()
                 || now.outputs().size() != before.outputs().size();
     }
 }

@@ -175,8 +175,8 @@ final class LightX2vMapper {
         ObjectNode o = Json.object();
         o.put("task_id", job.id());
         o.put("status", state(job.state()));
-        o.put("start_time", Views.iso(job.startedAt() != null ? job.startedAt() : job.createdAt()));
-        o.put("end_time", Views.iso(job.finishedAt()));
+        o.put("start_time", Views.iso(job.times().started() != null ? job.times().started() : job.times().created()));
+        o.put("end_time", Views.iso(job.times().finished()));
         o.put("error", error(job));
         o.put("save_result_path", resultName(job));
         o.put("progress", Views.percent(job));
@@ -186,19 +186,19 @@ final class LightX2vMapper {
             o.putNull("queue_position");
         }
         o.put("model", job.model());
-        o.put("created_at", Views.iso(job.createdAt()));
+        o.put("created_at", Views.iso(job.times().created()));
         return o;
     }
 
     private static String error(Job job) {
-        String message = ClientText.of(job.errorMessage(), job.model());
+        String code = job.failure().code();
+        String message = ClientText.of(job.failure().message(), job.model());
         if (job.state() == JobState.CANCELLED) {
             return message != null ? message : "Task cancelled by user";
         }
-        if (message == null && job.errorCode() == null) {
+        if (message == null && code == null) {
             return null;
         }
-        return job.errorCode() == null ? message
-                : message == null ? job.errorCode() : job.errorCode() + ": " + message;
+        return code == null ? message : message == null ? code : code + ": " + message;
     }
 }

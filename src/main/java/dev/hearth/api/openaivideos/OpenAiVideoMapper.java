@@ -92,11 +92,12 @@ final class OpenAiVideoMapper {
         o.put("model", job.model());
         o.put("status", state(job.state()));
         o.put("progress", Views.percent(job));
-        o.put("created_at", job.createdAt().getEpochSecond());
-        boolean finished = job.state().terminal() && job.finishedAt() != null;
-        putEpoch(o, "completed_at", finished ? job.finishedAt() : null);
+        o.put("created_at", job.times().created().getEpochSecond());
+        Instant finishedAt = job.times().finished();
+        boolean finished = job.state().terminal() && finishedAt != null;
+        putEpoch(o, "completed_at", finished ? finishedAt : null);
         putEpoch(o, "expires_at", finished && retention != null && retention.isPositive()
-                ? job.finishedAt().plus(retention) : null);
+                ? finishedAt.plus(retention) : null);
         JsonNode seconds = params.get("seconds");
         o.put("seconds", seconds == null || !seconds.isNumber() ? null : Fields.plain(seconds.asDouble()));
         JsonNode size = params.get("size");
@@ -112,12 +113,13 @@ final class OpenAiVideoMapper {
             return Json.MAPPER.nullNode();
         }
         ObjectNode e = Json.object();
+        Job.Failure f = job.failure();
         if (job.state() == JobState.CANCELLED) {
             e.put("code", "cancelled");
-            e.put("message", job.errorMessage() != null ? ClientText.of(job.errorMessage(), job.model()) : "The video job was cancelled.");
+            e.put("message", f.message() != null ? ClientText.of(f.message(), job.model()) : "The video job was cancelled.");
         } else {
-            e.put("code", job.errorCode() != null ? job.errorCode() : "failed");
-            e.put("message", job.errorMessage() != null ? ClientText.of(job.errorMessage(), job.model()) : "The video job failed.");
+            e.put("code", f.code() != null ? f.code() : "failed");
+            e.put("message", f.message() != null ? ClientText.of(f.message(), job.model()) : "The video job failed.");
         }
         return e;
     }

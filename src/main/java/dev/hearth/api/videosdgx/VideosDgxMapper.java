@@ -93,9 +93,9 @@ final class VideosDgxMapper {
         o.put("status", state(job.state()));
         o.put("prompt", job.originalPrompt() != null ? job.originalPrompt() : job.prompt());
         o.set("duration", orNull(params.get("seconds")));
-        o.put("created_at", Views.iso(job.createdAt()));
-        o.put("started_at", Views.iso(job.startedAt()));
-        o.put("completed_at", Views.iso(job.finishedAt()));
+        o.put("created_at", Views.iso(job.times().created()));
+        o.put("started_at", Views.iso(job.times().started()));
+        o.put("completed_at", Views.iso(job.times().finished()));
         o.put("output_path", job.state() == JobState.SUCCEEDED
                 ? Views.output(job, Views.VIDEO).map(out -> out.path()).orElse(null) : null);
         o.put("error", error(job));
@@ -109,11 +109,11 @@ final class VideosDgxMapper {
     }
 
     private static String error(Job job) {
-        String message = ClientText.of(job.errorMessage(), job.model());
+        String message = ClientText.of(job.failure().message(), job.model());
         if (job.state() == JobState.CANCELLED) {
             return "cancelled" + (message == null ? "" : ": " + message);
         }
-        return message != null ? message : job.errorCode();
+        return message != null ? message : job.failure().code();
     }
 
     private static void putInt(ObjectNode o, String field, OptionalInt v) {

@@ -235,8 +235,8 @@ public final class VideosDgxRoutes {
                     Views.count(jobs, mine.states(Set.of(s))));
         }
         List<Job> done = jobs.list(JobQuery.newest(TIMING_SAMPLE).model(spec.name()).states(Set.of(JobState.SUCCEEDED)));
-        double[] secs = done.stream().filter(j -> j.startedAt() != null && j.finishedAt() != null)
-                .mapToDouble(j -> Duration.between(j.startedAt(), j.finishedAt()).toMillis() / 1000.0).toArray();
+        double[] secs = done.stream().map(Job::times).filter(t -> t.started() != null && t.finished() != null)
+                .mapToDouble(t -> Duration.between(t.started(), t.finished()).toMillis() / 1000.0).toArray();
         o.put("completed_sampled", secs.length);
         if (secs.length > 0) {
             o.put("average_generation_time_seconds", round2(java.util.Arrays.stream(secs).average().orElse(0)));

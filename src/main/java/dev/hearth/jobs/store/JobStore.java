@@ -58,8 +58,12 @@ public interface JobStore extends AutoCloseable {
         TO_RUN
     }
 
-    /** Extends the lease; false when {@code node} no longer holds it (reaped, finished, cancelled). */
-    boolean heartbeat(String id, String node, Duration lease, Instant now);
+    /**
+     * Extends the lease of {@code read}, a job this store's node runs, if it is still at the version read
+     * (a heartbeat does not bump it). The job as renewed, computed without reading it back; empty when it
+     * changed meanwhile (a cancel, the reaper) or is not this node's: read it again and decide again.
+     */
+    Optional<Job> heartbeat(Job read, Duration lease, Instant now);
 
     /**
      * THE state change: {@code expectedFrom → to} if the table allows it and the job is still in
@@ -75,15 +79,19 @@ public interface JobStore extends AutoCloseable {
     Job transition(String id, JobState expectedFrom, JobState to, UnaryOperator<Job> mutation,
                    String reason, Instant now);
 
-    /** Progress from the worker: no history row, no version bump (it would fight every transition). */
-    boolean updateProgress(String id, double progress, String stage, int step, int steps, Instant now);
+    /**
+     * Progress from the worker for {@code read}, a job this store's node runs, if it is still at the
+     * version read: one statement, no history row, no version bump (it would fight every transition).
+     * The job as changed, computed without reading it back; empty as for {@link #heartbeat}.
+     */
+    Optional<Job> updateProgress(Job read, Job.Progress progress, Instant now);
 
     /**
-     * The prompt enhancer's rewrite of a running job's prompt, with the user's original. Bumps the
-     * version (so a transition computed from the old row cannot write the old prompt back) without
-     * a history row. False when the job is not running or cancelling.
+     * The prompt enhancer's rewrite of {@code read}'s prompt ({@link Job#withEnhancedPrompt}), if it is
+     * still this node's at the version read. Bumps the version (so a transition computed from the old
+     * row cannot write the old prompt back) without a history row; empty as for {@link #heartbeat}.
      */
-    boolean updatePrompt(String id, String prompt, String originalPrompt, Instant now);
+    Optional<Job> updatePrompt(Job read, String enhanced, Instant now);
 
     /** Records an output file; the same name again replaces it. */
     void addOutput(String id, JobOutput output);

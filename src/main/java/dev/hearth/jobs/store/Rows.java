@@ -29,11 +29,13 @@ final class Rows {
         return new Job(rs.getString("id"), rs.getString("model"), rs.getString("task"),
                 Dialect.fromWire(rs.getString("dialect")), Params.parse(rs.getString("params")), inputs(rs.getString("inputs")),
                 rs.getInt("priority"), JobState.fromWire(rs.getString("state")),
-                rs.getInt("attempts"), rs.getInt("max_attempts"),
-                rs.getDouble("progress"), rs.getString("stage"), rs.getInt("step"), rs.getInt("steps"),
-                rs.getString("error_code"), rs.getString("error_message"),
-                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                instant(rs, "updated_at"), rs.getString("lease_owner"), instant(rs, "lease_expires_at"),
+                new Job.Attempts(rs.getInt("attempts"), rs.getInt("max_attempts")),
+                new Job.Progress(rs.getDouble("progress"), rs.getString("stage"), rs.getInt("step"),
+                        rs.getInt("steps")),
+                new Job.Failure(rs.getString("error_code"), rs.getString("error_message")),
+                new Job.Times(instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                        instant(rs, "updated_at")),
+                new Job.Lease(rs.getString("lease_owner"), instant(rs, "lease_expires_at")),
                 rs.getLong("version"), rs.getString("prompt"), rs.getString("original_prompt"), List.of(),
                 rs.getString("owner"));
     }

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * The JDBC job store. Both dialects share every statement except how a claim locks its row and how
@@ -36,6 +39,9 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     private static final String CLAIM_ORDER = "priority DESC, created_at ASC, seq ASC";
     /** The job asked for the prompt enhancer and it has not run yet (as {@code PromptEnhancer.pending}). */
     private static final String ENHANCE_PENDING = "(original_prompt IS NOT NULL AND original_prompt = prompt)";
+    /** The states that hold a lease and the terminal ones, as SQL lists, from the one table in {@link JobState}. */
+    private static final String LEASED = states(JobState::leased);
+    private static final String TERMINAL = states(JobState::terminal);
 
     private final HikariDataSource dataSource;
     private final Transactions tx;
@@ -65,6 +71,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public Job insert(Job job, int maxQueue) {
         if (job.state() != JobState.QUEUED) throw new IllegalArgumentException("a new job must be queued: " + job.state());
+        Job.Progress p = job.progress();
+        Job.Times t = job.times();
         return inTx(c -> {
             lockQueue(c, job.model());
             int queued = queuedCount(c, job.model());
@@ -77,11 +85,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                       updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     job.id(), job.model(), job.task(), job.dialect(), job.params().text(), Rows.inputsJson(job.inputs()),
-                    job.priority(), job.state(), job.attempts(), job.maxAttempts(), job.progress(), job.stage(),
-                    job.step(), job.steps(), job.errorCode(), job.errorMessage(), job.createdAt(),
-                    Rows.time(job.startedAt()), Rows.time(job.finishedAt()), job.updatedAt(), job.leaseOwner(),
-                    Rows.time(job.leaseExpiresAt()), job.version(), job.prompt(), job.originalPrompt(), job.owner());
-            writeHistory(c, job.id(), null, JobState.QUEUED, "created", job.createdAt(), node);
+                    job.priority(), job.state(), job.attempts().count(), job.attempts().max(), p.fraction(), p.stage(),
+                    p.step(), p.steps(), job.failure().code(), job.failure().message(), t.created(),
+                    Rows.time(t.started()), Rows.time(t.finished()), t.updated(), job.lease().owner(),
+                    Rows.time(job.lease().expiresAt()), job.version(), job.prompt(), job.originalPrompt(), job.owner());
+            writeHistory(c, job.id(), null, JobState.QUEUED, "created", t.created(), node);
             return job.withOutputs(List.of());
         });
     }
@@ -143,10 +151,9 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public boolean heartbeat(String id, String node, Duration lease, Instant now) {
-        return read(c -> update(c, "UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?"
-                        + " AND lease_owner = ? AND state IN ('running', 'cancelling')",
-                now.plus(lease), now, id, node) == 1);
+    public Optional<Job> heartbeat(Job read, Duration lease, Instant now) {
+        Instant until = now.plus(lease).truncatedTo(ChronoUnit.MILLIS);
+        return revise(read, read.withLeaseUntil(until), false, now, "lease_expires_at = ?", until);
     }
 
     @Override
@@ -187,10 +194,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                 + " original_prompt = ? WHERE id = ? AND version = ? AND state = ?"
                 + (leaseExpiredBefore == null ? "" : " AND lease_expires_at < ?") + " RETURNING *";
         List<Object> args = new ArrayList<>(List.of(to, now, Rows.time(finishedAt)));
-        args.add(keepsLease ? current.leaseOwner() : null);
-        args.add(Rows.time(keepsLease ? current.leaseExpiresAt() : null));
-        args.addAll(Arrays.asList(m.attempts(), m.progress(), m.stage(), m.step(), m.steps(),
-                m.errorCode(), m.errorMessage(), m.params().text(), m.prompt(), m.originalPrompt(),
+        args.add(keepsLease ? current.lease().owner() : null);
+        args.add(Rows.time(keepsLease ? current.lease().expiresAt() : null));
+        Job.Progress p = m.progress();
+        args.addAll(Arrays.asList(m.attempts().count(), p.fraction(), p.stage(), p.step(), p.steps(),
+                m.failure().code(), m.failure().message(), m.params().text(), m.prompt(), m.originalPrompt(),
                 id, current.version(), from));
         if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
         return inTx(c -> {
@@ -202,16 +210,32 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
-    public boolean updateProgress(String id, double progress, String stage, int step, int steps, Instant now) {
-        return read(c -> update(c, "UPDATE jobs SET progress = ?, stage = ?, step = ?, steps = ?, updated_at = ?"
-                + " WHERE id = ? AND state IN ('running', 'cancelling')", progress, stage, step, steps, now, id) == 1);
+    public Optional<Job> updateProgress(Job read, Job.Progress p, Instant now) {
+        return revise(read, read.withProgress(p), false, now, "progress = ?, stage = ?, step = ?, steps = ?",
+                p.fraction(), p.stage(), p.step(), p.steps());
     }
 
     @Override
-    public boolean updatePrompt(String id, String prompt, String originalPrompt, Instant now) {
-        return read(c -> update(c, "UPDATE jobs SET prompt = ?, original_prompt = ?, version = version + 1,"
-                + " updated_at = ? WHERE id = ? AND state IN ('running', 'cancelling')", prompt, originalPrompt, now,
-                id) == 1);
+    public Optional<Job> updatePrompt(Job read, String enhanced, Instant now) {
+        Job changed = read.withEnhancedPrompt(enhanced);
+        return revise(read, changed, true, now, "prompt = ?, original_prompt = ?", changed.prompt(),
+                changed.originalPrompt());
+    }
+
+    /**
+     * Writes {@code set} and {@code updated_at} on a job this node leases, only at the version read: one
+     * statement. The result is {@code changed} as written, computed rather than read back: the version
+     * check makes it exact but for what this node's own heartbeat or progress (neither bumps the version)
+     * wrote meanwhile, which its run already knows.
+     */
+    private Optional<Job> revise(Job read, Job changed, boolean bumpVersion, Instant now, String set,
+                                 Object... values) {
+        String sql = "UPDATE jobs SET " + set + ", updated_at = ?" + (bumpVersion ? ", version = version + 1" : "")
+                + " WHERE id = ? AND version = ? AND lease_owner = ? AND state IN " + LEASED;
+        List<Object> args = new ArrayList<>(Arrays.asList(values));
+        args.addAll(List.of(now, read.id(), read.version(), node));
+        if (read(c -> update(c, sql, args.toArray())) != 1) return Optional.empty();
+        return Optional.of(changed.written(now, read.version() + (bumpVersion ? 1 : 0)));
     }
 
     @Override
@@ -229,7 +253,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public List<Job> leaseExpired(Instant now) {
-        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN ('running', 'cancelling')"
+        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN " + LEASED
                 + " AND lease_expires_at < ? ORDER BY seq", now));
     }
 
@@ -271,8 +295,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public List<String> deleteFinishedBefore(Instant before) {
         return inTx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE state IN"
-                    + " ('succeeded', 'failed', 'cancelled') AND finished_at < ? RETURNING id")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE state IN " + TERMINAL
+                    + " AND finished_at < ? RETURNING id")) {
                 Rows.bind(ps, before);
                 List<String> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -286,8 +310,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public Map<String, Instant> finishedJobs() {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, finished_at FROM jobs WHERE state IN"
-                    + " ('succeeded', 'failed', 'cancelled') ORDER BY finished_at, id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, finished_at FROM jobs WHERE state IN " + TERMINAL
+                    + " ORDER BY finished_at, id")) {
                 Map<String, Instant> out = new LinkedHashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.put(rs.getString(1), Rows.instant(rs, "finished_at"));
@@ -372,6 +396,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                                      String node) throws SQLException {
         update(c, "INSERT INTO job_history (job_id, from_state, to_state, reason, at, node) VALUES (?,?,?,?,?,?)",
                 id, from, to, reason, at, node);
+    }
+
+    private static String states(Predicate<JobState> which) {
+        return Arrays.stream(JobState.values()).filter(which).map(st -> "'" + st.wire() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     private static String marks(int n) { return String.join(", ", Collections.nCopies(n, "?")); }

@@ -157,7 +157,8 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN).orElseThrow().id())
                 .isEqualTo(plain.id());
         // an enhanced prompt is recorded, then the job is requeued: it is no longer waiting for the enhancer
-        store.updatePrompt(enhance.id(), "a cat, in golden light", "a cat", T0);
+        assertThat(track(open("n")).updatePrompt(store.get(enhance.id()).orElseThrow(), "a cat, in golden light", T0))
+                .isPresent();
         store.transition(enhance.id(), RUNNING, QUEUED, null, "requeued", T0);
         assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_ENHANCE)).isEmpty();
         assertThat(store.claimNext(List.of("wan"), "n", LEASE, T0, JobStore.Claim.TO_RUN).orElseThrow().prompt())
@@ -173,9 +174,9 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         Job c = store.claimNext(List.of("wan", "other"), "node-b", LEASE, T0.plusSeconds(1)).orElseThrow();
         assertThat(c.id()).isEqualTo(wan.id());
         assertThat(c.state()).isEqualTo(RUNNING);
-        assertThat(c.leaseOwner()).isEqualTo("node-b");
-        assertThat(c.leaseExpiresAt()).isEqualTo(T0.plusSeconds(31));
-        assertThat(c.startedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(c.lease().owner()).isEqualTo("node-b");
+        assertThat(c.lease().expiresAt()).isEqualTo(T0.plusSeconds(31));
+        assertThat(c.times().started()).isEqualTo(T0.plusSeconds(1));
         assertThat(c.version()).isEqualTo(wan.version() + 1);
         assertThat(store.history(c.id()).getLast()).satisfies(h -> {
             assertThat(h.from()).isEqualTo(QUEUED);
@@ -187,12 +188,14 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     @Test
     void heartbeat_extendsLease_onlyWhileTheNodeHoldsIt() {
         Job r = running("wan");
-        assertThat(store.heartbeat(r.id(), "node-a", LEASE, T0.plusSeconds(20))).isTrue();
-        assertThat(store.get(r.id()).orElseThrow().leaseExpiresAt()).isEqualTo(T0.plusSeconds(50));
-        assertThat(store.get(r.id()).orElseThrow().version()).isEqualTo(r.version());
-        assertThat(store.heartbeat(r.id(), "node-b", LEASE, T0.plusSeconds(20))).isFalse();
-        store.transition(r.id(), RUNNING, SUCCEEDED, null, "done", T0.plusSeconds(21));
-        assertThat(store.heartbeat(r.id(), "node-a", LEASE, T0.plusSeconds(22))).isFalse();
+        Job renewed = store.heartbeat(r, LEASE, T0.plusSeconds(20)).orElseThrow();
+        assertThat(store.get(r.id())).contains(renewed); // computed, not read back, yet exact
+        assertThat(renewed.lease().expiresAt()).isEqualTo(T0.plusSeconds(50));
+        assertThat(renewed.version()).isEqualTo(r.version());
+        assertThat(track(open("node-b")).heartbeat(r, LEASE, T0.plusSeconds(20))).isEmpty();
+        Job done = store.transition(r.id(), RUNNING, SUCCEEDED, null, "done", T0.plusSeconds(21));
+        assertThat(store.heartbeat(r, LEASE, T0.plusSeconds(22))).isEmpty();   // stale: the version moved on
+        assertThat(store.heartbeat(done, LEASE, T0.plusSeconds(22))).isEmpty(); // finished
     }
 
     @Test
@@ -202,10 +205,10 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
                 "worker reported oom", T0.plusSeconds(5));
         assertThat(f.state()).isEqualTo(FAILED);
         assertThat(f.version()).isEqualTo(r.version() + 1);
-        assertThat(f.errorCode()).isEqualTo("oom");
-        assertThat(f.finishedAt()).isEqualTo(T0.plusSeconds(5));
-        assertThat(f.leaseOwner()).isNull();
-        assertThat(f.leaseExpiresAt()).isNull();
+        assertThat(f.failure().code()).isEqualTo("oom");
+        assertThat(f.times().finished()).isEqualTo(T0.plusSeconds(5));
+        assertThat(f.lease().owner()).isNull();
+        assertThat(f.lease().expiresAt()).isNull();
         assertThat(store.get(r.id())).contains(f);
         HistoryEntry h = store.history(r.id()).getLast();
         assertThat(h).isEqualTo(new HistoryEntry(r.id(), RUNNING, FAILED, "worker reported oom", T0.plusSeconds(5), "node-a"));
@@ -254,22 +257,27 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         }, "enhancer failed", T0)).isInstanceOf(StaleJobException.class);
         Job now = store.get(q.id()).orElseThrow();
         assertThat(now.state()).isEqualTo(CANCELLED);
-        assertThat(now.errorCode()).isNull();
+        assertThat(now.failure().code()).isNull();
         assertThat(store.history(q.id())).extracting(HistoryEntry::to).containsExactly(QUEUED, CANCELLED);
     }
 
     @Test
     void updateProgress_changesProgress_withoutHistoryOrVersion() {
         Job r = running("wan");
-        assertThat(store.updateProgress(r.id(), 0.42, "denoise", 13, 30, T0.plusSeconds(3))).isTrue();
+        Job written = store.updateProgress(r, new Job.Progress(0.42, "denoise", 13, 30), T0.plusSeconds(3))
+                .orElseThrow();
         Job p = store.get(r.id()).orElseThrow();
-        assertThat(p.progress()).isEqualTo(0.42);
-        assertThat(p.stage()).isEqualTo("denoise");
-        assertThat(p.step()).isEqualTo(13);
-        assertThat(p.steps()).isEqualTo(30);
+        assertThat(written).isEqualTo(p); // computed, not read back, yet exact
+        assertThat(p.progress().fraction()).isEqualTo(0.42);
+        assertThat(p.progress().stage()).isEqualTo("denoise");
+        assertThat(p.progress().step()).isEqualTo(13);
+        assertThat(p.progress().steps()).isEqualTo(30);
         assertThat(p.version()).isEqualTo(r.version());
         assertThat(store.history(r.id())).hasSize(2);
-        assertThat(store.updateProgress(queued("wan").id(), 0.5, "x", 1, 2, T0)).isFalse();
+        assertThat(store.updateProgress(queued("wan"), new Job.Progress(0.5, "x", 1, 2), T0)).isEmpty();
+        store.transition(r.id(), RUNNING, CANCELLING, null, "cancel requested", T0.plusSeconds(4));
+        // stale: the cancel bumped the version since r was read
+        assertThat(store.updateProgress(r, new Job.Progress(0.5, "x", 1, 2), T0.plusSeconds(5))).isEmpty();
     }
 
     @Test
@@ -288,16 +296,16 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     @Test
     void reap_requeuesWithAttemptPlusOne_whenLeaseExpired() {
         Job r = running("wan");
-        store.updateProgress(r.id(), 0.5, "denoise", 15, 30, T0);
+        store.updateProgress(r, new Job.Progress(0.5, "denoise", 15, 30), T0);
         Job fresh = running("ltx");
-        store.heartbeat(fresh.id(), "node-a", LEASE, T0.plusSeconds(25));
+        store.heartbeat(fresh, LEASE, T0.plusSeconds(25));
         List<Job> changed = Orphans.reap(track(open("node-reaper")), T0.plusSeconds(31));
         assertThat(changed).singleElement().satisfies(j -> {
             assertThat(j.id()).isEqualTo(r.id());
             assertThat(j.state()).isEqualTo(QUEUED);
-            assertThat(j.attempts()).isEqualTo(1);
-            assertThat(j.progress()).isZero();
-            assertThat(j.leaseOwner()).isNull();
+            assertThat(j.attempts().count()).isEqualTo(1);
+            assertThat(j.progress().fraction()).isZero();
+            assertThat(j.lease().owner()).isNull();
         });
         assertThat(store.history(r.id()).getLast()).isEqualTo(new HistoryEntry(r.id(), RUNNING, QUEUED,
                 "lease lost (node node-a stopped heart-beating)", T0.plusSeconds(31), "node-reaper"));
@@ -316,9 +324,9 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
         }
         Job failed = store.get(j.id()).orElseThrow();
         assertThat(failed.state()).isEqualTo(FAILED);
-        assertThat(failed.attempts()).isEqualTo(2);
-        assertThat(failed.errorCode()).isEqualTo("lost");
-        assertThat(failed.errorMessage()).contains("node-a").contains("attempt 2 of 2");
+        assertThat(failed.attempts().count()).isEqualTo(2);
+        assertThat(failed.failure().code()).isEqualTo("lost");
+        assertThat(failed.failure().message()).contains("node-a").contains("attempt 2 of 2");
         assertThat(store.history(j.id())).extracting(HistoryEntry::to)
                 .containsExactly(QUEUED, RUNNING, QUEUED, RUNNING, FAILED);
     }
@@ -335,7 +343,7 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     void reap_leavesJob_whenHeartbeatArrivesBeforeExpiry() {
         Job r = running("wan");
         assertThat(Orphans.reap(store, T0.plusSeconds(30))).isEmpty(); // expires at +30: not before it
-        store.heartbeat(r.id(), "node-a", LEASE, T0.plusSeconds(29));
+        store.heartbeat(r, LEASE, T0.plusSeconds(29));
         assertThat(Orphans.reap(store, T0.plusSeconds(45))).isEmpty();
         assertThat(store.get(r.id()).orElseThrow().state()).isEqualTo(RUNNING);
     }
@@ -388,15 +396,16 @@ abstract class JobStoreContract implements JobStoreConcurrencyContract, JobStore
     @Test
     void updatePrompt_recordsTheRewrite_andTheOriginal_onlyWhileRunning_andBumpsTheVersion() {
         Job r = running("wan");
-        assertThat(store.updatePrompt(r.id(), "a fluffy cat at dusk", "a cat", T0.plusSeconds(1))).isTrue();
+        Job written = store.updatePrompt(r, "a fluffy cat at dusk", T0.plusSeconds(1)).orElseThrow();
         Job after = store.get(r.id()).orElseThrow();
+        assertThat(written).isEqualTo(after);
         assertThat(after.prompt()).isEqualTo("a fluffy cat at dusk");
         assertThat(after.originalPrompt()).isEqualTo("a cat");
         assertThat(after.version()).isGreaterThan(r.version());
         // the version bump makes a transition that read the row before the rewrite fail as stale, not undo it
 
         Job q = queued("wan");
-        assertThat(store.updatePrompt(q.id(), "x", "y", T0)).isFalse();
+        assertThat(store.updatePrompt(q, "x", T0)).isEmpty();
         assertThat(store.get(q.id()).orElseThrow().prompt()).isEqualTo("a cat");
     }
 

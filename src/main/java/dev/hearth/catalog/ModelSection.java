@@ -156,7 +156,7 @@ final class ModelSection {
 
     /** The engine kind; without engine: a url means remote and a path means llamacpp. */
     private EngineKind engine(String engineText, Presets.Preset preset) {
-        if (preset != null) return EngineKind.of(preset.engine());
+        if (preset != null) return preset.engine();
         if (engineText != null) {
             EngineKind kind = EngineKind.of(engineText);
             if (kind == null) {

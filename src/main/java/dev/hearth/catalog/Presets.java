@@ -25,18 +25,18 @@ public final class Presets {
      * @param health    readiness path
      * @param modelHint what {@code model:} is, for the message when it is missing
      */
-    public record Preset(String name, String engine, String cmd, String health, String modelHint) {}
+    public record Preset(String name, EngineKind engine, String cmd, String health, String modelHint) {}
 
     private static final List<Preset> PRESETS = List.of(
-            new Preset("vllm", "process",
+            new Preset("vllm", EngineKind.PROCESS,
                     "vllm serve ${MODEL} --host 127.0.0.1 --port ${PORT} --served-model-name ${NAME}",
                     "/health",
                     "the Hugging Face id or local directory vLLM serves, like Qwen/Qwen2.5-7B-Instruct"),
-            new Preset("llama-server", "process",
+            new Preset("llama-server", EngineKind.PROCESS,
                     "llama-server -m ${MODEL} --host 127.0.0.1 --port ${PORT} --alias ${NAME}",
                     "/health",
                     "the .gguf file llama-server loads, like /models/qwen2.5-7b-instruct-q4_k_m.gguf"),
-            new Preset("sglang", "process",
+            new Preset("sglang", EngineKind.PROCESS,
                     "python3 -m sglang.launch_server --model-path ${MODEL} --host 127.0.0.1 --port ${PORT}"
                             + " --served-model-name ${NAME}",
                     "/health",

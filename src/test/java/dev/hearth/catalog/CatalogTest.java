@@ -97,7 +97,7 @@ class CatalogTest {
     void presets_areListed_withTheirHealthPath() {
         assertThat(Presets.names()).containsExactly("vllm", "llama-server", "sglang");
         assertThat(Presets.all()).allSatisfy(p -> {
-            assertThat(p.engine()).isEqualTo("process");
+            assertThat(p.engine()).isEqualTo(EngineKind.PROCESS);
             assertThat(p.health()).isEqualTo("/health");
             assertThat(p.cmd()).contains("${MODEL}", "${PORT}", "${NAME}");
         });

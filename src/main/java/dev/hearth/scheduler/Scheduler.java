@@ -22,7 +22,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -291,7 +290,10 @@ public final class Scheduler implements Models, AutoCloseable {
             if (future == null || future.isDone()) {
                 return false;
             }
-            OwnedLease lease = new OwnedLease(id, model, engines.current(model));
+            OwnedLease lease = new OwnedLease(id, model, engines.current(model), () -> {
+                granted.remove(id);
+                post(() -> core.onRelease(model, id, now()));
+            });
             granted.put(id, lease);
             // Cancelled between the check and here: the caller never sees the lease, so release it.
             afterEvent.add(() -> {
@@ -367,39 +369,5 @@ public final class Scheduler implements Models, AutoCloseable {
 
         @Override
         public void stopped(String model, Engine engine) { post(() -> core.onStopped(model, now())); }
-    }
-
-    /** Releases exactly once, whoever calls close() and however often. */
-    private final class OwnedLease implements Lease {
-        private final long id;
-        private final String model;
-        private final Engine engine;
-        private final AtomicBoolean open = new AtomicBoolean(true);
-        private final CompletableFuture<String> revoked = new CompletableFuture<>();
-
-        OwnedLease(long id, String model, Engine engine) {
-            this.id = id;
-            this.model = model;
-            this.engine = engine;
-        }
-
-        @Override
-        public Engine engine() { return engine; }
-
-        @Override
-        public void onRevoke(Consumer<String> handler) { revoked.thenAccept(handler); }
-
-        void revoke(String why) { revoked.complete(why); }
-
-        @Override
-        public void close() {
-            if (open.compareAndSet(true, false)) {
-                granted.remove(id);
-                post(() -> core.onRelease(model, id, now()));
-            }
-        }
-
-        @Override
-        public String toString() { return "Lease[" + model + "#" + id + "]"; }
     }
 }

@@ -41,6 +41,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cold-runs", description = "cold starts to measure (default: 3)")
     int coldRuns = 3;
 
+    @Option(names = "--engine", description = "the engine measured: llamacpp (Hearth's own, default) or llama-server")
+    String engine = "llamacpp";
+
+    @Option(names = "--llama-server", description = "llama-server binary (default: $HEARTH_LLAMA_SERVER, else on PATH)")
+    Path llamaServer;
+
+    @Option(names = "--threads", description = "CPU threads of the engine (default: 1)")
+    int threads = 1;
+
+    @Option(names = "--nginx", description = "nginx binary for the nginx row (default: found in /usr/sbin…)")
+    Path nginx;
+
+    @Option(names = "--no-nginx", description = "leave out the nginx row")
+    boolean noNginx;
+
+    @Option(names = "--yardstick", description = "instead: 'engines' compares Hearth's llamacpp engine with"
+            + " llama-server on the same GGUF and threads (prompt and generation tok/s)")
+    String yardstick;
+
     @Option(names = "--storm", description = "instead: serve --clients (first level) alone, then while this many"
             + " clients retry another model's 429 at once")
     int storm = 0;
@@ -57,26 +76,17 @@ final class BenchCommand implements Callable<Integer> {
             new StormBench().run(dir, model, clients.getFirst(), requests, storm, maxTokens);
             return 0;
         }
-        Path yaml = dir.resolve("hearth.yaml");
-        Files.writeString(yaml, """
-                server:
-                  listen: 127.0.0.1:0
-                  data_dir: %s
-                  memory_budget: 8GiB
-                models:
-                  bench:
-                    task: chat
-                    engine: llamacpp
-                    path: %s
-                    max_concurrency: 64
-                    max_queue: 1000
-                    idle_unload: 0
-                """.formatted(dir.resolve("data"), model.toAbsolutePath()));
-        HearthConfig config = ConfigLoader.load(yaml, Map.of());
+        if ("engines".equals(yardstick)) {
+            new EngineYardstick().run(dir, model, threads, llamaServerBinary(), maxTokens, requests);
+            return 0;
+        }
+        HearthConfig config = config(dir, engine);
         ModelSpec spec = config.models().get("bench");
+        Path nginxBinary = noNginx ? null : NginxProxy.find(nginx);
         StreamLoad load = new StreamLoad();
-        System.out.printf(Locale.ROOT, "hearth bench: %s, %d cores, max_tokens %d, about %d requests per level%n",
-                model.getFileName(), Runtime.getRuntime().availableProcessors(), maxTokens, requests);
+        System.out.printf(Locale.ROOT, "hearth bench: %s on %s (%d threads), %d cores, max_tokens %d, about %d requests"
+                        + " per level%s%n", model.getFileName(), engine, threads, Runtime.getRuntime().availableProcessors(),
+                maxTokens, requests, nginxBinary == null ? "; no nginx row (none found)" : "");
 
         List<Long> engineReady = new ArrayList<>();
         Engine direct = null;
@@ -89,9 +99,12 @@ final class BenchCommand implements Callable<Integer> {
             direct.start();
             engineReady.add(System.nanoTime() - t0);
         }
-        try (Hearth hearth = Hearth.start(config)) {
+        try (Hearth hearth = Hearth.start(config);
+             NginxProxy proxy = nginxBinary == null ? null
+                     : NginxProxy.start(nginxBinary, direct.endpoint().httpUrl(), dir.resolve("nginx"))) {
             URI viaHearth = hearth.baseUri().resolve("/v1/chat/completions");
             URI straight = direct.endpoint().httpUrl().resolve("/v1/chat/completions");
+            URI viaNginx = proxy == null ? null : proxy.base().resolve("/v1/chat/completions");
             List<Long> cold = new ArrayList<>();
             for (int i = 0; i < coldRuns; i++) {
                 hearth.scheduler().unload("bench").join();
@@ -99,17 +112,21 @@ final class BenchCommand implements Callable<Integer> {
             }
             load.run(straight, "bench", 4, 4, maxTokens);   // warm both paths
             load.run(viaHearth, "bench", 4, 4, maxTokens);
+            if (viaNginx != null) load.run(viaNginx, "bench", 4, 4, maxTokens);
             System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s%n", "clients", "path", "req/s", "tok/s",
                     "ttft p50", "ttft p99", "latency p50", "latency p99", "fail");
             for (int c : clients) {
                 int per = Math.max(2, requests / c);
                 StreamLoad.Result d = load.run(straight, "bench", c, per, maxTokens);
+                StreamLoad.Result n = viaNginx == null ? null : load.run(viaNginx, "bench", c, per, maxTokens);
                 StreamLoad.Result h = load.run(viaHearth, "bench", c, per, maxTokens);
                 row("direct", d);
+                if (n != null) {
+                    row("nginx", n);
+                    added("+nginx", n, d);
+                }
                 row("hearth", h);
-                System.out.printf(Locale.ROOT, "%-8s %-8s %8s %9s %8.2fms %8.2fms %10.2fms %10.2fms%n", "", "added", "", "",
-                        h.ttftMs(.5) - d.ttftMs(.5), h.ttftMs(.99) - d.ttftMs(.99),
-                        h.totalMs(.5) - d.totalMs(.5), h.totalMs(.99) - d.totalMs(.99));
+                added("+hearth", h, d);
             }
             System.out.printf(Locale.ROOT, "%ncold start (%d runs, median): engine start→ready %.0f ms; "
                             + "through Hearth, first request → first token %.0f ms%n",
@@ -131,6 +148,51 @@ final class BenchCommand implements Callable<Integer> {
     private static void row(String path, StreamLoad.Result r) {
         System.out.printf(Locale.ROOT, "%-8d %-8s %8.1f %9.0f %8.2fms %8.2fms %10.2fms %10.2fms %6d%n", r.clients(), path,
                 r.rps(), r.tokensPerSecond(), r.ttftMs(.5), r.ttftMs(.99), r.totalMs(.5), r.totalMs(.99), r.failures());
+    }
+
+    /** What a proxy added to the direct figures. */
+    private static void added(String label, StreamLoad.Result via, StreamLoad.Result d) {
+        System.out.printf(Locale.ROOT, "%-8s %-8s %8s %9s %8.2fms %8.2fms %10.2fms %10.2fms%n", "", label, "", "",
+                via.ttftMs(.5) - d.ttftMs(.5), via.ttftMs(.99) - d.ttftMs(.99),
+                via.totalMs(.5) - d.totalMs(.5), via.totalMs(.99) - d.totalMs(.99));
+    }
+
+    /** The model "bench" on the chosen engine, with limits that never queue the load. */
+    private HearthConfig config(Path dir, String kind) throws Exception {
+        String entry = switch (kind) {
+            case "llamacpp" -> """
+                    engine: llamacpp
+                    path: %s
+                    options: { threads: %d }""".formatted(model.toAbsolutePath(), threads);
+            case "llama-server" -> """
+                    engine: process
+                    memory: 1GiB
+                    cmd: %s -m %s --host 127.0.0.1 --port ${PORT} --alias bench -t %d -c 4096 -np 4""".formatted(
+                    llamaServerBinary(), model.toAbsolutePath(), threads);
+            default -> throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--engine is llamacpp or llama-server, not " + kind);
+        };
+        Path yaml = dir.resolve("hearth-" + kind + ".yaml");
+        Files.writeString(yaml, """
+                server:
+                  listen: 127.0.0.1:0
+                  data_dir: %s
+                  memory_budget: 8GiB
+                models:
+                  bench:
+                    task: chat
+                %s
+                    max_concurrency: 64
+                    max_queue: 1000
+                    idle_unload: 0
+                """.formatted(dir.resolve("data-" + kind), entry.indent(4).stripTrailing()));
+        return ConfigLoader.load(yaml, Map.of());
+    }
+
+    private Path llamaServerBinary() {
+        if (llamaServer != null) return llamaServer;
+        String env = System.getenv("HEARTH_LLAMA_SERVER");
+        return Path.of(env != null && !env.isBlank() ? env : "llama-server");
     }
 
     private static long median(List<Long> xs) {

@@ -75,10 +75,15 @@ final class StreamLoad {
 
     /** One streaming request; a failed one counts zero tokens. */
     Sample one(URI chatUrl, String model, int maxTokens, int seed) {
+        return one(chatUrl, model, maxTokens, seed, "Tell me a story about a little dog.");
+    }
+
+    /** One streaming request with this user message (plain text: no quotes or backslashes). */
+    Sample one(URI chatUrl, String model, int maxTokens, int seed, String prompt) {
         String body = String.format(Locale.ROOT, """
                 {"model":"%s","stream":true,"max_tokens":%d,"temperature":0,"seed":%d,
-                 "messages":[{"role":"user","content":"Tell me a story about a little dog."}]}""",
-                model, maxTokens, seed);
+                 "messages":[{"role":"user","content":"%s"}]}""",
+                model, maxTokens, seed, prompt);
         HttpRequest req = HttpRequest.newBuilder(chatUrl)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")

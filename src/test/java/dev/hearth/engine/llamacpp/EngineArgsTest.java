@@ -36,9 +36,10 @@ class EngineArgsTest {
 
     @Test
     void parse_takesEveryFlag_andTheLastOfARepeatedOne() {
+        // a model name may start with a dash: hearth.yaml allows it
         assertThat(EngineArgs.parse("--host", "0.0.0.0", "--port", "1", "--port", "2", "--model", MODEL,
-                "--ctx-size", "16", "--threads", "1024", "--name", "n"))
-                .isEqualTo(new EngineArgs(EngineProcess.STORIES, "0.0.0.0", 2, 16, 1024, "n"));
+                "--ctx-size", "16", "--threads", "1024", "--name", "-n"))
+                .isEqualTo(new EngineArgs(EngineProcess.STORIES, "0.0.0.0", 2, 16, 1024, "-n"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.hearth.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
+import dev.hearth.HttpClients;
 import dev.hearth.config.ProxyTimeouts;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.EngineException;
@@ -25,7 +26,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 
 /**
  * Forwards one OpenAI request to an engine's HTTP server. Streams pass through chunk by chunk as
@@ -79,11 +79,7 @@ final class Proxy {
     }
 
     private HttpClient client(Duration connectTimeout) {
-        return clients.computeIfAbsent(connectTimeout, t -> HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(t)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build());
+        return clients.computeIfAbsent(connectTimeout, HttpClients::engineManyStreams);
     }
 
     /** The response headers, or the reason there are none. */

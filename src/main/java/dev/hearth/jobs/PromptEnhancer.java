@@ -2,6 +2,7 @@ package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.HttpClients;
 import dev.hearth.gateway.Json;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.Models;
@@ -29,8 +30,7 @@ public final class PromptEnhancer {
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
     private final Models models;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClients.engine(Duration.ofSeconds(10));
 
     public PromptEnhancer(Models models) {
         this.models = models;

@@ -1,6 +1,7 @@
 package dev.hearth.engine.lightx2v;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.HttpClients;
 import dev.hearth.config.ModelSpec;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.EngineException;
@@ -78,8 +79,7 @@ public final class LightX2vEngine implements Engine, JobEngine {
         }
         Object poll = m.options().get("poll_interval_ms");
         Duration every = poll instanceof Number n && n.longValue() > 0 ? Duration.ofMillis(n.longValue()) : DEFAULT_POLL;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClients.engine(Duration.ofSeconds(5));
         return new LightX2vEngine(m.name(), m.url(), m.health() == null ? DEFAULT_HEALTH : m.health(),
                 m.startTimeout(), http, every, DEFAULT_MISSED_POLLS);
     }

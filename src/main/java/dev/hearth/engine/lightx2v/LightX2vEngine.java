@@ -72,7 +72,7 @@ public final class LightX2vEngine implements Engine, JobEngine {
         this.maxMissedPolls = maxMissedPolls;
     }
 
-    /** From the configuration: {@code url}, {@code health}, {@code start_timeout}; {@code options.poll_interval} (ms). */
+    /** From the configuration: {@code url}, {@code health}, {@code start_timeout}; {@code options.poll_interval_ms}. */
     public static LightX2vEngine of(ModelSpec m) {
         if (m.url() == null) {
             throw new IllegalArgumentException("model '" + m.name() + "': engine 'lightx2v' needs 'url'");

@@ -65,7 +65,8 @@ record EngineArgs(Path model, String host, int port, int ctxSize, int threads, S
         @Option(names = "--model", required = true, paramLabel = "PATH", description = "the .gguf file")
         Path model;
 
-        @Option(names = "--port", required = true, paramLabel = "N", description = "port to listen on (0: any free one)")
+        @Option(names = "--port", required = true, paramLabel = "N",
+                description = "port to listen on (0: any free one)")
         int port;
 
         @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",

@@ -3,6 +3,7 @@ package dev.hearth.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.catalog.ConfigLoader;
+import dev.hearth.HttpClients;
 import dev.hearth.config.ListenAddress;
 import picocli.CommandLine.Option;
 
@@ -55,7 +56,8 @@ final class ApiClient {
     @Option(names = "--api-key", description = "API key (default: $HEARTH_API_KEY)")
     String apiKey = System.getenv("HEARTH_API_KEY");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // --url may name a Hearth anywhere, behind any proxy: a user-given address, not an engine
+    private final HttpClient http = HttpClients.userUrl(Duration.ofSeconds(5));
 
     record Answer(int status, JsonNode body) {}
 

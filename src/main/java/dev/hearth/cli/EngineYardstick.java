@@ -1,6 +1,7 @@
 package dev.hearth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.HttpClients;
 import dev.hearth.Json;
 import dev.hearth.catalog.ConfigLoader;
 import dev.hearth.catalog.ModelSpec;
@@ -30,8 +31,7 @@ final class EngineYardstick {
             + " house by the river with a kind old woman. Every morning Max ran to the water to look at the ducks. ")
             .repeat(3);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClients.engine(Duration.ofSeconds(10));
     private final StreamLoad load = new StreamLoad();
 
     void run(Path dir, Path gguf, int threads, Path llamaServer, int maxTokens, int requests) throws Exception {

@@ -1,5 +1,6 @@
 package dev.hearth.cli;
 
+import dev.hearth.HttpClients;
 import dev.hearth.app.Hearth;
 import dev.hearth.catalog.ConfigLoader;
 import dev.hearth.scheduler.ModelStatus;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,8 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the figures show what refusals cost the requests being served (issue 6, item 12).
  */
 final class StormBench {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final HttpClient http = HttpClients.engineManyStreams(Duration.ofSeconds(10));
 
     void run(Path dir, Path gguf, int served, int requests, int storm, int maxTokens) throws Exception {
         try (ServerSocket hung = hungServer()) {

@@ -1,5 +1,7 @@
 package dev.hearth.cli;
 
+import dev.hearth.HttpClients;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -20,11 +22,7 @@ import java.util.concurrent.Future;
  * requests one after another. Measures time to first token and tokens (= content chunks) per request.
  */
 final class StreamLoad {
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpClient http = HttpClients.engineManyStreams(Duration.ofSeconds(10));
 
     record Sample(long ttftNanos, long totalNanos, int tokens) {}
 

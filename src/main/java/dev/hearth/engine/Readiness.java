@@ -1,5 +1,7 @@
 package dev.hearth.engine;
 
+import dev.hearth.HttpClients;
+
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -145,9 +147,6 @@ final class Readiness {
     }
 
     private static final class Holder {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1))
-                .build();
+        static final HttpClient CLIENT = HttpClients.engine(Duration.ofSeconds(1));
     }
 }

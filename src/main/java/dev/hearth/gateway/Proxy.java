@@ -3,6 +3,7 @@ package dev.hearth.gateway;
 import dev.hearth.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
+import dev.hearth.HttpClients;
 import dev.hearth.config.ProxyTimeouts;
 import dev.hearth.EngineException;
 import io.helidon.http.HeaderNames;
@@ -25,7 +26,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 
 /**
  * Forwards one OpenAI request to an engine's HTTP server. Streams pass through chunk by chunk as
@@ -85,11 +85,7 @@ public final class Proxy {
     }
 
     private HttpClient client(Duration connectTimeout) {
-        return clients.computeIfAbsent(connectTimeout, t -> HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(t)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build());
+        return clients.computeIfAbsent(connectTimeout, HttpClients::engineManyStreams);
     }
 
     /** The response headers, or the reason there are none. */

@@ -10,9 +10,12 @@ import java.util.Set;
 /**
  * The states of a job and the one table of moves between them (DESIGN.md, "Job states").
  * {@code cancelling} exists because a running worker needs time to stop; the job may still finish
- * or fail meanwhile, so those moves are allowed too. {@code running → queued} is the requeue after
- * a lost lease; {@code queued → failed} covers work that fails before a worker sees it (the
- * prompt enhancer, {@code job_timeout} while waiting).
+ * or fail meanwhile, so those moves are allowed too. {@code running → queued} gives a job back to
+ * the queue: the reaper's requeue after a lost lease, a worker crash with attempts left, Hearth
+ * stopping before or while the job ran, a load that failed unexpectedly. Nothing moves a job
+ * {@code queued → failed} now (the prompt enhancer runs on a claimed job, running with stage
+ * {@code enhance}, and {@code job_timeout} starts when the worker gets the job), but the table
+ * allows it.
  */
 public enum JobState {
     QUEUED, RUNNING, CANCELLING, SUCCEEDED, FAILED, CANCELLED;

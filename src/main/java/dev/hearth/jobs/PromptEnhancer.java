@@ -4,6 +4,7 @@ import dev.hearth.engine.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.Json;
+import dev.hearth.HttpClients;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.Models;
 
@@ -30,8 +31,7 @@ public final class PromptEnhancer {
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
     private final Models models;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClients.engine(Duration.ofSeconds(10));
 
     public PromptEnhancer(Models models) {
         this.models = models;

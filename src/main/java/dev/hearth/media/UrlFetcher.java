@@ -2,6 +2,7 @@ package dev.hearth.media;
 
 import dev.hearth.PayloadTooLargeException;
 import dev.hearth.BadRequestException;
+import dev.hearth.HttpClients;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +54,7 @@ public final class UrlFetcher {
         this.limits = limits;
         this.sleeper = sleeper;
         this.resolver = resolver;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER) // we follow them, checking each target
-                .connectTimeout(limits.urlTimeout())
-                .build();
+        this.client = HttpClients.userUrl(limits.urlTimeout()); // we follow redirects, checking each target
     }
 
     /** Fetches the URL given in {@code field}; 400 naming the field or 413 on failure. */

@@ -3,6 +3,7 @@ package dev.hearth.engine.lightx2v;
 import dev.hearth.engine.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.catalog.ModelSpec;
+import dev.hearth.HttpClients;
 import dev.hearth.engine.Engine;
 import dev.hearth.EngineException;
 import dev.hearth.engine.JobEngine;
@@ -72,15 +73,14 @@ public final class LightX2vEngine implements Engine, JobEngine {
         this.maxMissedPolls = maxMissedPolls;
     }
 
-    /** From the configuration: {@code url}, {@code health}, {@code start_timeout}; {@code options.poll_interval} (ms). */
+    /** From the configuration: {@code url}, {@code health}, {@code start_timeout}; {@code options.poll_interval_ms}. */
     public static LightX2vEngine of(ModelSpec m) {
         if (m.url() == null) {
             throw new IllegalArgumentException("model '" + m.name() + "': engine 'lightx2v' needs 'url'");
         }
         Object poll = m.options().get("poll_interval_ms");
         Duration every = poll instanceof Number n && n.longValue() > 0 ? Duration.ofMillis(n.longValue()) : DEFAULT_POLL;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClients.engine(Duration.ofSeconds(5));
         return new LightX2vEngine(m.name(), m.url(), m.health() == null ? DEFAULT_HEALTH : m.health(),
                 m.startTimeout(), http, every, DEFAULT_MISSED_POLLS);
     }

@@ -1,10 +1,18 @@
 package dev.hearth.engine.llamacpp;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The child's command line: {@code --model PATH --port N [--host H] [--ctx-size N] [--threads N] [--name NAME]}.
+ * The child's command line: {@code --model PATH --port N [--host H] [--ctx-size N] [--threads N] [--name NAME]},
+ * as {@link LlamaCppCommand} writes it and {@link Flags} reads it.
  *
  * @param threads 0 = choose from the model size (see {@link #effectiveThreads()})
  */
@@ -22,39 +30,16 @@ record EngineArgs(Path model, String host, int port, int ctxSize, int threads, S
      */
     static final long SMALL_MODEL_BYTES = 64L << 20;
 
+    /**
+     * Reads the flags. A missing, unknown or bad one throws a {@link ParameterException} whose
+     * message names it and whose {@link ParameterException#getCommandLine() command line} prints
+     * the usage.
+     */
     static EngineArgs parse(String... args) {
-        Path model = null;
-        String host = "127.0.0.1";
-        Integer port = null;
-        int ctx = DEFAULT_CTX_SIZE;
-        int threads = 0;
-        String name = null;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--model" -> model = Path.of(value);
-                case "--host" -> host = value;
-                case "--port" -> port = number(flag, value, 0, 65535);
-                case "--ctx-size" -> ctx = number(flag, value, 16, 1 << 20);
-                case "--threads" -> threads = number(flag, value, 0, 1024);
-                case "--name" -> name = value;
-                default -> throw new IllegalArgumentException("unknown flag " + flag);
-            }
-        }
-        if (model == null) {
-            throw new IllegalArgumentException("--model is required");
-        }
-        if (port == null) {
-            throw new IllegalArgumentException("--port is required");
-        }
-        if (name == null) {
-            name = model.getFileName().toString().replaceFirst("\\.gguf$", "");
-        }
-        return new EngineArgs(model, host, port, ctx, threads, name);
+        Flags flags = new Flags();
+        // a repeated flag takes its last value, as the hand-written parser this replaced did
+        new CommandLine(flags).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        return flags.toArgs();
     }
 
     /** Threads for llama.cpp, or 0 to let it use its own default (one per physical core). */
@@ -70,15 +55,47 @@ record EngineArgs(Path model, String host, int port, int ctxSize, int threads, S
         }
     }
 
-    private static int number(String flag, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
+    /** The flags as picocli reads them; {@link #toArgs()} checks the ranges and fills in the name. */
+    @Command(name = "hearth-llamacpp", sortOptions = false, sortSynopsis = false,
+            description = "Hearth's llamacpp engine: an OpenAI-compatible server for one GGUF model.")
+    static final class Flags {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "PATH", description = "the .gguf file")
+        Path model;
+
+        @Option(names = "--port", required = true, paramLabel = "N",
+                description = "port to listen on (0: any free one)")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+                description = "address to listen on (default: ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--ctx-size", defaultValue = "" + DEFAULT_CTX_SIZE, paramLabel = "N",
+                description = "context size in tokens (default: ${DEFAULT-VALUE})")
+        int ctxSize;
+
+        @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+                description = "llama.cpp threads (default: 0, by model size)")
+        int threads;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "model name in answers (default: file name)")
+        String name;
+
+        EngineArgs toArgs() {
+            return new EngineArgs(model, host, inRange("--port", port, 0, 65535),
+                    inRange("--ctx-size", ctxSize, 16, 1 << 20), inRange("--threads", threads, 0, 1024),
+                    name != null ? name : model.getFileName().toString().replaceFirst("\\.gguf$", ""));
+        }
+
+        private int inRange(String flag, int n, int min, int max) {
             if (n < min || n > max) {
-                throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ": " + value);
+                throw new ParameterException(spec.commandLine(),
+                        flag + " must be between " + min + " and " + max + ": " + n);
             }
             return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number: " + value);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.hearth.engine.llamacpp;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +27,10 @@ public final class LlamaEngineMain {
         EngineArgs config;
         try {
             config = EngineArgs.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (CommandLine.ParameterException e) {
             System.err.println("hearth-llamacpp: " + e.getMessage());
-            System.err.println("usage: --model PATH --port N [--host 127.0.0.1] [--ctx-size N] [--threads N] [--name NAME]");
-            System.exit(2);
+            e.getCommandLine().usage(System.err);
+            System.exit(CommandLine.ExitCode.USAGE);
             return;
         }
         EngineHttpServer http;

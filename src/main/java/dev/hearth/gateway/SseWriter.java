@@ -1,7 +1,6 @@
 package dev.hearth.gateway;
 
 import dev.hearth.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
@@ -64,7 +63,8 @@ public final class SseWriter {
 
     /** Where a {@link Feed} writes. */
     public interface Out {
-        void event(String name, JsonNode data) throws Exception;
+        /** @param data written by the gateway's mapper: a record DTO, or a node */
+        void event(String name, Object data) throws Exception;
     }
 
     /**

@@ -17,6 +17,11 @@ public final class TestJobs {
 
     private TestJobs() {}
 
+    /** A response record as the client reads it: serialised by the gateway's mapper, parsed back. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode json(Object response) {
+        return dev.hearth.Json.parseObject(dev.hearth.Json.bytes(response));
+    }
+
     public static Job job(JobState state, double progress, String params) {
         return job("j_abc", state, progress, params, null, null);
     }

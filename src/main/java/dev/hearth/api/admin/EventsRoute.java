@@ -1,12 +1,10 @@
 package dev.hearth.api.admin;
 
 import dev.hearth.gateway.Callers;
-import dev.hearth.Json;
 import dev.hearth.Principal;
 import dev.hearth.api.jobs.JobJson;
 import dev.hearth.gateway.ClientText;
 import dev.hearth.gateway.SseWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobService;
@@ -84,22 +82,9 @@ public final class EventsRoute {
         }
     }
 
-    static ObjectNode json(ModelEvent e, boolean admin) {
-        ObjectNode o = Json.object();
-        o.put("at", e.at().toString());
-        o.put("model", e.model());
-        o.put("type", e.type().wire());
-        if (e.reason() == null) {
-            o.putNull("reason");
-        } else {
-            o.put("reason", e.reason().wire());
-        }
-        o.put("memory_bytes", e.memoryBytes());
-        if (e.detail() == null) {
-            o.putNull("detail");
-        } else {
-            o.put("detail", admin ? e.detail() : ClientText.of(e.detail(), e.model()));
-        }
-        return o;
+    static AdminDtos.ModelEventView json(ModelEvent e, boolean admin) {
+        return new AdminDtos.ModelEventView(e.at().toString(), e.model(), e.type().wire(),
+                e.reason() == null ? null : e.reason().wire(), e.memoryBytes(),
+                e.detail() == null ? null : admin ? e.detail() : ClientText.of(e.detail(), e.model()));
     }
 }

@@ -1,14 +1,14 @@
 package dev.hearth.api.jobs;
 
-import dev.hearth.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hearth.gateway.ClientText;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.jobs.Job;
-import dev.hearth.jobs.JobOutput;
 import dev.hearth.jobs.JobService;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A job as the native API shows it: Hearth's own state names and parameter names. */
 public final class JobJson {
@@ -19,61 +19,24 @@ public final class JobJson {
     }
 
     /** @param withOwner show {@code owner} (the API key's name that made it): admins only */
-    public static ObjectNode of(Job j, JobService.Position pos, boolean withOwner) {
-        ObjectNode o = Json.object();
-        o.put("id", j.id());
-        o.put("object", "job");
-        o.put("model", j.model());
-        o.put("task", j.task());
-        o.put("dialect", j.dialect().wire());
-        if (withOwner) putText(o, "owner", j.owner());
-        o.put("state", j.state().wire());
-        o.put("progress", j.progress().fraction());
-        putText(o, "stage", j.progress().stage());
-        o.put("step", j.progress().step());
-        o.put("steps", j.progress().steps());
-        if (pos != null && pos.queuePosition().isPresent()) o.put("queue_position", pos.queuePosition().getAsInt());
-        else o.putNull("queue_position");
-        if (pos != null && pos.etaSeconds().isPresent()) o.put("eta_seconds", pos.etaSeconds().getAsLong());
-        else o.putNull("eta_seconds");
-        o.put("priority", j.priority());
-        o.put("attempts", j.attempts().count());
-        o.put("max_attempts", j.attempts().max());
-        putText(o, "prompt", j.prompt());
-        putText(o, "original_prompt", j.originalPrompt() != null ? j.originalPrompt() : j.prompt());
-        o.set("params", j.params().json());
-        ArrayNode inputs = o.putArray("inputs");
-        j.inputs().keySet().forEach(inputs::add);
-        ArrayNode outputs = o.putArray("outputs");
-        for (JobOutput out : j.outputs()) {
-            ObjectNode x = outputs.addObject();
-            x.put("name", out.name());
-            x.put("url", outputUrl(j.id(), out.name()));
-            x.put("content_type", out.contentType());
-            x.put("size", out.size());
-            x.put("sha256", out.sha256());
-        }
-        if (j.failure().none()) {
-            o.putNull("error");
-        } else {
-            ObjectNode e = o.putObject("error");
-            putText(e, "code", j.failure().code());
-            putText(e, "message", ClientText.of(j.failure().message(), j.model()));
-        }
-        putTime(o, "created_at", j.times().created());
-        putTime(o, "started_at", j.times().started());
-        putTime(o, "finished_at", j.times().finished());
-        putTime(o, "updated_at", j.times().updated());
-        return o;
+    public static JobView of(Job j, JobService.Position pos, boolean withOwner) {
+        JsonNode owner = !withOwner ? null : j.owner() == null ? NullNode.getInstance() : TextNode.valueOf(j.owner());
+        List<JobView.Output> outputs = j.outputs().stream().map(out -> new JobView.Output(out.name(),
+                outputUrl(j.id(), out.name()), out.contentType(), out.size(), out.sha256())).toList();
+        JobView.Error error = j.failure().none() ? null
+                : new JobView.Error(j.failure().code(), ClientText.of(j.failure().message(), j.model()));
+        Job.Progress progress = j.progress();
+        return new JobView(j.id(), "job", j.model(), j.task(), j.dialect().wire(), owner, j.state().wire(),
+                progress.fraction(), progress.stage(), progress.step(), progress.steps(),
+                pos != null && pos.queuePosition().isPresent() ? pos.queuePosition().getAsInt() : null,
+                pos != null && pos.etaSeconds().isPresent() ? pos.etaSeconds().getAsLong() : null,
+                j.priority(), j.attempts().count(), j.attempts().max(), j.prompt(),
+                j.originalPrompt() != null ? j.originalPrompt() : j.prompt(), j.params().json(),
+                List.copyOf(j.inputs().keySet()), outputs, error, time(j.times().created()),
+                time(j.times().started()), time(j.times().finished()), time(j.times().updated()));
     }
 
-    private static void putText(ObjectNode o, String k, String v) {
-        if (v == null) o.putNull(k);
-        else o.put(k, v);
-    }
-
-    private static void putTime(ObjectNode o, String k, Instant t) {
-        if (t == null) o.putNull(k);
-        else o.put(k, t.toString());
+    private static String time(Instant t) {
+        return t == null ? null : t.toString();
     }
 }

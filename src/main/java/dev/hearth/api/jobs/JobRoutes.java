@@ -7,7 +7,6 @@ import dev.hearth.Principal;
 import dev.hearth.gateway.Routes;
 import dev.hearth.gateway.SseWriter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.jobs.Dialect;
 import dev.hearth.jobs.Job;
@@ -68,7 +67,7 @@ public final class JobRoutes {
     }
 
     /** The job as the native API shows it; its {@code owner} only to admins. */
-    private ObjectNode json(ServerRequest req, Job j) {
+    private JobView json(ServerRequest req, Job j) {
         return JobJson.of(j, j.state().terminal() ? null : jobs.position(j.id()), Callers.of(req).admin());
     }
 
@@ -139,12 +138,8 @@ public final class JobRoutes {
         String model = req.query().first("model").orElse(null);
         String after = req.query().first("after").orElse(null);
         List<Job> page = jobs(req).list(new JobQuery(model, states, null, after, limit + 1, true));
-        ObjectNode out = Json.object();
-        out.put("object", "list");
-        ArrayNode data = out.putArray("data");
-        page.stream().limit(limit).forEach(j -> data.add(json(req, j)));
-        out.put("has_more", page.size() > limit);
-        Routes.json(res, 200, out);
+        Routes.json(res, 200, new JobView.Page("list",
+                page.stream().limit(limit).map(j -> json(req, j)).toList(), page.size() > limit));
     }
 
     private void output(ServerRequest req, ServerResponse res) {

@@ -159,35 +159,20 @@ final class LightX2vMapper {
     }
 
     /** POST /v1/tasks/ answer: TaskResponse. */
-    static ObjectNode created(Job job) {
-        ObjectNode o = Json.object();
-        o.put("task_id", job.id());
-        o.put("task_status", state(job.state()));
-        o.put("save_result_path", resultName(job));
-        return o;
+    static LightX2vDtos.TaskResponse created(Job job) {
+        return new LightX2vDtos.TaskResponse(job.id(), state(job.state()), resultName(job));
     }
 
     /**
      * GET /v1/tasks/{id}/status: task_manager.get_task_status()'s fields, plus Hearth's
      * {@code progress} (0–100), {@code queue_position}, {@code model} and {@code created_at}.
      */
-    static ObjectNode status(Job job, OptionalInt queuePosition) {
-        ObjectNode o = Json.object();
-        o.put("task_id", job.id());
-        o.put("status", state(job.state()));
-        o.put("start_time", Views.iso(job.times().started() != null ? job.times().started() : job.times().created()));
-        o.put("end_time", Views.iso(job.times().finished()));
-        o.put("error", error(job));
-        o.put("save_result_path", resultName(job));
-        o.put("progress", Views.percent(job));
-        if (queuePosition.isPresent()) {
-            o.put("queue_position", queuePosition.getAsInt());
-        } else {
-            o.putNull("queue_position");
-        }
-        o.put("model", job.model());
-        o.put("created_at", Views.iso(job.times().created()));
-        return o;
+    static LightX2vDtos.TaskStatus status(Job job, OptionalInt queuePosition) {
+        return new LightX2vDtos.TaskStatus(job.id(), state(job.state()),
+                Views.iso(job.times().started() != null ? job.times().started() : job.times().created()),
+                Views.iso(job.times().finished()), error(job), resultName(job), Views.percent(job),
+                queuePosition.isPresent() ? queuePosition.getAsInt() : null, job.model(),
+                Views.iso(job.times().created()));
     }
 
     private static String error(Job job) {

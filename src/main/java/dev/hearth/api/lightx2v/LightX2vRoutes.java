@@ -4,7 +4,6 @@ import dev.hearth.gateway.Callers;
 import dev.hearth.api.Fields;
 import dev.hearth.api.JobNotReadyException;
 import dev.hearth.api.Views;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
@@ -25,7 +24,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -90,9 +91,9 @@ public final class LightX2vRoutes {
     /** task_manager.get_all_tasks(): {id: status}, oldest first, the newest {@value LIST_LIMIT}. */
     private void list(ServerRequest req, ServerResponse res) {
         List<Job> newest = jobs(req).list(JobQuery.newest(LIST_LIMIT));
-        ObjectNode all = Json.object();
+        Map<String, LightX2vDtos.TaskStatus> all = new LinkedHashMap<>();
         for (Job job : newest.reversed()) {
-            all.set(job.id(), LightX2vMapper.status(job, java.util.OptionalInt.empty()));
+            all.put(job.id(), LightX2vMapper.status(job, java.util.OptionalInt.empty()));
         }
         Routes.json(res, 200, all);
     }
@@ -119,16 +120,13 @@ public final class LightX2vRoutes {
     private void cancel(ServerRequest req, ServerResponse res) {
         JobService jobs = jobs(req);
         Job job = jobs.get(id(req));
-        ObjectNode o = Json.object();
         if (job.state().terminal()) {
-            o.put("stop_status", "do_nothing");
-            o.put("reason", "Task already " + LightX2vMapper.state(job.state()) + ".");
+            Routes.json(res, 200, new LightX2vDtos.StopTaskResponse("do_nothing",
+                    "Task already " + LightX2vMapper.state(job.state()) + "."));
         } else {
             jobs.cancel(job.id());
-            o.put("stop_status", "success");
-            o.put("reason", "Task stopped successfully.");
+            Routes.json(res, 200, new LightX2vDtos.StopTaskResponse("success", "Task stopped successfully."));
         }
-        Routes.json(res, 200, o);
     }
 
     /**
@@ -145,48 +143,31 @@ public final class LightX2vRoutes {
             }
         }
         jobs.cancelRunning(null).forEach(j -> stopped.add(j.id()));
-        ArrayNode ids = Json.MAPPER.createArrayNode();
-        stopped.forEach(ids::add);
-        ObjectNode o = Json.object();
-        o.put("stop_status", "success");
-        o.put("reason", ids.isEmpty() ? "No task was pending or running." : "All tasks stopped successfully.");
-        o.set("cancelled", ids);
-        Routes.json(res, 200, o);
+        Routes.json(res, 200, new LightX2vDtos.StopAllResponse("success",
+                stopped.isEmpty() ? "No task was pending or running." : "All tasks stopped successfully.",
+                List.copyOf(stopped)));
     }
 
     /** The LightX2V queue: pending and processing counts against the video models' max_queue. */
-    ObjectNode queueStatus(JobService jobs) {
+    LightX2vDtos.QueueStatus queueStatus(JobService jobs) {
         JobService.QueueStatus q = jobs.queue(null);
         int size = queueSize();
-        ObjectNode o = Json.object();
-        o.put("is_processing", q.running() > 0);
-        o.put("current_task", q.runningIds().isEmpty() ? null : q.runningIds().getFirst());
-        o.put("pending_count", q.queued());
-        o.put("active_count", q.queued() + q.running());
-        o.put("queue_size", size);
-        o.put("queue_available", Math.max(0, size - q.queued()));
-        ArrayNode pending = o.putArray("pending_tasks");
-        q.queuedIds().forEach(pending::add);
-        ArrayNode running = o.putArray("running_tasks");
-        q.runningIds().forEach(running::add);
-        return o;
+        return new LightX2vDtos.QueueStatus(q.running() > 0, current(q), q.queued(), q.queued() + q.running(),
+                size, Math.max(0, size - q.queued()), q.queuedIds(), q.runningIds());
     }
 
     /** task_manager.get_service_status(); the totals count the jobs the store still holds. */
-    ObjectNode serviceStatus(JobService jobs) {
+    LightX2vDtos.ServiceStatus serviceStatus(JobService jobs) {
         JobService.QueueStatus q = jobs.queue(null);
-        ObjectNode o = Json.object();
-        o.put("service_status", q.running() > 0 ? "busy" : "idle");
-        o.put("current_task", q.runningIds().isEmpty() ? null : q.runningIds().getFirst());
-        ArrayNode active = o.putArray("active_tasks");
-        q.runningIds().forEach(active::add);
-        o.put("pending_tasks", q.queued());
-        o.put("queue_size", queueSize());
         JobQuery all = JobQuery.newest(JobQuery.MAX_LIMIT);
-        o.put("total_tasks", Views.count(jobs, all));
-        o.put("completed_tasks", Views.count(jobs, all.states(Set.of(JobState.SUCCEEDED))));
-        o.put("failed_tasks", Views.count(jobs, all.states(Set.of(JobState.FAILED))));
-        return o;
+        return new LightX2vDtos.ServiceStatus(q.running() > 0 ? "busy" : "idle", current(q), q.runningIds(),
+                q.queued(), queueSize(), Views.count(jobs, all),
+                Views.count(jobs, all.states(Set.of(JobState.SUCCEEDED))),
+                Views.count(jobs, all.states(Set.of(JobState.FAILED))));
+    }
+
+    private static String current(JobService.QueueStatus q) {
+        return q.runningIds().isEmpty() ? null : q.runningIds().getFirst();
     }
 
     private int queueSize() {

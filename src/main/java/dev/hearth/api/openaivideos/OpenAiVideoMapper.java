@@ -4,7 +4,6 @@ import dev.hearth.api.Fields;
 import dev.hearth.api.Views;
 import dev.hearth.gateway.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.Json;
 import dev.hearth.jobs.Dialect;
@@ -84,71 +83,43 @@ final class OpenAiVideoMapper {
      * The video object. {@code expires_at} is when retention will delete a finished job's files
      * (null while it runs, or when retention is off).
      */
-    static ObjectNode video(Job job, Duration retention) {
+    static OpenAiVideoDtos.Video video(Job job, Duration retention) {
         ObjectNode params = Views.params(job);
-        ObjectNode o = Json.object();
-        o.put("id", job.id());
-        o.put("object", "video");
-        o.put("model", job.model());
-        o.put("status", state(job.state()));
-        o.put("progress", Views.percent(job));
-        o.put("created_at", job.times().created().getEpochSecond());
         Instant finishedAt = job.times().finished();
         boolean finished = job.state().terminal() && finishedAt != null;
-        putEpoch(o, "completed_at", finished ? finishedAt : null);
-        putEpoch(o, "expires_at", finished && retention != null && retention.isPositive()
-                ? finishedAt.plus(retention) : null);
+        Instant expiresAt = finished && retention != null && retention.isPositive() ? finishedAt.plus(retention) : null;
         JsonNode seconds = params.get("seconds");
-        o.put("seconds", seconds == null || !seconds.isNumber() ? null : Fields.plain(seconds.asDouble()));
         JsonNode size = params.get("size");
-        o.put("size", size == null ? null : size.asText());
-        o.put("prompt", job.originalPrompt() != null ? job.originalPrompt() : job.prompt());
-        o.putNull("remixed_from_video_id");
-        o.set("error", error(job));
-        return o;
+        return new OpenAiVideoDtos.Video(job.id(), "video", job.model(), state(job.state()), Views.percent(job),
+                job.times().created().getEpochSecond(), epoch(finished ? finishedAt : null), epoch(expiresAt),
+                seconds == null || !seconds.isNumber() ? null : Fields.plain(seconds.asDouble()),
+                size == null ? null : size.asText(),
+                job.originalPrompt() != null ? job.originalPrompt() : job.prompt(), null, error(job));
     }
 
-    private static JsonNode error(Job job) {
-        if (job.state() != JobState.FAILED && job.state() != JobState.CANCELLED) {
-            return Json.MAPPER.nullNode();
-        }
-        ObjectNode e = Json.object();
+    private static OpenAiVideoDtos.Error error(Job job) {
         Job.Failure f = job.failure();
-        if (job.state() == JobState.CANCELLED) {
-            e.put("code", "cancelled");
-            e.put("message", f.message() != null ? ClientText.of(f.message(), job.model()) : "The video job was cancelled.");
-        } else {
-            e.put("code", f.code() != null ? f.code() : "failed");
-            e.put("message", f.message() != null ? ClientText.of(f.message(), job.model()) : "The video job failed.");
-        }
-        return e;
+        String message = f.message() != null ? ClientText.of(f.message(), job.model()) : null;
+        return switch (job.state()) {
+            case CANCELLED -> new OpenAiVideoDtos.Error("cancelled",
+                    message != null ? message : "The video job was cancelled.");
+            case FAILED -> new OpenAiVideoDtos.Error(f.code() != null ? f.code() : "failed",
+                    message != null ? message : "The video job failed.");
+            case QUEUED, RUNNING, CANCELLING, SUCCEEDED -> null;
+        };
     }
 
     /** A page of GET /v1/videos. */
-    static ObjectNode list(List<Job> page, boolean hasMore, Duration retention) {
-        ObjectNode o = Json.object();
-        o.put("object", "list");
-        ArrayNode data = o.putArray("data");
-        page.forEach(j -> data.add(video(j, retention)));
-        o.put("first_id", page.isEmpty() ? null : page.getFirst().id());
-        o.put("last_id", page.isEmpty() ? null : page.getLast().id());
-        o.put("has_more", hasMore);
-        return o;
+    static OpenAiVideoDtos.Page list(List<Job> page, boolean hasMore, Duration retention) {
+        return new OpenAiVideoDtos.Page("list", page.stream().map(j -> video(j, retention)).toList(),
+                page.isEmpty() ? null : page.getFirst().id(), page.isEmpty() ? null : page.getLast().id(), hasMore);
     }
 
-    static ObjectNode deleted(String id) {
-        ObjectNode o = Json.object();
-        o.put("id", id);
-        o.put("object", "video.deleted");
-        o.put("deleted", true);
-        return o;
+    static OpenAiVideoDtos.Deleted deleted(String id) {
+        return new OpenAiVideoDtos.Deleted(id, "video.deleted", true);
     }
 
-    private static void putEpoch(ObjectNode o, String field, Instant t) {
-        if (t == null) {
-            o.putNull(field);
-        } else {
-            o.put(field, t.getEpochSecond());
-        }
+    private static Long epoch(Instant t) {
+        return t == null ? null : t.getEpochSecond();
     }
 }

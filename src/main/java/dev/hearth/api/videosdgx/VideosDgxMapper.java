@@ -3,7 +3,6 @@ package dev.hearth.api.videosdgx;
 import dev.hearth.api.Fields;
 import dev.hearth.api.Views;
 import dev.hearth.gateway.ClientText;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.Json;
 import dev.hearth.jobs.Dialect;
@@ -15,7 +14,6 @@ import dev.hearth.jobs.JobState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
  * VideosDGX's per-model API fields ↔ Hearth's job (the README's /generate and /jobs/{id}
@@ -70,14 +68,9 @@ final class VideosDgxMapper {
     }
 
     /** POST /generate's answer. */
-    static ObjectNode created(Job job, JobService.Position position, boolean modelLoaded) {
-        ObjectNode o = Json.object();
-        o.put("job_id", job.id());
-        o.put("status", state(job.state()));
-        putInt(o, "queue_position", position.queuePosition());
-        putLong(o, "estimated_time_seconds", position.etaSeconds());
-        o.put("model_loaded", modelLoaded);
-        return o;
+    static VideosDgxDtos.Created created(Job job, JobService.Position position, boolean modelLoaded) {
+        return new VideosDgxDtos.Created(job.id(), state(job.state()), boxed(position.queuePosition()),
+                position.etaSeconds().isPresent() ? position.etaSeconds().getAsLong() : null, modelLoaded);
     }
 
     /**
@@ -85,27 +78,15 @@ final class VideosDgxMapper {
      * {@code queue_position} and {@code download_url}. {@code output_path} is the file on the
      * server, as VideosDGX showed its container path.
      */
-    static ObjectNode job(Job job, OptionalInt queuePosition, String downloadUrl) {
+    static VideosDgxDtos.JobStatus job(Job job, OptionalInt queuePosition, String downloadUrl) {
         ObjectNode params = Views.params(job);
-        ObjectNode o = Json.object();
-        o.put("job_id", job.id());
-        o.put("model_name", job.model());
-        o.put("status", state(job.state()));
-        o.put("prompt", job.originalPrompt() != null ? job.originalPrompt() : job.prompt());
-        o.set("duration", orNull(params.get("seconds")));
-        o.put("created_at", Views.iso(job.times().created()));
-        o.put("started_at", Views.iso(job.times().started()));
-        o.put("completed_at", Views.iso(job.times().finished()));
-        o.put("output_path", job.state() == JobState.SUCCEEDED
-                ? Views.output(job, Views.VIDEO).map(out -> out.path()).orElse(null) : null);
-        o.put("error", error(job));
-        o.put("progress", Views.percent(job));
-        o.set("resolution", orNull(params.get("size")));
-        o.set("fps", orNull(params.get("fps")));
-        o.set("seed", orNull(params.get("seed")));
-        putInt(o, "queue_position", queuePosition);
-        o.put("download_url", job.state() == JobState.SUCCEEDED ? downloadUrl : null);
-        return o;
+        boolean succeeded = job.state() == JobState.SUCCEEDED;
+        return new VideosDgxDtos.JobStatus(job.id(), job.model(), state(job.state()),
+                job.originalPrompt() != null ? job.originalPrompt() : job.prompt(), params.get("seconds"),
+                Views.iso(job.times().created()), Views.iso(job.times().started()), Views.iso(job.times().finished()),
+                succeeded ? Views.output(job, Views.VIDEO).map(out -> out.path()).orElse(null) : null,
+                error(job), Views.percent(job), params.get("size"), params.get("fps"), params.get("seed"),
+                boxed(queuePosition), succeeded ? downloadUrl : null);
     }
 
     private static String error(Job job) {
@@ -116,23 +97,7 @@ final class VideosDgxMapper {
         return message != null ? message : job.failure().code();
     }
 
-    private static void putInt(ObjectNode o, String field, OptionalInt v) {
-        if (v.isPresent()) {
-            o.put(field, v.getAsInt());
-        } else {
-            o.putNull(field);
-        }
-    }
-
-    private static void putLong(ObjectNode o, String field, OptionalLong v) {
-        if (v.isPresent()) {
-            o.put(field, v.getAsLong());
-        } else {
-            o.putNull(field);
-        }
-    }
-
-    static JsonNode orNull(JsonNode n) {
-        return n == null ? Json.MAPPER.nullNode() : n;
+    private static Integer boxed(OptionalInt v) {
+        return v.isPresent() ? v.getAsInt() : null;
     }
 }

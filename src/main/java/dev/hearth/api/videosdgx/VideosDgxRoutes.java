@@ -4,7 +4,6 @@ import dev.hearth.gateway.Callers;
 import dev.hearth.api.JobNotReadyException;
 import dev.hearth.api.Views;
 import dev.hearth.gateway.ClientText;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
@@ -139,113 +138,68 @@ public final class VideosDgxRoutes {
         RangeSender.send(req, res, jobs(req).output(job.id(), Views.VIDEO), type, job.id() + ".mp4");
     }
 
-    private ObjectNode root(ModelSpec spec, Function<ModelSpec, String> urlBase) {
-        ObjectNode o = Json.object();
-        o.put("name", "Hearth — VideosDGX API for " + spec.name());
-        o.put("model_name", spec.name());
-        o.put("model_loaded", loaded(spec));
-        o.put("base_url", urlBase.apply(spec).isEmpty() ? "/" : urlBase.apply(spec));
-        ArrayNode endpoints = o.putArray("endpoints");
-        for (String e : List.of("GET /", "GET /health", "GET /ready", "GET /info", "POST /generate", "POST /unload",
-                "GET /queue/status", "GET /jobs/{job_id}", "GET /jobs/{job_id}/download", "GET /metrics")) {
-            endpoints.add(e);
-        }
-        return o;
+    private VideosDgxDtos.Root root(ModelSpec spec, Function<ModelSpec, String> urlBase) {
+        String base = urlBase.apply(spec);
+        return new VideosDgxDtos.Root("Hearth — VideosDGX API for " + spec.name(), spec.name(), loaded(spec),
+                base.isEmpty() ? "/" : base, List.of("GET /", "GET /health", "GET /ready", "GET /info",
+                        "POST /generate", "POST /unload", "GET /queue/status", "GET /jobs/{job_id}",
+                        "GET /jobs/{job_id}/download", "GET /metrics"));
     }
 
-    private ObjectNode health(ModelSpec spec) {
-        ObjectNode o = Json.object();
-        o.put("status", "healthy");
-        o.put("model_name", spec.name());
-        o.put("model_loaded", loaded(spec));
-        o.put("timestamp", Views.iso(Instant.now()));
-        return o;
+    private VideosDgxDtos.Health health(ModelSpec spec) {
+        return new VideosDgxDtos.Health("healthy", spec.name(), loaded(spec), Views.iso(Instant.now()));
     }
 
-    private ObjectNode ready(ModelSpec spec) {
-        ObjectNode o = Json.object();
+    private VideosDgxDtos.Ready ready(ModelSpec spec) {
         boolean loaded = loaded(spec);
-        o.put("ready", loaded);
-        o.put("model_name", spec.name());
-        o.put("model_loaded", loaded);
-        o.put("state", status(spec).map(s -> s.state().wire()).orElse("unloaded"));
-        return o;
+        return new VideosDgxDtos.Ready(loaded, spec.name(), loaded, stateName(status(spec)));
     }
 
-    private ObjectNode info(JobService jobs, ModelSpec spec) {
+    private VideosDgxDtos.Info info(JobService jobs, ModelSpec spec) {
         Optional<ModelStatus> st = status(spec);
-        ObjectNode o = Json.object();
-        o.put("model_name", spec.name());
-        o.put("model_loaded", loaded(spec));
-        o.put("state", st.map(s -> s.state().wire()).orElse("unloaded"));
-        o.put("engine", spec.engine().wire());
-        o.put("memory_gb", gb(spec.memoryBytes()));
-        o.set("defaults", Json.MAPPER.valueToTree(spec.defaults()));
-        o.put("loaded_at", Views.iso(st.map(ModelStatus::loadedAt).orElse(null)));
-        o.put("last_error", st.map(ModelStatus::lastError).map(e -> ClientText.of(e, spec.name())).orElse(null));
+        boolean loaded = loaded(spec);
         JobService.QueueStatus q = jobs.queue(spec.name());
-        ObjectNode queue = o.putObject("queue");
-        queue.put("queued", q.queued());
-        queue.put("processing", q.running());
-        queue.put("max_queue", spec.maxQueue());
-        ObjectNode memory = o.putObject("memory");
-        memory.put("budget_gb", gb(models.budgetBytes()));
-        memory.put("used_gb", gb(models.usedBytes()));
-        memory.put("free_gb", gb(models.budgetBytes() - models.usedBytes()));
-        return o;
+        return new VideosDgxDtos.Info(spec.name(), loaded, stateName(st), spec.engine().wire(),
+                gb(spec.memoryBytes()), spec.defaults(), Views.iso(st.map(ModelStatus::loadedAt).orElse(null)),
+                st.map(ModelStatus::lastError).map(e -> ClientText.of(e, spec.name())).orElse(null),
+                new VideosDgxDtos.QueueCounts(q.queued(), q.running(), spec.maxQueue()),
+                new VideosDgxDtos.Memory(gb(models.budgetBytes()), gb(models.usedBytes()),
+                        gb(models.budgetBytes() - models.usedBytes())));
     }
 
-    private ObjectNode unload(ModelSpec spec) {
+    private VideosDgxDtos.Unloaded unload(ModelSpec spec) {
         UnloadResult u = models.unload(spec.name()).join();
-        ObjectNode o = Json.object();
-        o.put("status", u.status());
-        o.put("model_name", spec.name());
-        o.put("memory_freed_gb", gb(u.memoryFreedBytes()));
-        ObjectNode after = o.putObject("memory_after");
-        after.put("allocated_gb", gb(models.usedBytes()));
-        after.put("free_gb", gb(models.budgetBytes() - models.usedBytes()));
-        return o;
+        return new VideosDgxDtos.Unloaded(u.status(), spec.name(), gb(u.memoryFreedBytes()),
+                new VideosDgxDtos.MemoryAfter(gb(models.usedBytes()), gb(models.budgetBytes() - models.usedBytes())));
     }
 
-    private ObjectNode queue(JobService jobs, ModelSpec spec) {
+    private VideosDgxDtos.Queue queue(JobService jobs, ModelSpec spec) {
         JobService.QueueStatus q = jobs.queue(spec.name());
-        ObjectNode o = Json.object();
-        o.put("model_name", spec.name());
-        o.put("queue_size", q.queued());
-        o.put("processing", q.running() > 0);
-        o.put("current_job", q.runningIds().isEmpty() ? null : q.runningIds().getFirst());
-        o.put("max_queue", spec.maxQueue());
-        ArrayNode queued = o.putArray("queued_jobs");
-        q.queuedIds().forEach(queued::add);
-        ArrayNode running = o.putArray("processing_jobs");
-        q.runningIds().forEach(running::add);
-        return o;
+        return new VideosDgxDtos.Queue(spec.name(), q.queued(), q.running() > 0,
+                q.runningIds().isEmpty() ? null : q.runningIds().getFirst(), spec.maxQueue(),
+                q.queuedIds(), q.runningIds());
     }
 
     /** Counts by state, and generation times of the latest {@value TIMING_SAMPLE} completed jobs. */
-    private ObjectNode metrics(JobService jobs, ModelSpec spec) {
+    private VideosDgxDtos.Metrics metrics(JobService jobs, ModelSpec spec) {
         JobQuery mine = JobQuery.newest(JobQuery.MAX_LIMIT).model(spec.name());
-        ObjectNode o = Json.object();
-        o.put("model_name", spec.name());
-        o.put("model_loaded", loaded(spec));
-        ObjectNode counts = o.putObject("jobs");
-        counts.put("total", Views.count(jobs, mine));
-        for (JobState s : JobState.values()) {
-            counts.put(s == JobState.SUCCEEDED ? "completed" : s == JobState.RUNNING ? "processing" : s.wire(),
-                    Views.count(jobs, mine.states(Set.of(s))));
-        }
-        List<Job> done = jobs.list(JobQuery.newest(TIMING_SAMPLE).model(spec.name()).states(Set.of(JobState.SUCCEEDED)));
+        boolean loaded = loaded(spec);
+        java.util.function.ToIntFunction<JobState> count = s -> Views.count(jobs, mine.states(Set.of(s)));
+        var counts = new VideosDgxDtos.JobCounts(Views.count(jobs, mine), count.applyAsInt(JobState.QUEUED),
+                count.applyAsInt(JobState.RUNNING), count.applyAsInt(JobState.CANCELLING),
+                count.applyAsInt(JobState.SUCCEEDED), count.applyAsInt(JobState.FAILED),
+                count.applyAsInt(JobState.CANCELLED));
+        List<Job> done = jobs.list(JobQuery.newest(TIMING_SAMPLE).model(spec.name())
+                .states(Set.of(JobState.SUCCEEDED)));
         double[] secs = done.stream().map(Job::times).filter(t -> t.started() != null && t.finished() != null)
                 .mapToDouble(t -> Duration.between(t.started(), t.finished()).toMillis() / 1000.0).toArray();
-        o.put("completed_sampled", secs.length);
-        if (secs.length > 0) {
-            o.put("average_generation_time_seconds", round2(java.util.Arrays.stream(secs).average().orElse(0)));
-            o.put("last_generation_time_seconds", round2(secs[0]));
-        } else {
-            o.putNull("average_generation_time_seconds");
-            o.putNull("last_generation_time_seconds");
-        }
-        return o;
+        return new VideosDgxDtos.Metrics(spec.name(), loaded, counts, secs.length,
+                secs.length > 0 ? round2(java.util.Arrays.stream(secs).average().orElse(0)) : null,
+                secs.length > 0 ? round2(secs[0]) : null);
+    }
+
+    private static String stateName(Optional<ModelStatus> st) {
+        return st.map(s -> s.state().wire()).orElse("unloaded");
     }
 
     private Optional<ModelStatus> status(ModelSpec spec) {

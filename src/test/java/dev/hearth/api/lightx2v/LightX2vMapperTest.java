@@ -139,7 +139,8 @@ class LightX2vMapperTest {
 
     @Test
     void status_showsTaskManagerFields_plusProgressAndPosition() {
-        var queued = LightX2vMapper.status(TestJobs.job(JobState.QUEUED, 0, "{}"), OptionalInt.of(3));
+        var queued = TestJobs.json(
+                LightX2vMapper.status(TestJobs.job(JobState.QUEUED, 0, "{}"), OptionalInt.of(3)));
         assertThat(queued.get("task_id").asText()).isEqualTo("j_abc");
         assertThat(queued.get("status").asText()).isEqualTo("pending");
         assertThat(queued.get("start_time").asText()).isEqualTo("2026-02-15T10:30:00+00:00");
@@ -148,20 +149,21 @@ class LightX2vMapperTest {
         assertThat(queued.get("queue_position").asInt()).isEqualTo(3);
         assertThat(queued.get("save_result_path").asText()).isEqualTo("j_abc.mp4");
 
-        var running = LightX2vMapper.status(TestJobs.job(JobState.RUNNING, 0.426, "{}"), OptionalInt.empty());
+        var running = TestJobs.json(
+                LightX2vMapper.status(TestJobs.job(JobState.RUNNING, 0.426, "{}"), OptionalInt.empty()));
         assertThat(running.get("progress").asInt()).isEqualTo(42);
         assertThat(running.get("start_time").asText()).isEqualTo("2026-02-15T10:30:05+00:00");
         assertThat(running.get("queue_position").isNull()).isTrue();
 
-        var failed = LightX2vMapper.status(TestJobs.job("j_f", JobState.FAILED, 0.5, "{}", "oom", "out of memory"),
-                OptionalInt.empty());
+        var failed = TestJobs.json(LightX2vMapper.status(TestJobs.job("j_f", JobState.FAILED, 0.5, "{}", "oom", "out of memory"),
+                OptionalInt.empty()));
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         assertThat(failed.get("error").asText()).isEqualTo("oom: out of memory");
         assertThat(failed.get("end_time").asText()).isEqualTo("2026-02-15T10:31:05+00:00");
 
-        var done = LightX2vMapper.status(TestJobs.job(JobState.SUCCEEDED, 1, "{}"), OptionalInt.empty());
+        var done = TestJobs.json(LightX2vMapper.status(TestJobs.job(JobState.SUCCEEDED, 1, "{}"), OptionalInt.empty()));
         assertThat(done.get("progress").asInt()).isEqualTo(100);
-        assertThat(LightX2vMapper.created(TestJobs.job(JobState.QUEUED, 0, "{}")).toString())
+        assertThat(TestJobs.json(LightX2vMapper.created(TestJobs.job(JobState.QUEUED, 0, "{}"))).toString())
                 .isEqualTo("{\"task_id\":\"j_abc\",\"task_status\":\"pending\",\"save_result_path\":\"j_abc.mp4\"}");
     }
 }

@@ -91,7 +91,8 @@ class OpenAiVideoMapperTest {
     @Test
     void video_isOpenAisVideoObject() {
         String params = "{\"prompt\":\"a cat\",\"seconds\":8,\"size\":\"1280x720\"}";
-        ObjectNode queued = OpenAiVideoMapper.video(TestJobs.job(JobState.QUEUED, 0, params), Duration.ofDays(7));
+        ObjectNode queued = TestJobs.json(
+                OpenAiVideoMapper.video(TestJobs.job(JobState.QUEUED, 0, params), Duration.ofDays(7)));
 
         assertThat(queued.get("id").asText()).isEqualTo("j_abc");
         assertThat(queued.get("object").asText()).isEqualTo("video");
@@ -106,21 +107,25 @@ class OpenAiVideoMapperTest {
         assertThat(queued.get("error").isNull()).isTrue();
         assertThat(queued.has("remixed_from_video_id")).isTrue();
 
-        ObjectNode done = OpenAiVideoMapper.video(TestJobs.job(JobState.SUCCEEDED, 1, params), Duration.ofDays(7));
+        ObjectNode done = TestJobs.json(
+                OpenAiVideoMapper.video(TestJobs.job(JobState.SUCCEEDED, 1, params), Duration.ofDays(7)));
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(done.get("progress").asInt()).isEqualTo(100);
         assertThat(done.get("completed_at").asLong()).isEqualTo(TestJobs.FINISHED.getEpochSecond());
         assertThat(done.get("expires_at").asLong()).isEqualTo(TestJobs.FINISHED.plus(Duration.ofDays(7)).getEpochSecond());
-        assertThat(OpenAiVideoMapper.video(TestJobs.job(JobState.SUCCEEDED, 1, params), Duration.ZERO)
+        assertThat(TestJobs.json(OpenAiVideoMapper.video(TestJobs.job(JobState.SUCCEEDED, 1, params), Duration.ZERO))
                 .get("expires_at").isNull()).isTrue();
 
-        ObjectNode failed = OpenAiVideoMapper.video(TestJobs.job("j_f", JobState.FAILED, 0.3, params, "oom", "no memory"), null);
+        ObjectNode failed = TestJobs.json(
+                OpenAiVideoMapper.video(TestJobs.job("j_f", JobState.FAILED, 0.3, params, "oom", "no memory"), null));
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         assertThat(failed.get("error").toString()).isEqualTo("{\"code\":\"oom\",\"message\":\"no memory\"}");
-        ObjectNode cancelled = OpenAiVideoMapper.video(TestJobs.job("j_c", JobState.CANCELLED, 0.3, params, null, null), null);
+        ObjectNode cancelled = TestJobs.json(
+                OpenAiVideoMapper.video(TestJobs.job("j_c", JobState.CANCELLED, 0.3, params, null, null), null));
         assertThat(cancelled.get("error").get("code").asText()).isEqualTo("cancelled");
 
-        ObjectNode fractional = OpenAiVideoMapper.video(TestJobs.job(JobState.RUNNING, 0.5, "{\"seconds\":5.0625}"), null);
+        ObjectNode fractional = TestJobs.json(
+                OpenAiVideoMapper.video(TestJobs.job(JobState.RUNNING, 0.5, "{\"seconds\":5.0625}"), null));
         assertThat(fractional.get("seconds").asText()).isEqualTo("5.0625");
         assertThat(fractional.get("status").asText()).isEqualTo("in_progress");
     }
@@ -130,16 +135,16 @@ class OpenAiVideoMapperTest {
         var a = TestJobs.job("j_a", JobState.QUEUED, 0, "{}", null, null);
         var b = TestJobs.job("j_b", JobState.QUEUED, 0, "{}", null, null);
 
-        ObjectNode page = OpenAiVideoMapper.list(List.of(a, b), true, null);
+        ObjectNode page = TestJobs.json(OpenAiVideoMapper.list(List.of(a, b), true, null));
 
         assertThat(page.get("object").asText()).isEqualTo("list");
         assertThat(page.get("data")).hasSize(2);
         assertThat(page.get("first_id").asText()).isEqualTo("j_a");
         assertThat(page.get("last_id").asText()).isEqualTo("j_b");
         assertThat(page.get("has_more").asBoolean()).isTrue();
-        ObjectNode empty = OpenAiVideoMapper.list(List.of(), false, null);
+        ObjectNode empty = TestJobs.json(OpenAiVideoMapper.list(List.of(), false, null));
         assertThat(empty.get("first_id").isNull()).isTrue();
-        assertThat(OpenAiVideoMapper.deleted("j_a").toString())
+        assertThat(TestJobs.json(OpenAiVideoMapper.deleted("j_a")).toString())
                 .isEqualTo("{\"id\":\"j_a\",\"object\":\"video.deleted\",\"deleted\":true}");
     }
 }

@@ -86,13 +86,13 @@ class VideosDgxMapperTest {
 
     @Test
     void created_answersTheReadmesGenerateShape() {
-        ObjectNode o = VideosDgxMapper.created(TestJobs.job(JobState.QUEUED, 0, "{}"),
-                new JobService.Position(OptionalInt.of(1), OptionalLong.of(60)), false);
+        ObjectNode o = TestJobs.json(VideosDgxMapper.created(TestJobs.job(JobState.QUEUED, 0, "{}"),
+                new JobService.Position(OptionalInt.of(1), OptionalLong.of(60)), false));
 
         assertThat(o.toString()).isEqualTo("{\"job_id\":\"j_abc\",\"status\":\"queued\",\"queue_position\":1,"
                 + "\"estimated_time_seconds\":60,\"model_loaded\":false}");
-        assertThat(VideosDgxMapper.created(TestJobs.job(JobState.RUNNING, 0, "{}"),
-                new JobService.Position(OptionalInt.empty(), OptionalLong.empty()), true).toString())
+        assertThat(TestJobs.json(VideosDgxMapper.created(TestJobs.job(JobState.RUNNING, 0, "{}"),
+                new JobService.Position(OptionalInt.empty(), OptionalLong.empty()), true)).toString())
                 .isEqualTo("{\"job_id\":\"j_abc\",\"status\":\"processing\",\"queue_position\":null,"
                         + "\"estimated_time_seconds\":null,\"model_loaded\":true}");
     }
@@ -100,7 +100,8 @@ class VideosDgxMapperTest {
     @Test
     void job_showsTheReadmesFields_withProgressAndOutputOnceCompleted() {
         String params = "{\"prompt\":\"a cat\",\"seconds\":5,\"size\":\"1024x576\",\"fps\":24,\"seed\":42}";
-        ObjectNode running = VideosDgxMapper.job(TestJobs.job(JobState.RUNNING, 0.45, params), OptionalInt.empty(), "/d");
+        ObjectNode running = TestJobs.json(
+                VideosDgxMapper.job(TestJobs.job(JobState.RUNNING, 0.45, params), OptionalInt.empty(), "/d"));
 
         assertThat(running.get("job_id").asText()).isEqualTo("j_abc");
         assertThat(running.get("model_name").asText()).isEqualTo("wan");
@@ -116,15 +117,16 @@ class VideosDgxMapperTest {
         assertThat(running.get("progress").asInt()).isEqualTo(45);
         assertThat(running.get("resolution").asText()).isEqualTo("1024x576");
 
-        ObjectNode done = VideosDgxMapper.job(TestJobs.job(JobState.SUCCEEDED, 1, params), OptionalInt.empty(), "/d");
+        ObjectNode done = TestJobs.json(
+                VideosDgxMapper.job(TestJobs.job(JobState.SUCCEEDED, 1, params), OptionalInt.empty(), "/d"));
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(done.get("output_path").asText()).isEqualTo("/data/outputs/j_abc/video.mp4");
         assertThat(done.get("download_url").asText()).isEqualTo("/d");
         assertThat(done.get("completed_at").asText()).isEqualTo("2026-02-15T10:31:05+00:00");
         assertThat(done.get("progress").asInt()).isEqualTo(100);
 
-        ObjectNode cancelled = VideosDgxMapper.job(TestJobs.job("j_c", JobState.CANCELLED, 0.2, "{}", null, null),
-                OptionalInt.empty(), "/d");
+        ObjectNode cancelled = TestJobs.json(VideosDgxMapper.job(
+                TestJobs.job("j_c", JobState.CANCELLED, 0.2, "{}", null, null), OptionalInt.empty(), "/d"));
         assertThat(cancelled.get("status").asText()).isEqualTo("failed");
         assertThat(cancelled.get("error").asText()).isEqualTo("cancelled");
         assertThat(cancelled.get("duration").isNull()).isTrue();

@@ -1,0 +1,43 @@
+package dev.hearth.api.admin;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+
+/** The admin routes' bodies (/health, /info, /api/models, /api/me, /v1/events' model events). */
+final class AdminDtos {
+    private AdminDtos() {}
+
+    /** /health and /ready. */
+    record Status(String status) {}
+
+    /** GET /api/me: who the caller is, for the web UI. */
+    record Me(String name, String role, boolean auth) {}
+
+    /** POST /api/models/{m}/unload. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record Unloaded(String status, String model, long memoryFreedBytes) {}
+
+    /** GET /api/models/{m}/logs. */
+    record Logs(String model, List<String> lines) {}
+
+    /** GET /info. */
+    record Info(String name, String version, Memory memory, List<ModelView> models, List<Gpu> gpus) {}
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    record Memory(long budgetBytes, long usedBytes, long freeBytes) {}
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    record Gpu(int index, String name, long memoryTotalBytes, long memoryUsedBytes) {}
+
+    /** One entry of GET /api/models, and GET /api/models/{m}; times are ISO-8601 instants. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record ModelView(String name, String task, String engine, String state, long memoryBytes, boolean pinned,
+                     long idleUnloadSeconds, int inFlight, int queued, String loadedAt, String lastUsed,
+                     String lastError) {}
+
+    /** A model event on /v1/events. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record ModelEventView(String at, String model, String type, String reason, long memoryBytes, String detail) {}
+}

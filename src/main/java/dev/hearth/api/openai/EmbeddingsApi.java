@@ -1,11 +1,9 @@
 package dev.hearth.api.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.engine.EmbeddingBackend;
 import dev.hearth.BadRequestException;
+import dev.hearth.Json;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,7 +20,6 @@ public final class EmbeddingsApi {
     /** OpenAI's own limit on inputs per request; bounds the work one request can ask for. */
     public static final int MAX_INPUTS = 2048;
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private EmbeddingsApi() {}
 
@@ -48,39 +45,24 @@ public final class EmbeddingsApi {
     }
 
     /** Embeds the inputs and builds OpenAI's response. */
-    public static ObjectNode respond(Request request, String model, EmbeddingBackend backend) {
+    static OpenAiDtos.Embeddings respond(Request request, String model, EmbeddingBackend backend) {
         if (request.dimensions() != null && request.dimensions() != backend.dimensions()) {
             throw new BadRequestException("'dimensions' " + request.dimensions() + " is not supported: this model returns "
                     + backend.dimensions() + "-dimensional vectors and cannot shorten them.", "dimensions");
         }
         List<float[]> vectors = backend.embed(request.input());
         int tokens = backend.countTokens(request.input());
-        ObjectNode response = JSON.objectNode();
-        response.put("object", "list");
-        ArrayNode data = response.putArray("data");
+        List<OpenAiDtos.Embedding> data = new java.util.ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
-            ObjectNode item = data.addObject();
-            item.put("object", "embedding");
-            item.put("index", i);
-            if (request.base64()) {
-                item.put("embedding", toBase64(vectors.get(i)));
-            } else {
-                ArrayNode values = item.putArray("embedding");
-                for (float v : vectors.get(i)) {
-                    values.add(v);
-                }
-            }
+            float[] v = vectors.get(i);
+            data.add(new OpenAiDtos.Embedding("embedding", i, request.base64() ? toBase64(v) : v));
         }
-        response.put("model", model);
-        ObjectNode usage = response.putObject("usage");
-        usage.put("prompt_tokens", tokens);
-        usage.put("total_tokens", tokens);
-        return response;
+        return new OpenAiDtos.Embeddings("list", data, model, new OpenAiDtos.Usage(tokens, tokens));
     }
 
-    /** {@link #parse} then {@link #respond}. */
-    public static ObjectNode handle(JsonNode body, String model, EmbeddingBackend backend) {
-        return respond(parse(body), model, backend);
+    /** {@link #parse} then {@link #respond}, as the JSON the client gets. */
+    public static JsonNode handle(JsonNode body, String model, EmbeddingBackend backend) {
+        return Json.MAPPER.valueToTree(respond(parse(body), model, backend));
     }
 
     /** Little-endian float32s, base64: what the OpenAI SDKs decode (numpy frombuffer float32). */

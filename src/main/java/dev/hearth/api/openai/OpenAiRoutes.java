@@ -7,7 +7,6 @@ import dev.hearth.gateway.ClientWatch;
 import dev.hearth.gateway.Errors;
 import dev.hearth.gateway.Proxy;
 import dev.hearth.gateway.Routes;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
@@ -219,38 +218,21 @@ public final class OpenAiRoutes {
         return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
     }
 
-    private ObjectNode modelList(String only) {
+    private OpenAiDtos.ModelList modelList(String only) {
         Map<String, ModelStatus> states = models.status().stream()
                 .collect(Collectors.toMap(ModelStatus::name, Function.identity()));
-        ObjectNode list = Json.object();
-        list.put("object", "list");
-        ArrayNode data = list.putArray("data");
-        for (ModelSpec spec : only == null ? catalog.all() : java.util.List.of(resolve(only))) {
-            data.add(entry(spec, states.get(spec.name())));
-        }
-        return list;
+        return new OpenAiDtos.ModelList((only == null ? catalog.all() : java.util.List.of(resolve(only))).stream()
+                .map(spec -> entry(spec, states.get(spec.name()))).toList());
     }
 
-    private ObjectNode modelEntry(String name) {
+    private OpenAiDtos.Model modelEntry(String name) {
         ModelSpec spec = resolve(name);
         return entry(spec, models.status().stream().filter(s -> s.name().equals(spec.name())).findFirst().orElse(null));
     }
 
-    private static ObjectNode entry(ModelSpec spec, ModelStatus status) {
-        ObjectNode m = Json.object();
-        m.put("id", spec.name());
-        m.put("object", "model");
-        m.put("created", 0);
-        m.put("owned_by", "hearth");
-        m.put("task", spec.task().wire());
-        m.put("engine", spec.engine().wire());
-        if (spec.engine().description() != null) {
-            m.put("description", spec.engine().description());
-        }
-        m.put("state", status == null ? "unloaded" : status.state().wire());
-        ArrayNode aliases = m.putArray("aliases");
-        spec.aliases().forEach(aliases::add);
-        return m;
+    private static OpenAiDtos.Model entry(ModelSpec spec, ModelStatus status) {
+        return new OpenAiDtos.Model(spec.name(), "model", 0, "hearth", spec.task().wire(), spec.engine().wire(),
+                spec.engine().description(), status == null ? "unloaded" : status.state().wire(), spec.aliases());
     }
 
 }

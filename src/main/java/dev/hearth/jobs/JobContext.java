@@ -3,7 +3,7 @@ package dev.hearth.jobs;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.jobs.store.JobStore;
 import dev.hearth.media.Outputs;
-import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.ModelScheduler;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param running    the jobs this process runs now, so a cancel from the API reaches their worker
  * @param closing    set once Hearth stops: a worker that fails now was stopped under its job, not broken
  */
-record JobContext(JobStore store, Models models, Outputs outputs, JobEvents events, Eta eta, Clock clock,
+record JobContext(JobStore store, ModelScheduler models, Outputs outputs, JobEvents events, Eta eta, Clock clock,
                   Duration lease, Duration jobTimeout, ScheduledExecutorService timer,
                   Map<String, Running> running, AtomicBoolean closing) {
 

@@ -18,7 +18,7 @@ import dev.hearth.media.Outputs;
 import dev.hearth.media.Retention;
 import dev.hearth.media.StoredInput;
 import dev.hearth.observe.EventBus;
-import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.ModelScheduler;
 import dev.hearth.scheduler.UnknownModelException;
 
 import java.io.IOException;
@@ -64,7 +64,7 @@ public final class JobCore implements JobService, AutoCloseable {
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
 
     /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
-    public JobCore(HearthConfig config, Catalog catalog, Models models, JobStore store, Inputs inputs,
+    public JobCore(HearthConfig config, Catalog catalog, ModelScheduler models, JobStore store, Inputs inputs,
                    Outputs outputs, EventBus events, Clock clock) {
         this.config = config;
         this.catalog = catalog;

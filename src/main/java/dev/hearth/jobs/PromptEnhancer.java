@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.Json;
 import dev.hearth.HttpClients;
 import dev.hearth.scheduler.Lease;
-import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.ModelScheduler;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,10 +30,10 @@ public final class PromptEnhancer {
     static final double TEMPERATURE = 0.7;
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
-    private final Models models;
+    private final ModelScheduler models;
     private final HttpClient http = HttpClients.engine(Duration.ofSeconds(10));
 
-    public PromptEnhancer(Models models) {
+    public PromptEnhancer(ModelScheduler models) {
         this.models = models;
     }
 

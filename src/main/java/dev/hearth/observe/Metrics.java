@@ -76,7 +76,7 @@ public final class Metrics {
         Gauge.builder("hearth.memory.budget", budgetBytes, s -> s.getAsLong()).baseUnit("bytes").strongReference(true)
                 .description("Memory budget for all models").register(registry);
         Gauge.builder("hearth.models.loaded", this, m -> m.loadedCount())
-                .description("Models ready or busy").register(registry);
+                .description("ModelScheduler ready or busy").register(registry);
         modelState = MultiGauge.builder("hearth.model.state")
                 .description("1 for the model's current state, 0 for the others").register(registry);
         modelMemory = MultiGauge.builder("hearth.model.memory").baseUnit("bytes")
@@ -135,7 +135,7 @@ public final class Metrics {
 
     /** A model left memory; reason idle|evicted|exclusive|manual|shutdown|crash. */
     public void modelUnload(String model, String reason) {
-        Counter.builder("hearth.model.unloads").description("Models unloaded, by reason")
+        Counter.builder("hearth.model.unloads").description("ModelScheduler unloaded, by reason")
                 .tags("model", model, "reason", reason).register(registry).increment();
     }
 

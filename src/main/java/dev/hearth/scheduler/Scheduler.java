@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <p>Futures are completed off the scheduler thread, so callers' dependent stages never run on it.
  */
-public final class Scheduler implements Models, AutoCloseable {
+public final class Scheduler implements ModelScheduler, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
     private static final Duration CLOSE_SLACK = Duration.ofSeconds(30);
@@ -95,7 +95,7 @@ public final class Scheduler implements Models, AutoCloseable {
                 tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    // ---- Models ------------------------------------------------------------------------------
+    // ---- ModelScheduler--------------------------------------------------------------------------
 
     /**
      * A lease on the model (name or alias). Cancel the future to withdraw a waiting request;

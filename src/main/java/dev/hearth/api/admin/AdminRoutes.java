@@ -11,7 +11,7 @@ import dev.hearth.engine.LogBuffer;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.ModelStatus;
-import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.ModelScheduler;
 import dev.hearth.scheduler.UnknownModelException;
 import dev.hearth.scheduler.UnloadResult;
 import io.helidon.http.HeaderNames;
@@ -26,13 +26,13 @@ import java.util.function.Function;
 /** /health, /ready, /info, /metrics and the /api/models admin routes. */
 public final class AdminRoutes {
     private final Catalog catalog;
-    private final Models models;
+    private final ModelScheduler models;
     private final Metrics metrics;
     private final Hardware hardware;
     private final Function<String, LogBuffer> logs;
     private final String version;
 
-    public AdminRoutes(Catalog catalog, Models models, Metrics metrics, Hardware hardware,
+    public AdminRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Hardware hardware,
                 Function<String, LogBuffer> logs, String version) {
         this.catalog = catalog;
         this.models = models;

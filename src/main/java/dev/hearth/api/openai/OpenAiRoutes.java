@@ -20,7 +20,7 @@ import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.ModelStatus;
 import dev.hearth.NoCapacityException;
 import dev.hearth.QueueFullException;
-import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.ModelScheduler;
 import dev.hearth.scheduler.UnknownModelException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,11 +39,11 @@ import java.util.stream.Collectors;
  */
 public final class OpenAiRoutes {
     private final Catalog catalog;
-    private final Models models;
+    private final ModelScheduler models;
     private final Metrics metrics;
     private final Proxy proxy = new Proxy();
 
-    public OpenAiRoutes(Catalog catalog, Models models, Metrics metrics) {
+    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics) {
         this.catalog = catalog;
         this.models = models;
         this.metrics = metrics;

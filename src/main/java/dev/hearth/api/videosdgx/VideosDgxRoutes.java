@@ -19,7 +19,7 @@ import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.gateway.RangeSender;
 import dev.hearth.scheduler.ModelStatus;
-import dev.hearth.scheduler.Models;
+import dev.hearth.scheduler.ModelScheduler;
 import dev.hearth.scheduler.UnknownModelException;
 import dev.hearth.scheduler.UnloadResult;
 import io.helidon.webserver.http.HttpRouting;
@@ -49,9 +49,9 @@ public final class VideosDgxRoutes {
 
     private final JobService jobs;
     private final Catalog catalog;
-    private final Models models;
+    private final ModelScheduler models;
 
-    public VideosDgxRoutes(JobService jobs, Catalog catalog, Models models) {
+    public VideosDgxRoutes(JobService jobs, Catalog catalog, ModelScheduler models) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.models = models;

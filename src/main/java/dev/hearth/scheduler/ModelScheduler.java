@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the gateway and the job dispatcher ask of the scheduler. Futures fail with
+ * What the API and the jobs ask of the scheduler (named apart from the catalog, which lists models). Futures fail with
  * {@link SchedulerException} subclasses (or {@link dev.hearth.EngineException}).
  */
-public interface Models {
+public interface ModelScheduler {
 
     /**
      * A lease on the model's ready engine: loads it first when needed (evicting idle models to fit

@@ -95,7 +95,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
                 tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    // ---- ModelScheduler--------------------------------------------------------------------------
+    // ---- ModelScheduler ------------------------------------------------------------------------
 
     /**
      * A lease on the model (name or alias). Cancel the future to withdraw a waiting request;

@@ -149,6 +149,11 @@ final class ModelSlot {
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
+    /** Something that happened to this model now, with the memory it holds. */
+    ModelEvent event(ModelEvent.Type type, StopReason reason, String detail, Instant now) {
+        return new ModelEvent(now, name(), type, reason, memory(), detail);
+    }
+
     ModelStatus status() {
         return new ModelStatus(name(), state, memory(), leases.size(), queue.size(),
                 state.holdsMemory() ? loadedAt : null, lastUsed, lastError);

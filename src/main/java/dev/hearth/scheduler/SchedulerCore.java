@@ -163,7 +163,7 @@ final class SchedulerCore {
         s.loadedAt = now;
         s.idleSince = now;
         s.lastError = null;
-        fx.publish(event(s, Type.READY, null, null, now));
+        fx.publish(s.event(Type.READY, null, null, now));
         if (s.pendingStop != null) {
             stop(s, s.pendingStop, null, now);
         }
@@ -177,7 +177,7 @@ final class SchedulerCore {
         }
         s.moveTo(ModelState.FAILED);
         s.recordFailure(message, false, now);
-        fx.publish(event(s, Type.LOAD_FAILED, null, message, now));
+        fx.publish(s.event(Type.LOAD_FAILED, null, message, now));
         // (5) everyone who waited for this load hears why it failed; the next request retries
         failAllWaiters(s, new EngineException("Model '" + model + "' failed to load: " + message));
         answerUnloads(s, 0);
@@ -192,7 +192,7 @@ final class SchedulerCore {
         s.moveTo(ModelState.UNLOADED); // (6) only now is its memory free
         s.failures = 0;
         s.nextStartAt = null;
-        fx.publish(event(s, Type.UNLOADED, s.stopping, null, now));
+        fx.publish(s.event(Type.UNLOADED, s.stopping, null, now));
         s.stopping = null;
         answerUnloads(s, s.memory());
         dispatch(now); // requests that came during the stop reload it
@@ -206,7 +206,7 @@ final class SchedulerCore {
         s.moveTo(ModelState.FAILED); // the process is gone: its memory is free now
         s.recordFailure(reason, true, now);
         s.leases.clear();
-        fx.publish(event(s, Type.CRASHED, null, reason, now));
+        fx.publish(s.event(Type.CRASHED, null, reason, now));
         answerUnloads(s, s.memory());
         dispatch(now); // waiting requests reload it (after the backoff, if it keeps crashing)
     }
@@ -359,7 +359,7 @@ final class SchedulerCore {
     private void start(ModelSlot s, Instant now) {
         s.moveTo(ModelState.LOADING);
         s.loadedAt = null;
-        fx.publish(event(s, Type.LOADING, null, null, now));
+        fx.publish(s.event(Type.LOADING, null, null, now));
         fx.startEngine(s.name());
     }
 
@@ -368,7 +368,7 @@ final class SchedulerCore {
         s.pendingStop = null;
         s.stopping = reason;
         s.leases.clear(); // only shutdown stops a model with leases; their release is then a no-op
-        fx.publish(event(s, Type.UNLOADING, reason, detail, now));
+        fx.publish(s.event(Type.UNLOADING, reason, detail, now));
         fx.stopEngine(s.name(), reason);
     }
 
@@ -405,9 +405,5 @@ final class SchedulerCore {
         }
         s.unloadReplies.clear();
         s.pendingStop = null;
-    }
-
-    private static ModelEvent event(ModelSlot s, Type type, StopReason reason, String detail, Instant now) {
-        return new ModelEvent(now, s.name(), type, reason, s.memory(), detail);
     }
 }

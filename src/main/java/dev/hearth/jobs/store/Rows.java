@@ -10,11 +10,13 @@ import dev.hearth.jobs.Params;
 import dev.hearth.jobs.JobOutput;
 import dev.hearth.jobs.JobState;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +98,47 @@ final class Rows {
             return JSON.readValue(json, STRING_MAP);
         } catch (JsonProcessingException e) {
             throw new JobStoreException("corrupt inputs column: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    // ---- statements: each binds its arguments with bind(), in order ----
+
+    static List<Job> jobs(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<Job> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(job(rs));
+            }
+            return out;
+        }
+    }
+
+    static List<JobOutput> outputs(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM job_outputs WHERE job_id = ? ORDER BY name")) {
+            bind(ps, id);
+            List<JobOutput> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(output(rs));
+            }
+            return out;
+        }
+    }
+
+    static int count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
         }
     }
 }

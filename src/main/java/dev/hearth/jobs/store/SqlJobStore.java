@@ -79,7 +79,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
             if (queued >= maxQueue) {
                 throw QueueFullException.jobs(job.model(), maxQueue, QueueFullException.DEFAULT_JOB_RETRY_AFTER_SECONDS);
             }
-            update(c, """
+            Rows.update(c, """
                     INSERT INTO jobs (id, model, task, dialect, params, inputs, priority, state, attempts, max_attempts,
                       progress, stage, step, steps, error_code, error_message, created_at, started_at, finished_at,
                       updated_at, lease_owner, lease_expires_at, version, prompt, original_prompt, owner)
@@ -120,9 +120,9 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
         sql.append(" ORDER BY created_at ").append(dir).append(", seq ").append(dir).append(" LIMIT ?");
         args.add(q.limit());
         return read(c -> {
-            List<Job> jobs = queryJobs(c, sql.toString(), args.toArray());
+            List<Job> jobs = Rows.jobs(c, sql.toString(), args.toArray());
             List<Job> withOutputs = new ArrayList<>(jobs.size());
-            for (Job j : jobs) withOutputs.add(j.withOutputs(outputs(c, j.id())));
+            for (Job j : jobs) withOutputs.add(j.withOutputs(Rows.outputs(c, j.id())));
             return withOutputs;
         });
     }
@@ -142,11 +142,11 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
         List<Object> args = new ArrayList<>(List.of(node, now.plus(lease), now, now));
         args.addAll(models);
         return inTx(c -> {
-            List<Job> claimed = queryJobs(c, sql, args.toArray());
+            List<Job> claimed = Rows.jobs(c, sql, args.toArray());
             if (claimed.isEmpty()) return Optional.empty();
             Job job = claimed.getFirst();
             writeHistory(c, job.id(), JobState.QUEUED, JobState.RUNNING, "claimed by node " + node, now, node);
-            return Optional.of(job.withOutputs(outputs(c, job.id())));
+            return Optional.of(job.withOutputs(Rows.outputs(c, job.id())));
         });
     }
 
@@ -202,10 +202,10 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                 id, current.version(), from));
         if (leaseExpiredBefore != null) args.add(leaseExpiredBefore);
         return inTx(c -> {
-            List<Job> updated = queryJobs(c, sql, args.toArray());
+            List<Job> updated = Rows.jobs(c, sql, args.toArray());
             if (updated.isEmpty()) throw new StaleJobException(id, current.version());
             writeHistory(c, id, from, to, reason, now, node);
-            return updated.getFirst().withOutputs(outputs(c, id));
+            return updated.getFirst().withOutputs(Rows.outputs(c, id));
         });
     }
 
@@ -234,18 +234,18 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
                 + " WHERE id = ? AND version = ? AND lease_owner = ? AND state IN " + LEASED;
         List<Object> args = new ArrayList<>(Arrays.asList(values));
         args.addAll(List.of(now, read.id(), read.version(), node));
-        if (read(c -> update(c, sql, args.toArray())) != 1) return Optional.empty();
+        if (read(c -> Rows.update(c, sql, args.toArray())) != 1) return Optional.empty();
         return Optional.of(changed.written(now, read.version() + (bumpVersion ? 1 : 0)));
     }
 
     @Override
     public void addOutput(String id, JobOutput o) {
         inTx(c -> {
-            if (update(c, "DELETE FROM job_outputs WHERE job_id = ? AND name = ?", id, o.name()) == 0
+            if (Rows.update(c, "DELETE FROM job_outputs WHERE job_id = ? AND name = ?", id, o.name()) == 0
                     && loadJobRow(c, id) == null) {
                 throw new JobNotFoundException(id);
             }
-            update(c, "INSERT INTO job_outputs (job_id, name, path, content_type, size, sha256) VALUES (?,?,?,?,?,?)",
+            Rows.update(c, "INSERT INTO job_outputs (job_id, name, path, content_type, size, sha256) VALUES (?,?,?,?,?,?)",
                     id, o.name(), o.path(), o.contentType(), o.size(), o.sha256());
             return null;
         });
@@ -253,7 +253,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public List<Job> leaseExpired(Instant now) {
-        return read(c -> queryJobs(c, "SELECT * FROM jobs WHERE state IN " + LEASED
+        return read(c -> Rows.jobs(c, "SELECT * FROM jobs WHERE state IN " + LEASED
                 + " AND lease_expires_at < ? ORDER BY seq", now));
     }
 
@@ -265,7 +265,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public OptionalInt queuePosition(String id) {
-        int n = read(c -> count(c, """
+        int n = read(c -> Rows.count(c, """
                 SELECT COUNT(*) FROM jobs q JOIN jobs j ON q.model = j.model
                 WHERE j.id = ? AND j.state = 'queued' AND q.state = 'queued'
                   AND (q.priority > j.priority OR (q.priority = j.priority
@@ -323,7 +323,7 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     @Override
     public boolean delete(String id) {
-        return inTx(c -> update(c, "DELETE FROM jobs WHERE id = ?", id) == 1);
+        return inTx(c -> Rows.update(c, "DELETE FROM jobs WHERE id = ?", id) == 1);
     }
 
     @Override
@@ -341,60 +341,21 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
 
     private static Job loadJob(Connection c, String id) throws SQLException {
         Job j = loadJobRow(c, id);
-        return j == null ? null : j.withOutputs(outputs(c, id));
+        return j == null ? null : j.withOutputs(Rows.outputs(c, id));
     }
 
     private static Job loadJobRow(Connection c, String id) throws SQLException {
-        List<Job> jobs = queryJobs(c, "SELECT * FROM jobs WHERE id = ?", id);
+        List<Job> jobs = Rows.jobs(c, "SELECT * FROM jobs WHERE id = ?", id);
         return jobs.isEmpty() ? null : jobs.getFirst();
     }
 
-    private static List<Job> queryJobs(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Rows.bind(ps, args);
-            List<Job> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(Rows.job(rs));
-            }
-            return out;
-        }
-    }
-
-    private static List<JobOutput> outputs(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM job_outputs WHERE job_id = ? ORDER BY name")) {
-            Rows.bind(ps, id);
-            List<JobOutput> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(Rows.output(rs));
-            }
-            return out;
-        }
-    }
-
     private static int queuedCount(Connection c, String model) throws SQLException {
-        return count(c, "SELECT COUNT(*) FROM jobs WHERE model = ? AND state = 'queued'", model);
-    }
-
-    private static int count(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Rows.bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Rows.bind(ps, args);
-            return ps.executeUpdate();
-        }
+        return Rows.count(c, "SELECT COUNT(*) FROM jobs WHERE model = ? AND state = 'queued'", model);
     }
 
     private static void writeHistory(Connection c, String id, JobState from, JobState to, String reason, Instant at,
                                      String node) throws SQLException {
-        update(c, "INSERT INTO job_history (job_id, from_state, to_state, reason, at, node) VALUES (?,?,?,?,?,?)",
+        Rows.update(c, "INSERT INTO job_history (job_id, from_state, to_state, reason, at, node) VALUES (?,?,?,?,?,?)",
                 id, from, to, reason, at, node);
     }
 

@@ -206,7 +206,8 @@ class LlamaServerPresetTest {
     private static long frozenServer() throws IOException, InterruptedException {
         ok(h.post("/v1/chat/completions", TestHearth.chat(MODEL, "\"max_tokens\":2")));
         long pid = pid();
-        assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).inheritIO().start().waitFor()).isZero();
+        // the shell's kill: a bare Debian has no /bin/kill (procps)
+        assertThat(new ProcessBuilder("sh", "-c", "kill -STOP " + pid).inheritIO().start().waitFor()).isZero();
         return pid;
     }
 

@@ -14,6 +14,11 @@ import java.util.Optional;
  * at each start. Every preset serves the model under its Hearth name (--served-model-name,
  * --alias), so the gateway forwards requests with {@code "model": <name>} and the server accepts it.
  * Each binds to loopback: only Hearth talks to it.
+ *
+ * <p>llama-server is rarely installed where a package manager puts things: it is often a build
+ * directory's {@code build/bin/llama-server}. So its preset runs {@code $HEARTH_LLAMA_SERVER} when
+ * that is set (in Hearth's environment or the model's {@code env:}; the shell expands it, as it
+ * does any cmd) and {@code llama-server} from PATH otherwise.
  */
 public final class Presets {
     private Presets() {}
@@ -33,7 +38,8 @@ public final class Presets {
                     "/health",
                     "the Hugging Face id or local directory vLLM serves, like Qwen/Qwen2.5-7B-Instruct"),
             new Preset("llama-server", EngineKind.PROCESS,
-                    "llama-server -m ${MODEL} --host 127.0.0.1 --port ${PORT} --alias ${NAME}",
+                    "\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m ${MODEL} --host 127.0.0.1 --port ${PORT}"
+                            + " --alias ${NAME}",
                     "/health",
                     "the .gguf file llama-server loads, like /models/qwen2.5-7b-instruct-q4_k_m.gguf"),
             new Preset("sglang", EngineKind.PROCESS,

@@ -45,7 +45,7 @@ class ConfigLoaderPresetsTest {
                 """).models().get("coder");
 
         assertThat(m.engine().wire()).isEqualTo("process");
-        assertThat(m.cmd()).isEqualTo("llama-server -m /models/coder.gguf --host 127.0.0.1 --port ${PORT} --alias coder");
+        assertThat(m.cmd()).isEqualTo("\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m /models/coder.gguf --host 127.0.0.1 --port ${PORT} --alias coder");
         assertThat(m.health()).isEqualTo("/health");
     }
 

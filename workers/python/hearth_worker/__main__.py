@@ -34,6 +34,7 @@ def parse_args(argv=None):
     ap.add_argument("--heartbeat", type=float, default=15.0,
                     help="repeat the last progress line after this many silent seconds in a job (0: off)")
     ap.add_argument("--fake-step-delay", type=float, default=0.01, help=argparse.SUPPRESS)
+    ap.add_argument("--test-hooks", action="store_true", help=argparse.SUPPRESS)   # params hold, fail
     ap.add_argument("--describe", action="store_true",
                     help="print the pipeline's limits (the 'limits' of its ready message) as JSON and exit, "
                          "loading nothing: paste them under the model's limits: in hearth.yaml")
@@ -61,7 +62,7 @@ def main(argv=None) -> int:
 
     try:
         pipeline = build(args.pipeline, args.model, args.dtype, args.cpu_offload, args.device,
-                         fake_step_delay=args.fake_step_delay)
+                         fake_step_delay=args.fake_step_delay, test_hooks=args.test_hooks)
     except ValueError as e:
         log.error("%s", e)
         return 2

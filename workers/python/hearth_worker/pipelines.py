@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import inspect
 import logging
+import os
+import time
 from dataclasses import dataclass
 
 from .protocol import ParamError, PipelineSpec
@@ -55,7 +57,7 @@ def spec_of(name: str) -> PipelineSpec:
 
 
 def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool = False,
-          device: str = "cuda", fake_step_delay: float = 0.01):
+          device: str = "cuda", fake_step_delay: float = 0.01, test_hooks: bool = False):
     if name == "fake":
         from .fake import FakePipeline
         return FakePipeline(step_delay=fake_step_delay)
@@ -65,18 +67,28 @@ def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool =
         raise ValueError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
     if not model:
         raise ValueError("--model is required (a local directory or a Hugging Face id)")
-    return DiffusersPipeline(VARIANTS[name], model, dtype, cpu_offload, device)
+    return DiffusersPipeline(VARIANTS[name], model, dtype, cpu_offload, device, test_hooks)
+
+
+class _Stopped(Exception):
+    """Raised from the step callback to end a cancelled job before the VAE decode."""
+
+    def __init__(self, step: int, steps: int):
+        super().__init__(f"cancelled after step {step} of {steps}")
+        self.step, self.steps = step, steps
 
 
 class DiffusersPipeline:
     dtypes = DTYPES          # advertised in ready's limits
-    def __init__(self, variant: Variant, model: str, dtype: str, cpu_offload: bool, device: str):
+    def __init__(self, variant: Variant, model: str, dtype: str, cpu_offload: bool, device: str,
+                 test_hooks: bool = False):
         self.variant = variant
         self.spec = variant.spec
         self.model = model
         self.dtype = dtype
         self.cpu_offload = cpu_offload
         self.device = device
+        self.test_hooks = test_hooks
         self.pipe = None
 
     def load(self) -> None:
@@ -134,9 +146,14 @@ class DiffusersPipeline:
         steps = job["steps"]
 
         def callback(p, i, t, callback_kwargs):
-            on_step(i + 1, getattr(p, "_num_timesteps", None) or steps)
+            step, total = i + 1, getattr(p, "_num_timesteps", None) or steps
+            on_step(step, total)
+            if self.test_hooks:
+                self._test_hooks(job, step, should_stop)
             if should_stop():
-                p._interrupt = True       # diffusers skips the remaining steps
+                # Raised, not p._interrupt: with the interrupt flag diffusers skips the remaining
+                # steps but still decodes the partial latents with the VAE (seconds to minutes).
+                raise _Stopped(step, total)
             return callback_kwargs
 
         args = dict(prompt=job["prompt"], negative_prompt=job["negative_prompt"],
@@ -165,9 +182,29 @@ class DiffusersPipeline:
             args["image"] = ImageOps.fit(image, (job["width"], job["height"]), Image.Resampling.LANCZOS)
         if should_stop():
             return None
-        with torch.inference_mode():
-            out = pipe(**args)
+        try:
+            with torch.inference_mode():
+                out = pipe(**args)
+        except _Stopped as stop:
+            log.info("cancelled after denoising step %d of %d; the latents are not decoded", stop.step, stop.steps)
+            return None
         return out.frames[0]
+
+    def _test_hooks(self, job, step, should_stop) -> None:
+        """Only with --test-hooks: params "hold": true waits after the first step until a file named
+        "release" appears in the output directory or the job is cancelled (so a test, not the
+        machine's speed, decides when a job moves on); "fail": "oom" asks the device for an
+        impossible 1 PiB tensor, so a real out-of-memory error comes out of torch."""
+        import torch
+
+        params = job["params"]
+        if step == 1 and params.get("hold") is True:
+            release = os.path.join(job["output_dir"], "release")
+            log.info("holding after step 1 until %s exists or the job is cancelled", release)
+            while not os.path.exists(release) and not should_stop():
+                time.sleep(0.05)
+        if step == 1 and params.get("fail") == "oom":
+            torch.empty(1 << 50, dtype=torch.uint8, device=self.device)
 
     def export(self, frames, path, fps) -> None:
         from diffusers.utils import export_to_video

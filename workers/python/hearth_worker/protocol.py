@@ -200,7 +200,9 @@ def error_code(exc: BaseException) -> Optional[str]:
         if "OutOfMemoryError" in names or "MemoryError" in names:
             return "oom"
         text = str(exc)
-        if "CUDA out of memory" in text or "CUBLAS_STATUS_ALLOC_FAILED" in text:
+        # CUDA's allocator, cuBLAS, and torch's CPU allocator (a RuntimeError, not OutOfMemoryError)
+        if "CUDA out of memory" in text or "CUBLAS_STATUS_ALLOC_FAILED" in text \
+                or "can't allocate memory" in text:
             return "oom"
         exc = exc.__cause__ or exc.__context__
     return None
@@ -408,6 +410,7 @@ class Worker:
         if not isinstance(out_dir, str) or not out_dir:
             raise ParamError("output_dir", "is required (a directory path)")
         p = validate(self.spec, msg.get("task"), msg.get("params"), msg.get("inputs"))
+        p["output_dir"] = out_dir
         for note in p["notes"]:
             log.info("job %s: %s", job.id, note)
         log.info("job %s: %s %dx%d, %d frames at %d fps, %d steps, guidance %.2f, seed %d",

@@ -86,6 +86,7 @@ def stand_ins():
                 ran += 1
                 callback_on_step_end(self, i, 1000 - i, {"latents": None})
             Pipe.steps_run = ran
+            calls.append(("decode",))
             return types.SimpleNamespace(frames=[["frame"] * num_frames])
 
     def pipeline_class(name):
@@ -172,16 +173,18 @@ class DiffusersAdapterTest(unittest.TestCase):
         p.cleanup()
         self.assertEqual(self.of("free_hooks"), [])
 
-    def test_interrupt_flag_on_cancel(self):
+    def test_cancel_raises_from_the_step_callback_so_nothing_is_decoded(self):
         p = pipelines.build("wan2.1-t2v", "m", "bf16", True, "cuda:1")
         p.load()
         self.assertEqual(self.of("cpu_offload"), [("cpu_offload", "cuda:1")])
         self.assertEqual(self.of("layerwise_casting"), [])
         job = validate(p.spec, None, {"prompt": "x", "steps": 10, "seed": 1}, None)
         progress = []
-        p.generate(job, lambda s, n: progress.append(s), lambda: len(progress) >= 3)
+        frames = p.generate(job, lambda s, n: progress.append(s), lambda: len(progress) >= 3)
+        self.assertIsNone(frames)
         self.assertEqual(progress, [1, 2, 3])
-        self.assertEqual(self.Pipe.steps_run, 3)              # the rest were skipped by the interrupt flag
+        self.assertIsNone(self.Pipe.steps_run)                # the pipeline call ended at step 3
+        self.assertEqual(self.of("decode"), [])               # _interrupt would still have decoded
         self.assertEqual(self.of("scheduler"), [])            # 480p keeps flow_shift 3.0
         p.cleanup()
         self.assertEqual(self.of("free_hooks"), [("free_hooks",)])

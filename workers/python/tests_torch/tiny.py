@@ -1,0 +1,106 @@
+"""Tiny diffusers pipelines with random weights, saved in the layout a real download has.
+
+    python -m tests_torch.tiny wan2.1-t2v DIR [wan2.1-i2v DIR2 ...]
+
+Each is the real diffusers pipeline class with real sub-models (transformer, VAE, text encoder,
+tokenizer, scheduler) shrunk to a few thousand parameters: two transformer layers, a VAE of three
+base channels, a two-layer UMT5 and a tokenizer built here from a small vocabulary. Nothing comes
+from a model hub. The pipeline runs in seconds on a CPU; its frames are noise, but every step of
+the worker's path (load, encode, denoise, decode, export) is diffusers' own code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Words of the tests' prompts, plus letters so that any other prompt still tokenizes.
+WORDS = ("a red fox in snow the square moves held x dance monkey blurry static").split()
+TEXT_DIM = 32
+
+
+def tokenizer():
+    from transformers import T5Tokenizer
+
+    # A Unigram vocabulary like T5's: pad, eos, unk first, then word pieces with scores.
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -2.0)]
+    vocab += [("▁" + w, -3.0) for w in sorted(set(WORDS))]
+    vocab += [(c, -5.0) for c in "abcdefghijklmnopqrstuvwxyz0123456789.,"]
+    return T5Tokenizer(vocab=vocab, extra_ids=0)
+
+
+def text_encoder(vocab_size: int):
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    return UMT5EncoderModel(UMT5Config(vocab_size=vocab_size, d_model=TEXT_DIM, d_kv=8, d_ff=32, num_layers=2,
+                                       num_heads=4, relative_attention_num_buckets=8))
+
+
+def wan_vae():
+    from diffusers import AutoencoderKLWan
+
+    return AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                            temperal_downsample=[False, True, True])
+
+
+def wan_scheduler():
+    from diffusers import UniPCMultistepScheduler
+
+    # As Wan 2.1's own scheduler config: flow prediction with a flow_shift the worker may change.
+    return UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
+
+
+def wan_transformer(in_channels: int, image_dim=None):
+    from diffusers import WanTransformer3DModel
+
+    return WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+                                 in_channels=in_channels, out_channels=16, text_dim=TEXT_DIM, freq_dim=256,
+                                 ffn_dim=32, num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+                                 rope_max_seq_len=32, image_dim=image_dim)
+
+
+def wan_t2v():
+    from diffusers import WanPipeline
+
+    tok = tokenizer()
+    return WanPipeline(tokenizer=tok, text_encoder=text_encoder(len(tok)), vae=wan_vae(),
+                       scheduler=wan_scheduler(), transformer=wan_transformer(16))
+
+
+def wan_i2v():
+    from diffusers import WanImageToVideoPipeline
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModel
+
+    tok = tokenizer()
+    # The image embedding enters the transformer as image_dim features: the encoder's hidden size.
+    encoder = CLIPVisionModel(CLIPVisionConfig(hidden_size=4, num_hidden_layers=2, num_attention_heads=2,
+                                               image_size=32, intermediate_size=16, patch_size=4))
+    return WanImageToVideoPipeline(tokenizer=tok, text_encoder=text_encoder(len(tok)), vae=wan_vae(),
+                                   scheduler=wan_scheduler(), image_processor=CLIPImageProcessor(crop_size=32, size=32),
+                                   image_encoder=encoder, transformer=wan_transformer(36, image_dim=4))
+
+
+BUILDERS = {"wan2.1-t2v": wan_t2v, "wan2.1-i2v": wan_i2v}
+
+
+def save(pipeline: str, out_dir: str) -> None:
+    import torch
+
+    torch.manual_seed(0)
+    BUILDERS[pipeline]().save_pretrained(out_dir)
+
+
+def main(argv) -> int:
+    if not argv or len(argv) % 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    for name, out in zip(argv[::2], argv[1::2]):
+        if name not in BUILDERS:
+            print(f"tiny: no tiny build of {name!r}; known: {', '.join(BUILDERS)}", file=sys.stderr)
+            return 2
+        save(name, out)
+        print(f"tiny: {name} saved to {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

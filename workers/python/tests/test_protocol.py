@@ -77,11 +77,11 @@ class Harness:
 
 
 class Subprocess(Harness):
-    def __init__(self, *extra, env=None):
+    def __init__(self, *extra, env=None, pipeline="fake"):
         super().__init__()
         e = dict(os.environ, PYTHONPATH=ROOT, PYTHONUNBUFFERED="1")
         e.update(env or {})
-        self.proc = subprocess.Popen([sys.executable, "-m", "hearth_worker", "--pipeline", "fake", *extra],
+        self.proc = subprocess.Popen([sys.executable, "-m", "hearth_worker", "--pipeline", pipeline, *extra],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=e)
         self.stderr = []

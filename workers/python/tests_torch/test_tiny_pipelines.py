@@ -1,0 +1,160 @@
+"""The worker on real diffusers: tiny Wan 2.1 pipelines with random weights (tests_torch/tiny.py),
+saved as a real download is laid out, run on the CPU through `python -m hearth_worker`.
+
+Run in the worker's venv (workers/python/bin/venv prints its python):
+    $(workers/python/bin/venv) -m unittest discover -s workers/python/tests_torch -t workers/python -v
+Without torch and diffusers these tests skip, naming that script; under CI=true they fail instead.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)                       # workers/python
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+try:
+    import diffusers  # noqa: F401
+    import torch  # noqa: F401
+    MISSING = None
+except ImportError as e:
+    MISSING = f"{e}; build the worker's venv with workers/python/bin/venv and run these tests with its python"
+    if os.environ.get("CI", "").lower() == "true":
+        raise ImportError(f"CI=true but torch/diffusers are missing: {MISSING}") from e
+
+from tests.test_protocol import Subprocess  # noqa: E402
+
+from hearth_worker import pipelines  # noqa: E402
+from hearth_worker.protocol import limits, validate  # noqa: E402
+
+
+def probe(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+                          "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-of", "json", path],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    s = json.loads(out)["streams"][0]
+    return s["codec_name"], s["width"], s["height"], int(s["nb_read_frames"]), s["r_frame_rate"]
+
+
+class TinyModels:
+    """Each tiny pipeline is built once per test run."""
+    _tmp = None
+    _dirs = {}
+
+    @classmethod
+    def dir(cls, name):
+        if name not in cls._dirs:
+            from tests_torch import tiny
+            if cls._tmp is None:
+                cls._tmp = tempfile.TemporaryDirectory(prefix="hearth-tiny-")
+            cls._dirs[name] = os.path.join(cls._tmp.name, name)
+            tiny.save(name, cls._dirs[name])
+        return cls._dirs[name]
+
+
+class Worker(Subprocess):
+    """`python -m hearth_worker` on a real pipeline."""
+
+    def __init__(self, pipeline, model):
+        super().__init__("--model", model, "--device", "cpu", "--heartbeat", "0", "--test-hooks",
+                         pipeline=pipeline)
+
+
+@unittest.skipIf(MISSING, MISSING)
+class WanThroughTheWorkerTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def start(self, pipeline):
+        w = Worker(pipeline, TinyModels.dir(pipeline))
+        self.addCleanup(w.close)
+        ready = w.next(timeout=180)
+        self.assertEqual(ready["type"], "ready", w.log())
+        self.assertEqual(ready["limits"], json.loads(json.dumps(
+            limits(pipelines.VARIANTS[pipeline].spec, pipelines.DTYPES))))
+        return w
+
+    def run_job(self, w, job, task=None, inputs=None, **params):
+        out = os.path.join(self.tmp.name, job)
+        msg = {"type": "run", "job": job, "params": dict({"prompt": "a red fox in snow", "seed": 1}, **params),
+               "output_dir": out}
+        if task:
+            msg["task"] = task
+        if inputs:
+            msg["inputs"] = inputs
+        w.send(msg)
+        return out
+
+    def test_t2v_progress_per_step_mp4_cancel_oom_and_bad_params(self):
+        w = self.start("wan2.1-t2v")
+
+        out = self.run_job(w, "t1", size="48x32", num_frames=9, fps=8, steps=2)
+        msgs = w.until("done", timeout=120)
+        steps = [(m["step"], m["steps"]) for m in msgs if m["type"] == "progress" and m.get("stage") == "denoise"]
+        self.assertEqual(steps, [(0, 2), (1, 2), (2, 2)])
+        self.assertEqual([m["type"] for m in msgs][-2:], ["output", "done"])
+        self.assertEqual(probe(os.path.join(out, "video.mp4")), ("h264", 48, 32, 9, "8/1"))
+
+        # Held after step 1 (a --test-hooks param) until cancelled: ends there, nothing decoded.
+        out = self.run_job(w, "t2", size="32x32", num_frames=5, steps=3, hold=True)
+        self.assertEqual([m.get("step") for m in w.until("progress", timeout=60)][-1], 0)
+        self.assertEqual(w.next(timeout=60)["step"], 1)
+        w.send({"type": "cancel", "job": "t2"})
+        self.assertEqual(w.next(timeout=60), {"type": "cancelled", "job": "t2"})
+        self.assertFalse(os.path.exists(os.path.join(out, "video.mp4")))
+        self.assertIn("cancelled after denoising step 1 of 3; the latents are not decoded", w.log())
+
+        self.run_job(w, "t3", size="32x32", num_frames=5, steps=2, fail="oom")
+        err = w.until("error", timeout=60)[-1]
+        self.assertEqual(err["code"], "oom", err)
+        self.assertIn("can't allocate memory", err["message"])
+
+        self.run_job(w, "t4", size="32x32", num_frames=5, steps=2, flow_shift="high")
+        err = w.until("error", timeout=60)[-1]
+        self.assertEqual((err["code"], err["param"]), ("bad_params", "flow_shift"), err)
+
+        self.run_job(w, "t5", size="32x32", num_frames=5, steps=1)          # still serving after all that
+        self.assertEqual(w.until("done", timeout=60)[-1], {"type": "done", "job": "t5"})
+        w.send({"type": "shutdown"})
+        self.assertEqual(w.wait(), 0)
+
+    def test_i2v_from_an_image(self):
+        from PIL import Image
+
+        img = os.path.join(self.tmp.name, "in.png")
+        Image.new("RGB", (40, 30), (20, 60, 200)).save(img)
+        w = self.start("wan2.1-i2v")
+        out = self.run_job(w, "i1", task="i2v", inputs={"image": img}, size="32x32", seconds=1, fps=4, steps=2)
+        self.assertEqual(w.until("done", timeout=120)[-1]["type"], "done")
+        self.assertEqual(probe(os.path.join(out, "video.mp4")), ("h264", 32, 32, 5, "4/1"))
+
+
+@unittest.skipIf(MISSING, MISSING)
+class CancelSkipsTheDecodeTest(unittest.TestCase):
+    """Why the callback raises: diffusers' _interrupt flag skips steps but still runs the VAE decode."""
+
+    def test_a_cancel_never_reaches_the_vae(self):
+        p = pipelines.build("wan2.1-t2v", TinyModels.dir("wan2.1-t2v"), device="cpu")
+        p.load()
+        decodes = []
+        decode = p.pipe.vae.decode
+        p.pipe.vae.decode = lambda *a, **kw: decodes.append(1) or decode(*a, **kw)
+        job = validate(p.spec, None, {"prompt": "x", "size": "32x32", "num_frames": 5, "steps": 3, "seed": 2}, None)
+        job["output_dir"] = None
+
+        seen = []
+        self.assertIsNone(p.generate(job, lambda s, n: seen.append(s), lambda: len(seen) >= 1))
+        self.assertEqual((seen, decodes), ([1], []))
+
+        frames = p.generate(job, lambda s, n: seen.append(s), lambda: False)
+        self.assertEqual((len(frames), decodes), (5, [1]))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -3,6 +3,7 @@ package dev.hearth.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,15 +41,23 @@ class PythonDiffusersTest {
     static Path dir;
     private static TestHearth h;
     private static Jobs jobs;
+    private static String missing;
 
     @BeforeAll
     static void tinyModelsAndHearth() throws Exception {
         String python = venvPython();
+        if (python == null) return;
         Path t2v = dir.resolve("tiny-wan-t2v");
         Path i2v = dir.resolve("tiny-wan-i2v");
         run(List.of(python, "-m", "tests_torch.tiny", "wan2.1-t2v", t2v.toString(), "wan2.1-i2v", i2v.toString()));
         h = new TestHearth(dir, "", model("wan-t2v", python, "wan2.1-t2v", t2v) + model("wan-i2v", python, "wan2.1-i2v", i2v));
         jobs = new Jobs(h.hearth.baseUri());
+    }
+
+    /** Each test is reported skipped, with the reason (an abort in @BeforeAll would hide them). */
+    @BeforeEach
+    void needsTheVenv() {
+        if (missing != null) abort("diffusers worker test skipped: " + missing);
     }
 
     @AfterAll
@@ -160,7 +169,7 @@ class PythonDiffusersTest {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
-    /** The venv's python: HEARTH_WORKER_PYTHON, else bin/venv's when it was built; else skip, or fail under CI. */
+    /** The venv's python: HEARTH_WORKER_PYTHON, else bin/venv's when it was built; else null (skip), or fail under CI. */
     private static String venvPython() throws Exception {
         String python = System.getenv("HEARTH_WORKER_PYTHON");
         if (python == null || python.isBlank()) {
@@ -171,7 +180,8 @@ class PythonDiffusersTest {
             String why = "the worker's venv is missing; build it with workers/python/bin/venv"
                     + " (or set HEARTH_WORKER_PYTHON to a python with torch and diffusers)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("diffusers worker test skipped: " + why);
+            missing = why;
+            return null;
         }
         return python;
     }

@@ -12,8 +12,9 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import Optional
 
-from .protocol import ParamError, PipelineSpec
+from .protocol import ParamError, PipelineSpec, number
 
 log = logging.getLogger("hearth_worker")
 
@@ -25,12 +26,25 @@ class Variant:
     spec: PipelineSpec
     family: str          # "wan" or "ltx"
     class_name: str      # the diffusers pipeline class
+    # Wan 2.2 A14B: the guidance of transformer_2 (the low-noise expert) when a job names none.
+    default_guidance_2: Optional[float] = None
+    # Wan 2.1: flow_shift 3.0 below 720p, 5.0 from 720p (diffusers' Wan docs); Wan 2.2 keeps its
+    # scheduler config's own unless a job names one.
+    shift_by_size: bool = False
 
 
 def _wan(name, task, cls, steps):
     return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(832, 480), size_multiple=16,
                                 frame_step=4, default_fps=16, default_seconds=5.0, default_steps=steps,
-                                default_guidance=5.0), "wan", cls)
+                                default_guidance=5.0), "wan", cls, shift_by_size=True)
+
+
+def _wan22(name, task, cls, guidance, guidance_2):
+    # Wan 2.2 A14B (two experts: transformer for high noise, transformer_2 for low noise), as its
+    # model card runs it: 1280x720, 81 frames at 16 fps, 40 steps.
+    return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(1280, 720), size_multiple=16,
+                                frame_step=4, default_fps=16, default_seconds=5.0, default_steps=40,
+                                default_guidance=guidance), "wan", cls, default_guidance_2=guidance_2)
 
 
 def _ltx(name, task, cls):
@@ -42,6 +56,8 @@ def _ltx(name, task, cls):
 VARIANTS = {
     "wan2.1-t2v": _wan("wan2.1-t2v", "t2v", "WanPipeline", 50),
     "wan2.1-i2v": _wan("wan2.1-i2v", "i2v", "WanImageToVideoPipeline", 40),
+    "wan2.2-t2v": _wan22("wan2.2-t2v", "t2v", "WanPipeline", 4.0, 3.0),
+    "wan2.2-i2v": _wan22("wan2.2-i2v", "i2v", "WanImageToVideoPipeline", 3.5, 3.5),
     "ltx-t2v": _ltx("ltx-t2v", "t2v", "LTXPipeline"),
     "ltx-i2v": _ltx("ltx-i2v", "i2v", "LTXImageToVideoPipeline"),
 }
@@ -103,7 +119,9 @@ class DiffusersPipeline:
             log.info("loading Wan VAE (fp32) from %s", self.model)
             kwargs["vae"] = diffusers.AutoencoderKLWan.from_pretrained(
                 self.model, subfolder="vae", torch_dtype=torch.float32)
-            if v.class_name == "WanImageToVideoPipeline":
+            # Wan 2.1 I2V has a CLIP image encoder; Wan 2.2 I2V has none (null in model_index.json).
+            has_encoder = (diffusers.DiffusionPipeline.load_config(self.model).get("image_encoder") or [None])[0]
+            if v.class_name == "WanImageToVideoPipeline" and has_encoder:
                 from transformers import CLIPVisionModel
                 log.info("loading Wan image encoder (fp32)")
                 kwargs["image_encoder"] = CLIPVisionModel.from_pretrained(
@@ -114,8 +132,11 @@ class DiffusersPipeline:
         if self.dtype == "fp8":
             if not hasattr(pipe.transformer, "enable_layerwise_casting"):
                 raise RuntimeError("--dtype fp8 needs diffusers >= 0.33 (ModelMixin.enable_layerwise_casting)")
-            log.info("transformer weights stored as float8_e4m3fn, computed in bf16")
-            pipe.transformer.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=compute)
+            for name in ("transformer", "transformer_2"):       # Wan 2.2 A14B has two
+                if getattr(pipe, name, None) is not None:
+                    log.info("%s weights stored as float8_e4m3fn, computed in %s", name, self.dtype)
+                    getattr(pipe, name).enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn,
+                                                                 compute_dtype=compute)
 
         if self.cpu_offload:
             log.info("model CPU offload on %s", self.device)
@@ -129,6 +150,8 @@ class DiffusersPipeline:
         # Wan 2.1's recommended flow shift: 3.0 for 480p, 5.0 for 720p (diffusers' Wan docs).
         shift = job["params"].get("flow_shift")
         if shift is None:
+            if not self.variant.shift_by_size:
+                return
             shift = 5.0 if job["width"] * job["height"] >= 1280 * 720 else 3.0
         elif isinstance(shift, bool) or not isinstance(shift, (int, float)) or not 0 < shift <= 20:
             raise ParamError("flow_shift", f"must be a number in (0, 20], got {shift!r}")
@@ -138,6 +161,20 @@ class DiffusersPipeline:
         elif config["flow_shift"] != shift:
             log.info("flow_shift %s -> %s", config["flow_shift"], shift)
             self.pipe.scheduler = type(self.pipe.scheduler).from_config(config, flow_shift=float(shift))
+
+    def _guidance_2(self, job: dict, args: dict) -> None:
+        """Wan 2.2 A14B: guidance_scale_2 steers transformer_2, the low-noise expert."""
+        given = number(job["params"], "guidance_scale_2", None, integer=False, lo=0, hi=100)
+        if (getattr(self.pipe, "config", None) or {}).get("boundary_ratio") is None:
+            if given is not None:
+                raise ParamError("guidance_scale_2", f"{self.spec.name} has one transformer; "
+                                                     "guidance_scale_2 is for Wan 2.2's two (transformer_2)")
+            return
+        value = given if given is not None else self.variant.default_guidance_2
+        if value is not None:
+            log.info("guidance_scale_2 %.2f for transformer_2 (below the boundary ratio %s)",
+                     value, self.pipe.config["boundary_ratio"])
+            args["guidance_scale_2"] = float(value)
 
     def generate(self, job, on_step, should_stop):
         import torch
@@ -163,6 +200,7 @@ class DiffusersPipeline:
                     callback_on_step_end=callback)
         if self.variant.family == "wan":
             self._set_wan_flow_shift(job)
+            self._guidance_2(job, args)
         else:
             # frame_rate scales LTX's positional encoding; decode_* are for 0.9.1+ VAEs with timestep
             # conditioning (ignored by VAEs without it).

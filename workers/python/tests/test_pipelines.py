@@ -109,6 +109,8 @@ def stand_ins():
     for n in ("WanPipeline", "WanImageToVideoPipeline", "LTXPipeline", "LTXImageToVideoPipeline"):
         setattr(diffusers, n, pipeline_class(n))
     diffusers.AutoencoderKLWan = Part("vae")
+    diffusers.DiffusionPipeline = types.SimpleNamespace(
+        load_config=lambda model: {"image_encoder": ["transformers", "CLIPVisionModel"]})
     utils = types.ModuleType("diffusers.utils")
     utils.export_to_video = lambda frames, path, fps: calls.append(("export", len(frames), path, fps))
     diffusers.utils = utils

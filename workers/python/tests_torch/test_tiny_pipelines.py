@@ -30,7 +30,7 @@ except ImportError as e:
 from tests.test_protocol import Subprocess  # noqa: E402
 
 from hearth_worker import pipelines  # noqa: E402
-from hearth_worker.protocol import limits, validate  # noqa: E402
+from hearth_worker.protocol import ParamError, limits, validate  # noqa: E402
 
 
 def probe(path):
@@ -67,6 +67,8 @@ class Worker(Subprocess):
 
 @unittest.skipIf(MISSING, MISSING)
 class WanThroughTheWorkerTest(unittest.TestCase):
+    """The whole worker as Hearth starts it; I2V through Hearth is PythonDiffusersTest's."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
@@ -124,16 +126,6 @@ class WanThroughTheWorkerTest(unittest.TestCase):
         w.send({"type": "shutdown"})
         self.assertEqual(w.wait(), 0)
 
-    def test_i2v_from_an_image(self):
-        from PIL import Image
-
-        img = os.path.join(self.tmp.name, "in.png")
-        Image.new("RGB", (40, 30), (20, 60, 200)).save(img)
-        w = self.start("wan2.1-i2v")
-        out = self.run_job(w, "i1", task="i2v", inputs={"image": img}, size="32x32", seconds=1, fps=4, steps=2)
-        self.assertEqual(w.until("done", timeout=120)[-1]["type"], "done")
-        self.assertEqual(probe(os.path.join(out, "video.mp4")), ("h264", 32, 32, 5, "4/1"))
-
 
 @unittest.skipIf(MISSING, MISSING)
 class CancelSkipsTheDecodeTest(unittest.TestCase):
@@ -154,6 +146,63 @@ class CancelSkipsTheDecodeTest(unittest.TestCase):
 
         frames = p.generate(job, lambda s, n: seen.append(s), lambda: False)
         self.assertEqual((len(frames), decodes), (5, [1]))
+
+
+
+@unittest.skipIf(MISSING, MISSING)
+class EveryPipelineInProcessTest(unittest.TestCase):
+    """The adapter on every other pipeline it supports (in-process: one torch import for all)."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        from PIL import Image
+        self.image = os.path.join(self.tmp.name, "in.png")
+        Image.new("RGB", (40, 30), (200, 30, 30)).save(self.image)
+
+    def make(self, name, **params):
+        p = pipelines.build(name, TinyModels.dir(name), device="cpu")
+        p.load()
+        task = p.spec.tasks[0]
+        job = validate(p.spec, None, dict({"prompt": "a red fox in snow", "seed": 3}, **params),
+                       {"image": self.image} if task == "i2v" else None)
+        job["output_dir"] = self.tmp.name
+        return p, job
+
+    def video(self, p, job):
+        seen = []
+        frames = p.generate(job, lambda s, n: seen.append((s, n)), lambda: False)
+        self.assertEqual(seen, [(i + 1, job["steps"]) for i in range(job["steps"])])
+        path = os.path.join(self.tmp.name, p.spec.name + ".mp4")
+        p.export(frames, path, job["fps"])
+        return probe(path)
+
+    def test_wan21_i2v(self):
+        p, job = self.make("wan2.1-i2v", size="32x32", seconds=1, fps=4, steps=2)
+        self.assertEqual(self.video(p, job), ("h264", 32, 32, 5, "4/1"))     # 4 frames rounded to 4k+1
+
+    def test_ltx_t2v_and_i2v(self):
+        for name in ("ltx-t2v", "ltx-i2v"):
+            with self.subTest(name):
+                p, job = self.make(name, size="64x32", num_frames=9, fps=24, steps=2)
+                self.assertEqual(self.video(p, job), ("h264", 64, 32, 9, "24/1"))
+
+    def test_wan22_runs_both_experts_with_guidance_scale_2(self):
+        for name in ("wan2.2-t2v", "wan2.2-i2v"):
+            with self.subTest(name):
+                p, job = self.make(name, size="48x32", num_frames=5, fps=16, steps=4, guidance_scale_2=2.0)
+                calls = {"transformer": 0, "transformer_2": 0}
+                for part in calls:
+                    module = getattr(p.pipe, part)
+                    module.register_forward_pre_hook(lambda m, a, part=part: calls.__setitem__(part, calls[part] + 1))
+                self.assertEqual(self.video(p, job), ("h264", 48, 32, 5, "16/1"))
+                self.assertGreater(calls["transformer"], 0)
+                self.assertGreater(calls["transformer_2"], 0)
+                self.assertEqual(p.pipe._guidance_scale_2, 2.0)
+        p, job = self.make("wan2.1-t2v", size="32x32", num_frames=5, steps=1, guidance_scale_2=2.0)
+        with self.assertRaises(ParamError) as e:                  # one transformer: nothing to steer
+            p.generate(job, lambda s, n: None, lambda: False)
+        self.assertEqual(e.exception.field, "guidance_scale_2")
 
 
 if __name__ == "__main__":

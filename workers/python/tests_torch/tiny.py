@@ -1,6 +1,6 @@
 """Tiny diffusers pipelines with random weights, saved in the layout a real download has.
 
-    python -m tests_torch.tiny wan2.1-t2v DIR [wan2.1-i2v DIR2 ...]
+    python -m tests_torch.tiny wan2.1-t2v DIR [wan2.2-i2v DIR2 ...]     (any of BUILDERS)
 
 Each is the real diffusers pipeline class with real sub-models (transformer, VAE, text encoder,
 tokenizer, scheduler) shrunk to a few thousand parameters: two transformer layers, a VAE of three
@@ -79,7 +79,49 @@ def wan_i2v():
                                    image_encoder=encoder, transformer=wan_transformer(36, image_dim=4))
 
 
-BUILDERS = {"wan2.1-t2v": wan_t2v, "wan2.1-i2v": wan_i2v}
+def wan22_t2v():
+    from diffusers import WanPipeline
+
+    # Wan 2.2 A14B: two experts, transformer for the high-noise steps, transformer_2 below the boundary.
+    tok = tokenizer()
+    return WanPipeline(tokenizer=tok, text_encoder=text_encoder(len(tok)), vae=wan_vae(), scheduler=wan_scheduler(),
+                       transformer=wan_transformer(16), transformer_2=wan_transformer(16), boundary_ratio=0.875)
+
+
+def wan22_i2v():
+    from diffusers import WanImageToVideoPipeline
+
+    # Wan 2.2 I2V A14B has no image encoder: the image enters as latents (36 = 16 noise + 4 mask + 16 image).
+    tok = tokenizer()
+    return WanImageToVideoPipeline(tokenizer=tok, text_encoder=text_encoder(len(tok)), vae=wan_vae(),
+                                   scheduler=wan_scheduler(), transformer=wan_transformer(36),
+                                   transformer_2=wan_transformer(36), boundary_ratio=0.9)
+
+
+def ltx(cls_name):
+    import diffusers
+    from transformers import T5Config, T5EncoderModel
+
+    tok = tokenizer()
+    # The real LTX-Video VAE's compression (32x spatial: patch 4 and three downscalings; 8x temporal)
+    # with eight channels per block.
+    vae = diffusers.AutoencoderKLLTXVideo(latent_channels=8, block_out_channels=(8, 8, 8, 8),
+                                          decoder_block_out_channels=(8, 8, 8, 8),
+                                          layers_per_block=(1, 1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1, 1),
+                                          spatio_temporal_scaling=(True, True, True, False),
+                                          decoder_spatio_temporal_scaling=(True, True, True, False),
+                                          patch_size=4, patch_size_t=1)
+    encoder = T5EncoderModel(T5Config(vocab_size=len(tok), d_model=TEXT_DIM, d_kv=8, d_ff=32, num_layers=2,
+                                      num_heads=4, relative_attention_num_buckets=8))
+    transformer = diffusers.LTXVideoTransformer3DModel(in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
+                                                      num_attention_heads=4, attention_head_dim=8,
+                                                      cross_attention_dim=32, num_layers=2, caption_channels=TEXT_DIM)
+    return getattr(diffusers, cls_name)(scheduler=diffusers.FlowMatchEulerDiscreteScheduler(), vae=vae,
+                                        text_encoder=encoder, tokenizer=tok, transformer=transformer)
+
+
+BUILDERS = {"wan2.1-t2v": wan_t2v, "wan2.1-i2v": wan_i2v, "wan2.2-t2v": wan22_t2v, "wan2.2-i2v": wan22_i2v,
+            "ltx-t2v": lambda: ltx("LTXPipeline"), "ltx-i2v": lambda: ltx("LTXImageToVideoPipeline")}
 
 
 def save(pipeline: str, out_dir: str) -> None:

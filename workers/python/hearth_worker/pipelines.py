@@ -1,4 +1,4 @@
-"""The real pipelines: diffusers Wan 2.1 and LTX-Video, built lazily.
+"""The real pipelines: diffusers Wan 2.1, Wan 2.2 A14B and LTX-Video, built lazily.
 
 torch, diffusers, transformers and PIL are imported only inside load()/generate()/export(), so
 the protocol layer and its tests need nothing beyond the standard library.

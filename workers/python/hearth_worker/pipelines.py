@@ -105,6 +105,7 @@ class DiffusersPipeline:
         self.cpu_offload = cpu_offload
         self.device = device
         self.test_hooks = test_hooks
+        self.model_flow_shift = None
         self.pipe = None
 
     def load(self) -> None:
@@ -144,15 +145,19 @@ class DiffusersPipeline:
         else:
             pipe.to(self.device)
         pipe.set_progress_bar_config(disable=True)
+        self.model_flow_shift = pipe.scheduler.config.get("flow_shift")     # restored for jobs naming none
         self.pipe = pipe
 
     def _set_wan_flow_shift(self, job: dict) -> None:
         # Wan 2.1's recommended flow shift: 3.0 for 480p, 5.0 for 720p (diffusers' Wan docs).
         shift = job["params"].get("flow_shift")
         if shift is None:
-            if not self.variant.shift_by_size:
+            if self.variant.shift_by_size:
+                shift = 5.0 if job["width"] * job["height"] >= 1280 * 720 else 3.0
+            else:                     # the model's own, not what an earlier job asked for
+                shift = self.model_flow_shift
+            if shift is None:
                 return
-            shift = 5.0 if job["width"] * job["height"] >= 1280 * 720 else 3.0
         elif isinstance(shift, bool) or not isinstance(shift, (int, float)) or not 0 < shift <= 20:
             raise ParamError("flow_shift", f"must be a number in (0, 20], got {shift!r}")
         config = self.pipe.scheduler.config

@@ -193,6 +193,21 @@ class DiffusersAdapterTest(unittest.TestCase):
         with self.assertRaises(ParamError):
             p.generate(dict(job, params={"flow_shift": "high"}), lambda s, n: None, lambda: False)
 
+    def test_wan22_flow_shift_of_one_job_does_not_stick_to_the_next(self):
+        p = pipelines.build("wan2.2-t2v", "m", "fp8", False, "cuda")
+        p.load()
+        self.assertEqual(len(self.of("layerwise_casting")), 1)       # the stand-in has no transformer_2
+        for shift in (8.0, None):
+            params = {"prompt": "x", "steps": 1, "seed": 1}
+            if shift:
+                params["flow_shift"] = shift
+            p.generate(validate(p.spec, None, params, None), lambda s, n: None, lambda: False)
+        self.assertEqual(self.of("scheduler"), [("scheduler", {"flow_shift": 8.0}), ("scheduler", {"flow_shift": 3.0})])
+        job = validate(p.spec, None, {"prompt": "x", "steps": 1, "seed": 1, "guidance_scale_2": "a"}, None)
+        with self.assertRaises(ParamError) as e:
+            p.generate(job, lambda s, n: None, lambda: False)
+        self.assertEqual(e.exception.field, "guidance_scale_2")
+
     def test_wan_i2v_and_ltx(self):
         p = pipelines.build("wan2.1-i2v", "m", "fp16", False, "cuda")
         p.load()

@@ -579,6 +579,9 @@ class LimitsTest(unittest.TestCase):
             with self.subTest(spec.name):
                 lim = protocol.limits(spec)
                 self.assertEqual(lim["tasks"], list(spec.tasks))
+                defaults = self.job(spec)                        # a job naming nothing runs at the defaults
+                self.assertEqual((defaults["width"] % lim["size_multiple"], defaults["height"] % lim["size_multiple"],
+                                  (defaults["num_frames"] - 1) % lim["frame_step"]), (0, 0, 0))
                 m = lim["size_multiple"]
                 self.assertEqual(m, spec.size_multiple)
                 self.job(spec, size=f"{m * 20}x{m * 10}")

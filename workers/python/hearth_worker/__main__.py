@@ -25,6 +25,10 @@ def parse_args(argv=None):
     ap.add_argument("--pipeline", required=True, choices=CHOICES,
                     help="which pipeline; 'fake' is a test double that writes a tiny non-video file")
     ap.add_argument("--model", help="local model directory or Hugging Face id (diffusers format)")
+    ap.add_argument("--transformer", help="framepack-i2v: the FramePack transformer (a directory or Hugging Face "
+                                           "id, e.g. lllyasviel/FramePackI2V_HY) when --model is HunyuanVideo's")
+    ap.add_argument("--image-encoder", help="framepack-i2v: a directory or id with feature_extractor/ and "
+                                             "image_encoder/ (SigLIP, e.g. lllyasviel/flux_redux_bfl)")
     ap.add_argument("--dtype", choices=DTYPES, default="bf16",
                     help="bf16 (default), fp16, or fp8 (transformer weights stored in float8_e4m3fn, "
                          "computed in bf16)")
@@ -62,7 +66,8 @@ def main(argv=None) -> int:
 
     try:
         pipeline = build(args.pipeline, args.model, args.dtype, args.cpu_offload, args.device,
-                         fake_step_delay=args.fake_step_delay, test_hooks=args.test_hooks)
+                         fake_step_delay=args.fake_step_delay, test_hooks=args.test_hooks,
+                         parts={"transformer": args.transformer, "image_encoder": args.image_encoder})
     except ValueError as e:
         log.error("%s", e)
         return 2

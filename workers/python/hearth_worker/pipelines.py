@@ -1,4 +1,4 @@
-"""The real pipelines: diffusers Wan 2.1, Wan 2.2 A14B and LTX-Video, built lazily.
+"""The real pipelines: diffusers Wan 2.1, Wan 2.2 A14B, LTX-Video and FramePack, built lazily.
 
 torch, diffusers, transformers and PIL are imported only inside load()/generate()/export(), so
 the protocol layer and its tests need nothing beyond the standard library.
@@ -24,7 +24,7 @@ DTYPES = ("bf16", "fp16", "fp8")
 @dataclass(frozen=True)
 class Variant:
     spec: PipelineSpec
-    family: str          # "wan" or "ltx"
+    family: str          # "wan", "ltx" or "framepack"
     class_name: str      # the diffusers pipeline class
     # Wan 2.2 A14B: the guidance of transformer_2 (the low-noise expert) when a job names none.
     default_guidance_2: Optional[float] = None
@@ -47,6 +47,14 @@ def _wan22(name, task, cls, guidance, guidance_2):
                                 default_guidance=guidance), "wan", cls, default_guidance_2=guidance_2)
 
 
+def _framepack():
+    # FramePack (HunyuanVideo I2V, guidance-distilled) as its demo runs it: 30 fps, 25 steps, distilled
+    # guidance 10; it generates sections of latent_window_size (9) latent frames.
+    return Variant(PipelineSpec(name="framepack-i2v", tasks=("i2v",), default_size=(832, 480), size_multiple=16,
+                                frame_step=4, default_fps=30, default_seconds=5.0, default_steps=25,
+                                default_guidance=10.0), "framepack", "HunyuanVideoFramepackPipeline")
+
+
 def _ltx(name, task, cls):
     return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(704, 480), size_multiple=32,
                                 frame_step=8, default_fps=24, default_seconds=5.0, default_steps=50,
@@ -58,6 +66,7 @@ VARIANTS = {
     "wan2.1-i2v": _wan("wan2.1-i2v", "i2v", "WanImageToVideoPipeline", 40),
     "wan2.2-t2v": _wan22("wan2.2-t2v", "t2v", "WanPipeline", 4.0, 3.0),
     "wan2.2-i2v": _wan22("wan2.2-i2v", "i2v", "WanImageToVideoPipeline", 3.5, 3.5),
+    "framepack-i2v": _framepack(),
     "ltx-t2v": _ltx("ltx-t2v", "t2v", "LTXPipeline"),
     "ltx-i2v": _ltx("ltx-i2v", "i2v", "LTXImageToVideoPipeline"),
 }
@@ -73,7 +82,8 @@ def spec_of(name: str) -> PipelineSpec:
 
 
 def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool = False,
-          device: str = "cuda", fake_step_delay: float = 0.01, test_hooks: bool = False):
+          device: str = "cuda", fake_step_delay: float = 0.01, test_hooks: bool = False, parts=None):
+    """parts: FramePack's weights from other repositories than --model, {"transformer": …, "image_encoder": …}."""
     if name == "fake":
         from .fake import FakePipeline
         return FakePipeline(step_delay=fake_step_delay)
@@ -83,7 +93,10 @@ def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool =
         raise ValueError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
     if not model:
         raise ValueError("--model is required (a local directory or a Hugging Face id)")
-    return DiffusersPipeline(VARIANTS[name], model, dtype, cpu_offload, device, test_hooks)
+    parts = {k: v for k, v in (parts or {}).items() if v}
+    if parts and VARIANTS[name].family != "framepack":
+        raise ValueError(f"--{'/--'.join(k.replace('_', '-') for k in parts)} is for framepack-i2v only")
+    return DiffusersPipeline(VARIANTS[name], model, dtype, cpu_offload, device, test_hooks, parts)
 
 
 class _Stopped(Exception):
@@ -97,7 +110,7 @@ class _Stopped(Exception):
 class DiffusersPipeline:
     dtypes = DTYPES          # advertised in ready's limits
     def __init__(self, variant: Variant, model: str, dtype: str, cpu_offload: bool, device: str,
-                 test_hooks: bool = False):
+                 test_hooks: bool = False, parts=None):
         self.variant = variant
         self.spec = variant.spec
         self.model = model
@@ -105,6 +118,7 @@ class DiffusersPipeline:
         self.cpu_offload = cpu_offload
         self.device = device
         self.test_hooks = test_hooks
+        self.parts = parts or {}
         self.model_flow_shift = None
         self.pipe = None
 
@@ -127,6 +141,17 @@ class DiffusersPipeline:
                 log.info("loading Wan image encoder (fp32)")
                 kwargs["image_encoder"] = CLIPVisionModel.from_pretrained(
                     self.model, subfolder="image_encoder", torch_dtype=torch.float32)
+        if self.parts.get("transformer"):
+            log.info("loading the FramePack transformer from %s", self.parts["transformer"])
+            kwargs["transformer"] = diffusers.HunyuanVideoFramepackTransformer3DModel.from_pretrained(
+                self.parts["transformer"], torch_dtype=compute)
+        if self.parts.get("image_encoder"):
+            from transformers import SiglipImageProcessor, SiglipVisionModel
+            log.info("loading the SigLIP image encoder from %s", self.parts["image_encoder"])
+            kwargs["feature_extractor"] = SiglipImageProcessor.from_pretrained(
+                self.parts["image_encoder"], subfolder="feature_extractor")
+            kwargs["image_encoder"] = SiglipVisionModel.from_pretrained(
+                self.parts["image_encoder"], subfolder="image_encoder", torch_dtype=compute)
         log.info("loading %s from %s (%s)", v.class_name, self.model, self.dtype)
         pipe = getattr(diffusers, v.class_name).from_pretrained(self.model, **kwargs)
 
@@ -186,9 +211,12 @@ class DiffusersPipeline:
 
         pipe = self.pipe
         steps = job["steps"]
+        sections = 1           # FramePack denoises section after section, each with all the steps
+        done = [0]
 
         def callback(p, i, t, callback_kwargs):
-            step, total = i + 1, getattr(p, "_num_timesteps", None) or steps
+            done[0] += 1
+            step, total = done[0], sections * (getattr(p, "_num_timesteps", None) or steps)
             on_step(step, total)
             if self.test_hooks:
                 self._test_hooks(job, step, should_stop)
@@ -206,6 +234,14 @@ class DiffusersPipeline:
         if self.variant.family == "wan":
             self._set_wan_flow_shift(job)
             self._guidance_2(job, args)
+        elif self.variant.family == "framepack":
+            # Guidance-distilled: guidance_scale is the distilled guidance, and without true CFG
+            # (true_cfg_scale 1) there is no negative prompt.
+            window = number(job["params"], "latent_window_size", 9, integer=True, lo=1, hi=33)
+            del args["negative_prompt"]
+            args["latent_window_size"] = window
+            frames_per_section = (window - 1) * pipe.vae_scale_factor_temporal + 1
+            sections = max(1, -(-job["num_frames"] // frames_per_section))
         else:
             # frame_rate scales LTX's positional encoding; decode_* are for 0.9.1+ VAEs with timestep
             # conditioning (ignored by VAEs without it).
@@ -231,7 +267,11 @@ class DiffusersPipeline:
         except _Stopped as stop:
             log.info("cancelled after denoising step %d of %d; the latents are not decoded", stop.step, stop.steps)
             return None
-        return out.frames[0]
+        frames = out.frames[0]
+        if len(frames) > job["num_frames"]:      # FramePack makes whole sections
+            log.info("%d frames made, keeping the %d asked for", len(frames), job["num_frames"])
+            frames = frames[:job["num_frames"]]
+        return frames
 
     def _test_hooks(self, job, step, should_stop) -> None:
         """Only with --test-hooks: params "hold": true waits after the first step until a file named

@@ -160,8 +160,8 @@ class EveryPipelineInProcessTest(unittest.TestCase):
         self.image = os.path.join(self.tmp.name, "in.png")
         Image.new("RGB", (40, 30), (200, 30, 30)).save(self.image)
 
-    def make(self, name, **params):
-        p = pipelines.build(name, TinyModels.dir(name), device="cpu")
+    def make(self, name, parts=None, **params):
+        p = pipelines.build(name, TinyModels.dir(name), device="cpu", parts=parts)
         p.load()
         task = p.spec.tasks[0]
         job = validate(p.spec, None, dict({"prompt": "a red fox in snow", "seed": 3}, **params),
@@ -169,10 +169,11 @@ class EveryPipelineInProcessTest(unittest.TestCase):
         job["output_dir"] = self.tmp.name
         return p, job
 
-    def video(self, p, job):
+    def video(self, p, job, sections=1):
         seen = []
         frames = p.generate(job, lambda s, n: seen.append((s, n)), lambda: False)
-        self.assertEqual(seen, [(i + 1, job["steps"]) for i in range(job["steps"])])
+        total = sections * job["steps"]
+        self.assertEqual(seen, [(i + 1, total) for i in range(total)])
         path = os.path.join(self.tmp.name, p.spec.name + ".mp4")
         p.export(frames, path, job["fps"])
         return probe(path)
@@ -186,6 +187,20 @@ class EveryPipelineInProcessTest(unittest.TestCase):
             with self.subTest(name):
                 p, job = self.make(name, size="64x32", num_frames=9, fps=24, steps=2)
                 self.assertEqual(self.video(p, job), ("h264", 64, 32, 9, "24/1"))
+
+    def test_framepack_counts_progress_over_its_sections_and_keeps_the_frames_asked(self):
+        # The transformer and the image encoder from directories of their own, as from their repositories
+        from diffusers import DiffusionPipeline
+        whole = DiffusionPipeline.from_pretrained(TinyModels.dir("framepack-i2v"))
+        transformer, encoder = (os.path.join(self.tmp.name, d) for d in ("transformer", "redux"))
+        whole.transformer.save_pretrained(transformer)
+        whole.feature_extractor.save_pretrained(os.path.join(encoder, "feature_extractor"))
+        whole.image_encoder.save_pretrained(os.path.join(encoder, "image_encoder"))
+        # 21 frames in sections of (3 - 1) * 4 + 1 = 9 frames: three sections of 2 steps, 37 frames made
+        p, job = self.make("framepack-i2v", parts={"transformer": transformer, "image_encoder": encoder},
+                           size="48x32", num_frames=21, fps=30, steps=2, latent_window_size=3)
+        self.assertEqual(p.pipe.transformer.config["_name_or_path"], transformer)
+        self.assertEqual(self.video(p, job, sections=3), ("h264", 48, 32, 21, "30/1"))
 
     def test_wan22_runs_both_experts_with_guidance_scale_2(self):
         for name in ("wan2.2-t2v", "wan2.2-i2v"):

@@ -120,7 +120,43 @@ def ltx(cls_name):
                                         text_encoder=encoder, tokenizer=tok, transformer=transformer)
 
 
+def framepack():
+    import diffusers
+    from transformers import (CLIPTextConfig, CLIPTextModel, CLIPTokenizer, LlamaConfig, LlamaModel, LlamaTokenizer,
+                              SiglipImageProcessor, SiglipVisionConfig, SiglipVisionModel)
+
+    chars = list("abcdefghijklmnopqrstuvwxyz0123456789.,:|<>_-")
+    # Llama: a byte-fallback-free BPE of single characters; CLIP: the same with end-of-word forms.
+    llama_vocab = {t: i for i, t in enumerate(["<unk>", "<s>", "</s>", "<pad>", "▁"] + chars)}
+    llama_tok = LlamaTokenizer(vocab=llama_vocab, merges=[], pad_token="<pad>")
+    clip_vocab = {t: i for i, t in enumerate(["<|startoftext|>", "<|endoftext|>"] + chars + [c + "</w>" for c in chars])}
+    clip_tok = CLIPTokenizer(vocab=clip_vocab, merges=[])
+    llama = LlamaModel(LlamaConfig(vocab_size=len(llama_vocab), hidden_size=16, intermediate_size=32,
+                                   num_hidden_layers=3, num_attention_heads=4, num_key_value_heads=2,
+                                   pad_token_id=3, bos_token_id=1, eos_token_id=2))
+    clip = CLIPTextModel(CLIPTextConfig(vocab_size=len(clip_vocab), hidden_size=8, intermediate_size=16,
+                                        num_hidden_layers=2, num_attention_heads=2, projection_dim=8,
+                                        bos_token_id=0, eos_token_id=1, pad_token_id=1))
+    siglip = SiglipVisionModel(SiglipVisionConfig(hidden_size=32, intermediate_size=16, num_hidden_layers=2,
+                                                  num_attention_heads=2, image_size=32, patch_size=8))
+    # The real HunyuanVideo VAE's compression (8x spatial, 4x temporal) with eight channels per block.
+    vae = diffusers.AutoencoderKLHunyuanVideo(in_channels=3, out_channels=3, latent_channels=4,
+                                              block_out_channels=(8, 8, 8, 8), layers_per_block=1,
+                                              norm_num_groups=4, spatial_compression_ratio=8,
+                                              temporal_compression_ratio=4, mid_block_add_attention=True)
+    transformer = diffusers.HunyuanVideoFramepackTransformer3DModel(
+        in_channels=4, out_channels=4, num_attention_heads=2, attention_head_dim=10, num_layers=1,
+        num_single_layers=1, num_refiner_layers=1, patch_size=2, patch_size_t=1, guidance_embeds=True,
+        text_embed_dim=16, pooled_projection_dim=8, rope_axes_dim=(2, 4, 4), image_condition_type=None,
+        has_image_proj=True, image_proj_dim=32, has_clean_x_embedder=True)
+    return diffusers.HunyuanVideoFramepackPipeline(
+        text_encoder=llama, tokenizer=llama_tok, transformer=transformer, vae=vae,
+        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(shift=3.0), text_encoder_2=clip, tokenizer_2=clip_tok,
+        image_encoder=siglip, feature_extractor=SiglipImageProcessor(size={"height": 32, "width": 32}))
+
+
 BUILDERS = {"wan2.1-t2v": wan_t2v, "wan2.1-i2v": wan_i2v, "wan2.2-t2v": wan22_t2v, "wan2.2-i2v": wan22_i2v,
+            "framepack-i2v": framepack,
             "ltx-t2v": lambda: ltx("LTXPipeline"), "ltx-i2v": lambda: ltx("LTXImageToVideoPipeline")}
 
 

@@ -47,6 +47,15 @@ def _wan22(name, task, cls, guidance, guidance_2):
                                 default_guidance=guidance), "wan", cls, default_guidance_2=guidance_2)
 
 
+def _wan22_5b(name, task, cls):
+    # Wan 2.2 TI2V-5B: one transformer, timesteps expanded per latent frame, a VAE of 16x spatial
+    # compression (so sizes in multiples of 32); its model card runs 1280x704, 121 frames at 24 fps.
+    # One download serves both tasks: the i2v class loads the same directory.
+    return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(1280, 704), size_multiple=32,
+                                frame_step=4, default_fps=24, default_seconds=5.0, default_steps=50,
+                                default_guidance=5.0), "wan", cls)
+
+
 def _framepack():
     # FramePack (HunyuanVideo I2V, guidance-distilled) as its demo runs it: 30 fps, 25 steps, distilled
     # guidance 10; it generates sections of latent_window_size (9) latent frames.
@@ -66,6 +75,8 @@ VARIANTS = {
     "wan2.1-i2v": _wan("wan2.1-i2v", "i2v", "WanImageToVideoPipeline", 40),
     "wan2.2-t2v": _wan22("wan2.2-t2v", "t2v", "WanPipeline", 4.0, 3.0),
     "wan2.2-i2v": _wan22("wan2.2-i2v", "i2v", "WanImageToVideoPipeline", 3.5, 3.5),
+    "wan2.2-5b-t2v": _wan22_5b("wan2.2-5b-t2v", "t2v", "WanPipeline"),
+    "wan2.2-5b-i2v": _wan22_5b("wan2.2-5b-i2v", "i2v", "WanImageToVideoPipeline"),
     "framepack-i2v": _framepack(),
     "ltx-t2v": _ltx("ltx-t2v", "t2v", "LTXPipeline"),
     "ltx-i2v": _ltx("ltx-i2v", "i2v", "LTXImageToVideoPipeline"),

@@ -47,9 +47,10 @@ class TinyModels:
     _dirs = {}
 
     @classmethod
-    def dir(cls, name):
+    def dir(cls, pipeline):
+        from tests_torch import tiny
+        name = tiny.DOWNLOAD_OF.get(pipeline, pipeline)
         if name not in cls._dirs:
-            from tests_torch import tiny
             if cls._tmp is None:
                 cls._tmp = tempfile.TemporaryDirectory(prefix="hearth-tiny-")
             cls._dirs[name] = os.path.join(cls._tmp.name, name)
@@ -201,6 +202,13 @@ class EveryPipelineInProcessTest(unittest.TestCase):
                            size="48x32", num_frames=21, fps=30, steps=2, latent_window_size=3)
         self.assertEqual(p.pipe.transformer.config["_name_or_path"], transformer)
         self.assertEqual(self.video(p, job, sections=3), ("h264", 48, 32, 21, "30/1"))
+
+    def test_wan22_5b_t2v_and_i2v_from_one_download(self):
+        for name in ("wan2.2-5b-t2v", "wan2.2-5b-i2v"):
+            with self.subTest(name):
+                p, job = self.make(name, size="64x32", num_frames=9, fps=24, steps=2)
+                self.assertTrue(p.pipe.config["expand_timesteps"])
+                self.assertEqual(self.video(p, job), ("h264", 64, 32, 9, "24/1"))
 
     def test_wan22_runs_both_experts_with_guidance_scale_2(self):
         for name in ("wan2.2-t2v", "wan2.2-i2v"):

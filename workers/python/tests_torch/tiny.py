@@ -49,11 +49,11 @@ def wan_scheduler():
     return UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
 
 
-def wan_transformer(in_channels: int, image_dim=None):
+def wan_transformer(in_channels: int, image_dim=None, out_channels=16):
     from diffusers import WanTransformer3DModel
 
     return WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
-                                 in_channels=in_channels, out_channels=16, text_dim=TEXT_DIM, freq_dim=256,
+                                 in_channels=in_channels, out_channels=out_channels, text_dim=TEXT_DIM, freq_dim=256,
                                  ffn_dim=32, num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
                                  rope_max_seq_len=32, image_dim=image_dim)
 
@@ -96,6 +96,20 @@ def wan22_i2v():
     return WanImageToVideoPipeline(tokenizer=tok, text_encoder=text_encoder(len(tok)), vae=wan_vae(),
                                    scheduler=wan_scheduler(), transformer=wan_transformer(36),
                                    transformer_2=wan_transformer(36), boundary_ratio=0.9)
+
+
+def wan22_5b():
+    from diffusers import AutoencoderKLWan, WanPipeline
+
+    # Wan 2.2 TI2V-5B: the Wan 2.2 VAE (48 latent channels, patchified 2x2, 16x spatial compression)
+    # and one transformer whose timesteps are expanded per latent frame; saved as WanPipeline, like
+    # the real download, whose I2V runs through WanImageToVideoPipeline on the same directory.
+    tok = tokenizer()
+    vae = AutoencoderKLWan(base_dim=3, z_dim=48, in_channels=12, out_channels=12, is_residual=True, patch_size=2,
+                           latents_mean=[0.0] * 48, latents_std=[1.0] * 48, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           scale_factor_spatial=16, scale_factor_temporal=4, temperal_downsample=[False, True, True])
+    return WanPipeline(tokenizer=tok, text_encoder=text_encoder(len(tok)), vae=vae, scheduler=wan_scheduler(),
+                       transformer=wan_transformer(48, out_channels=48), expand_timesteps=True)
 
 
 def ltx(cls_name):
@@ -156,15 +170,18 @@ def framepack():
 
 
 BUILDERS = {"wan2.1-t2v": wan_t2v, "wan2.1-i2v": wan_i2v, "wan2.2-t2v": wan22_t2v, "wan2.2-i2v": wan22_i2v,
-            "framepack-i2v": framepack,
+            "wan2.2-5b": wan22_5b, "framepack-i2v": framepack,
             "ltx-t2v": lambda: ltx("LTXPipeline"), "ltx-i2v": lambda: ltx("LTXImageToVideoPipeline")}
+
+# Worker pipelines that load the same download (one tiny build serves both).
+DOWNLOAD_OF = {"wan2.2-5b-t2v": "wan2.2-5b", "wan2.2-5b-i2v": "wan2.2-5b"}
 
 
 def save(pipeline: str, out_dir: str) -> None:
     import torch
 
     torch.manual_seed(0)
-    BUILDERS[pipeline]().save_pretrained(out_dir)
+    BUILDERS[DOWNLOAD_OF.get(pipeline, pipeline)]().save_pretrained(out_dir)
 
 
 def main(argv) -> int:
@@ -172,7 +189,7 @@ def main(argv) -> int:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     for name, out in zip(argv[::2], argv[1::2]):
-        if name not in BUILDERS:
+        if DOWNLOAD_OF.get(name, name) not in BUILDERS:
             print(f"tiny: no tiny build of {name!r}; known: {', '.join(BUILDERS)}", file=sys.stderr)
             return 2
         save(name, out)

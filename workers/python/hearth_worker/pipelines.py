@@ -1,4 +1,4 @@
-"""The real pipelines: diffusers Wan 2.1, Wan 2.2 A14B, LTX-Video and FramePack, built lazily.
+"""The real pipelines: diffusers Wan 2.1, Wan 2.2, LTX-Video and FramePack, built lazily.
 
 torch, diffusers, transformers and PIL are imported only inside load()/generate()/export(), so
 the protocol layer and its tests need nothing beyond the standard library.
@@ -249,7 +249,8 @@ class DiffusersPipeline:
             # Guidance-distilled: guidance_scale is the distilled guidance, and without true CFG
             # (true_cfg_scale 1) there is no negative prompt.
             window = number(job["params"], "latent_window_size", 9, integer=True, lo=1, hi=33)
-            del args["negative_prompt"]
+            if args.pop("negative_prompt"):
+                log.info("negative_prompt ignored: FramePack runs without true CFG")
             args["latent_window_size"] = window
             frames_per_section = (window - 1) * pipe.vae_scale_factor_temporal + 1
             sections = max(1, -(-job["num_frames"] // frames_per_section))

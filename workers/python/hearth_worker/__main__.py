@@ -25,6 +25,10 @@ def parse_args(argv=None):
     ap.add_argument("--pipeline", required=True, choices=CHOICES,
                     help="which pipeline; 'fake' is a test double that writes a tiny non-video file")
     ap.add_argument("--model", help="local model directory or Hugging Face id (diffusers format)")
+    ap.add_argument("--transformer", help="framepack-i2v: the FramePack transformer (a directory or Hugging Face "
+                                           "id, e.g. lllyasviel/FramePackI2V_HY) when --model is HunyuanVideo's")
+    ap.add_argument("--image-encoder", help="framepack-i2v: a directory or id with feature_extractor/ and "
+                                             "image_encoder/ (SigLIP, e.g. lllyasviel/flux_redux_bfl)")
     ap.add_argument("--dtype", choices=DTYPES, default="bf16",
                     help="bf16 (default), fp16, or fp8 (transformer weights stored in float8_e4m3fn, "
                          "computed in bf16)")
@@ -34,6 +38,7 @@ def parse_args(argv=None):
     ap.add_argument("--heartbeat", type=float, default=15.0,
                     help="repeat the last progress line after this many silent seconds in a job (0: off)")
     ap.add_argument("--fake-step-delay", type=float, default=0.01, help=argparse.SUPPRESS)
+    ap.add_argument("--test-hooks", action="store_true", help=argparse.SUPPRESS)   # params hold, fail
     ap.add_argument("--describe", action="store_true",
                     help="print the pipeline's limits (the 'limits' of its ready message) as JSON and exit, "
                          "loading nothing: paste them under the model's limits: in hearth.yaml")
@@ -61,7 +66,8 @@ def main(argv=None) -> int:
 
     try:
         pipeline = build(args.pipeline, args.model, args.dtype, args.cpu_offload, args.device,
-                         fake_step_delay=args.fake_step_delay)
+                         fake_step_delay=args.fake_step_delay, test_hooks=args.test_hooks,
+                         parts={"transformer": args.transformer, "image_encoder": args.image_encoder})
     except ValueError as e:
         log.error("%s", e)
         return 2

@@ -82,7 +82,8 @@ class ParamError(ValueError):
 # Parameters
 
 
-def _number(params: dict, field: str, default, *, integer: bool, lo, hi):
+def number(params: dict, field: str, default, *, integer: bool, lo, hi):
+    """params[field] checked as a number in [lo, hi] (an integer when asked); default when absent."""
     value = params.get(field)
     if value is None:
         return default
@@ -149,14 +150,14 @@ def validate(spec: PipelineSpec, task: Optional[str], params: Any, inputs: Any) 
             raise ParamError("size", f"{spec.name} needs width and height in multiples of {mult}; "
                                      f"{width}x{height} has {side} {v} (try {round(v / mult) * mult or mult})")
 
-    fps = _number(params, "fps", spec.default_fps, integer=True, lo=1, hi=MAX_FPS)
-    explicit = _number(params, "num_frames", None, integer=True, lo=1, hi=MAX_FRAMES)
+    fps = number(params, "fps", spec.default_fps, integer=True, lo=1, hi=MAX_FPS)
+    explicit = number(params, "num_frames", None, integer=True, lo=1, hi=MAX_FRAMES)
     if explicit is not None:
         wanted = explicit
         num_frames = frames_for(spec, explicit / fps, fps)
         source = f"num_frames={explicit}"
     else:
-        seconds = _number(params, "seconds", spec.default_seconds, integer=False, lo=0.01, hi=MAX_SECONDS)
+        seconds = number(params, "seconds", spec.default_seconds, integer=False, lo=0.01, hi=MAX_SECONDS)
         wanted = max(1, round(seconds * fps))
         num_frames = frames_for(spec, seconds, fps)
         source = f"{seconds}s at {fps} fps = {wanted} frames"
@@ -166,9 +167,9 @@ def validate(spec: PipelineSpec, task: Optional[str], params: Any, inputs: Any) 
         notes.append(f"{source}; {spec.name} needs {spec.frame_step}k+1 frames, using {num_frames} "
                      f"({num_frames / fps:.2f}s)")
 
-    steps = _number(params, "steps", spec.default_steps, integer=True, lo=1, hi=MAX_STEPS)
-    guidance = float(_number(params, "guidance_scale", spec.default_guidance, integer=False, lo=0, hi=100))
-    seed = _number(params, "seed", None, integer=True, lo=0, hi=MAX_SEED)
+    steps = number(params, "steps", spec.default_steps, integer=True, lo=1, hi=MAX_STEPS)
+    guidance = float(number(params, "guidance_scale", spec.default_guidance, integer=False, lo=0, hi=100))
+    seed = number(params, "seed", None, integer=True, lo=0, hi=MAX_SEED)
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
         notes.append(f"no seed given, using {seed}")
@@ -200,7 +201,9 @@ def error_code(exc: BaseException) -> Optional[str]:
         if "OutOfMemoryError" in names or "MemoryError" in names:
             return "oom"
         text = str(exc)
-        if "CUDA out of memory" in text or "CUBLAS_STATUS_ALLOC_FAILED" in text:
+        # CUDA's allocator, cuBLAS, and torch's CPU allocator (a RuntimeError, not OutOfMemoryError)
+        if "CUDA out of memory" in text or "CUBLAS_STATUS_ALLOC_FAILED" in text \
+                or "can't allocate memory" in text:
             return "oom"
         exc = exc.__cause__ or exc.__context__
     return None
@@ -408,6 +411,7 @@ class Worker:
         if not isinstance(out_dir, str) or not out_dir:
             raise ParamError("output_dir", "is required (a directory path)")
         p = validate(self.spec, msg.get("task"), msg.get("params"), msg.get("inputs"))
+        p["output_dir"] = out_dir
         for note in p["notes"]:
             log.info("job %s: %s", job.id, note)
         log.info("job %s: %s %dx%d, %d frames at %d fps, %d steps, guidance %.2f, seed %d",

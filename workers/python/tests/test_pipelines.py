@@ -86,6 +86,7 @@ def stand_ins():
                 ran += 1
                 callback_on_step_end(self, i, 1000 - i, {"latents": None})
             Pipe.steps_run = ran
+            calls.append(("decode",))
             return types.SimpleNamespace(frames=[["frame"] * num_frames])
 
     def pipeline_class(name):
@@ -108,6 +109,8 @@ def stand_ins():
     for n in ("WanPipeline", "WanImageToVideoPipeline", "LTXPipeline", "LTXImageToVideoPipeline"):
         setattr(diffusers, n, pipeline_class(n))
     diffusers.AutoencoderKLWan = Part("vae")
+    diffusers.DiffusionPipeline = types.SimpleNamespace(
+        load_config=lambda model: {"image_encoder": ["transformers", "CLIPVisionModel"]})
     utils = types.ModuleType("diffusers.utils")
     utils.export_to_video = lambda frames, path, fps: calls.append(("export", len(frames), path, fps))
     diffusers.utils = utils
@@ -172,21 +175,38 @@ class DiffusersAdapterTest(unittest.TestCase):
         p.cleanup()
         self.assertEqual(self.of("free_hooks"), [])
 
-    def test_interrupt_flag_on_cancel(self):
+    def test_cancel_raises_from_the_step_callback_so_nothing_is_decoded(self):
         p = pipelines.build("wan2.1-t2v", "m", "bf16", True, "cuda:1")
         p.load()
         self.assertEqual(self.of("cpu_offload"), [("cpu_offload", "cuda:1")])
         self.assertEqual(self.of("layerwise_casting"), [])
         job = validate(p.spec, None, {"prompt": "x", "steps": 10, "seed": 1}, None)
         progress = []
-        p.generate(job, lambda s, n: progress.append(s), lambda: len(progress) >= 3)
+        frames = p.generate(job, lambda s, n: progress.append(s), lambda: len(progress) >= 3)
+        self.assertIsNone(frames)
         self.assertEqual(progress, [1, 2, 3])
-        self.assertEqual(self.Pipe.steps_run, 3)              # the rest were skipped by the interrupt flag
+        self.assertIsNone(self.Pipe.steps_run)                # the pipeline call ended at step 3
+        self.assertEqual(self.of("decode"), [])               # _interrupt would still have decoded
         self.assertEqual(self.of("scheduler"), [])            # 480p keeps flow_shift 3.0
         p.cleanup()
         self.assertEqual(self.of("free_hooks"), [("free_hooks",)])
         with self.assertRaises(ParamError):
             p.generate(dict(job, params={"flow_shift": "high"}), lambda s, n: None, lambda: False)
+
+    def test_wan22_flow_shift_of_one_job_does_not_stick_to_the_next(self):
+        p = pipelines.build("wan2.2-t2v", "m", "fp8", False, "cuda")
+        p.load()
+        self.assertEqual(len(self.of("layerwise_casting")), 1)       # the stand-in has no transformer_2
+        for shift in (8.0, None):
+            params = {"prompt": "x", "steps": 1, "seed": 1}
+            if shift:
+                params["flow_shift"] = shift
+            p.generate(validate(p.spec, None, params, None), lambda s, n: None, lambda: False)
+        self.assertEqual(self.of("scheduler"), [("scheduler", {"flow_shift": 8.0}), ("scheduler", {"flow_shift": 3.0})])
+        job = validate(p.spec, None, {"prompt": "x", "steps": 1, "seed": 1, "guidance_scale_2": "a"}, None)
+        with self.assertRaises(ParamError) as e:
+            p.generate(job, lambda s, n: None, lambda: False)
+        self.assertEqual(e.exception.field, "guidance_scale_2")
 
     def test_wan_i2v_and_ltx(self):
         p = pipelines.build("wan2.1-i2v", "m", "fp16", False, "cuda")

@@ -77,11 +77,11 @@ class Harness:
 
 
 class Subprocess(Harness):
-    def __init__(self, *extra, env=None):
+    def __init__(self, *extra, env=None, pipeline="fake"):
         super().__init__()
         e = dict(os.environ, PYTHONPATH=ROOT, PYTHONUNBUFFERED="1")
         e.update(env or {})
-        self.proc = subprocess.Popen([sys.executable, "-m", "hearth_worker", "--pipeline", "fake", *extra],
+        self.proc = subprocess.Popen([sys.executable, "-m", "hearth_worker", "--pipeline", pipeline, *extra],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=e)
         self.stderr = []
@@ -553,7 +553,10 @@ class ValidationTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             pipelines.build("ltx-t2v", "m", dtype="int4")
         self.assertEqual(set(pipelines.CHOICES),
-                         {"wan2.1-t2v", "wan2.1-i2v", "ltx-t2v", "ltx-i2v", "fake"})
+                         {"wan2.1-t2v", "wan2.1-i2v", "wan2.2-t2v", "wan2.2-i2v", "wan2.2-5b-t2v", "wan2.2-5b-i2v",
+                          "framepack-i2v", "ltx-t2v", "ltx-i2v", "fake"})
+        with self.assertRaises(ValueError):
+            pipelines.build("wan2.1-t2v", "m", parts={"transformer": "t"})
 
 
 if __name__ == "__main__":
@@ -579,6 +582,9 @@ class LimitsTest(unittest.TestCase):
             with self.subTest(spec.name):
                 lim = protocol.limits(spec)
                 self.assertEqual(lim["tasks"], list(spec.tasks))
+                defaults = self.job(spec)                        # a job naming nothing runs at the defaults
+                self.assertEqual((defaults["width"] % lim["size_multiple"], defaults["height"] % lim["size_multiple"],
+                                  (defaults["num_frames"] - 1) % lim["frame_step"]), (0, 0, 0))
                 m = lim["size_multiple"]
                 self.assertEqual(m, spec.size_multiple)
                 self.job(spec, size=f"{m * 20}x{m * 10}")

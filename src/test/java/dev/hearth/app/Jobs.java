@@ -102,10 +102,10 @@ final class Jobs {
         }
     }
 
-    /** ffprobe's view of the first video stream: codec_name, width, height, nb_read_frames. */
+    /** ffprobe's view of the first video stream: codec_name, width, height, nb_read_frames, r_frame_rate. */
     static JsonNode probe(Path video) throws Exception {
         var p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-                "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "json", video.toString())
+                "-show_entries", "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-of", "json", video.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();

@@ -1,0 +1,200 @@
+package dev.hearth.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+/**
+ * Hearth → {@code engine: worker} → {@code python -m hearth_worker} on the real diffusers Wan 2.1
+ * pipelines, built from tiny configs with random weights ({@code tests_torch/tiny.py}, nothing from a
+ * model hub) and run on the CPU: real MP4s, progress per denoising step, a cancel that stops within a
+ * step, and the protocol's error codes. Needs the worker's venv ({@code workers/python/bin/venv}, whose
+ * python {@code HEARTH_WORKER_PYTHON} names): skipped locally without it, failed when CI=true.
+ */
+class PythonDiffusersTest {
+    private static final Path WORKER_DIR = Path.of("workers/python").toAbsolutePath();
+    private static final Duration JOB = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path dir;
+    private static TestHearth h;
+    private static Jobs jobs;
+    private static String missing;
+
+    @BeforeAll
+    static void tinyModelsAndHearth() throws Exception {
+        String python = venvPython();
+        if (python == null) return;
+        Path t2v = dir.resolve("tiny-wan-t2v");
+        Path i2v = dir.resolve("tiny-wan-i2v");
+        run(List.of(python, "-m", "tests_torch.tiny", "wan2.1-t2v", t2v.toString(), "wan2.1-i2v", i2v.toString()));
+        h = new TestHearth(dir, "", model("wan-t2v", python, "wan2.1-t2v", t2v) + model("wan-i2v", python, "wan2.1-i2v", i2v));
+        jobs = new Jobs(h.hearth.baseUri());
+    }
+
+    /** Each test is reported skipped, with the reason (an abort in @BeforeAll would hide them). */
+    @BeforeEach
+    void needsTheVenv() {
+        if (missing != null) abort("diffusers worker test skipped: " + missing);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (h != null) h.close();
+    }
+
+    private static String model(String name, String python, String pipeline, Path tiny) {
+        return """
+                %s:
+                  engine: worker
+                  cmd: %s -m hearth_worker --pipeline %s --model %s --device cpu --heartbeat 0 --test-hooks
+                  cwd: %s
+                  memory: 1MiB
+                  max_attempts: 1
+                """.formatted(name, python, pipeline, tiny, WORKER_DIR);
+    }
+
+    @Test
+    void t2v_makesARealMp4_withTheFramesSizeAndFpsAsked() throws Exception {
+        String id = jobs.submit("""
+                {"model":"wan-t2v","prompt":"a red fox in snow","params":{"size":"48x32","num_frames":9,"fps":8,"steps":2,"seed":7}}
+                """).path("id").asText();
+
+        JsonNode end = jobs.awaitState(id, "succeeded", JOB);
+
+        assertThat(end.path("progress").asDouble()).isEqualTo(1.0);
+        assertVideo(id, 48, 32, 9, "8/1");
+        assertThat(log("wan-t2v")).contains("job " + id + ": t2v 48x32, 9 frames at 8 fps, 2 steps");
+    }
+
+    @Test
+    void i2v_fromADataUriImage_makesARealMp4() throws Exception {
+        String id = jobs.submit("""
+                {"model":"wan-i2v","task":"i2v","prompt":"the square moves","image":"%s",
+                 "params":{"size":"32x32","seconds":1,"fps":4,"steps":2,"seed":3}}
+                """.formatted(pngDataUri())).path("id").asText();
+
+        jobs.awaitState(id, "succeeded", JOB);
+
+        assertVideo(id, 32, 32, 5, "4/1");           // 1 s at 4 fps = 4 frames, rounded to 4k+1
+    }
+
+    @Test
+    void progress_arrivesPerStep_andCancel_stopsWithinAStep_withoutDecoding() throws Exception {
+        // "hold" (a --test-hooks param) keeps the job after its first step until cancelled: the test
+        // decides when, however fast the machine is.
+        String id = jobs.submit("""
+                {"model":"wan-t2v","prompt":"held","params":{"size":"32x32","num_frames":5,"fps":8,"steps":4,"seed":1,"hold":true}}
+                """).path("id").asText();
+        JsonNode held = jobs.await(id, JOB, j -> j.path("progress").asDouble() > 0 || Jobs.terminal(j));
+        assertThat(held.path("state").asText()).isEqualTo("running");
+        assertThat(held.path("progress").asDouble()).isEqualTo(0.25);          // step 1 of 4
+
+        jobs.cancel(id);
+        JsonNode end = jobs.awaitState(id, "cancelled", JOB);
+
+        assertThat(end.path("outputs").findValuesAsText("name")).doesNotContain("video.mp4");
+        assertThat(log("wan-t2v")).contains("cancelled after denoising step 1 of 4; the latents are not decoded")
+                .doesNotContain("killing the worker");
+    }
+
+    @Test
+    void badParams_andOutOfMemory_comeBackAsTheProtocolsErrorCodes() {
+        String bad = jobs.submit("""
+                {"model":"wan-t2v","prompt":"x","params":{"size":"32x32","num_frames":5,"steps":1,"flow_shift":"high"}}
+                """).path("id").asText();
+        String oom = jobs.submit("""
+                {"model":"wan-t2v","prompt":"x","params":{"size":"32x32","num_frames":5,"steps":2,"fail":"oom"}}
+                """).path("id").asText();
+
+        JsonNode badEnd = jobs.awaitState(bad, "failed", JOB);
+        JsonNode oomEnd = jobs.awaitState(oom, "failed", JOB);
+
+        assertThat(badEnd.path("error").path("code").asText()).isEqualTo("bad_params");
+        assertThat(badEnd.path("error").path("message").asText()).contains("flow_shift");
+        assertThat(oomEnd.path("error").path("code").asText()).isEqualTo("oom");
+        assertThat(oomEnd.path("error").path("message").asText()).contains("can't allocate memory");
+    }
+
+    private static void assertVideo(String id, int width, int height, int frames, String fps) throws Exception {
+        HttpResponse<byte[]> video = jobs.http.send(HttpRequest.newBuilder(h.uri("/v1/jobs/" + id + "/outputs/video.mp4"))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(video.statusCode()).isEqualTo(200);
+        Path file = dir.resolve(id + ".mp4");
+        Files.write(file, video.body());
+        JsonNode probe = Jobs.probe(file);
+        assertThat(probe.path("codec_name").asText()).isEqualTo("h264");
+        assertThat(probe.path("width").asInt()).isEqualTo(width);
+        assertThat(probe.path("height").asInt()).isEqualTo(height);
+        assertThat(probe.path("nb_read_frames").asInt()).isEqualTo(frames);
+        assertThat(probe.path("r_frame_rate").asText()).isEqualTo(fps);
+    }
+
+    private static String log(String model) {
+        return h.get("/api/models/" + model + "/logs?lines=400").body();
+    }
+
+    private static String pngDataUri() throws Exception {
+        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(Color.BLUE);
+        g.fillRect(0, 0, 40, 30);
+        g.setColor(Color.ORANGE);
+        g.fillRect(10, 8, 14, 14);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+    }
+
+    /** The venv's python: HEARTH_WORKER_PYTHON, else bin/venv's when it was built; else null (skip), or fail under CI. */
+    private static String venvPython() throws Exception {
+        String python = System.getenv("HEARTH_WORKER_PYTHON");
+        if (python == null || python.isBlank()) {
+            String path = run(List.of(WORKER_DIR.resolve("bin/venv").toString(), "--path")).strip();
+            if (Files.isRegularFile(Path.of(path).getParent().resolveSibling(".complete"))) python = path;
+        }
+        if (python == null || python.isBlank()) {
+            String why = "the worker's venv is missing; build it with workers/python/bin/venv"
+                    + " (or set HEARTH_WORKER_PYTHON to a python with torch and diffusers)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
+            missing = why;
+            return null;
+        }
+        return python;
+    }
+
+    /** Runs a command in the worker's directory; fails the test with its output unless it exits 0. */
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(cmd)).directory(WORKER_DIR.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish in 300 s:\n" + out);
+        }
+        if (p.exitValue() != 0) fail(String.join(" ", cmd) + " exited " + p.exitValue() + ":\n" + out);
+        return out;
+    }
+}

@@ -68,7 +68,8 @@ final class EngineYardstick {
                 List<Double> gen = new ArrayList<>();
                 List<Double> ttft = new ArrayList<>();
                 for (int i = 0; i < rounds; i++) {
-                    StreamLoad.Sample s = load.one(url, name, maxTokens, i, PROMPT);
+                    // a fresh prompt each time: llama-server would otherwise answer the prompt from its cache
+                    StreamLoad.Sample s = load.one(url, name, maxTokens, i, "Story " + i + ". " + PROMPT);
                     if (s.tokens() < 2) throw new IllegalStateException(name + " answered " + s.tokens() + " tokens");
                     ttft.add(s.ttftNanos() / 1e6);
                     gen.add((s.tokens() - 1) / ((s.totalNanos() - s.ttftNanos()) / 1e9));

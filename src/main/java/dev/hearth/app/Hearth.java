@@ -15,6 +15,7 @@ import dev.hearth.gateway.Http10;
 import dev.hearth.gateway.SseWriter;
 import dev.hearth.api.admin.AdminRoutes;
 import dev.hearth.api.admin.EventsRoute;
+import dev.hearth.api.docs.DocsRoutes;
 import dev.hearth.api.jobs.JobRoutes;
 import dev.hearth.api.openai.OpenAiRoutes;
 import dev.hearth.jobs.JobCore;
@@ -79,6 +80,7 @@ public final class Hearth implements AutoCloseable {
         AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
         VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
+        DocsRoutes docs = new DocsRoutes();
         OpenAiVideoRoutes videos = new OpenAiVideoRoutes(jobs, catalog, inputs, s.retention());
         this.gateway = new Gateway(ApiKeys.load(s.apiKeysFile()), sse, r -> {
             openAi.register(r);
@@ -88,6 +90,7 @@ public final class Hearth implements AutoCloseable {
             videos.register(r);
             admin.register(r);
             eventsRoute.register(r);
+            docs.register(r);
         });
         var server = WebServer.builder()
                 .host(s.host())

@@ -48,8 +48,16 @@ public final class ApiKeys {
 
     public boolean required() { return !keys.isEmpty(); }
 
-    /** Routes anyone may call: liveness probes must work without a key. */
-    static final Set<String> OPEN = Set.of("/health", "/ready");
+    /**
+     * Routes anyone may call: liveness probes must work without a key, and the API's description
+     * (/openapi.json, /docs and Swagger UI's files under /docs/) tells nothing a key protects.
+     */
+    static final Set<String> OPEN = Set.of("/health", "/ready", "/openapi.json", "/docs");
+    private static final String OPEN_PREFIX = "/docs/";
+
+    static boolean open(String path) {
+        return OPEN.contains(path) || path.startsWith(OPEN_PREFIX) && !path.contains("..");
+    }
 
     /** The principal of a {@code Bearer} key of this file; empty for no key or a wrong one. */
     Optional<Principal> principal(String authorization) {

@@ -164,6 +164,9 @@ final class SchedulerCore {
         s.idleSince = now;
         s.lastError = null;
         fx.publish(s.event(Type.READY, null, null, now));
+        // load commands hear of the load they waited for even when an unload came meanwhile: commands
+        // apply in the order they came, and unloads that keep coming cannot starve a load forever
+        answerLoadCommands(s);
         if (s.pendingStop != null) {
             stop(s, s.pendingStop, null, now);
         }
@@ -296,16 +299,20 @@ final class SchedulerCore {
         if (!s.acceptsGrants()) {
             return;
         }
-        for (Waiter w : s.loadWaiters) {
-            waiting.remove(w.id());
-            fx.loaded(w.id(), s.name());
-        }
-        s.loadWaiters.clear();
+        answerLoadCommands(s);
         while (s.hasFreeLease() && !s.queue.isEmpty()) {
             Waiter w = s.queue.pollFirst();
             waiting.remove(w.id());
             grant(s, w.id());
         }
+    }
+
+    private void answerLoadCommands(ModelSlot s) {
+        for (Waiter w : s.loadWaiters) {
+            waiting.remove(w.id());
+            fx.loaded(w.id(), s.name());
+        }
+        s.loadWaiters.clear();
     }
 
     private void grant(ModelSlot s, long id) {

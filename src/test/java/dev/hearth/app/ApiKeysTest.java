@@ -15,7 +15,7 @@ class ApiKeysTest {
     Path dir;
 
     @Test
-    void withKeysFile_routesNeedABearerKey_butHealthDoesNot() throws Exception {
+    void withKeysFile_routesNeedABearerKey_butHealthAndTheApiDocsDoNot() throws Exception {
         Path keys = Files.writeString(dir.resolve("keys"), "# team keys\nsk-first\n\nsk-second\n");
         try (TestHearth h = new TestHearth(dir, "api_keys_file: " + keys, """
                 embed:
@@ -29,6 +29,10 @@ class ApiKeysTest {
             assertThat(h.send(withKey(h, "/v1/models", "sk-second")).statusCode()).isEqualTo(200);
             assertThat(h.get("/health").statusCode()).isEqualTo(200);
             assertThat(h.get("/ready").statusCode()).isEqualTo(200);
+            assertThat(h.get("/openapi.json").statusCode()).isEqualTo(200);
+            assertThat(h.get("/docs").statusCode()).isEqualTo(200);
+            assertThat(h.get("/docs/swagger-ui.css").statusCode()).isEqualTo(200);
+            assertThat(h.get("/docs/no-such-file.js").statusCode()).isEqualTo(404);
         }
     }
 

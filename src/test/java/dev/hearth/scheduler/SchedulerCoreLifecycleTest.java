@@ -201,10 +201,30 @@ class SchedulerCoreLifecycleTest extends CoreTestSupport {
         assertThat(fx.stops()).isEmpty();
 
         core.onLoaded("a", at(2));
-        assertThat(fx.stops()).containsExactly("stop a MANUAL");
+        assertThat(fx.log).containsSubsequence("loaded " + load + " a", "stop a MANUAL"); // in the order they came
         core.onStopped("a", at(3));
         assertThat(fx.unloads.get(cmd).memoryFreedBytes()).isEqualTo(GIB);
-        assertThat(fx.log).doesNotContain("loaded " + load + " a"); // it waits for the next load
+        assertThat(fx.starts()).as("the load was answered: nothing loads it again").containsExactly("start a");
+    }
+
+    /**
+     * Regression (schemathesis, two workers: one loading, one unloading the same model): a load command
+     * waited for the next load after every unload that came during the load it was waiting for, so
+     * POST /api/models/{m}/load never answered while unloads kept coming.
+     */
+    @Test
+    void loadCommand_isAnsweredByTheLoadItWaitedFor_whileUnloadsKeepComing() {
+        use(config(model("a", GIB)), 8 * GIB);
+        long load = loadCommand("a", 0);
+        for (int t = 1; t < 10; t += 3) {
+            unloadCommand("a", t);
+            core.onLoaded("a", at(t + 1));
+            if (fx.log.contains("loaded " + load + " a")) {
+                break;
+            }
+            core.onStopped("a", at(t + 2));
+        }
+        assertThat(fx.log).contains("loaded " + load + " a");
     }
 
     @Test

@@ -12,6 +12,20 @@ public final class TestModels {
         return find("stories260K.gguf");
     }
 
+    /**
+     * The models entries of a hearth.yaml serving {@code stories} (stories260K on Hearth's llamacpp
+     * engine) and {@code all-minilm-l6-v2} (the bundled embeddings model), as the SDK tests use them.
+     */
+    public static String storiesAndEmbeddingsYaml() {
+        return """
+                stories:
+                  engine: llamacpp
+                  path: %s
+                all-minilm-l6-v2:
+                  engine: onnx-embeddings
+                """.formatted(stories260K());
+    }
+
     private static Path find(String name) {
         Path p = Path.of("..", "shared", "models", name).toAbsolutePath().normalize();
         if (!Files.isRegularFile(p)) {

@@ -33,13 +33,7 @@ class OpenAiPythonSdkTest {
 
     @BeforeAll
     static void run() throws Exception {
-        h = new TestHearth(dir, "", """
-                stories:
-                  engine: llamacpp
-                  path: %s
-                all-minilm-l6-v2:
-                  engine: onnx-embeddings
-                """.formatted(TestModels.stories260K()) + DialectSupport.TESTSRC);
+        h = new TestHearth(dir, "", TestModels.storiesAndEmbeddingsYaml() + DialectSupport.TESTSRC);
         String python = output(new ProcessBuilder("bin/sdk-venv"), 600).strip();
         ProcessBuilder script = new ProcessBuilder(python, SCRIPT.toString(), dir.toString());
         script.environment().put("OPENAI_BASE_URL", h.uri("/v1").toString());

@@ -30,13 +30,7 @@ class OpenAiSdkTest {
 
     @BeforeAll
     static void start() {
-        h = new TestHearth(dir, "", """
-                stories:
-                  engine: llamacpp
-                  path: %s
-                all-minilm-l6-v2:
-                  engine: onnx-embeddings
-                """.formatted(TestModels.stories260K()));
+        h = new TestHearth(dir, "", TestModels.storiesAndEmbeddingsYaml());
         client = OpenAIOkHttpClient.builder().baseUrl(h.uri("/v1").toString()).apiKey("unused").maxRetries(0).build();
     }
 

@@ -36,13 +36,7 @@ class OpenApiSchemathesisTest {
 
     @BeforeAll
     static void start() {
-        h = new TestHearth(dir, "", """
-                stories:
-                  engine: llamacpp
-                  path: %s
-                all-minilm-l6-v2:
-                  engine: onnx-embeddings
-                """.formatted(TestModels.stories260K()) + DialectSupport.TESTSRC);
+        h = new TestHearth(dir, "", TestModels.storiesAndEmbeddingsYaml() + DialectSupport.TESTSRC);
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-"""The real pipelines: diffusers Wan 2.1, Wan 2.2, LTX-Video and FramePack, built lazily.
+"""The real pipelines: diffusers Wan 2.1, Wan 2.2, LTX-Video, LTX-2 and FramePack, built lazily.
 
 torch, diffusers, transformers and PIL are imported only inside load()/generate()/export(), so
 the protocol layer and its tests need nothing beyond the standard library.
@@ -24,7 +24,7 @@ DTYPES = ("bf16", "fp16", "fp8")
 @dataclass(frozen=True)
 class Variant:
     spec: PipelineSpec
-    family: str          # "wan", "ltx" or "framepack"
+    family: str          # "wan", "ltx", "ltx2" or "framepack"
     class_name: str      # the diffusers pipeline class
     # Wan 2.2 A14B: the guidance of transformer_2 (the low-noise expert) when a job names none.
     default_guidance_2: Optional[float] = None
@@ -70,6 +70,15 @@ def _ltx(name, task, cls):
                                 default_guidance=3.0), "ltx", cls)
 
 
+def _ltx2(name, task, cls):
+    # LTX-2 (video with audio, one transformer for both) at LTX2Pipeline's own call defaults: 768x512,
+    # 121 frames at 24 fps, 30 steps, guidance 3.0; sizes in multiples of 32, frames 8k+1 (its VAE's
+    # 32x spatial and 8x temporal compression; check_inputs refuses other sizes).
+    return Variant(PipelineSpec(name=name, tasks=(task,), default_size=(768, 512), size_multiple=32,
+                                frame_step=8, default_fps=24, default_seconds=5.0, default_steps=30,
+                                default_guidance=3.0), "ltx2", cls)
+
+
 VARIANTS = {
     "wan2.1-t2v": _wan("wan2.1-t2v", "t2v", "WanPipeline", 50),
     "wan2.1-i2v": _wan("wan2.1-i2v", "i2v", "WanImageToVideoPipeline", 40),
@@ -80,6 +89,8 @@ VARIANTS = {
     "framepack-i2v": _framepack(),
     "ltx-t2v": _ltx("ltx-t2v", "t2v", "LTXPipeline"),
     "ltx-i2v": _ltx("ltx-i2v", "i2v", "LTXImageToVideoPipeline"),
+    "ltx2-t2v": _ltx2("ltx2-t2v", "t2v", "LTX2Pipeline"),
+    "ltx2-i2v": _ltx2("ltx2-i2v", "i2v", "LTX2ImageToVideoPipeline"),
 }
 CHOICES = tuple(VARIANTS) + ("fake",)
 
@@ -108,6 +119,24 @@ def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool =
     if parts and VARIANTS[name].family != "framepack":
         raise ValueError(f"--{'/--'.join(k.replace('_', '-') for k in parts)} is for framepack-i2v only")
     return DiffusersPipeline(VARIANTS[name], model, dtype, cpu_offload, device, test_hooks, parts)
+
+
+class _Frames(list):
+    """Frames with the audio LTX-2 makes alongside: .audio (channels, samples) floats in [-1, 1], .sample_rate."""
+    audio = None
+    sample_rate = None
+
+
+def _write_wav(path: str, audio, sample_rate: int) -> None:
+    import wave
+    import numpy as np
+
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").T      # (samples, channels), interleaved
+    with wave.open(path, "wb") as w:
+        w.setnchannels(pcm.shape[1])
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(np.ascontiguousarray(pcm).tobytes())
 
 
 class _Stopped(Exception):
@@ -254,6 +283,22 @@ class DiffusersPipeline:
             args["latent_window_size"] = window
             frames_per_section = (window - 1) * pipe.vae_scale_factor_temporal + 1
             sections = max(1, -(-job["num_frames"] // frames_per_section))
+        elif self.variant.family == "ltx2":
+            args["frame_rate"] = job["fps"]
+            # STG perturbs the blocks the pipeline names by default (LTX-2.3's); a model with fewer
+            # blocks (the tests' tiny one) gets its last block instead.
+            layers = pipe.transformer.config.num_layers
+            blocks = inspect.signature(pipe.__call__).parameters["spatio_temporal_guidance_blocks"].default
+            if blocks and max(blocks) >= layers:
+                log.info("STG blocks %s past the transformer's %d blocks; using block %d", blocks, layers, layers - 1)
+                args["spatio_temporal_guidance_blocks"] = [layers - 1]
+            if job["image"]:
+                import importlib.util
+                if importlib.util.find_spec("av") is None:
+                    # LTX-2 re-encodes the conditioning image with H.264 (PyAV) as in its training data.
+                    log.info("PyAV (av) not installed: the conditioning image is used without its H.264 "
+                             "re-compression (image_crf=0)")
+                    args["image_crf"] = 0
         else:
             # frame_rate scales LTX's positional encoding; decode_* are for 0.9.1+ VAEs with timestep
             # conditioning (ignored by VAEs without it).
@@ -280,6 +325,10 @@ class DiffusersPipeline:
             log.info("cancelled after denoising step %d of %d; the latents are not decoded", stop.step, stop.steps)
             return None
         frames = out.frames[0]
+        if getattr(out, "audio", None) is not None:         # LTX-2: a waveform (batch, channels, samples)
+            frames = _Frames(frames)
+            frames.audio = out.audio[0].float().cpu().numpy()
+            frames.sample_rate = int(pipe.vocoder.config.output_sampling_rate)
         if len(frames) > job["num_frames"]:      # FramePack makes whole sections
             log.info("%d frames made, keeping the %d asked for", len(frames), job["num_frames"])
             frames = frames[:job["num_frames"]]
@@ -303,7 +352,29 @@ class DiffusersPipeline:
 
     def export(self, frames, path, fps) -> None:
         from diffusers.utils import export_to_video
-        export_to_video(frames, path, fps=fps)
+        audio = getattr(frames, "audio", None)
+        if audio is None:
+            export_to_video(frames, path, fps=fps)
+            return
+        # LTX-2: the video through diffusers, the audio as a 16-bit WAV, muxed into one MP4 by the
+        # ffmpeg imageio-ffmpeg brings (the video stream copied, the audio encoded as AAC).
+        import subprocess
+        import imageio_ffmpeg
+        base = path[:-len(".mp4")] if path.endswith(".mp4") else path
+        video, wav = base + ".video.mp4", base + ".audio.wav"
+        try:
+            export_to_video(list(frames), video, fps=fps)
+            _write_wav(wav, audio, frames.sample_rate)
+            done = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error", "-i", video, "-i", wav,
+                                   "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-c:a", "aac",
+                                   "-f", "mp4", path], capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                raise RuntimeError(f"ffmpeg could not mux the audio: {done.stderr.strip()[-500:]}")
+            log.info("muxed %d audio channel(s) at %d Hz into the MP4", audio.shape[0], frames.sample_rate)
+        finally:
+            for f in (video, wav):
+                if os.path.exists(f):
+                    os.remove(f)
 
     def cleanup(self) -> None:
         if self.cpu_offload and self.pipe is not None:

@@ -189,6 +189,34 @@ class EveryPipelineInProcessTest(unittest.TestCase):
                 p, job = self.make(name, size="64x32", num_frames=9, fps=24, steps=2)
                 self.assertEqual(self.video(p, job), ("h264", 64, 32, 9, "24/1"))
 
+    def test_ltx2_t2v_and_i2v_with_their_audio_muxed(self):
+        # 64x64: LTX-2's decoder pads by reflection, which needs latents of at least 2x2 (32x spatial).
+        for name in ("ltx2-t2v", "ltx2-i2v"):
+            with self.subTest(name):
+                p, job = self.make(name, size="64x64", num_frames=9, fps=24, steps=2)
+                self.assertEqual(self.video(p, job), ("h264", 64, 64, 9, "24/1"))
+                out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+                                      "stream=codec_name,channels,sample_rate", "-of", "json",
+                                      os.path.join(self.tmp.name, name + ".mp4")],
+                                     capture_output=True, text=True, timeout=60, check=True).stdout
+                audio = json.loads(out)["streams"][0]
+                self.assertEqual((audio["codec_name"], audio["channels"], audio["sample_rate"]), ("aac", 2, "16000"))
+                self.assertEqual(os.listdir(self.tmp.name).count(name + ".mp4"), 1)
+                self.assertEqual([f for f in os.listdir(self.tmp.name) if f.endswith((".wav", ".video.mp4"))], [])
+
+    def test_fp8_stores_the_transformer_as_float8_and_makes_a_video_on_the_cpu(self):
+        import torch
+        for dtype, stored in (("fp8", torch.float8_e4m3fn), ("fp16", torch.float16)):
+            with self.subTest(dtype):
+                p = pipelines.build("wan2.1-t2v", TinyModels.dir("wan2.1-t2v"), dtype=dtype, device="cpu")
+                p.load()
+                weights = {n: w.dtype for n, w in p.pipe.transformer.named_parameters() if n.endswith(".weight")}
+                self.assertEqual(weights["blocks.0.attn1.to_q.weight"], stored)
+                job = validate(p.spec, None, {"prompt": "a red fox in snow", "seed": 3, "size": "32x32",
+                                              "num_frames": 5, "fps": 8, "steps": 2}, None)
+                job["output_dir"] = self.tmp.name
+                self.assertEqual(self.video(p, job), ("h264", 32, 32, 5, "8/1"))
+
     def test_framepack_counts_progress_over_its_sections_and_keeps_the_frames_asked(self):
         # The transformer and the image encoder from directories of their own, as from their repositories
         from diffusers import DiffusionPipeline

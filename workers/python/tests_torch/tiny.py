@@ -169,9 +169,60 @@ def framepack():
         image_encoder=siglip, feature_extractor=SiglipImageProcessor(size={"height": 32, "width": 32}))
 
 
+def ltx2(cls_name):
+    import diffusers
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+    from transformers import Gemma3Config, Gemma3ForConditionalGeneration, GemmaTokenizer
+
+    # LTX-2: one transformer denoises video and audio latents together; Gemma 3's hidden states of every
+    # layer go through the text connectors to both branches; a video VAE, an audio VAE (mel spectrogram)
+    # and a vocoder decode them. Gemma's tokenizer: a BPE of whole words and single characters, no merges.
+    chars = list("abcdefghijklmnopqrstuvwxyz0123456789.,")
+    vocab = {t: i for i, t in enumerate(["<pad>", "<eos>", "<bos>", "<unk>", "<mask>", "▁"]
+                                        + ["▁" + w for w in sorted(set(WORDS))] + chars)}
+    tok = GemmaTokenizer(vocab=vocab, merges=[])
+    text = {"vocab_size": len(vocab), "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2,
+            "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 8, "sliding_window": 16,
+            "pad_token_id": 0, "eos_token_id": 1, "bos_token_id": 2}
+    vision = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+              "image_size": 16, "patch_size": 4}
+    gemma = Gemma3ForConditionalGeneration(Gemma3Config(text_config=text, vision_config=vision, mm_tokens_per_image=4))
+    connectors = LTX2TextConnectors(
+        caption_channels=16, text_proj_in_factor=text["num_hidden_layers"] + 1,
+        video_connector_num_attention_heads=2, video_connector_attention_head_dim=8, video_connector_num_layers=1,
+        video_connector_num_learnable_registers=None, audio_connector_num_attention_heads=2,
+        audio_connector_attention_head_dim=8, audio_connector_num_layers=1, audio_connector_num_learnable_registers=None,
+        connector_rope_base_seq_len=32, rope_theta=10000.0, rope_double_precision=False,
+        causal_temporal_positioning=False, rope_type="split")
+    transformer = diffusers.LTX2VideoTransformer3DModel(
+        in_channels=4, out_channels=4, patch_size=1, patch_size_t=1, num_attention_heads=2, attention_head_dim=8,
+        cross_attention_dim=16, audio_in_channels=4, audio_out_channels=4, audio_num_attention_heads=2,
+        audio_attention_head_dim=4, audio_cross_attention_dim=8, num_layers=2, qk_norm="rms_norm_across_heads",
+        caption_channels=16, rope_double_precision=False, rope_type="split")
+    # The real video VAE's compression (32x spatial, 8x temporal): patch 4 and three space-time downscalings.
+    vae = diffusers.AutoencoderKLLTX2Video(
+        in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 16, 32), layers_per_block=(1, 1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1),
+        timestep_conditioning=False, patch_size=4, patch_size_t=1, spatial_compression_ratio=32,
+        temporal_compression_ratio=8)
+    audio_vae = diffusers.AutoencoderKLLTX2Audio(
+        base_channels=4, output_channels=2, ch_mult=(1,), num_res_blocks=1, attn_resolutions=None, in_channels=2,
+        resolution=32, latent_channels=2, norm_type="pixel", causality_axis="height", dropout=0.0,
+        mid_block_add_attention=False, sample_rate=16000, mel_hop_length=160, is_causal=True, mel_bins=8)
+    # Upsampling 10 x 16 = the audio VAE's mel hop of 160 samples, so the waveform lasts as long as the video.
+    vocoder = LTX2Vocoder(in_channels=2 * 8, hidden_channels=8, out_channels=2, upsample_kernel_sizes=[20, 32],
+                          upsample_factors=[10, 16], resnet_kernel_sizes=[3], resnet_dilations=[[1, 3, 5]],
+                          leaky_relu_negative_slope=0.1, output_sampling_rate=16000)
+    return getattr(diffusers, cls_name)(scheduler=diffusers.FlowMatchEulerDiscreteScheduler(), vae=vae,
+                                        audio_vae=audio_vae, text_encoder=gemma, tokenizer=tok, connectors=connectors,
+                                        transformer=transformer, vocoder=vocoder)
+
+
 BUILDERS = {"wan2.1-t2v": wan_t2v, "wan2.1-i2v": wan_i2v, "wan2.2-t2v": wan22_t2v, "wan2.2-i2v": wan22_i2v,
             "wan2.2-5b": wan22_5b, "framepack-i2v": framepack,
-            "ltx-t2v": lambda: ltx("LTXPipeline"), "ltx-i2v": lambda: ltx("LTXImageToVideoPipeline")}
+            "ltx-t2v": lambda: ltx("LTXPipeline"), "ltx-i2v": lambda: ltx("LTXImageToVideoPipeline"),
+            "ltx2-t2v": lambda: ltx2("LTX2Pipeline"), "ltx2-i2v": lambda: ltx2("LTX2ImageToVideoPipeline")}
 
 # Worker pipelines that load the same download (one tiny build serves both).
 DOWNLOAD_OF = {"wan2.2-5b-t2v": "wan2.2-5b", "wan2.2-5b-i2v": "wan2.2-5b"}

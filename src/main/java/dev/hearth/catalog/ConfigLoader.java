@@ -46,7 +46,6 @@ public final class ConfigLoader {
      * {@code hearth serve --listen}, passed in the environment map under the option's own name so
      * that a problem with it names the option, not HEARTH_LISTEN.
      */
-    public static final String LISTEN_OPTION = ServerSection.LISTEN_OPTION;
 
     /**
      * Which file to read: the one given with --config, else ./hearth.yaml when present, else null

@@ -1,5 +1,6 @@
 package dev.hearth.cli;
 
+import dev.hearth.config.ServerSection;
 import dev.hearth.app.Hearth;
 import dev.hearth.app.StartupException;
 import dev.hearth.config.ConfigException;
@@ -26,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> env = new HashMap<>(System.getenv());
         if (listen != null) {
-            env.put(ConfigLoader.LISTEN_OPTION, listen);
+            env.put(ServerSection.LISTEN_OPTION, listen);
         }
         HearthConfig cfg;
         try {

@@ -144,20 +144,20 @@ public final class ProcessEngine implements Engine {
         return crashed.copy();
     }
 
+    /** {@code http://127.0.0.1:PORT} while ready, else {@link Endpoint.Down}; one object per start. */
     @Override
     public Endpoint endpoint() {
-        URI url = baseUrl();
-        return url == null ? Endpoint.DOWN : new Endpoint.Http(url);
+        lock.lock();
+        try {
+            return run != null && run.ready && !run.child.isEnded() ? run.endpoint : Endpoint.DOWN;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code http://127.0.0.1:PORT} while ready, else null. */
     public URI baseUrl() {
-        lock.lock();
-        try {
-            return run != null && run.ready && !run.child.isEnded() ? run.url : null;
-        } finally {
-            lock.unlock();
-        }
+        return endpoint().httpUrl();
     }
 
     /** The child's pid while it runs, for diagnostics. */
@@ -271,6 +271,7 @@ public final class ProcessEngine implements Engine {
     private static final class Run {
         final ChildProcess child;
         final URI url;
+        final Endpoint.Http endpoint;
         final CompletableFuture<String> crashed;
         final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
         boolean ready; // guarded by the engine's lock
@@ -278,6 +279,7 @@ public final class ProcessEngine implements Engine {
         Run(ChildProcess child, URI url, CompletableFuture<String> crashed) {
             this.child = child;
             this.url = url;
+            this.endpoint = new Endpoint.Http(url);
             this.crashed = crashed;
         }
     }

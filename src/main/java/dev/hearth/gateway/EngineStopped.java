@@ -17,7 +17,7 @@ final class EngineStopped {
         String reason;
         try {
             // the reason ends with the engine's last log lines: those are for admins, not clients
-            reason = ClientText.withoutLogLines(engine.crashed().get(2, TimeUnit.SECONDS), model);
+            reason = ClientText.withoutLogLines(engine.crashed().get().get(2, TimeUnit.SECONDS), model);
         } catch (Exception notCrashed) {
             reason = null;
         }

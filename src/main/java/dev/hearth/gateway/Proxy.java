@@ -26,6 +26,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Forwards one OpenAI request to an engine's HTTP server. Streams pass through chunk by chunk as
@@ -49,9 +50,10 @@ public final class Proxy {
 
     /**
      * Where a request goes: the model's name (for messages), its engine's base URL, and what
-     * completes when that engine dies unasked (its reason, which a broken connection waits for).
+     * completes when that engine dies unasked (its reason, which a broken connection waits for;
+     * asked for only then, so a request that goes well costs no future).
      */
-    public record Upstream(String model, URI baseUrl, CompletableFuture<String> crashed) {}
+    public record Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed) {}
 
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort) {

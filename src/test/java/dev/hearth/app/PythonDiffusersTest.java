@@ -7,10 +7,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -187,17 +183,8 @@ class PythonDiffusersTest {
         return h.get("/api/models/" + model + "/logs?lines=400").body();
     }
 
-    private static String pngDataUri() throws Exception {
-        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-        var g = img.createGraphics();
-        g.setColor(Color.BLUE);
-        g.fillRect(0, 0, 40, 30);
-        g.setColor(Color.ORANGE);
-        g.fillRect(10, 8, 14, 14);
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", png);
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+    private static String pngDataUri() {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(dev.hearth.media.TestImages.png());
     }
 
     /** The venv's python: HEARTH_WORKER_PYTHON, else bin/venv's when it was built; else null (skip), or fail under CI. */

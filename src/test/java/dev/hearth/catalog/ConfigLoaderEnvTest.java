@@ -1,5 +1,6 @@
 package dev.hearth.catalog;
 
+import dev.hearth.config.ServerSection;
 import dev.hearth.config.ConfigException;
 import dev.hearth.config.ListenAddress;
 import dev.hearth.config.ServerConfig;
@@ -47,13 +48,13 @@ class ConfigLoaderEnvTest {
 
     @Test
     void listenOption_winsOverHearthListen() {
-        assertThat(server(Map.of(ConfigLoader.LISTEN_OPTION, ":9300", "HEARTH_LISTEN", ":9200")))
+        assertThat(server(Map.of(ServerSection.LISTEN_OPTION, ":9300", "HEARTH_LISTEN", ":9200")))
                 .extracting("host", "port").containsExactly("127.0.0.1", 9300);
     }
 
     @Test
     void everyInterfaceRefusal_namesTheListenOption_notHearthListen_whenTheOptionWasUsed() {
-        ConfigException e = refused(write(dir, FILE), Map.of(ConfigLoader.LISTEN_OPTION, "0.0.0.0:8009"), dir);
+        ConfigException e = refused(write(dir, FILE), Map.of(ServerSection.LISTEN_OPTION, "0.0.0.0:8009"), dir);
 
         assertThat(e.getMessage()).startsWith("1 problem in the command line\n");
         assertThat(e.problems()).singleElement().asString()

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Real images made with ImageIO, so the magic-byte checks see what clients send. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {}
 
-    static byte[] png() {
+    public static byte[] png() {
         return encode("png");
     }
 

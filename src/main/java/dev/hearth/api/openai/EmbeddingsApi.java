@@ -3,7 +3,6 @@ package dev.hearth.api.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.engine.EmbeddingBackend;
 import dev.hearth.BadRequestException;
-import dev.hearth.Json;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,11 +57,6 @@ public final class EmbeddingsApi {
             data.add(new OpenAiDtos.Embedding("embedding", i, request.base64() ? toBase64(v) : v));
         }
         return new OpenAiDtos.Embeddings("list", data, model, new OpenAiDtos.Usage(tokens, tokens));
-    }
-
-    /** {@link #parse} then {@link #respond}, as the JSON the client gets. */
-    public static JsonNode handle(JsonNode body, String model, EmbeddingBackend backend) {
-        return Json.MAPPER.valueToTree(respond(parse(body), model, backend));
     }
 
     /** Little-endian float32s, base64: what the OpenAI SDKs decode (numpy frombuffer float32). */

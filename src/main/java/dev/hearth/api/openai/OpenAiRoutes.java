@@ -97,7 +97,7 @@ public final class OpenAiRoutes {
                     status = 200;
                 }
                 case Endpoint.Http http -> {
-                    Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine.crashed());
+                    Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
                     Proxy.Outcome outcome = proxy.forward(upstream, upstreamPath(task), body, stream, res,
                             spec.proxy(), abort);
                     status = outcome.clientGone() ? CLIENT_GONE : outcome.status();

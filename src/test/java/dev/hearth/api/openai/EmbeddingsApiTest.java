@@ -19,7 +19,8 @@ class EmbeddingsApiTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static JsonNode call(String body) throws Exception {
-        JsonNode response = EmbeddingsApi.handle(MAPPER.readTree(body), "minilm", SharedEngine.started());
+        JsonNode response = MAPPER.valueToTree(EmbeddingsApi.respond(
+                EmbeddingsApi.parse(MAPPER.readTree(body)), "minilm", SharedEngine.started()));
         return MAPPER.readTree(MAPPER.writeValueAsString(response));
     }
 

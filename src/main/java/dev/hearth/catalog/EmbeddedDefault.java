@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * The models Hearth serves with no hearth.yaml (or one without a models: section): the bundled
  * embeddings model, and every GGUF file in ./models (or the HEARTH_MODELS_DIR directories) as
- * a chat model, so that `./hearth serve` next to a folder of GGUFs just works.
+ * a chat model, so that `./hearth serve` next to a folder of GGUFs just works (on llama-server when
+ * Hearth finds one, see {@code GgufEngine}).
  */
 final class EmbeddedDefault {
     private EmbeddedDefault() {}
@@ -36,8 +37,7 @@ final class EmbeddedDefault {
         for (Path gguf : ggufs(workDir, f)) {
             String name = unique(nameOf(gguf), models);
             try {
-                models.put(name, ModelDefaults.model(name, Task.CHAT, EngineKind.LLAMACPP, List.of(), gguf,
-                        Defaults.llamacppMemory(Files.size(gguf)), server));
+                models.put(name, ModelDefaults.gguf(name, gguf, Defaults.llamacppMemory(Files.size(gguf)), server));
             } catch (IOException e) {
                 // Vanished or unreadable since the listing: skip it, as a missing ./models would be.
             }

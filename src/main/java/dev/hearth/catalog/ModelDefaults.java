@@ -1,6 +1,7 @@
 package dev.hearth.catalog;
 
 import dev.hearth.config.Defaults;
+import dev.hearth.config.GgufEngine;
 import dev.hearth.config.ServerConfig;
 
 import java.nio.file.Path;
@@ -54,9 +55,28 @@ final class ModelDefaults {
     /** A model with every default, for models Hearth adds itself (the embedded default). */
     static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, Path path,
                            long memoryBytes, ServerConfig server) {
-        return new ModelSpec(name, task, engine, aliases, null, Map.of(), null, HEALTH, null, path,
+        return model(name, task, engine, aliases, null, HEALTH, path, memoryBytes, Map.of(), server);
+    }
+
+    /**
+     * A chat model the embedded default found as a .gguf file: on llama.cpp's llama-server when
+     * Hearth found its binary ({@code server.gguf_engine}), else on Hearth's llamacpp engine.
+     */
+    static ModelSpec gguf(String name, Path gguf, long memoryBytes, ServerConfig server) {
+        Path binary = server.ggufServer();
+        if (binary == null) return model(name, Task.CHAT, EngineKind.LLAMACPP, List.of(), gguf, memoryBytes, server);
+        return model(name, Task.CHAT, EngineKind.PROCESS, List.of(),
+                Presets.llamaServer(binary, gguf, name, Task.CHAT, Map.of()),
+                Presets.find(GgufEngine.LLAMA_SERVER).orElseThrow().health(), gguf, memoryBytes,
+                Map.of("preset", GgufEngine.LLAMA_SERVER), server);
+    }
+
+    private static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, String cmd,
+                                   String health, Path path, long memoryBytes, Map<String, Object> options,
+                                   ServerConfig server) {
+        return new ModelSpec(name, task, engine, aliases, cmd, Map.of(), null, health, null, path,
                 memoryBytes, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
-                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, Map.of(), null,
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, options, null,
                 server.proxyTimeouts());
     }
 }

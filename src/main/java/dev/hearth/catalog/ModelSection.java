@@ -2,6 +2,7 @@ package dev.hearth.catalog;
 
 import dev.hearth.config.Defaults;
 import dev.hearth.config.Fields;
+import dev.hearth.config.GgufEngine;
 import dev.hearth.config.JobLimits;
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ServerConfig;
@@ -101,9 +102,18 @@ final class ModelSection {
         long memory = memory(kind, engineName, file);
 
         Map<String, Object> options = new LinkedHashMap<>(f.plain(m.get("options"), key("options")));
+        if (kind == EngineKind.LLAMACPP) llamacppOptions(options);
         // The engine may want to know what it serves and which preset built its command line.
         if (model != null) options.putIfAbsent("model", model);
         if (preset != null) options.putIfAbsent("preset", preset.name());
+        // A .gguf given alone runs on llama.cpp's llama-server when Hearth found one (server.gguf_engine);
+        // the entry is checked as the llamacpp entry it is, so whether it is valid never depends on the machine.
+        if (kind == EngineKind.LLAMACPP && engineText == null && server.ggufServer() != null && file != null) {
+            kind = EngineKind.PROCESS;
+            cmd = Presets.llamaServer(server.ggufServer(), file, name, task, options);
+            options.put("preset", GgufEngine.LLAMA_SERVER);
+            if (!given("health")) health = Presets.find(GgufEngine.LLAMA_SERVER).orElseThrow().health();
+        }
 
         return new ModelSpec(name, task, kind,
                 f.names(m.get("aliases"), key("aliases")), cmd, f.strings(m.get("env"), key("env")), cwd, health,
@@ -129,6 +139,19 @@ final class ModelSection {
                         f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT),
                         limits()),
                 ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f));
+    }
+
+    /** llamacpp's options that are numbers of something must be whole and positive. */
+    private void llamacppOptions(Map<String, Object> options) {
+        YamlNode given = m.get("options");
+        for (String k : Presets.LLAMACPP_OPTIONS.keySet()) {
+            Object v = options.get(k);
+            if (v != null && !(v instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() > 0)) {
+                f.problems.at(given.map().get(k), key("options." + k), Fields.expected("a whole number greater than 0",
+                        given.map().get(k).describe()));
+                options.remove(k);
+            }
+        }
     }
 
     /** {@code limits:} as the worker's {@code --describe} prints them; a wrong key or value is refused with the file. */

@@ -1,6 +1,8 @@
 package dev.hearth.catalog;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,6 +49,34 @@ public final class Presets {
                             + " --served-model-name ${NAME}",
                     "/health",
                     "the Hugging Face id or local directory SGLang serves, like Qwen/Qwen2.5-7B-Instruct"));
+
+    /**
+     * The llama-server command for a model given by its .gguf file alone, when
+     * {@code server.gguf_engine} chose llama-server (see {@code GgufEngine}): the preset's command
+     * with the binary Hearth found, the file shell-quoted, and the llamacpp options that
+     * llama-server spells the same ({@code ctx_size}, {@code threads}); an embeddings model gets
+     * {@code --embeddings}.
+     *
+     * @param options the entry's options, each already checked (see {@link #LLAMACPP_OPTIONS})
+     */
+    static String llamaServer(Path binary, Path gguf, String name, Task task, Map<String, Object> options) {
+        StringBuilder cmd = new StringBuilder(shellQuote(binary.toString()))
+                .append(" -m ").append(shellQuote(gguf.toAbsolutePath().toString()))
+                .append(" --host 127.0.0.1 --port ${PORT} --alias ").append(name);
+        LLAMACPP_OPTIONS.forEach((key, flag) -> {
+            if (options.get(key) instanceof Number n) cmd.append(' ').append(flag).append(' ').append(n.intValue());
+        });
+        if (task == Task.EMBEDDINGS) cmd.append(" --embeddings");
+        return cmd.toString();
+    }
+
+    /** The options of Hearth's llamacpp engine and the flag both it and llama-server take for each. */
+    static final Map<String, String> LLAMACPP_OPTIONS = Map.of("ctx_size", "--ctx-size", "threads", "--threads");
+
+    /** 'text' for /bin/sh, with each ' written as '\''. */
+    static String shellQuote(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
 
     public static Optional<Preset> find(String name) {
         return PRESETS.stream().filter(p -> p.name().equals(name)).findFirst();

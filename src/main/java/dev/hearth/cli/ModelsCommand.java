@@ -56,7 +56,9 @@ final class ModelsCommand implements Callable<Integer> {
         System.out.printf("%-28s %-11s %-16s %-10s %9s %8s%n", "MODEL", "TASK", "ENGINE", "STATE", "MEMORY", "IN-FLIGHT");
         for (JsonNode m : models) {
             System.out.printf("%-28s %-11s %-16s %-10s %9s %8d%n", m.path("name").asText(), m.path("task").asText(),
-                    m.path("engine").asText(), m.path("state").asText(), gib(m.path("memory_bytes").asLong()),
+                    // a preset says more than "process": vllm, llama-server…
+                    m.path("preset").isTextual() ? m.path("preset").asText() : m.path("engine").asText(),
+                    m.path("state").asText(), gib(m.path("memory_bytes").asLong()),
                     m.path("in_flight").asInt());
         }
     }

@@ -26,6 +26,9 @@ import java.time.Duration;
  * @param enhancerInstructions the enhancer's system prompt
  * @param maxUserPriority     the highest job {@code priority} a key with role {@code user} may ask for
  * @param proxyTimeouts       every model's proxy timeouts unless its entry sets its own
+ * @param ggufServer          the llama-server binary that serves a model given by its {@code path:} (a
+ *                            .gguf) and no {@code engine:}; null = Hearth's own llamacpp engine serves
+ *                            it (see {@link GgufEngine})
  */
 public record ServerConfig(
         String host,
@@ -45,7 +48,8 @@ public record ServerConfig(
         String promptEnhancer,
         String enhancerInstructions,
         int maxUserPriority,
-        ProxyTimeouts proxyTimeouts) {
+        ProxyTimeouts proxyTimeouts,
+        Path ggufServer) {
 
     public static final long AUTO = -1;
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);
@@ -71,6 +75,16 @@ public record ServerConfig(
         this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
                 retention, apiKeysFile, jobLease, retentionMaxBytes, promptEnhancer, enhancerInstructions,
                 maxUserPriority, null);
+    }
+
+    public ServerConfig(String host, int port, Path dataDir, String database, long memoryBudget, Duration idleUnload,
+                        boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
+                        Duration retention, Path apiKeysFile, Duration jobLease, long retentionMaxBytes,
+                        String promptEnhancer, String enhancerInstructions, int maxUserPriority,
+                        ProxyTimeouts proxyTimeouts) {
+        this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
+                retention, apiKeysFile, jobLease, retentionMaxBytes, promptEnhancer, enhancerInstructions,
+                maxUserPriority, proxyTimeouts, null);
     }
 
     public ServerConfig {

@@ -18,7 +18,7 @@ public final class ServerSection {
     public static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
             "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
             "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions", "max_user_priority",
-            "connect_timeout", "first_byte_timeout", "chunk_timeout");
+            "connect_timeout", "first_byte_timeout", "chunk_timeout", "gguf_engine");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
     private static final Values.Kind<Integer> PRIORITY = Values.integer(-1_000_000, 1_000_000);
@@ -95,7 +95,8 @@ public final class ServerSection {
         }
         return new ServerConfig(listen.host(), listen.port(), dataDir, database, budget, idle, exclusive,
                 maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease, retentionMaxBytes,
-                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions, maxUserPriority, proxy);
+                JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions, maxUserPriority, proxy,
+                GgufEngine.server(m.get("gguf_engine"), f));
     }
 
     /** connect_timeout, first_byte_timeout and chunk_timeout of a section, each defaulting to {@code fallback}'s. */

@@ -40,6 +40,11 @@ final class TestHearth implements AutoCloseable {
         }
     }
 
+    /** A Hearth on a configuration the test loaded itself (an environment, the embedded default). */
+    TestHearth(HearthConfig config) {
+        hearth = Hearth.start(config);
+    }
+
     URI uri(String path) { return hearth.baseUri().resolve(path); }
 
     HttpResponse<String> get(String path) {

@@ -31,11 +31,16 @@ final class AdminDtos {
     @JsonNaming(SnakeCaseStrategy.class)
     record Gpu(int index, String name, long memoryTotalBytes, long memoryUsedBytes) {}
 
-    /** One entry of GET /api/models, and GET /api/models/{m}; times are ISO-8601 instants. */
+    /**
+     * One entry of GET /api/models, and GET /api/models/{m}; times are ISO-8601 instants.
+     * {@code preset} names the server a process engine runs when a preset built its command
+     * (vllm, llama-server, sglang; llama-server too for a .gguf that {@code server.gguf_engine}
+     * put on it), else null.
+     */
     @JsonNaming(SnakeCaseStrategy.class)
-    record ModelView(String name, String task, String engine, String state, long memoryBytes, boolean pinned,
-                     long idleUnloadSeconds, int inFlight, int queued, String loadedAt, String lastUsed,
-                     String lastError) {}
+    record ModelView(String name, String task, String engine, String preset, String state, long memoryBytes,
+                     boolean pinned, long idleUnloadSeconds, int inFlight, int queued, String loadedAt,
+                     String lastUsed, String lastError) {}
 
     /** A model event on /v1/events. */
     @JsonNaming(SnakeCaseStrategy.class)

@@ -124,6 +124,7 @@ public final class AdminRoutes {
                 // the engine's log lines can hold other users' prompts: only admins read them
                 : admin ? status.lastError() : ClientText.of(status.lastError(), spec.name());
         return new AdminDtos.ModelView(spec.name(), spec.task().wire(), spec.engine().wire(),
+                spec.options().get("preset") instanceof String preset ? preset : null,
                 status == null ? "unloaded" : status.state().wire(), spec.memoryBytes(), spec.pinned(),
                 spec.idleUnload().toSeconds(), status == null ? 0 : status.inFlight(),
                 status == null ? 0 : status.queued(), time(status == null ? null : status.loadedAt()),

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.function.Predicate;
 
@@ -104,9 +105,19 @@ final class Jobs {
 
     /** ffprobe's view of the first video stream: codec_name, width, height, nb_read_frames, r_frame_rate. */
     static JsonNode probe(Path video) throws Exception {
-        var p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-                "-show_entries", "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-of", "json", video.toString())
-                .redirectErrorStream(true).start();
+        return probe(video, "v:0", "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-count_frames");
+    }
+
+    /** The first audio stream's codec, channels and sample rate; missing node when there is none. */
+    static JsonNode probeAudio(Path video) throws Exception {
+        return probe(video, "a:0", "stream=codec_name,channels,sample_rate");
+    }
+
+    private static JsonNode probe(Path video, String stream, String entries, String... extra) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", stream));
+        cmd.addAll(List.of(extra));
+        cmd.addAll(List.of("-show_entries", entries, "-of", "json", video.toString()));
+        var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
         return JSON.readTree(out).path("streams").path(0);

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
- * Hearth → {@code engine: worker} → {@code python -m hearth_worker} on the real diffusers Wan 2.1
- * pipelines, built from tiny configs with random weights ({@code tests_torch/tiny.py}, nothing from a
+ * Hearth → {@code engine: worker} → {@code python -m hearth_worker} on the real diffusers pipelines
+ * (Wan 2.1 in depth; Wan 2.2, LTX-Video, LTX-2 and FramePack once each), built from tiny configs with random weights ({@code tests_torch/tiny.py}, nothing from a
  * model hub) and run on the CPU: real MP4s, progress per denoising step, a cancel that stops within a
  * step, and the protocol's error codes. Needs the worker's venv ({@code workers/python/bin/venv}, whose
  * python {@code HEARTH_WORKER_PYTHON} names): skipped locally without it, failed when CI=true.
@@ -94,15 +94,21 @@ class PythonDiffusersTest {
         assertThat(log("wan-t2v")).contains("job " + id + ": t2v 48x32, 9 frames at 8 fps, 2 steps");
     }
 
-    /** The other pipeline families, each through Hearth once (FramePack, whose weights come from three
-     *  repositories, is proven in the worker's own tests, tests_torch). */
-    private static final List<String> OTHERS = List.of("wan2.2-i2v", "wan2.2-5b-t2v", "ltx-i2v");
+    /** The other pipeline families, each through Hearth once. FramePack's tiny build is one directory
+     *  with its transformer and image encoder inside; loading them from repositories of their own
+     *  (--transformer, --image-encoder) is proven in the worker's own tests, tests_torch. */
+    private static final List<String> OTHERS = List.of("wan2.2-i2v", "wan2.2-5b-t2v", "ltx-i2v", "ltx2-t2v",
+            "framepack-i2v");
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-            "wan2.2-i2v    | 48x32 | 5 | 16 | \"steps\":4,\"guidance_scale_2\":2.0 | 48 | 32 | 5 | 16/1",
-            "wan2.2-5b-t2v | 64x32 | 9 | 24 | \"steps\":2                          | 64 | 32 | 9 | 24/1",
-            "ltx-i2v       | 64x32 | 9 | 24 | \"steps\":2                          | 64 | 32 | 9 | 24/1"})
+            "wan2.2-i2v    | 48x32 | 5  | 16 | \"steps\":4,\"guidance_scale_2\":2.0   | 48 | 32 | 5  | 16/1",
+            "wan2.2-5b-t2v | 64x32 | 9  | 24 | \"steps\":2                            | 64 | 32 | 9  | 24/1",
+            "ltx-i2v       | 64x32 | 9  | 24 | \"steps\":2                            | 64 | 32 | 9  | 24/1",
+            // LTX-2's decoder pads by reflection: latents of at least 2x2, so 64x64
+            "ltx2-t2v      | 64x64 | 9  | 24 | \"steps\":2                            | 64 | 64 | 9  | 24/1",
+            // sections of (3 - 1) * 4 + 1 = 9 frames: three sections make 21 frames, the rest cut
+            "framepack-i2v | 48x32 | 21 | 30 | \"steps\":2,\"latent_window_size\":3    | 48 | 32 | 21 | 30/1"})
     void everyFamily_throughHearth_makesARealMp4(String model, String size, int frames, int fps, String extra,
                                                  int width, int height, int expectedFrames, String rate) throws Exception {
         boolean i2v = model.endsWith("i2v");
@@ -114,6 +120,11 @@ class PythonDiffusersTest {
         jobs.awaitState(id, "succeeded", JOB);
 
         assertVideo(id, width, height, expectedFrames, rate);
+        if (model.startsWith("ltx2")) {     // LTX-2 makes the sound too: muxed into the MP4 as AAC
+            JsonNode audio = Jobs.probeAudio(dir.resolve(id + ".mp4"));
+            assertThat(audio.path("codec_name").asText()).isEqualTo("aac");
+            assertThat(audio.path("channels").asInt()).isEqualTo(2);
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.hearth.config.JobLimits;
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.config.ServerSection;
+import dev.hearth.config.Sharing;
 import dev.hearth.config.Values;
 import dev.hearth.config.YamlNode;
 
@@ -32,7 +33,7 @@ final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
             "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
             "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer", "limits",
-            "connect_timeout", "first_byte_timeout", "chunk_timeout");
+            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
 
@@ -138,7 +139,15 @@ final class ModelSection {
                         secondsPerUnit(kind),
                         f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT),
                         limits()),
-                ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f));
+                ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f),
+                sharing(task));
+    }
+
+    /** Rule 7's max_wait and min_residency, each defaulting to the task's. */
+    private Sharing sharing(Task task) {
+        Sharing d = task == Task.VIDEO || task == Task.AUDIO ? Sharing.JOBS : Sharing.REQUESTS;
+        return new Sharing(duration("max_wait", Values.DURATION, d.maxWait()),
+                duration("min_residency", Values.DURATION, d.minResidency()));
     }
 
     /** llamacpp's options that are numbers of something must be whole and positive. */

@@ -2,6 +2,7 @@ package dev.hearth.catalog;
 
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ProxyTimeouts;
+import dev.hearth.config.Sharing;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import java.util.Map;
  * @param jobs           job settings (worker and testsrc engines): stall_timeout, cancel_grace,
  *                       max_attempts, seconds_per_unit
  * @param proxy          timeouts of requests proxied to the model's HTTP server (process, remote, llamacpp)
+ * @param sharing        max_wait and min_residency (scheduler rule 7); null = the task's defaults
  */
 public record ModelSpec(
         String name,
@@ -62,10 +64,24 @@ public record ModelSpec(
         Integer port,
         Map<String, Object> options,
         JobSettings jobs,
-        ProxyTimeouts proxy) {
+        ProxyTimeouts proxy,
+        Sharing sharing) {
 
-    /** {@code jobs} and {@code proxy} may be null: their defaults apply. */
+    /** The spec with the task's {@link Sharing} defaults. */
+    public ModelSpec(String name, Task task, EngineKind engine, List<String> aliases, String cmd,
+                     Map<String, String> env, Path cwd, String health, URI url, Path path, long memoryBytes,
+                     Duration idleUnload, boolean pinned, int maxConcurrency, int maxQueue, Duration queueTimeout,
+                     Duration startTimeout, Duration stopGrace, Map<String, Object> defaults, Integer port,
+                     Map<String, Object> options, JobSettings jobs, ProxyTimeouts proxy) {
+        this(name, task, engine, aliases, cmd, env, cwd, health, url, path, memoryBytes, idleUnload, pinned,
+                maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port, options, jobs, proxy,
+                null);
+    }
+
+    /** {@code jobs}, {@code proxy} and {@code sharing} may be null: their defaults apply. */
     public ModelSpec {
+        sharing = sharing == null ? (task == Task.VIDEO || task == Task.AUDIO ? Sharing.JOBS : Sharing.REQUESTS)
+                : sharing;
         jobs = jobs == null ? JobSettings.DEFAULTS : jobs;
         proxy = proxy == null ? ProxyTimeouts.DEFAULTS : proxy;
         aliases = List.copyOf(aliases);

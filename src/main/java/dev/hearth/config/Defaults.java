@@ -50,6 +50,12 @@ public final class Defaults {
     /** Interactive models overlap requests well (continuous batching); job models run one at a time. */
     public static final int MAX_CONCURRENCY = 4;
     public static final int MAX_CONCURRENCY_JOBS = 1;
+    /** Rule 7: how long waiting work of an interactive model lets a loaded model in use keep serving. */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    /** Rule 7 for job models (video, audio): their jobs take minutes, and so does their load. */
+    public static final Duration MAX_WAIT_JOBS = Duration.ofMinutes(3);
+    /** Rule 7: a loaded model may be swapped out at once (the in-use test already prevents thrashing). */
+    public static final Duration MIN_RESIDENCY = Duration.ZERO;
     /** vLLM compiles CUDA graphs for minutes on first start; the deadline also slides while it logs. */
     public static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     /** Zero = kill at once. */

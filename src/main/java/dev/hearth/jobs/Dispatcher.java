@@ -5,6 +5,7 @@ import dev.hearth.HearthException;
 import dev.hearth.EngineException;
 import dev.hearth.engine.JobEngine;
 import dev.hearth.jobs.store.JobStore.Claim;
+import dev.hearth.scheduler.Demand;
 import dev.hearth.scheduler.Lease;
 
 import java.lang.System.Logger.Level;
@@ -184,9 +185,15 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The model's lease, asked for all of its queued jobs at once: the scheduler weighs them by the
+     * oldest one's age (rule 7), which a new attempt after a queue timeout does not reset.
+     */
     private Lease acquire() throws InterruptedException, ExecutionException {
         try {
-            CompletableFuture<Lease> f = ctx.models().acquire(model);
+            var queued = ctx.store().queued(model);
+            CompletableFuture<Lease> f = ctx.models().acquire(model, queued.oldest() == null ? null
+                    : new Demand(queued.oldest(), queued.count()));
             acquiring = f;
             if (closed) f.cancel(false);
             return f.get();

@@ -1,5 +1,6 @@
 package dev.hearth.scheduler;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,7 +25,15 @@ final class Budget {
         WAIT
     }
 
-    record Plan(Verdict verdict, List<ModelSlot> victims, StopReason reason) {
+    /**
+     * @param victims idle models to stop now
+     * @param drains  (7) models in use to stop once their last lease is released: they take no new one
+     */
+    record Plan(Verdict verdict, List<ModelSlot> victims, StopReason reason, List<ModelSlot> drains) {
+        Plan(Verdict verdict, List<ModelSlot> victims, StopReason reason) {
+            this(verdict, victims, reason, List.of());
+        }
+
         static Plan start() { return new Plan(Verdict.START, List.of(), null); }
 
         static Plan waiting() { return new Plan(Verdict.WAIT, List.of(), null); }
@@ -40,36 +49,71 @@ final class Budget {
 
     long total() { return budgetBytes; }
 
+    boolean exclusive() { return exclusive; }
+
     /** Bytes held by models whose engine process exists (loading, ready, busy, unloading). */
     static long used(Collection<ModelSlot> slots) {
         return slots.stream().filter(s -> s.state().holdsMemory()).mapToLong(ModelSlot::memory).sum();
     }
 
-    Plan plan(ModelSlot wanted, Collection<ModelSlot> slots) {
+    Plan plan(ModelSlot wanted, Collection<ModelSlot> slots, Instant now) {
         List<ModelSlot> others = slots.stream()
                 .filter(s -> s != wanted && s.state().holdsMemory()).toList();
-        return exclusive ? planExclusive(others) : planShared(wanted, others);
+        return exclusive ? planExclusive(wanted, others, now) : planShared(wanted, others, now);
+    }
+
+    /**
+     * (7) Whether idle {@code loaded} gives way to {@code wanted}'s waiting work now: not within
+     * its min_residency, and either nobody uses it (no lease granted since that work began to
+     * wait) or that work has waited past its max_wait.
+     */
+    static boolean yields(ModelSlot loaded, ModelSlot wanted, Instant now) {
+        return !loaded.resident(now) && (wanted.overdue(now) || !loaded.inUseSince(wanted.oldestWaiter()));
+    }
+
+    /**
+     * (7) Whether busy {@code loaded} is drained for overdue {@code wanted}: it takes no new lease
+     * and stops at its last release. Never a pinned model or one within its min_residency, nor one
+     * whose own queue holds older work than {@code wanted}'s (it would be loaded straight back).
+     */
+    private static boolean drains(ModelSlot loaded, ModelSlot wanted, Instant now) {
+        if (loaded.state() != ModelState.BUSY || loaded.spec.pinned() || loaded.pendingStop != null
+                || loaded.drainingFor != null || loaded.resident(now) || !wanted.overdue(now)) {
+            return false;
+        }
+        Instant own = loaded.oldestWaiter();
+        return own == null || own.isAfter(wanted.oldestWaiter());
     }
 
     /** Exclusive mode: every other resident model must go, and only when all of them can. */
-    private Plan planExclusive(List<ModelSlot> others) {
+    private Plan planExclusive(ModelSlot wanted, List<ModelSlot> others, Instant now) {
         if (others.isEmpty()) {
             return Plan.start();
         }
-        List<ModelSlot> victims = others.stream().filter(s -> s.state() != ModelState.UNLOADING).toList();
-        if (victims.isEmpty() || !victims.stream().allMatch(ModelSlot::evictable)) {
+        List<ModelSlot> going = others.stream()
+                .filter(s -> s.state() != ModelState.UNLOADING && s.drainingFor == null).toList();
+        if (going.isEmpty()) {
+            return Plan.waiting(); // what is stopping or draining will make room
+        }
+        List<ModelSlot> victims = going.stream().filter(s -> s.evictable() && yields(s, wanted, now)).toList();
+        List<ModelSlot> drains = going.stream().filter(s -> drains(s, wanted, now)).toList();
+        if (victims.size() + drains.size() < going.size()) {
             return Plan.waiting();
         }
-        return new Plan(Verdict.EVICT, victims, StopReason.EXCLUSIVE);
+        return new Plan(Verdict.EVICT, victims, StopReason.EXCLUSIVE, drains);
     }
 
-    /** Shared mode: evict idle models, least recently used first, and only as many as needed. */
-    private Plan planShared(ModelSlot wanted, List<ModelSlot> others) {
+    /**
+     * Shared mode: evict idle models that give way (rule 7), least recently used first, and only as
+     * many as needed; when that is not enough and the wanted model's work is overdue, drain models in
+     * use too, least recently granted first.
+     */
+    private Plan planShared(ModelSlot wanted, List<ModelSlot> others, Instant now) {
         long free = budgetBytes - others.stream().mapToLong(ModelSlot::memory).sum();
         if (wanted.memory() <= free) {
             return Plan.start();
         }
-        long incoming = others.stream().filter(s -> s.state() == ModelState.UNLOADING)
+        long incoming = others.stream().filter(s -> s.state() == ModelState.UNLOADING || s.drainingFor != null)
                 .mapToLong(ModelSlot::memory).sum();
         long missing = wanted.memory() - free - incoming;
         if (missing <= 0) {
@@ -80,11 +124,25 @@ final class Budget {
             if (missing <= 0) {
                 break;
             }
+            if (!yields(idle, wanted, now)) {
+                continue;
+            }
             victims.add(idle);
             missing -= idle.memory();
         }
-        // Evicting some idle models without making room would lose them for nothing.
-        return missing > 0 ? Plan.waiting() : new Plan(Verdict.EVICT, List.copyOf(victims), StopReason.EVICTED);
+        List<ModelSlot> drains = new ArrayList<>();
+        for (ModelSlot busy : others.stream().filter(s -> drains(s, wanted, now))
+                .sorted(Comparator.comparing((ModelSlot s) -> s.lastGrant, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList()) {
+            if (missing <= 0) {
+                break;
+            }
+            drains.add(busy);
+            missing -= busy.memory();
+        }
+        // Evicting some models without making room would lose them for nothing.
+        return missing > 0 ? Plan.waiting()
+                : new Plan(Verdict.EVICT, List.copyOf(victims), StopReason.EVICTED, List.copyOf(drains));
     }
 
     private static List<ModelSlot> leastRecentlyUsed(List<ModelSlot> others) {

@@ -17,7 +17,10 @@ public record ModelEvent(Instant at, String model, Type type, StopReason reason,
     public static final Topic<ModelEvent> TOPIC = new Topic<>("model", ModelEvent.class);
 
     public enum Type {
-        LOADING, READY, LOAD_FAILED, UNLOADING, UNLOADED, CRASHED;
+        LOADING, READY, LOAD_FAILED,
+        /** (7) Serving its last requests, taking no new ones: another model's work waited past its max_wait. */
+        DRAINING,
+        UNLOADING, UNLOADED, CRASHED;
 
         public String wire() { return name().toLowerCase(Locale.ROOT); }
     }

@@ -21,6 +21,14 @@ public interface ModelScheduler {
     CompletableFuture<Lease> acquire(String model);
 
     /**
+     * {@link #acquire(String)} for a request that stands for more work than itself: the job
+     * dispatcher's lease for its model's queued jobs (rule 7 orders by their age). Null = itself.
+     */
+    default CompletableFuture<Lease> acquire(String model, Demand demand) {
+        return acquire(model);
+    }
+
+    /**
      * The 429 that {@link #acquire} would answer at once because the model's queue is full, or null;
      * cheap and never waiting on the scheduler, so the gateway refuses a storm before parsing bodies.
      */

@@ -22,8 +22,17 @@ final class ModelSlot {
     static final Duration STABLE_AFTER = Duration.ofSeconds(60);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
-    /** A request (lease or load command) waiting since {@code since}. */
-    record Waiter(long id, Instant since) {
+    /**
+     * A request (lease or load command) in the queue since {@code since}, standing for
+     * {@code count} items of work of which the oldest arrived at {@code oldest}: a chat request is
+     * one item that arrived when it queued; the job dispatcher's lease stands for every queued job
+     * of its model, the oldest submitted long before (rule 7 orders by {@code oldest}; the queue
+     * timeout counts from {@code since}).
+     */
+    record Waiter(long id, Instant since, Instant oldest, int count) {
+        Waiter(long id, Instant since) {
+            this(id, since, since, 1);
+        }
     }
 
     final ModelSpec spec;
@@ -31,6 +40,10 @@ final class ModelSlot {
     final int maxQueue;
     final Duration queueTimeout;
     final Duration idleTtl;
+    /** Rule 7: how long this model's waiting work lets loaded models in use keep serving. */
+    final Duration maxWait;
+    /** Rule 7: once loaded, not swapped out for another model's demand before this. */
+    final Duration minResidency;
 
     private ModelState state = ModelState.UNLOADED;
     /** Ids of the granted leases; a release whose id is not here (e.g. after a crash) changes nothing. */
@@ -43,10 +56,17 @@ final class ModelSlot {
     final List<Long> unloadReplies = new ArrayList<>();
     /** Not null: stop as soon as no lease is out (manual unload drains; shutdown asked during a load). */
     StopReason pendingStop;
+    /**
+     * (7) Not null: serving its last leases and taking no new one, to stop at its last release so
+     * that this model, whose work waited past its max_wait, can load. Dropped when that work is gone.
+     */
+    ModelSlot drainingFor;
     /** Why the engine is being stopped right now, for the UNLOADED event. */
     StopReason stopping;
     Instant loadedAt;
     Instant lastUsed;
+    /** When a lease was last granted: a model granting while another model's work waits is in use (rule 7). */
+    Instant lastGrant;
     /** When the lease count last fell to zero (or the load ended): the idle clock and the LRU key. */
     Instant idleSince;
     String lastError;
@@ -65,6 +85,8 @@ final class ModelSlot {
         this.maxQueue = spec.maxQueue();
         this.queueTimeout = spec.queueTimeout() != null ? spec.queueTimeout() : server.queueTimeout();
         this.idleTtl = spec.idleUnload() != null ? spec.idleUnload() : server.idleUnload();
+        this.maxWait = spec.sharing().maxWait();
+        this.minResidency = spec.sharing().minResidency();
     }
 
     String name() { return spec.name(); }
@@ -83,7 +105,7 @@ final class ModelSlot {
 
     boolean hasDemand() { return !queue.isEmpty() || !loadWaiters.isEmpty(); }
 
-    boolean acceptsGrants() { return state.serving() && pendingStop == null; }
+    boolean acceptsGrants() { return state.serving() && pendingStop == null && drainingFor == null; }
 
     boolean hasFreeLease() { return leases.size() < maxConcurrency; }
 
@@ -95,7 +117,8 @@ final class ModelSlot {
 
     /** (3) May be stopped to make room: ready, no lease, not pinned, not already on its way out. */
     boolean evictable() {
-        return state == ModelState.READY && leases.isEmpty() && !spec.pinned() && pendingStop == null;
+        return state == ModelState.READY && leases.isEmpty() && !spec.pinned() && pendingStop == null
+                && drainingFor == null;
     }
 
     /** (6) Loadable now: not resident, and any failure backoff has passed. */
@@ -110,15 +133,42 @@ final class ModelSlot {
                 && !idleTtl.isZero() && idleSince != null && !now.isBefore(idleSince.plus(idleTtl));
     }
 
-    /** The oldest waiting request or load command, or null. */
+    /** When the oldest item of work waiting for this model arrived, or null when none waits. */
     Instant oldestWaiter() {
-        Instant oldest = queue.isEmpty() ? null : queue.peekFirst().since();
+        Instant oldest = null;
+        for (Waiter w : queue) {
+            if (oldest == null || w.oldest().isBefore(oldest)) oldest = w.oldest();
+        }
         for (Waiter w : loadWaiters) {
-            if (oldest == null || w.since().isBefore(oldest)) {
-                oldest = w.since();
-            }
+            if (oldest == null || w.oldest().isBefore(oldest)) oldest = w.oldest();
         }
         return oldest;
+    }
+
+    /** Items of work waiting: queued requests, and the jobs a dispatcher's waiting lease stands for. */
+    int waitingItems() {
+        return queue.stream().mapToInt(Waiter::count).sum();
+    }
+
+    /** (7) Some waiting item is older than this model's max_wait: loaded models in use must make room. */
+    boolean overdue(Instant now) {
+        Instant oldest = oldestWaiter();
+        return oldest != null && !now.isBefore(oldest.plus(maxWait));
+    }
+
+    /** (7) Loaded for less than its min_residency: not swapped out for another model's demand yet. */
+    boolean resident(Instant now) {
+        return loadedAt != null && now.isBefore(loadedAt.plus(minResidency));
+    }
+
+    /**
+     * (7) Granted or released a lease at or after {@code since}: it was serving users while that
+     * work waited (a user sending one request after another leaves it idle for a moment between
+     * them, which is no reason to swap it out).
+     */
+    boolean inUseSince(Instant since) {
+        return since != null && (lastGrant != null && !lastGrant.isBefore(since)
+                || lastUsed != null && !lastUsed.isBefore(since));
     }
 
     /** Empties the queue and the load commands, oldest first: they are all being failed. */
@@ -155,7 +205,7 @@ final class ModelSlot {
     }
 
     ModelStatus status() {
-        return new ModelStatus(name(), state, memory(), leases.size(), queue.size(),
+        return new ModelStatus(name(), state, memory(), leases.size(), waitingItems(),
                 state.holdsMemory() ? loadedAt : null, lastUsed, lastError);
     }
 }

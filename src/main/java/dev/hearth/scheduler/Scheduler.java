@@ -103,11 +103,16 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
      */
     @Override
     public CompletableFuture<Lease> acquire(String model) {
+        return acquire(model, null);
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquire(String model, Demand demand) {
         QueueFullException full = queueFull(model);
         if (full != null) {
             return CompletableFuture.failedFuture(full);
         }
-        return submit(model, acquires, (id, name) -> core.onRequest(id, name, now()));
+        return submit(model, acquires, (id, name) -> core.onRequest(id, name, now(), demand));
     }
 
     @Override

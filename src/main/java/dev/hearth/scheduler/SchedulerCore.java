@@ -66,19 +66,25 @@ final class SchedulerCore {
     // ---- requests and commands -------------------------------------------------------------
 
     void onRequest(long id, String model, Instant now) {
+        onRequest(id, model, now, null);
+    }
+
+    /** @param demand what the request stands for (the job dispatcher's queued jobs), or null for itself */
+    void onRequest(long id, String model, Instant now, Demand demand) {
         ModelSlot s = admit(id, model);
         if (s == null) {
             return;
         }
         if (s.acceptsGrants() && s.hasFreeLease() && s.queue.isEmpty()) {
-            grant(s, id);
+            grant(s, id, now);
             return;
         }
         if (s.queue.size() >= s.maxQueue) { // (3) bounded queue: refuse at once
             fx.fail(id, QueueFullException.requests(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS));
             return;
         }
-        s.queue.addLast(new Waiter(id, now));
+        s.queue.addLast(demand == null ? new Waiter(id, now)
+                : new Waiter(id, now, demand.oldest().isAfter(now) ? now : demand.oldest(), Math.max(1, demand.count())));
         waiting.put(id, s);
         dispatch(now);
     }
@@ -147,6 +153,9 @@ final class SchedulerCore {
             s.moveTo(ModelState.READY);
             if (s.pendingStop != null) {
                 stop(s, s.pendingStop, null, now);
+            } else if (s.drainingFor != null && s.drainingFor.hasDemand()) { // (7) drained: make room now
+                stop(s, budget.exclusive() ? StopReason.EXCLUSIVE : StopReason.EVICTED,
+                        "to make room for " + s.drainingFor.name(), now);
             }
         }
         dispatch(now);
@@ -207,6 +216,7 @@ final class SchedulerCore {
             return; // a crash while loading arrives as onLoadFailed; while stopping it is a stop
         }
         s.moveTo(ModelState.FAILED); // the process is gone: its memory is free now
+        s.drainingFor = null;
         s.recordFailure(reason, true, now);
         s.leases.clear();
         fx.publish(s.event(Type.CRASHED, null, reason, now));
@@ -289,13 +299,16 @@ final class SchedulerCore {
     /** Re-evaluate after anything that changed memory, leases, waiters or time. */
     private void dispatch(Instant now) {
         for (ModelSlot s : slots.values()) {
-            grantWaiting(s);
+            if (s.drainingFor != null && !s.drainingFor.hasDemand()) {
+                s.drainingFor = null; // (7) the work it made room for is gone (served, cancelled, timed out)
+            }
+            grantWaiting(s, now);
         }
         loadWaitingModels(now);
     }
 
     /** (2) Answer load commands and grant queued requests FIFO, up to max_concurrency. */
-    private void grantWaiting(ModelSlot s) {
+    private void grantWaiting(ModelSlot s, Instant now) {
         if (!s.acceptsGrants()) {
             return;
         }
@@ -303,7 +316,7 @@ final class SchedulerCore {
         while (s.hasFreeLease() && !s.queue.isEmpty()) {
             Waiter w = s.queue.pollFirst();
             waiting.remove(w.id());
-            grant(s, w.id());
+            grant(s, w.id(), now);
         }
     }
 
@@ -315,11 +328,12 @@ final class SchedulerCore {
         s.loadWaiters.clear();
     }
 
-    private void grant(ModelSlot s, long id) {
+    private void grant(ModelSlot s, long id, Instant now) {
         if (!fx.grant(id, s.name())) {
             return; // the caller gave up meanwhile: no lease, nothing to release
         }
         s.leases.add(id);
+        s.lastGrant = now;
         if (s.state() == ModelState.READY) {
             s.moveTo(ModelState.BUSY);
         }
@@ -334,15 +348,22 @@ final class SchedulerCore {
                 .filter(s -> s.hasDemand() && s.canStart(now)).toList());
         while (!candidates.isEmpty()) {
             ModelSlot next = pickNextToLoad(candidates, now);
-            Plan plan = budget.plan(next, slots.values());
+            Plan plan = budget.plan(next, slots.values(), now);
             switch (plan.verdict()) {
                 case START -> {
                     start(next, now);
                     candidates.remove(next);
                 }
                 case EVICT -> {
+                    String why = "to make room for " + next.name();
                     for (ModelSlot victim : plan.victims()) {
-                        stop(victim, plan.reason(), "to make room for " + next.name(), now);
+                        stop(victim, plan.reason(), why, now);
+                    }
+                    // (7) models in use whose memory it needs: no new leases; each stops at its last release
+                    for (ModelSlot busy : plan.drains()) {
+                        busy.drainingFor = next;
+                        fx.publish(busy.event(Type.DRAINING, plan.reason(), why + ", whose work waited longer than its"
+                                + " max_wait of " + Refusals.human(next.maxWait), now));
                     }
                     return; // it starts at the onStopped that frees its memory
                 }
@@ -354,13 +375,14 @@ final class SchedulerCore {
     }
 
     /**
-     * (7) SEAM — which waiting model loads next. Today: the one whose oldest waiter is oldest
-     * (FIFO across models, so a large model is not starved by a stream of small ones).
-     * Rule 7 (swap-aware ordering, max_wait) replaces this method: keep serving the loaded model
-     * while no waiting request is older than max_wait, put sleep-capable engines to sleep.
+     * (7) Which waiting model loads next: a model whose work waited past its max_wait before one
+     * whose work did not, and among those the one whose oldest item is oldest (FIFO across models,
+     * so a large model is not starved by a stream of small ones). Whether the loaded models make
+     * room for it now is {@link Budget#plan}'s decision.
      */
     ModelSlot pickNextToLoad(List<ModelSlot> candidates, Instant now) {
-        return candidates.stream().min(Comparator.comparing(ModelSlot::oldestWaiter)).orElseThrow();
+        return candidates.stream().min(Comparator.comparing((ModelSlot s) -> !s.overdue(now))
+                .thenComparing(ModelSlot::oldestWaiter)).orElseThrow();
     }
 
     private void start(ModelSlot s, Instant now) {
@@ -373,6 +395,7 @@ final class SchedulerCore {
     private void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
         s.moveTo(ModelState.UNLOADING);
         s.pendingStop = null;
+        s.drainingFor = null;
         s.stopping = reason;
         s.leases.clear(); // only shutdown stops a model with leases; their release is then a no-op
         fx.publish(s.event(Type.UNLOADING, reason, detail, now));

@@ -205,7 +205,8 @@ class SchedulerCoreTest extends CoreTestSupport {
 
     @Test
     void exclusiveMode_evictsTheIdleModel_orWaitsUntilItIsIdle() {
-        use(config(true, model("a", 10 * GIB), model("b", 10 * GIB)), 100 * GIB);
+        // b's max_wait of 0: rule 7 lets a in use keep serving no longer (SchedulerCoreSwapTest has the rest)
+        use(config(true, model("a", 10 * GIB), model("b", 10 * GIB).maxWait(Duration.ZERO)), 100 * GIB);
         long lease = request("a", 0);
         core.onLoaded("a", at(1));
         fx.clear();

@@ -45,6 +45,8 @@ final class Specs {
         private int maxConcurrency = 4;
         private int maxQueue = 100;
         private Duration queueTimeout = Duration.ofSeconds(30);
+        private Duration maxWait = dev.hearth.config.Defaults.MAX_WAIT;
+        private Duration minResidency = Duration.ZERO;
 
         private Builder(String name, long memory) {
             this.name = name;
@@ -63,10 +65,15 @@ final class Specs {
 
         Builder queueTimeout(Duration d) { queueTimeout = d; return this; }
 
+        Builder maxWait(Duration d) { maxWait = d; return this; }
+
+        Builder minResidency(Duration d) { minResidency = d; return this; }
+
         ModelSpec build() {
             return new ModelSpec(name, Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, aliases, "fake", Map.of(), null, "/health", null,
                     null, memory, idle, pinned, maxConcurrency, maxQueue, queueTimeout, Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), Map.of(), null, Map.of(), null, null);
+                    Duration.ofSeconds(1), Map.of(), null, Map.of(), null, null,
+                    new dev.hearth.config.Sharing(maxWait, minResidency));
         }
     }
 }

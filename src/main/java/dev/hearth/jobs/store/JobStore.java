@@ -111,6 +111,11 @@ public interface JobStore extends AutoCloseable {
 
     int queuedCount(String model);
 
+    /** The model's queued jobs: how many, and when the oldest was submitted (null when none is). */
+    record Queued(int count, Instant oldest) {}
+
+    Queued queued(String model);
+
     /** Oldest first. */
     List<HistoryEntry> history(String id);
 

@@ -279,6 +279,20 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     }
 
     @Override
+    public Queued queued(String model) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs WHERE model = ? AND state = 'queued'")) {
+                Rows.bind(ps, model);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Queued(rs.getInt("n"), Rows.instant(rs, "oldest"));
+                }
+            }
+        });
+    }
+
+    @Override
     public List<HistoryEntry> history(String id) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM job_history WHERE job_id = ? ORDER BY seq")) {

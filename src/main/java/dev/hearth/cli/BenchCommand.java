@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
  * from one run, plus cold start: first request → first token through Hearth versus the engine's own
  * start-to-ready time. Starts everything it measures itself; needs nothing running.
  */
-@Command(name = "bench", description = "Measure Hearth's overhead against a direct engine (see BENCHMARKS.md).")
+@Command(name = "bench", subcommands = SwapsBench.class,
+        description = "Measure Hearth's overhead against a direct engine (see BENCHMARKS.md).")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "GGUF to serve (default: ../shared/models/stories260K.gguf)")

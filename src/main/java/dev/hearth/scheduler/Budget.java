@@ -64,11 +64,12 @@ final class Budget {
 
     /**
      * (7) Whether idle {@code loaded} gives way to {@code wanted}'s waiting work now: not within
-     * its min_residency, and either nobody uses it (no lease granted since that work began to
-     * wait) or that work has waited past its max_wait.
+     * its min_residency, and either nobody uses it (no lease granted or released since that work
+     * began to wait) or that work has waited past its max_wait (counted from {@code loaded}'s
+     * load at the earliest: see {@link ModelSlot#overdueFor}).
      */
     static boolean yields(ModelSlot loaded, ModelSlot wanted, Instant now) {
-        return !loaded.resident(now) && (wanted.overdue(now) || !loaded.inUseSince(wanted.oldestWaiter()));
+        return !loaded.resident(now) && (wanted.overdueFor(loaded, now) || !loaded.inUseSince(wanted.oldestWaiter()));
     }
 
     /**
@@ -78,7 +79,7 @@ final class Budget {
      */
     private static boolean drains(ModelSlot loaded, ModelSlot wanted, Instant now) {
         if (loaded.state() != ModelState.BUSY || loaded.spec.pinned() || loaded.pendingStop != null
-                || loaded.drainingFor != null || loaded.resident(now) || !wanted.overdue(now)) {
+                || loaded.drainingFor != null || loaded.resident(now) || !wanted.overdueFor(loaded, now)) {
             return false;
         }
         Instant own = loaded.oldestWaiter();

@@ -156,6 +156,19 @@ final class ModelSlot {
         return oldest != null && !now.isBefore(oldest.plus(maxWait));
     }
 
+    /**
+     * (7) Overdue as {@code loaded} sees it: the wait counts from {@code loaded}'s load at the
+     * earliest, so a model that just paid for a swap serves for at least this model's max_wait
+     * before it gives way again (else, with loads slower than max_wait, everything would always be
+     * overdue and each turn would serve one batch of requests per swap).
+     */
+    boolean overdueFor(ModelSlot loaded, Instant now) {
+        Instant oldest = oldestWaiter();
+        if (oldest == null) return false;
+        if (loaded.loadedAt != null && loaded.loadedAt.isAfter(oldest)) oldest = loaded.loadedAt;
+        return !now.isBefore(oldest.plus(maxWait));
+    }
+
     /** (7) Loaded for less than its min_residency: not swapped out for another model's demand yet. */
     boolean resident(Instant now) {
         return loadedAt != null && now.isBefore(loadedAt.plus(minResidency));

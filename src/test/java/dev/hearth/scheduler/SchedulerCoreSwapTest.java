@@ -149,12 +149,12 @@ class SchedulerCoreSwapTest extends CoreTestSupport {
         long r = request("a", 0);
         core.onLoaded("a", at(0));
 
-        // the dispatcher's lease for 3 jobs, the oldest submitted 200 s ago: past video's 3 min
-        core.onRequest(99, "video", at(10), new Demand(at(-190), 3));
+        // the dispatcher's latest attempt, at 190 s, for 3 jobs, the oldest submitted at 5 s: past video's 3 min
+        core.onRequest(99, "video", at(190), new Demand(at(5), 3));
 
         assertThat(status("video").queued()).isEqualTo(3);
         assertThat(fx.events).last().extracting(ModelEvent::type).isEqualTo(ModelEvent.Type.DRAINING);
-        core.onRelease("a", r, at(11));
+        core.onRelease("a", r, at(191));
         assertThat(fx.stops()).containsExactly("stop a EVICTED");
     }
 

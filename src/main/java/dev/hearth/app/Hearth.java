@@ -46,6 +46,8 @@ import java.time.Duration;
 /** One running Hearth: configuration wired into scheduler, gateway and HTTP server. */
 public final class Hearth implements AutoCloseable {
     private static final Logger LOG = System.getLogger("hearth");
+    /** How often loaded engines' footprints are measured again (rule 8): a video worker grows during a job. */
+    private static final Duration MEASURE_EVERY = Duration.ofSeconds(15);
 
     private final HearthConfig config;
     private final Scheduler scheduler;
@@ -61,7 +63,8 @@ public final class Hearth implements AutoCloseable {
         long budget = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
         Leftovers.reap(s.dataDir(), Path.of("/proc"));
         Engines factory = new Engines(s.dataDir());
-        this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC());
+        this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC(), Duration.ofSeconds(1),
+                hardware.footprints()::of, MEASURE_EVERY);
         Metrics metrics = new Metrics(ModelMetrics.gauges(scheduler::status), ModelMetrics.STATES,
                 scheduler::usedBytes, scheduler::budgetBytes);
         // the scheduler's model events go onto the one bus; metrics, the log and /api/events listen there

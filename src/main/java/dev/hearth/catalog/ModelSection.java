@@ -306,9 +306,6 @@ final class ModelSection {
                 return 0;   // the missing file is already recorded
             }
         }
-        f.problems.at(node, key("memory"), "required for engine " + engineName + ": how much GPU or unified memory "
-                + "the running model takes from the budget, so Hearth knows what fits beside it and what to unload "
-                + "(e.g. 40GiB)");
-        return 0;
+        return ModelSpec.UNDECLARED; // measured at its first load, which takes the budget that is free (rule 8)
     }
 }

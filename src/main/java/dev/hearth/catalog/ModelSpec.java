@@ -24,7 +24,8 @@ import java.util.Map;
  * @param health         health path polled for readiness (process, remote); default /health
  * @param url            base URL of a remote engine
  * @param path           model file (llamacpp: the .gguf)
- * @param memoryBytes    what the loaded model takes from the budget
+ * @param memoryBytes    what the loaded model takes from the budget, or {@link #UNDECLARED}: its first
+ *                       load takes the budget that is free, then its measured footprint counts
  * @param idleUnload     idle time before unload; {@link Duration#ZERO} = never
  * @param pinned         never evicted to make room
  * @param maxConcurrency requests served at once; more wait in the queue
@@ -89,6 +90,9 @@ public record ModelSpec(
         defaults = Map.copyOf(defaults);
         options = Map.copyOf(options);
     }
+
+    /** {@code memoryBytes} of a process or worker model whose entry declares none (scheduler rule 8). */
+    public static final long UNDECLARED = -1;
 
     /** The model's idle time-to-live; zero means it is never unloaded for idleness. */
     public boolean neverIdleUnload() { return idleUnload.isZero(); }

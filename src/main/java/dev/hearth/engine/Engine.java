@@ -34,4 +34,10 @@ public interface Engine {
 
     /** Recent log lines of this engine (empty for in-JVM engines that log nothing). */
     LogBuffer logs();
+
+    /**
+     * The engine's own process while it runs, whose tree's memory is its footprint (scheduler
+     * rule 8); empty for engines in Hearth's JVM or on another machine.
+     */
+    default java.util.OptionalLong pid() { return java.util.OptionalLong.empty(); }
 }

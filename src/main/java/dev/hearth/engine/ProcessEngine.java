@@ -161,6 +161,7 @@ public final class ProcessEngine implements Engine {
     }
 
     /** The child's pid while it runs, for diagnostics. */
+    @Override
     public OptionalLong pid() {
         var r = run;
         return r == null ? OptionalLong.empty() : r.child.livePid();

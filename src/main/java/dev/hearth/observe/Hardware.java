@@ -36,15 +36,31 @@ public final class Hardware {
 
     private final CommandRunner runner;
     private final Path meminfo;
+    private final Path proc;
 
     public Hardware(CommandRunner runner, Path meminfo) {
+        this(runner, meminfo, Path.of("/proc"));
+    }
+
+    /** @param proc where processes' status files are read (engines' resident memory, rule 8) */
+    public Hardware(CommandRunner runner, Path meminfo, Path proc) {
         this.runner = runner;
         this.meminfo = meminfo;
+        this.proc = proc;
     }
 
     /** This machine: real processes (10 s limit) and /proc/meminfo. */
     public static Hardware system() {
         return new Hardware(processRunner(Duration.ofSeconds(10)), Path.of("/proc/meminfo"));
+    }
+
+    /**
+     * Engines' footprints (rule 8), read with this machine's nvidia-smi and /proc: GPU memory where
+     * the GPUs report their own, else resident memory (no GPU, or a DGX Spark's unified memory).
+     */
+    public Footprints footprints() {
+        List<Gpu> gpus = gpus();
+        return new Footprints(runner, proc, !gpus.isEmpty() && gpus.stream().allMatch(Gpu::reportsMemory));
     }
 
     /** The GPUs nvidia-smi lists; empty when it is absent, fails or prints nothing we can read. */
@@ -136,7 +152,7 @@ public final class Hardware {
     }
 
     /** Runs the command, stderr discarded; a command that outlives {@code limit} is killed and read as failed. */
-    static CommandRunner processRunner(Duration limit) {
+    public static CommandRunner processRunner(Duration limit) {
         return command -> {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             // Read on another thread: a wedged driver can make nvidia-smi hang without output.

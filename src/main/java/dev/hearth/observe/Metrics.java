@@ -46,6 +46,7 @@ public final class Metrics {
     private final Map<Tags, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final MultiGauge modelState;
     private final MultiGauge modelMemory;
+    private final MultiGauge modelMeasured;
     private final MultiGauge modelInFlight;
     private final MultiGauge modelQueued;
 
@@ -55,9 +56,16 @@ public final class Metrics {
      * @param state       its state's wire name, one of the {@code states} given to the constructor
      * @param loaded      ready or busy
      * @param holdsMemory its memory counts against the budget (loading, loaded or unloading)
+     * @param measuredBytes the peak footprint measured of its engine (scheduler rule 8), -1 before any
      */
     public record ModelGauge(String name, String state, boolean loaded, boolean holdsMemory, long memoryBytes,
-                             int inFlight, int queued) {}
+                             int inFlight, int queued, long measuredBytes) {
+
+        public ModelGauge(String name, String state, boolean loaded, boolean holdsMemory, long memoryBytes,
+                          int inFlight, int queued) {
+            this(name, state, loaded, holdsMemory, memoryBytes, inFlight, queued, -1);
+        }
+    }
 
     /**
      * @param models      every configured model, as the scheduler sees it now
@@ -81,6 +89,9 @@ public final class Metrics {
                 .description("1 for the model's current state, 0 for the others").register(registry);
         modelMemory = MultiGauge.builder("hearth.model.memory").baseUnit("bytes")
                 .description("Memory a loaded model takes from the budget").register(registry);
+        modelMeasured = MultiGauge.builder("hearth.model.memory.measured").baseUnit("bytes")
+                .description("The peak footprint measured of a model's engine: GPU memory, else resident memory")
+                .register(registry);
         modelInFlight = MultiGauge.builder("hearth.model.in.flight")
                 .description("Requests and jobs running on the model").register(registry);
         modelQueued = MultiGauge.builder("hearth.model.queue.depth")
@@ -151,6 +162,7 @@ public final class Metrics {
     private void refreshModels() {
         List<MultiGauge.Row<?>> state = new ArrayList<>();
         List<MultiGauge.Row<?>> memory = new ArrayList<>();
+        List<MultiGauge.Row<?>> measured = new ArrayList<>();
         List<MultiGauge.Row<?>> running = new ArrayList<>();
         List<MultiGauge.Row<?>> queued = new ArrayList<>();
         for (ModelGauge m : models.get()) {
@@ -161,12 +173,16 @@ public final class Metrics {
             if (m.holdsMemory()) {
                 memory.add(MultiGauge.Row.of(model, m.memoryBytes()));
             }
+            if (m.measuredBytes() > 0) {
+                measured.add(MultiGauge.Row.of(model, m.measuredBytes()));
+            }
             running.add(MultiGauge.Row.of(model, m.inFlight()));
             queued.add(MultiGauge.Row.of(model, m.queued()));
         }
         // overwrite = true: rows of models no longer listed (or no longer loaded) disappear.
         modelState.register(state, true);
         modelMemory.register(memory, true);
+        modelMeasured.register(measured, true);
         modelInFlight.register(running, true);
         modelQueued.register(queued, true);
     }

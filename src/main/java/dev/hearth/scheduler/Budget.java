@@ -111,12 +111,18 @@ final class Budget {
      */
     private Plan planShared(ModelSlot wanted, List<ModelSlot> others, Instant now) {
         long free = budgetBytes - others.stream().mapToLong(ModelSlot::memory).sum();
-        if (wanted.memory() <= free) {
-            return Plan.start();
-        }
         long incoming = others.stream().filter(s -> s.state() == ModelState.UNLOADING || s.drainingFor != null)
                 .mapToLong(ModelSlot::memory).sum();
-        long missing = wanted.memory() - free - incoming;
+        // (8) a model of unknown size takes what is free once nothing is on its way out; with nothing
+        // free, it needs the whole budget
+        if (!wanted.sized() && incoming > 0) {
+            return Plan.waiting();
+        }
+        long need = wanted.sized() ? wanted.memory() : free > 0 ? free : budgetBytes;
+        if (need <= free) {
+            return Plan.start();
+        }
+        long missing = need - free - incoming;
         if (missing <= 0) {
             return Plan.waiting(); // stops already under way will free enough
         }

@@ -20,7 +20,9 @@ public record ModelEvent(Instant at, String model, Type type, StopReason reason,
         LOADING, READY, LOAD_FAILED,
         /** (7) Serving its last requests, taking no new ones: another model's work waited past its max_wait. */
         DRAINING,
-        UNLOADING, UNLOADED, CRASHED;
+        UNLOADING, UNLOADED, CRASHED,
+        /** (8) Its engine's real footprint, in memoryBytes; the detail says when it exceeds the declared memory. */
+        MEASURED;
 
         public String wire() { return name().toLowerCase(Locale.ROOT); }
     }

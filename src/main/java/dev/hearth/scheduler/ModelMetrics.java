@@ -22,7 +22,8 @@ public final class ModelMetrics {
     public static Supplier<List<Metrics.ModelGauge>> gauges(Supplier<List<ModelStatus>> status) {
         return () -> status.get().stream()
                 .map(m -> new Metrics.ModelGauge(m.name(), m.state().wire(), m.state().serving(),
-                        m.state().holdsMemory(), m.memoryBytes(), m.inFlight(), m.queued()))
+                        m.state().holdsMemory(), m.memoryBytes(), m.inFlight(), m.queued(),
+                        m.measuredBytes() == null ? -1 : m.measuredBytes()))
                 .toList();
     }
 

@@ -71,6 +71,14 @@ final class ModelSlot {
     Instant idleSince;
     String lastError;
     int failures;
+    /** (8) The peak footprint measured of its engine, -1 before any; kept across loads. */
+    long measured = -1;
+    /** {@code gpu} or {@code rss}: where {@link #measured} came from. */
+    String measuredBy;
+    /** (8) A model of unknown size: the budget that was free when it started, until it is measured. */
+    long reserved;
+    private boolean measuredThisLoad;
+    private long reportedPeak;
     /**
      * Whether a request arriving now would be refused because the queue is full: written by the
      * owner after each event, read by any thread so a 429 storm never queues on the owner thread.
@@ -91,7 +99,36 @@ final class ModelSlot {
 
     String name() { return spec.name(); }
 
-    long memory() { return spec.memoryBytes(); }
+    /**
+     * (8) What the model takes from the budget: its peak measured footprint once it has one (kept
+     * across loads), else its declared {@code memory:}, else (declared none, never measured) what
+     * was free when it started.
+     */
+    long memory() { return measured > 0 ? measured : spec.memoryBytes() >= 0 ? spec.memoryBytes() : reserved; }
+
+    /** Its size is known: declared or measured. Else its first load takes the budget that is free. */
+    boolean sized() { return measured > 0 || spec.memoryBytes() >= 0; }
+
+    /**
+     * (8) A measurement of the running engine; the peak is kept. True when it is news worth an
+     * event: the first since this load, or a peak 10% above the last one reported.
+     */
+    boolean measure(long bytes, String source) {
+        boolean news = !measuredThisLoad || bytes > reportedPeak + reportedPeak / 10;
+        measuredThisLoad = true;
+        if (bytes > measured) {
+            measured = bytes;
+            measuredBy = source;
+        }
+        if (news) reportedPeak = measured;
+        return news;
+    }
+
+    /** (8) Measured above its declared memory by more than a tenth (and 256 MiB): worth a warning. */
+    boolean exceedsDeclared() {
+        long declared = spec.memoryBytes();
+        return declared >= 0 && measured > declared + Math.max(declared / 10, 256L << 20);
+    }
 
     ModelState state() { return state; }
 
@@ -194,6 +231,12 @@ final class ModelSlot {
         return ids;
     }
 
+    /** A start: what this load measures is news again. */
+    void starting() {
+        measuredThisLoad = false;
+        reportedPeak = 0;
+    }
+
     /** (5) A failed load or a crash: remember why and when the next start may happen. */
     void recordFailure(String error, boolean crash, Instant now) {
         boolean servedLongEnough = crash && loadedAt != null
@@ -219,6 +262,7 @@ final class ModelSlot {
 
     ModelStatus status() {
         return new ModelStatus(name(), state, memory(), leases.size(), waitingItems(),
-                state.holdsMemory() ? loadedAt : null, lastUsed, lastError);
+                state.holdsMemory() ? loadedAt : null, lastUsed, lastError,
+                spec.memoryBytes() >= 0 ? spec.memoryBytes() : null, measured > 0 ? measured : null, measuredBy);
     }
 }

@@ -5,8 +5,12 @@ import java.time.Instant;
 /**
  * What /info, /api/models and /v1/models show of one model.
  *
- * @param lastUsed  when the last lease was released, or null
- * @param lastError why the last load failed or the engine died, or null
+ * @param memoryBytes   what it takes from the budget: measured, else declared (rule 8)
+ * @param lastUsed      when the last lease was released, or null
+ * @param lastError     why the last load failed or the engine died, or null
+ * @param declaredBytes its {@code memory:}, or null when it declares none
+ * @param measuredBytes the peak footprint measured of its engine, or null before any
+ * @param measuredBy    {@code gpu} or {@code rss}, or null
  */
 public record ModelStatus(
         String name,
@@ -16,5 +20,13 @@ public record ModelStatus(
         int queued,
         Instant loadedAt,
         Instant lastUsed,
-        String lastError) {
+        String lastError,
+        Long declaredBytes,
+        Long measuredBytes,
+        String measuredBy) {
+
+    public ModelStatus(String name, ModelState state, long memoryBytes, int inFlight, int queued, Instant loadedAt,
+                       Instant lastUsed, String lastError) {
+        this(name, state, memoryBytes, inFlight, queued, loadedAt, lastUsed, lastError, memoryBytes, null, null);
+    }
 }

@@ -6,6 +6,7 @@ import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.HearthConfig;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.Engine;
+import dev.hearth.observe.Footprints.Footprint;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +48,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     private final Catalog catalog;
     private final Clock clock;
     private final SchedulerCore core;
+    private final LongFunction<Optional<Footprint>> footprints;
     private final EngineLanes engines;
     private final ExecutorService owner;
     private final ScheduledExecutorService ticker;
@@ -79,7 +83,18 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
      */
     public Scheduler(HearthConfig config, long budgetBytes, Function<ModelSpec, Engine> engines, Clock clock,
                      Duration tick) {
+        this(config, budgetBytes, engines, clock, tick, pid -> Optional.empty(), Duration.ZERO);
+    }
+
+    /**
+     * @param footprints   (rule 8) the memory of a process tree by its root's pid; measured after each
+     *                     load and every {@code measureEvery} while loaded, off the scheduler's thread
+     * @param measureEvery zero = only after each load
+     */
+    public Scheduler(HearthConfig config, long budgetBytes, Function<ModelSpec, Engine> engines, Clock clock,
+                     Duration tick, LongFunction<Optional<Footprint>> footprints, Duration measureEvery) {
         this.config = config;
+        this.footprints = footprints;
         this.clock = clock;
         this.catalog = new Catalog(config);
         this.core = new SchedulerCore(config, budgetBytes, new OwnerEffects());
@@ -93,6 +108,24 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
                 Thread.ofPlatform().daemon().name("hearth-scheduler-tick").factory());
         ticker.scheduleAtFixedRate(() -> post(() -> core.onTick(now())),
                 tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+        if (measureEvery.isPositive()) {
+            ticker.scheduleAtFixedRate(() -> post(() -> core.status().stream().filter(m -> m.state().serving())
+                    .forEach(m -> measure(m.name(), this.engines.current(m.name())))),
+                    measureEvery.toMillis(), measureEvery.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** (8) Measures the engine's process tree off the owner thread; the figure comes back as an event. */
+    private void measure(String model, Engine engine) {
+        java.util.OptionalLong pid = engine == null ? java.util.OptionalLong.empty() : engine.pid();
+        if (pid.isEmpty()) return;
+        try {
+            completions.execute(() -> footprints.apply(pid.getAsLong()).ifPresent(f -> post(() -> {
+                if (engines.current(model) == engine) core.onMeasured(model, f.bytes(), f.source(), now());
+            })));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
     }
 
     // ---- ModelScheduler ------------------------------------------------------------------------
@@ -356,7 +389,10 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     /** Engine outcomes, posted back onto the owner thread. */
     private final class LaneResults implements EngineLanes.Results {
         @Override
-        public void loaded(String model, Engine engine) { post(() -> core.onLoaded(model, now())); }
+        public void loaded(String model, Engine engine) {
+            post(() -> core.onLoaded(model, now()));
+            measure(model, engine);
+        }
 
         @Override
         public void loadFailed(String model, Engine engine, String message) {

@@ -5,13 +5,10 @@ import dev.hearth.HearthException;
 import dev.hearth.catalog.HearthConfig;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.EngineException;
-import dev.hearth.scheduler.Budget.Plan;
 import dev.hearth.scheduler.ModelEvent.Type;
 import dev.hearth.scheduler.ModelSlot.Waiter;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -40,6 +37,7 @@ import java.util.Map;
  *     fails all its waiters; repeated failures back off (1 s, 2 s … 60 s) before the next start.</li>
  * <li>(6) Stopping is the engine's: memory is counted free only at onStopped (or at onCrashed,
  *     when the process is already gone).</li>
+ * <li>(7) Swap-aware ordering and (8) measured memory: see {@link Loads} and {@link Budget}.</li>
  * </ol>
  * Exclusive mode: at most one model holds memory. Manual unload drains: no new grants, the engine
  * stops when the last lease is released, and requests that arrived meanwhile reload it afterwards.
@@ -53,11 +51,13 @@ final class SchedulerCore {
     private final Map<Long, ModelSlot> waiting = new HashMap<>();
     private final Budget budget;
     private final Effects fx;
+    private final Loads loads;
     private boolean shuttingDown;
 
     SchedulerCore(HearthConfig config, long budgetBytes, Effects effects) {
         this.budget = new Budget(budgetBytes, config.server().exclusive());
         this.fx = effects;
+        this.loads = new Loads(this, slots.values(), budget, effects);
         for (ModelSpec spec : config.models().values()) {
             slots.put(spec.name(), new ModelSlot(spec, config.server()));
         }
@@ -224,6 +224,26 @@ final class SchedulerCore {
         dispatch(now); // waiting requests reload it (after the backoff, if it keeps crashing)
     }
 
+    /**
+     * (8) The running engine's real footprint: its peak replaces the declared memory for every
+     * later decision; a figure above the declared one is reported, and idle models are evicted
+     * if the budget is now overcommitted.
+     */
+    void onMeasured(String model, long bytes, String source, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || !s.state().serving() || bytes <= 0) {
+            return;
+        }
+        if (s.measure(bytes, source)) {
+            String detail = "uses " + Bytes.format(s.measured) + " (" + source + ")" + (s.exceedsDeclared()
+                    ? ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
+                    + Bytes.format(s.measured) + " from now on" : "");
+            fx.publish(s.event(Type.MEASURED, null, detail, now));
+        }
+        loads.relieveOvercommit(now);
+        dispatch(now);
+    }
+
     // ---- time and shutdown -----------------------------------------------------------------
 
     void onTick(Instant now) {
@@ -304,7 +324,7 @@ final class SchedulerCore {
             }
             grantWaiting(s, now);
         }
-        loadWaitingModels(now);
+        if (!shuttingDown) loads.run(now);
     }
 
     /** (2) Answer load commands and grant queued requests FIFO, up to max_concurrency. */
@@ -339,60 +359,19 @@ final class SchedulerCore {
         }
     }
 
-    /** (3) Start models with waiting work, in the order {@link #pickNextToLoad} gives. */
-    private void loadWaitingModels(Instant now) {
-        if (shuttingDown) {
-            return;
-        }
-        List<ModelSlot> candidates = new ArrayList<>(slots.values().stream()
-                .filter(s -> s.hasDemand() && s.canStart(now)).toList());
-        while (!candidates.isEmpty()) {
-            ModelSlot next = pickNextToLoad(candidates, now);
-            Plan plan = budget.plan(next, slots.values(), now);
-            switch (plan.verdict()) {
-                case START -> {
-                    start(next, now);
-                    candidates.remove(next);
-                }
-                case EVICT -> {
-                    String why = "to make room for " + next.name();
-                    for (ModelSlot victim : plan.victims()) {
-                        stop(victim, plan.reason(), why, now);
-                    }
-                    // (7) models in use whose memory it needs: no new leases; each stops at its last release
-                    for (ModelSlot busy : plan.drains()) {
-                        busy.drainingFor = next;
-                        fx.publish(busy.event(Type.DRAINING, plan.reason(), why + ", whose work waited longer than its"
-                                + " max_wait of " + Refusals.human(next.maxWait), now));
-                    }
-                    return; // it starts at the onStopped that frees its memory
-                }
-                case WAIT -> {
-                    return; // head of line: later models do not take the memory it waits for
-                }
-            }
-        }
-    }
-
-    /**
-     * (7) Which waiting model loads next: a model whose work waited past its max_wait before one
-     * whose work did not, and among those the one whose oldest item is oldest (FIFO across models,
-     * so a large model is not starved by a stream of small ones). Whether the loaded models make
-     * room for it now is {@link Budget#plan}'s decision.
-     */
-    ModelSlot pickNextToLoad(List<ModelSlot> candidates, Instant now) {
-        return candidates.stream().min(Comparator.comparing((ModelSlot s) -> !s.overdue(now))
-                .thenComparing(ModelSlot::oldestWaiter)).orElseThrow();
-    }
-
-    private void start(ModelSlot s, Instant now) {
+    /** Starts the model's engine; a model of unknown size reserves the budget that is free (rule 8). */
+    void start(ModelSlot s, Instant now) {
         s.moveTo(ModelState.LOADING);
         s.loadedAt = null;
+        s.starting();
+        if (!s.sized()) {
+            s.reserved = Math.max(0, budget.total() - Budget.used(slots.values()));
+        }
         fx.publish(s.event(Type.LOADING, null, null, now));
         fx.startEngine(s.name());
     }
 
-    private void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
+    void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
         s.moveTo(ModelState.UNLOADING);
         s.pendingStop = null;
         s.drainingFor = null;

@@ -2,6 +2,7 @@ package dev.hearth.app;
 
 import dev.hearth.TestModels;
 import dev.hearth.engine.ProcessEngine;
+import dev.hearth.observe.Hardware;
 import dev.hearth.scheduler.ModelEvent;
 import dev.hearth.scheduler.ModelState;
 import dev.hearth.scheduler.StopReason;
@@ -39,7 +40,7 @@ class SchedulingEndToEndTest {
     }
 
     @Test
-    void underASmallBudget_theLeastRecentlyUsedIdleModelIsEvicted_andPinnedOnesNever() {
+    void underASmallBudget_theLeastRecentlyUsedIdleModelIsEvicted_andPinnedOnesNever_byDeclaredMemory() {
         String models = """
                 a:
                   engine: llamacpp
@@ -59,7 +60,11 @@ class SchedulingEndToEndTest {
                   path: %1$s
                   memory: 100MiB
                 """.formatted(TestModels.stories260K());
-        try (TestHearth h = new TestHearth(dir, "memory_budget: 300MiB", models)) {
+        // the declared figures only: the engines' measured footprints (rule 8, ~150 MiB of resident memory
+        // each here, depending on the machine) would change which model goes; /proc is read from an empty dir
+        Hardware declaredOnly = new Hardware(command -> { throw new java.io.IOException("no nvidia-smi"); },
+                Path.of("/proc/meminfo"), dir.resolve("no-proc"));
+        try (TestHearth h = new TestHearth(dir, "memory_budget: 300MiB", models, declaredOnly)) {
             List<ModelEvent> events = new CopyOnWriteArrayList<>();
             h.hearth.scheduler().addListener(events::add);
             for (String m : List.of("a", "b", "c", "b")) { // c is now the least recently used of the unpinned

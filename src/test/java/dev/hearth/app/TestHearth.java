@@ -27,14 +27,22 @@ final class TestHearth implements AutoCloseable {
         this(dir, serverExtra, models, "");
     }
 
+    /** On the given hardware probes (fakes of nvidia-smi or /proc). */
+    TestHearth(Path dir, String serverExtra, String models, dev.hearth.observe.Hardware hardware) {
+        hearth = Hearth.start(load(dir, serverExtra, models, ""), hardware);
+    }
+
     /** @param topExtra more top-level sections (media:) */
     TestHearth(Path dir, String serverExtra, String models, String topExtra) {
+        hearth = Hearth.start(load(dir, serverExtra, models, topExtra));
+    }
+
+    private static HearthConfig load(Path dir, String serverExtra, String models, String topExtra) {
         try {
             Path yaml = dir.resolve("hearth.yaml");
             Files.writeString(yaml, "server:\n  listen: 127.0.0.1:0\n  data_dir: " + dir.resolve("data") + "\n"
                     + serverExtra.indent(2) + "models:\n" + models.indent(2) + topExtra);
-            HearthConfig config = ConfigLoader.load(yaml, Map.of());
-            hearth = Hearth.start(config);
+            return ConfigLoader.load(yaml, Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -80,7 +80,7 @@ class ConfigLoaderValidationTest {
                 file() + ":8: models.a.colour: unknown key; expected one of task, engine, aliases, memory, idle_unload,"
                         + " pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace, defaults,"
                         + " options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit, prompt_enhancer,"
-                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, cmd, args, model, env, cwd, health, url or path");
+                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, cmd, args, model, env, cwd, health, url or path");
     }
 
     @Test
@@ -146,8 +146,8 @@ class ConfigLoaderValidationTest {
     }
 
     @Test
-    void load_requiresMemory_forProcessAndWorker_explainingWhatItIsFor() {
-        ConfigException e = refused(dir, """
+    void processAndVllmWithoutMemory_areLoaded_andMeasured() {
+        HearthConfig config = ConfigFiles.load(dir, """
                 models:
                   a:
                     engine: process
@@ -157,11 +157,9 @@ class ConfigLoaderValidationTest {
                     model: Qwen/Qwen2.5-7B-Instruct
                 """);
 
-        String why = ": how much GPU or unified memory the running model takes from the budget, so Hearth knows"
-                + " what fits beside it and what to unload (e.g. 40GiB)";
-        assertThat(e.problems()).containsExactly(
-                file() + ":2: models.a.memory: required for engine process" + why,
-                file() + ":5: models.b.memory: required for engine vllm" + why);
+        // rule 8: the first load takes the budget that is free, then the measured footprint counts
+        assertThat(config.models().get("a").memoryBytes()).isEqualTo(ModelSpec.UNDECLARED);
+        assertThat(config.models().get("b").memoryBytes()).isEqualTo(ModelSpec.UNDECLARED);
     }
 
     @Test
@@ -341,7 +339,7 @@ class ConfigLoaderValidationTest {
                 file() + ":10: models.b.database: unknown key; expected one of task, engine, aliases, memory,"
                         + " idle_unload, pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace,"
                         + " defaults, options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit,"
-                        + " prompt_enhancer, limits, connect_timeout, first_byte_timeout, chunk_timeout, cmd, args, model, env,"
+                        + " prompt_enhancer, limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, cmd, args, model, env,"
                         + " cwd, health, url or path");
     }
 

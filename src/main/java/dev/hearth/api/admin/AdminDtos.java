@@ -35,10 +35,13 @@ final class AdminDtos {
      * One entry of GET /api/models, and GET /api/models/{m}; times are ISO-8601 instants.
      * {@code preset} names the server a process engine runs when a preset built its command
      * (vllm, llama-server, sglang; llama-server too for a .gguf that {@code server.gguf_engine}
-     * put on it), else null.
+     * put on it), else null. {@code memory_bytes} is what the model takes from the budget (rule 8):
+     * its peak measured footprint once measured ({@code memory_measured_bytes}, from {@code gpu} or
+     * {@code rss}), else its declared {@code memory:} ({@code memory_declared_bytes}, null when none).
      */
     @JsonNaming(SnakeCaseStrategy.class)
     record ModelView(String name, String task, String engine, String preset, String state, long memoryBytes,
+                     Long memoryDeclaredBytes, Long memoryMeasuredBytes, String memoryMeasuredBy,
                      boolean pinned, long idleUnloadSeconds, int inFlight, int queued, String loadedAt,
                      String lastUsed, String lastError) {}
 

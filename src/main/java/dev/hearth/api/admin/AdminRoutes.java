@@ -125,7 +125,11 @@ public final class AdminRoutes {
                 : admin ? status.lastError() : ClientText.of(status.lastError(), spec.name());
         return new AdminDtos.ModelView(spec.name(), spec.task().wire(), spec.engine().wire(),
                 spec.options().get("preset") instanceof String preset ? preset : null,
-                status == null ? "unloaded" : status.state().wire(), spec.memoryBytes(), spec.pinned(),
+                status == null ? "unloaded" : status.state().wire(),
+                status == null ? Math.max(0, spec.memoryBytes()) : status.memoryBytes(),
+                spec.memoryBytes() >= 0 ? spec.memoryBytes() : null,
+                status == null ? null : status.measuredBytes(), status == null ? null : status.measuredBy(),
+                spec.pinned(),
                 spec.idleUnload().toSeconds(), status == null ? 0 : status.inFlight(),
                 status == null ? 0 : status.queued(), time(status == null ? null : status.loadedAt()),
                 time(status == null ? null : status.lastUsed()), lastError);

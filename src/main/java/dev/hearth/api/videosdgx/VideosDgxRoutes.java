@@ -160,7 +160,7 @@ public final class VideosDgxRoutes {
         boolean loaded = loaded(spec);
         JobService.QueueStatus q = jobs.queue(spec.name());
         return new VideosDgxDtos.Info(spec.name(), loaded, stateName(st), spec.engine().wire(),
-                gb(spec.memoryBytes()), spec.defaults(), Views.iso(st.map(ModelStatus::loadedAt).orElse(null)),
+                gb(st.map(ModelStatus::memoryBytes).orElse(Math.max(0, spec.memoryBytes()))), spec.defaults(), Views.iso(st.map(ModelStatus::loadedAt).orElse(null)),
                 st.map(ModelStatus::lastError).map(e -> ClientText.of(e, spec.name())).orElse(null),
                 new VideosDgxDtos.QueueCounts(q.queued(), q.running(), spec.maxQueue()),
                 new VideosDgxDtos.Memory(gb(models.budgetBytes()), gb(models.usedBytes()),

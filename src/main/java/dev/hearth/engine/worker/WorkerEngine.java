@@ -85,6 +85,7 @@ public final class WorkerEngine implements Engine, JobEngine {
     }
 
     /** The worker's pid while it runs: the same pid across jobs shows the model stayed loaded. */
+    @Override
     public OptionalLong pid() {
         var p = proc;
         return p == null ? OptionalLong.empty() : p.child.livePid();

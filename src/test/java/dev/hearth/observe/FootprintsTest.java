@@ -1,0 +1,99 @@
+package dev.hearth.observe;
+
+import dev.hearth.observe.Footprints.Footprint;
+import dev.hearth.observe.Hardware.CommandResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rule 8's probes: nvidia-smi's per-process answers are canned (a fake), /proc is a temp dir or this machine's. */
+class FootprintsTest {
+    private static final long MIB = 1024L * 1024;
+
+    @TempDir
+    Path proc;
+
+    private static Hardware.CommandRunner fakeComputeApps(String stdout) {
+        return command -> {
+            assertThat(command).isEqualTo(Footprints.COMPUTE_APPS);
+            return new CommandResult(0, stdout);
+        };
+    }
+
+    private void status(long pid, String vmRss) throws IOException {
+        Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
+        Files.writeString(dir.resolve("status"), "Name:\tpython3\nVmPeak:\t 9999999 kB\nVmRSS:\t " + vmRss + "\nThreads:\t4\n");
+    }
+
+    @Test
+    void onAGpuMachine_theTreesGpuMemoryFromNvidiaSmi_summedOverItsProcesses() {
+        var footprints = new Footprints(fakeComputeApps("""
+                4100, 30000
+                4101, 2048
+                999, 70000
+                """), proc, true);
+
+        assertThat(footprints.of(Set.of(4100L, 4101L))).contains(new Footprint((30000 + 2048) * MIB, "gpu"));
+    }
+
+    @Test
+    void onAGpuMachine_anEngineThatUsesNoGpu_hasNoFigure_soItsDeclaredMemoryStands() throws IOException {
+        status(4100, "2048000 kB");
+        var footprints = new Footprints(fakeComputeApps("999, 70000\n"), proc, true);
+
+        assertThat(footprints.of(Set.of(4100L))).isEmpty();
+    }
+
+    @Test
+    void withoutAGpu_theTreesResidentMemory() throws IOException {
+        status(4100, "1048576 kB");
+        status(4101, "524288 kB");
+        var footprints = new Footprints(command -> {
+            throw new IOException("Cannot run program \"nvidia-smi\": error=2, No such file or directory");
+        }, proc, false);
+
+        assertThat(footprints.of(Set.of(4100L, 4101L, 4102L))).contains(new Footprint(1536 * MIB, "rss"));
+        assertThat(footprints.of(Set.of(4102L))).as("gone").isEmpty();
+    }
+
+    @Test
+    void onUnifiedMemory_nvidiaSmiSaysNa_andResidentMemoryCounts() throws IOException {
+        status(4100, "4194304 kB");
+        var footprints = new Footprints(fakeComputeApps("4100, [N/A]\n"), proc, false);
+
+        assertThat(footprints.of(Set.of(4100L))).contains(new Footprint(4096 * MIB, "rss"));
+    }
+
+    @Test
+    void aRealChildProcessTree_onThisMachine() throws Exception {
+        Process child = new ProcessBuilder("sh", "-c", "sleep 60 & wait").start();
+        try {
+            Optional<Footprint> f = new Footprints(command -> new CommandResult(127, ""), Path.of("/proc"), false)
+                    .of(child.pid());
+            assertThat(f).hasValueSatisfying(fp -> {
+                assertThat(fp.source()).isEqualTo("rss");
+                assertThat(fp.bytes()).isPositive();
+            });
+        } finally {
+            child.descendants().forEach(ProcessHandle::destroyForcibly);
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void footprints_followHardware_gpuMemoryOnlyWhereTheGpusReportTheirOwn() {
+        Hardware dgxSpark = new Hardware(command -> new CommandResult(0, command.equals(Footprints.COMPUTE_APPS)
+                ? "4100, [N/A]\n" : "0, NVIDIA GB10, [N/A], [N/A]\n"), Path.of("/proc/meminfo"));
+
+        // unified memory: the budget is RAM, so resident memory counts (this JVM's own, here)
+        assertThat(dgxSpark.footprints().of(ProcessHandle.current().pid()))
+                .hasValueSatisfying(fp -> assertThat(fp.source()).isEqualTo("rss"));
+    }
+}

@@ -31,6 +31,7 @@ import dev.hearth.observe.EventBus;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.LocalEventBus;
 import dev.hearth.observe.Metrics;
+import dev.hearth.scheduler.Device;
 import dev.hearth.scheduler.ModelEvent;
 import dev.hearth.scheduler.ModelMetrics;
 import dev.hearth.scheduler.Scheduler;
@@ -42,6 +43,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** One running Hearth: configuration wired into scheduler, gateway and HTTP server. */
 public final class Hearth implements AutoCloseable {
@@ -60,10 +62,10 @@ public final class Hearth implements AutoCloseable {
         this.config = config;
         this.dataDirLock = dataDirLock;
         ServerConfig s = config.server();
-        long budget = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
+        List<Device> devices = Devices.of(s, hardware, config.models().values());
         Leftovers.reap(s.dataDir(), Path.of("/proc"));
         Engines factory = new Engines(s.dataDir());
-        this.scheduler = new Scheduler(config, budget, factory::create, Clock.systemUTC(), Duration.ofSeconds(1),
+        this.scheduler = new Scheduler(config, devices, factory::create, Clock.systemUTC(), Duration.ofSeconds(1),
                 hardware.footprints()::of, MEASURE_EVERY);
         Metrics metrics = new Metrics(ModelMetrics.gauges(scheduler::status), ModelMetrics.STATES,
                 scheduler::usedBytes, scheduler::budgetBytes);

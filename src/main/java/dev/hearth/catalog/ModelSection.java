@@ -3,6 +3,7 @@ package dev.hearth.catalog;
 import dev.hearth.config.Defaults;
 import dev.hearth.config.Fields;
 import dev.hearth.config.GgufEngine;
+import dev.hearth.config.Gpus;
 import dev.hearth.config.JobLimits;
 import dev.hearth.config.JobSettings;
 import dev.hearth.config.ServerConfig;
@@ -33,7 +34,7 @@ final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
             "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
             "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer", "limits",
-            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency");
+            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency", "gpus");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
 
@@ -143,11 +144,49 @@ final class ModelSection {
                 sharing(task));
     }
 
-    /** Rule 7's max_wait and min_residency, each defaulting to the task's. */
+    /** Rule 7's max_wait and min_residency, each defaulting to the task's, and rule 9's gpus. */
     private Sharing sharing(Task task) {
         Sharing d = task == Task.VIDEO || task == Task.AUDIO ? Sharing.JOBS : Sharing.REQUESTS;
         return new Sharing(duration("max_wait", Values.DURATION, d.maxWait()),
-                duration("min_residency", Values.DURATION, d.minResidency()));
+                duration("min_residency", Values.DURATION, d.minResidency()), gpus());
+    }
+
+    private static final String GPUS_EXPECTED = "a number of GPUs like 2, or a list of GPU indexes like [0, 1]";
+
+    /**
+     * {@code gpus: 2} or {@code gpus: [0, 1]}; without it, a {@code CUDA_VISIBLE_DEVICES} of
+     * indexes in the entry's env pins the model there, as it did its container.
+     */
+    private Gpus gpus() {
+        YamlNode n = m.get("gpus");
+        if (n == null || n.isNull()) {
+            YamlNode env = m.get("env");
+            YamlNode visible = env != null && env.isMap() ? env.map().get("CUDA_VISIBLE_DEVICES") : null;
+            if (visible != null && visible.isScalar() && visible.text().strip().matches("\\d+(\\s*,\\s*\\d+)*")) {
+                return new Gpus(Arrays.stream(visible.text().split(",")).map(x -> Integer.parseInt(x.strip()))
+                        .distinct().toList(), 0);
+            }
+            return Gpus.ANY_ONE;
+        }
+        if (n.isScalar()) {
+            Integer count = f.get(n, key("gpus"), new Values.Kind<>(GPUS_EXPECTED, Values.integer(1, 64).parse()));
+            return count == null ? Gpus.ANY_ONE : new Gpus(List.of(), count);
+        }
+        List<Integer> pinned = new ArrayList<>();
+        for (YamlNode item : n.isList() ? n.list() : List.<YamlNode>of()) {
+            Integer index = item.isScalar() ? Values.integer(0, 63).parse().apply(item.text()) : null;
+            if (index == null || pinned.contains(index)) {
+                f.problems.at(item, key("gpus"), Fields.expected("a list of distinct GPU indexes like [0, 1]",
+                        item.describe()));
+                return Gpus.ANY_ONE;
+            }
+            pinned.add(index);
+        }
+        if (pinned.isEmpty()) {
+            f.problems.at(n, key("gpus"), Fields.expected(GPUS_EXPECTED, n.isList() ? "an empty list" : n.describe()));
+            return Gpus.ANY_ONE;
+        }
+        return new Gpus(pinned, 0);
     }
 
     /** llamacpp's options that are numbers of something must be whole and positive. */

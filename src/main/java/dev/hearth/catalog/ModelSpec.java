@@ -94,6 +94,15 @@ public record ModelSpec(
     /** {@code memoryBytes} of a process or worker model whose entry declares none (scheduler rule 8). */
     public static final long UNDECLARED = -1;
 
+    /** This spec with one more variable in its engine's environment (the scheduler's CUDA_VISIBLE_DEVICES). */
+    public ModelSpec withEnv(String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(env);
+        more.put(name, value);
+        return new ModelSpec(this.name, task, engine, aliases, cmd, more, cwd, health, url, path, memoryBytes,
+                idleUnload, pinned, maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port,
+                options, jobs, proxy, sharing);
+    }
+
     /** The model's idle time-to-live; zero means it is never unloaded for idleness. */
     public boolean neverIdleUnload() { return idleUnload.isZero(); }
 

@@ -13,10 +13,19 @@ import java.time.Duration;
  *                     serving their own users before Hearth makes room for it
  * @param minResidency once loaded, the model is not swapped out for another model's demand before
  *                     this (idle unload and manual unload still apply)
+ * @param gpus         which GPUs it runs on (rule 9)
  */
-public record Sharing(Duration maxWait, Duration minResidency) {
+public record Sharing(Duration maxWait, Duration minResidency, Gpus gpus) {
     /** Interactive models: a user notices seconds. */
     public static final Sharing REQUESTS = new Sharing(Defaults.MAX_WAIT, Defaults.MIN_RESIDENCY);
     /** Job models (video, transcription): a job runs for minutes and its model takes minutes to load. */
     public static final Sharing JOBS = new Sharing(Defaults.MAX_WAIT_JOBS, Defaults.MIN_RESIDENCY);
+
+    public Sharing(Duration maxWait, Duration minResidency) {
+        this(maxWait, minResidency, Gpus.ANY_ONE);
+    }
+
+    public Sharing {
+        gpus = gpus == null ? Gpus.ANY_ONE : gpus;
+    }
 }

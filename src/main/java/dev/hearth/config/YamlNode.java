@@ -21,7 +21,7 @@ public record YamlNode(Object value, int line) {
 
     public boolean isMap() { return value instanceof Map; }
 
-    boolean isList() { return value instanceof List; }
+    public boolean isList() { return value instanceof List; }
 
     public boolean isScalar() { return value instanceof Scalar; }
 
@@ -29,7 +29,7 @@ public record YamlNode(Object value, int line) {
     public Map<String, YamlNode> map() { return (Map<String, YamlNode>) value; }
 
     @SuppressWarnings("unchecked")
-    List<YamlNode> list() { return (List<YamlNode>) value; }
+    public List<YamlNode> list() { return (List<YamlNode>) value; }
 
     public String text() { return ((Scalar) value).text(); }
 

@@ -10,8 +10,12 @@ import java.util.List;
  */
 interface Effects {
 
-    /** Start the model's engine; answer with onLoaded or onLoadFailed. */
-    void startEngine(String model);
+    /**
+     * Start the model's engine; answer with onLoaded or onLoadFailed.
+     *
+     * @param gpus the GPU indexes it runs on ({@code CUDA_VISIBLE_DEVICES}); empty on a machine without GPU placement
+     */
+    void startEngine(String model, List<Integer> gpus);
 
     /** Stop the model's engine (graceful, then kill); answer with onStopped once the process is gone. */
     void stopEngine(String model, StopReason reason);

@@ -37,7 +37,7 @@ final class Loads {
             Plan plan = budget.plan(next, slots, now);
             switch (plan.verdict()) {
                 case START -> {
-                    core.start(next, now);
+                    core.start(next, now, plan.placement());
                     candidates.remove(next);
                 }
                 case EVICT -> {
@@ -72,21 +72,24 @@ final class Loads {
     }
 
     /**
-     * (8) When measured footprints put more in memory than the budget holds, idle models give way,
-     * least recently used first, until it fits again; what serves is never stopped for it.
+     * (8) When measured footprints put more on a device than its budget holds, idle models there
+     * give way, least recently used first, until it fits again; what serves is never stopped for it.
      */
     void relieveOvercommit(Instant now) {
-        long leaving = slots.stream().filter(s -> s.state() == ModelState.UNLOADING).mapToLong(ModelSlot::memory).sum();
-        long over = Budget.used(slots) - leaving - budget.total();
-        if (over <= 0) return; // what is already stopping will do
-        String why = "the measured footprints of the loaded models exceed the " + Bytes.format(budget.total())
-                + " memory budget by " + Bytes.format(over);
-        for (ModelSlot idle : slots.stream().filter(ModelSlot::evictable)
-                .sorted(Comparator.comparing((ModelSlot s) -> s.idleSince,
-                        Comparator.nullsFirst(Comparator.naturalOrder()))).toList()) {
-            if (over <= 0) break;
-            core.stop(idle, StopReason.EVICTED, why, now);
-            over -= idle.memory();
+        for (Device d : budget.devices()) {
+            List<ModelSlot> leaving = slots.stream().filter(s -> s.state() == ModelState.UNLOADING).toList();
+            long over = Budget.usedOn(d.index(), slots) - Budget.usedOn(d.index(), leaving) - d.budgetBytes();
+            if (over <= 0) continue; // what is already stopping will do
+            String why = "the measured footprints of the loaded models exceed the " + Bytes.format(d.budgetBytes())
+                    + " memory budget" + (budget.devices().size() > 1 ? " of GPU " + d.index() : "") + " by "
+                    + Bytes.format(over);
+            for (ModelSlot idle : slots.stream().filter(s -> s.evictable() && s.placement.contains(d.index()))
+                    .sorted(Comparator.comparing((ModelSlot s) -> s.idleSince,
+                            Comparator.nullsFirst(Comparator.naturalOrder()))).toList()) {
+                if (over <= 0) break;
+                core.stop(idle, StopReason.EVICTED, why, now);
+                over -= Budget.share(idle);
+            }
         }
     }
 }

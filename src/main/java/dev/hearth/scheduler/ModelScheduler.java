@@ -45,6 +45,14 @@ public interface ModelScheduler {
 
     List<ModelStatus> status();
 
+    /** One device of the budget and what the loaded models take of it (rule 9). */
+    record DeviceUse(Device device, long usedBytes) {}
+
+    /** The budget, device by device; one pool where there is no GPU placement. */
+    default List<DeviceUse> devices() {
+        return List.of(new DeviceUse(Device.pool(budgetBytes()).getFirst(), usedBytes()));
+    }
+
     /** Budget in bytes. */
     long budgetBytes();
 

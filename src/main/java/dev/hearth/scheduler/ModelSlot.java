@@ -1,6 +1,7 @@
 package dev.hearth.scheduler;
 
 import dev.hearth.catalog.ModelSpec;
+import dev.hearth.config.Gpus;
 import dev.hearth.config.ServerConfig;
 
 import java.time.Duration;
@@ -44,6 +45,10 @@ final class ModelSlot {
     final Duration maxWait;
     /** Rule 7: once loaded, not swapped out for another model's demand before this. */
     final Duration minResidency;
+    /** Rule 9: the GPUs it may run on. */
+    final Gpus gpus;
+    /** (9) The devices it holds memory on while loading, loaded or stopping; set at each start. */
+    List<Integer> placement = List.of();
 
     private ModelState state = ModelState.UNLOADED;
     /** Ids of the granted leases; a release whose id is not here (e.g. after a crash) changes nothing. */
@@ -95,6 +100,7 @@ final class ModelSlot {
         this.idleTtl = spec.idleUnload() != null ? spec.idleUnload() : server.idleUnload();
         this.maxWait = spec.sharing().maxWait();
         this.minResidency = spec.sharing().minResidency();
+        this.gpus = spec.sharing().gpus();
     }
 
     String name() { return spec.name(); }
@@ -263,6 +269,7 @@ final class ModelSlot {
     ModelStatus status() {
         return new ModelStatus(name(), state, memory(), leases.size(), waitingItems(),
                 state.holdsMemory() ? loadedAt : null, lastUsed, lastError,
-                spec.memoryBytes() >= 0 ? spec.memoryBytes() : null, measured > 0 ? measured : null, measuredBy);
+                spec.memoryBytes() >= 0 ? spec.memoryBytes() : null, measured > 0 ? measured : null, measuredBy,
+                state.holdsMemory() ? placement : List.of());
     }
 }

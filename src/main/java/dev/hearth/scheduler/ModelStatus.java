@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param declaredBytes its {@code memory:}, or null when it declares none
  * @param measuredBytes the peak footprint measured of its engine, or null before any
  * @param measuredBy    {@code gpu} or {@code rss}, or null
+ * @param devices       the devices it holds memory on (rule 9): GPU indexes, or [0] for the one pool
  */
 public record ModelStatus(
         String name,
@@ -23,10 +24,12 @@ public record ModelStatus(
         String lastError,
         Long declaredBytes,
         Long measuredBytes,
-        String measuredBy) {
+        String measuredBy,
+        java.util.List<Integer> devices) {
 
     public ModelStatus(String name, ModelState state, long memoryBytes, int inFlight, int queued, Instant loadedAt,
                        Instant lastUsed, String lastError) {
-        this(name, state, memoryBytes, inFlight, queued, loadedAt, lastUsed, lastError, memoryBytes, null, null);
+        this(name, state, memoryBytes, inFlight, queued, loadedAt, lastUsed, lastError, memoryBytes, null, null,
+                java.util.List.of());
     }
 }

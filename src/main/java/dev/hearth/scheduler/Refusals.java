@@ -14,6 +14,12 @@ final class Refusals {
     private Refusals() {}
 
     static ModelTooLargeException tooLarge(ModelSlot s, Budget budget) {
+        if (budget.devices().size() > 1) {
+            return new ModelTooLargeException("Model '" + s.name() + "' needs " + Bytes.format(s.memory())
+                    + " but the GPUs it may use have " + Bytes.format(budget.largestFor(s)) + " of budget at most"
+                    + (s.gpus.isPinned() ? " (gpus: " + s.gpus.pinned() + ")" : " (gpus: " + s.gpus.count() + ")")
+                    + "; ask for more GPUs with models." + s.name() + ".gpus, or lower its memory.");
+        }
         return new ModelTooLargeException("Model '" + s.name() + "' needs " + Bytes.format(s.memory())
                 + " but the whole memory budget is " + Bytes.format(budget.total())
                 + "; raise server.memory_budget or lower models." + s.name() + ".memory.");

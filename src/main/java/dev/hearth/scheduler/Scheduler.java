@@ -93,11 +93,17 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
      */
     public Scheduler(HearthConfig config, long budgetBytes, Function<ModelSpec, Engine> engines, Clock clock,
                      Duration tick, LongFunction<Optional<Footprint>> footprints, Duration measureEvery) {
+        this(config, Device.pool(budgetBytes), engines, clock, tick, footprints, measureEvery);
+    }
+
+    /** @param devices the budget, device by device: each GPU, or the machine's one pool (rule 9) */
+    public Scheduler(HearthConfig config, List<Device> devices, Function<ModelSpec, Engine> engines, Clock clock,
+                     Duration tick, LongFunction<Optional<Footprint>> footprints, Duration measureEvery) {
         this.config = config;
         this.footprints = footprints;
         this.clock = clock;
         this.catalog = new Catalog(config);
-        this.core = new SchedulerCore(config, budgetBytes, new OwnerEffects());
+        this.core = new SchedulerCore(config, devices, new OwnerEffects());
         this.engines = new EngineLanes(engines, new LaneResults());
         this.owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = Thread.ofVirtual().name("hearth-scheduler").unstarted(r);
@@ -146,6 +152,11 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             return CompletableFuture.failedFuture(full);
         }
         return submit(model, acquires, (id, name) -> core.onRequest(id, name, now(), demand));
+    }
+
+    @Override
+    public List<DeviceUse> devices() {
+        return call(() -> core.devices().stream().map(d -> new DeviceUse(d, core.usedOn(d.index()))).toList());
     }
 
     @Override
@@ -317,7 +328,13 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     /** The core's effects, run on the owner thread. */
     private final class OwnerEffects implements Effects {
         @Override
-        public void startEngine(String model) { engines.start(config.models().get(model)); }
+        public void startEngine(String model, List<Integer> gpus) {
+            ModelSpec spec = config.models().get(model);
+            // (9) the engine sees only its GPUs, unless its own env already chose them
+            engines.start(gpus.isEmpty() || spec.env().containsKey("CUDA_VISIBLE_DEVICES") ? spec
+                    : spec.withEnv("CUDA_VISIBLE_DEVICES", gpus.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(","))));
+        }
 
         @Override
         public void stopEngine(String model, StopReason reason) { engines.stop(model); }

@@ -55,7 +55,12 @@ final class SchedulerCore {
     private boolean shuttingDown;
 
     SchedulerCore(HearthConfig config, long budgetBytes, Effects effects) {
-        this.budget = new Budget(budgetBytes, config.server().exclusive());
+        this(config, Device.pool(budgetBytes), effects);
+    }
+
+    /** @param devices the budget, device by device (rule 9) */
+    SchedulerCore(HearthConfig config, List<Device> devices, Effects effects) {
+        this.budget = new Budget(devices, config.server().exclusive());
         this.fx = effects;
         this.loads = new Loads(this, slots.values(), budget, effects);
         for (ModelSpec spec : config.models().values()) {
@@ -308,7 +313,7 @@ final class SchedulerCore {
             fx.fail(id, Refusals.shuttingDown());
         } else if (s == null) {
             fx.fail(id, new UnknownModelException(model));
-        } else if (s.memory() > budget.total()) { // (3) it could never fit: waiting would not help
+        } else if (!budget.couldEverFit(s)) { // (3) it could never fit: waiting would not help
             fx.fail(id, Refusals.tooLarge(s, budget));
         } else {
             return s;
@@ -359,17 +364,28 @@ final class SchedulerCore {
         }
     }
 
-    /** Starts the model's engine; a model of unknown size reserves the budget that is free (rule 8). */
-    void start(ModelSlot s, Instant now) {
+    /**
+     * Starts the model's engine on {@code placement} (rule 9); a model of unknown size reserves what
+     * is free there (rule 8).
+     */
+    void start(ModelSlot s, Instant now, List<Integer> placement) {
         s.moveTo(ModelState.LOADING);
         s.loadedAt = null;
         s.starting();
         if (!s.sized()) {
-            s.reserved = Math.max(0, budget.total() - Budget.used(slots.values()));
+            s.reserved = placement.stream().mapToLong(d -> budget.devices().stream().filter(x -> x.index() == d)
+                    .findFirst().orElseThrow().budgetBytes() - Budget.usedOn(d, slots.values())).map(x -> Math.max(0, x))
+                    .sum();
         }
+        s.placement = List.copyOf(placement);
         fx.publish(s.event(Type.LOADING, null, null, now));
-        fx.startEngine(s.name());
+        fx.startEngine(s.name(), budget.devices().stream().anyMatch(Device::gpu) ? s.placement : List.of());
     }
+
+    List<Device> devices() { return budget.devices(); }
+
+    /** Bytes the models hold on one device. */
+    long usedOn(int device) { return Budget.usedOn(device, slots.values()); }
 
     void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
         s.moveTo(ModelState.UNLOADING);

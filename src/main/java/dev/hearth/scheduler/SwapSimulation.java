@@ -121,7 +121,7 @@ public final class SwapSimulation {
         private Instant instant() { return T0.plus(now); }
 
         @Override
-        public void startEngine(String model) {
+        public void startEngine(String model, List<Integer> gpus) {
             loads++;
             at(now.plus(models.get(model).load()), () -> core.onLoaded(model, instant()));
         }

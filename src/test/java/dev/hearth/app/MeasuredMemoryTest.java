@@ -8,11 +8,8 @@ import dev.hearth.scheduler.ModelEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -37,36 +34,14 @@ class MeasuredMemoryTest {
               memory: 256MiB
             """;
 
-    /**
-     * A fake of nvidia-smi (there is no GPU here): one 80 GB GPU, and 30,000 MiB of it used by each
-     * process of the "measured" model's engine, found by its command line in /proc.
-     */
-    private Hardware fakeGpuMachine() throws Exception {
-        Path script = dir.resolve("fake-nvidia-smi");
-        Files.writeString(script, """
-                #!/bin/sh
-                case "$*" in
-                  *--query-gpu=*) echo "0, NVIDIA H100 80GB HBM3 (fake), 81559, 1" ;;
-                  *--query-compute-apps=*)
-                    for d in /proc/[0-9]*; do
-                      if tr '\\0' ' ' < "$d/cmdline" 2>/dev/null | grep -q 'LlamaEngineMain.*--name measured'; then
-                        echo "${d#/proc/}, 30000"
-                      fi
-                    done ;;
-                  *) exit 2 ;;
-                esac
-                """);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Hardware.CommandRunner real = Hardware.processRunner(Duration.ofSeconds(10));
-        return new Hardware(command -> {
-            List<String> faked = new ArrayList<>(command);
-            if (faked.getFirst().equals("nvidia-smi")) faked.set(0, script.toString());
-            return real.run(faked);
-        }, Path.of("/proc/meminfo"));
+    /** A fake of nvidia-smi (there is no GPU here): one 80 GB GPU, 30,000 MiB of it for each process of "measured". */
+    private Hardware fakeGpuMachine() {
+        return FakeNvidiaSmi.hardware(dir, "0, NVIDIA H100 80GB HBM3 (fake), 81559, 1",
+                "LlamaEngineMain.*--name measured", 30000);
     }
 
     @Test
-    void onAGpuMachine_theEnginesGpuMemory_replacesItsDeclaredMemory_andIsReported() throws Exception {
+    void onAGpuMachine_theEnginesGpuMemory_replacesItsDeclaredMemory_andIsReported_fakeNvidiaSmi() throws Exception {
         try (TestHearth h = new TestHearth(dir, "", MODEL.formatted(TestModels.stories260K()), fakeGpuMachine())) {
             List<ModelEvent> events = new CopyOnWriteArrayList<>();
             h.hearth.scheduler().addListener(events::add);

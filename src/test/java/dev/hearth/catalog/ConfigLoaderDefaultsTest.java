@@ -112,7 +112,10 @@ class ConfigLoaderDefaultsTest {
                 Map.of("CUDA_VISIBLE_DEVICES", "0", "HF_HOME", "/cache"), dir.resolve("work"), "/health", null, null,
                 32L << 30, Duration.ofMinutes(10), true, 2, 3, Duration.ZERO, Duration.ofMinutes(20), Duration.ZERO,
                 Map.of("size", "832x480", "fps", 16, "guidance_scale", 5.0), 8002,
-                Map.of("offload", true, "blocks", List.of(1, 2), "model", "/models/wan21"), null, null));
+                Map.of("offload", true, "blocks", List.of(1, 2), "model", "/models/wan21"), null, null,
+                // its env's CUDA_VISIBLE_DEVICES pins it to GPU 0 (rule 9)
+                new dev.hearth.config.Sharing(Duration.ofMinutes(3), Duration.ZERO,
+                        new dev.hearth.config.Gpus(List.of(0), 0))));
     }
 
     @Test

@@ -19,6 +19,10 @@ abstract class CoreTestSupport {
         core = new SchedulerCore(config, budgetBytes, fx);
     }
 
+    void use(HearthConfig config, java.util.List<Device> devices) {
+        core = new SchedulerCore(config, devices, fx);
+    }
+
     long request(String model, long atSeconds) {
         long id = nextId++;
         core.onRequest(id, model, at(atSeconds));

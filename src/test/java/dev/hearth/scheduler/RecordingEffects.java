@@ -20,8 +20,14 @@ final class RecordingEffects implements Effects {
     /** Callers that gave up: grant answers false for these. */
     final Set<Long> gone = new HashSet<>();
 
+    /** The GPUs each start was given, "model [0, 1]", in order (kept apart from {@link #log}). */
+    final List<String> placements = new ArrayList<>();
+
     @Override
-    public void startEngine(String model) { log.add("start " + model); }
+    public void startEngine(String model, List<Integer> gpus) {
+        log.add("start " + model);
+        placements.add(model + " " + gpus);
+    }
 
     @Override
     public void stopEngine(String model, StopReason reason) { log.add("stop " + model + " " + reason); }

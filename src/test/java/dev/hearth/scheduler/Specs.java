@@ -47,6 +47,7 @@ final class Specs {
         private Duration queueTimeout = Duration.ofSeconds(30);
         private Duration maxWait = dev.hearth.config.Defaults.MAX_WAIT;
         private Duration minResidency = Duration.ZERO;
+        private dev.hearth.config.Gpus gpus = dev.hearth.config.Gpus.ANY_ONE;
 
         private Builder(String name, long memory) {
             this.name = name;
@@ -69,11 +70,17 @@ final class Specs {
 
         Builder minResidency(Duration d) { minResidency = d; return this; }
 
+        /** Pinned to these GPUs. */
+        Builder gpus(Integer... pinned) { gpus = new dev.hearth.config.Gpus(List.of(pinned), 0); return this; }
+
+        /** On any {@code count} GPUs. */
+        Builder gpuCount(int count) { gpus = new dev.hearth.config.Gpus(List.of(), count); return this; }
+
         ModelSpec build() {
             return new ModelSpec(name, Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, aliases, "fake", Map.of(), null, "/health", null,
                     null, memory, idle, pinned, maxConcurrency, maxQueue, queueTimeout, Duration.ofSeconds(5),
                     Duration.ofSeconds(1), Map.of(), null, Map.of(), null, null,
-                    new dev.hearth.config.Sharing(maxWait, minResidency));
+                    new dev.hearth.config.Sharing(maxWait, minResidency, gpus));
         }
     }
 }

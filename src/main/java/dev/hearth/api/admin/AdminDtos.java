@@ -23,7 +23,15 @@ final class AdminDtos {
     record Logs(String model, List<String> lines) {}
 
     /** GET /info. */
-    record Info(String name, String version, Memory memory, List<ModelView> models, List<Gpu> gpus) {}
+    record Info(String name, String version, Memory memory, List<DeviceView> devices, List<ModelView> models,
+                List<Gpu> gpus) {}
+
+    /**
+     * One device of the budget (scheduler rule 9): a GPU (its nvidia-smi index), or the one pool
+     * ({@code gpu} false) of a machine without GPU placement.
+     */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record DeviceView(int index, String name, boolean gpu, long budgetBytes, long usedBytes, long freeBytes) {}
 
     @JsonNaming(SnakeCaseStrategy.class)
     record Memory(long budgetBytes, long usedBytes, long freeBytes) {}
@@ -41,7 +49,7 @@ final class AdminDtos {
      */
     @JsonNaming(SnakeCaseStrategy.class)
     record ModelView(String name, String task, String engine, String preset, String state, long memoryBytes,
-                     Long memoryDeclaredBytes, Long memoryMeasuredBytes, String memoryMeasuredBy,
+                     Long memoryDeclaredBytes, Long memoryMeasuredBytes, String memoryMeasuredBy, List<Integer> devices,
                      boolean pinned, long idleUnloadSeconds, int inFlight, int queued, String loadedAt,
                      String lastUsed, String lastError) {}
 

@@ -101,7 +101,10 @@ public final class AdminRoutes {
     private AdminDtos.Info info(boolean admin) {
         var memory = new AdminDtos.Memory(models.budgetBytes(), models.usedBytes(),
                 Math.max(0, models.budgetBytes() - models.usedBytes()));
-        return new AdminDtos.Info("hearth", version, memory, modelsList(admin), hardware.gpus().stream()
+        List<AdminDtos.DeviceView> devices = models.devices().stream().map(u -> new AdminDtos.DeviceView(
+                u.device().index(), u.device().name(), u.device().gpu(), u.device().budgetBytes(), u.usedBytes(),
+                Math.max(0, u.device().budgetBytes() - u.usedBytes()))).toList();
+        return new AdminDtos.Info("hearth", version, memory, devices, modelsList(admin), hardware.gpus().stream()
                 .map(g -> new AdminDtos.Gpu(g.index(), g.name(), g.totalBytes(), g.usedBytes())).toList());
     }
 
@@ -129,6 +132,7 @@ public final class AdminRoutes {
                 status == null ? Math.max(0, spec.memoryBytes()) : status.memoryBytes(),
                 spec.memoryBytes() >= 0 ? spec.memoryBytes() : null,
                 status == null ? null : status.measuredBytes(), status == null ? null : status.measuredBy(),
+                status == null ? List.of() : status.devices(),
                 spec.pinned(),
                 spec.idleUnload().toSeconds(), status == null ? 0 : status.inFlight(),
                 status == null ? 0 : status.queued(), time(status == null ? null : status.loadedAt()),

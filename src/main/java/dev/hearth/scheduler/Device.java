@@ -1,0 +1,19 @@
+package dev.hearth.scheduler;
+
+import java.util.List;
+
+/**
+ * One memory pool of the budget (DESIGN.md scheduler rule 9): a GPU with memory of its own, or the
+ * machine's single pool (no NVIDIA GPU; a DGX Spark, whose GPU shares unified memory).
+ *
+ * @param index       the GPU's index as nvidia-smi and CUDA_VISIBLE_DEVICES count them (0 for a pool)
+ * @param budgetBytes what models may take of it
+ * @param gpu         an NVIDIA GPU: engines placed on it get {@code CUDA_VISIBLE_DEVICES}
+ */
+public record Device(int index, String name, long budgetBytes, boolean gpu) {
+
+    /** A machine with one pool of {@code bytes}, no GPU placement. */
+    public static List<Device> pool(long bytes) {
+        return List.of(new Device(0, "memory", bytes, false));
+    }
+}

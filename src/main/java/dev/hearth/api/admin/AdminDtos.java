@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
+import java.util.Map;
 
 /** The admin routes' bodies (/health, /info, /api/models, /api/me, /v1/events' model events). */
 final class AdminDtos {
@@ -31,11 +32,17 @@ final class AdminDtos {
     @JsonNaming(SnakeCaseStrategy.class)
     record Gpu(int index, String name, long memoryTotalBytes, long memoryUsedBytes) {}
 
-    /** One entry of GET /api/models, and GET /api/models/{m}; times are ISO-8601 instants. */
+    /**
+     * One entry of GET /api/models, and GET /api/models/{m}; times are ISO-8601 instants. For a job
+     * model, {@code defaults} (its params when a job names none), {@code limits} (what its worker
+     * accepts, as declared) and {@code prompt_enhancer} (the chat model rewriting prompts, or null)
+     * let a form offer and bound its fields; for others they are empty and null.
+     */
     @JsonNaming(SnakeCaseStrategy.class)
     record ModelView(String name, String task, String engine, String state, long memoryBytes, boolean pinned,
                      long idleUnloadSeconds, int inFlight, int queued, String loadedAt, String lastUsed,
-                     String lastError) {}
+                     String lastError, Map<String, Object> defaults, Map<String, Object> limits,
+                     String promptEnhancer) {}
 
     /** A model event on /v1/events. */
     @JsonNaming(SnakeCaseStrategy.class)

@@ -35,7 +35,8 @@ public final class StaticFiles {
     private record File(byte[] bytes, byte[] gzip, String etag, String type) {}
 
     private final ClassLoader loader;
-    private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+    /** Found files only: a miss is not kept, so requests for made-up names cannot grow this map. */
+    private final Map<String, File> cache = new ConcurrentHashMap<>();
 
     public StaticFiles(ClassLoader loader) {
         this.loader = loader;
@@ -51,8 +52,11 @@ public final class StaticFiles {
      * error envelope naming {@code shown}, the path the client asked for.
      */
     public void send(ServerRequest req, ServerResponse res, String resource, String shown) {
-        File f = cache.computeIfAbsent(resource, this::read).orElseThrow(
-                () -> ApiError.notFound("No file " + shown + "."));
+        File f = cache.get(resource);
+        if (f == null) {
+            f = read(resource).orElseThrow(() -> ApiError.notFound("No file " + shown + "."));
+            cache.putIfAbsent(resource, f);
+        }
         res.header(HeaderNames.CONTENT_TYPE, f.type());
         res.header(HeaderNames.ETAG, f.etag());
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");

@@ -45,7 +45,11 @@ export class Store extends EventTarget {
       if (e.type === 'ready') m.loaded_at = e.at;
     }
     this.changed('models', e);
-    // the event has no in-flight or memory figures: read them once things settle
+    this.refreshSoon();
+  }
+
+  /** Events carry no in-flight, queue or memory figures (busy ↔ ready has no event): read them once things settle. */
+  refreshSoon() {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this.refreshModels().catch(() => {}), 300);
   }
@@ -53,6 +57,7 @@ export class Store extends EventTarget {
   job(j) {
     this.jobs.set(j.id, j);
     this.changed('job', j);
+    this.refreshSoon();
   }
 }
 

@@ -88,7 +88,13 @@ class Health extends Screen {
       const c = this.charts[id];
       if (c && c.root.isConnected) { c.setData(series); continue; }
       el.textContent = '';
-      this.charts[id] = new U({ title, width, height: 160, series: [{}, ...opts], axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }] }, series, el);
+      this.charts[id] = new U({
+        title, width, height: 160, series: [{}, ...opts],
+        // a fixed window of the last POINTS polls, so one point is not stretched over years
+        scales: { x: { time: true, range: (u, min, max) => [max - POINTS * EVERY / 1000, max] },
+          y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
+      }, series, el);
     }
   }
 

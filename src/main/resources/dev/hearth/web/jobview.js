@@ -34,7 +34,7 @@ export function jobCard(job, actions = {}) {
         ${actions.cancel ? html`<button type="button" class="danger" @click=${actions.cancel}
           ?disabled=${job.state === 'cancelling'}>Cancel</button>` : ''}`}
       ${job.error ? html`<p class="error" role="alert">${job.error.message}</p>` : ''}
-      ${v ? html`<video controls preload="metadata" playsinline src=${v.url} poster=${t ? t.url : ''}
+      ${v ? html`<video controls preload="auto" playsinline src=${v.url} poster=${t ? t.url : ''}
         aria-label="Video of job ${job.id}"></video>
         <p class="actions"><a class="button" href=${v.url} download=${`${job.id}.mp4`}>Download</a>
         ${actions.again ? html`<button type="button" class="secondary" @click=${actions.again}>Use these settings again</button>` : ''}

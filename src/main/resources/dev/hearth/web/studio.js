@@ -71,7 +71,7 @@ class Studio extends Screen {
     const f = this.form;
     const lim = this.limits();
     const seed = f.randomSeed || f.seed === ''
-      ? Math.floor(Math.random() * ((lim.max_seed ?? MAX_SEED) - (lim.min_seed ?? 0))) + (lim.min_seed ?? 0)
+      ? Math.floor(Math.random() * (Math.min(lim.max_seed ?? MAX_SEED, MAX_SEED) - (lim.min_seed ?? 0))) + (lim.min_seed ?? 0)
       : Number(f.seed);
     const params = { seed };
     if (f.size) params.size = f.size.trim();

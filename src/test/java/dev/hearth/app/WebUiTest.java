@@ -189,15 +189,23 @@ class WebUiTest {
         expect(page.locator("img.preview")).isVisible();
         expect(page.getByLabel("Size")).hasValue("160x96"); // the model's defaults
         expect(page.getByLabel("Seconds")).hasValue("1");
+        // a job ahead holds testsrc (one job at a time): this one waits in the queue until it is cancelled
+        String ahead = heldJob(ADMIN, "ahead");
+        await().atMost(WAIT).until(() -> json(send(ADMIN, "GET", "/v1/jobs/" + ahead, null)).path("state").asText(),
+                "running"::equals);
         page.getByText("Generate", new Page.GetByTextOptions().setExact(true)).click();
 
         Locator job = page.locator(".result .job");
+        expect(job.getByTestId("job-progress")).hasText("queued, position 1");
+        send(ADMIN, "DELETE", "/v1/jobs/" + ahead, null);
         expect(job.getByTestId("job-state")).hasText("succeeded");
         assertThat(job.locator("header").textContent()).contains("i2v");
         page.waitForFunction("() => { const v = document.querySelector('.result video'); return v && v.readyState >= 1; }");
         double duration = ((Number) page.evaluate("() => document.querySelector('.result video').duration")).doubleValue();
         assertThat(duration).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.2));
         expect(job.getByTestId("job-seed")).hasText(Pattern.compile("\\d+"));
+        expect(page.locator("#studio-model")).containsText("testsrc (ready)"); // busy while it ran
+        page.waitForFunction("() => document.querySelector('.result video').readyState >= 2"); // a frame to show
         Chromium.screenshot(page, "studio");
 
         page.setViewportSize(390, 844); // a phone
@@ -231,6 +239,7 @@ class WebUiTest {
         go("jobs");
         Locator row = page.locator("tr[data-job='" + id + "']");
         expect(row.locator(".badge")).hasText("running");
+        expect(row).containsText(Pattern.compile("\\d+%|step \\d+/\\d+")); // its progress
         expect(row).containsText("root"); // the owner column, for an admin
         Chromium.screenshot(page, "jobs");
         row.getByText("Cancel").click();
@@ -272,9 +281,11 @@ class WebUiTest {
         expect(page.locator("tr[data-job='" + bobs + "']")).isVisible();
         expect(page.locator("tr[data-job='" + alices + "']")).hasCount(0);
         expect(page.locator("table.jobs thead")).not().containsText("Owner");
-        go("models");  // not in the nav; typed by hand it falls back to the first screen
-        expect(page.locator("table.models")).hasCount(0);
+        expect(page.locator("tr[data-job='" + bobs + "']").getByText("Cancel")).isVisible(); // its own job: yes
         Chromium.screenshot(page, "user-jobs");
+        go("models");  // not in the nav; typed by hand it falls back to the first screen
+        expect(page.locator("#chat-input")).isVisible();
+        expect(page.locator("table.models")).hasCount(0);
     }
 
     /**

@@ -94,7 +94,7 @@ class Chat extends Screen {
     if (!s || !s.tokens) return '';
     const secs = ((s.last || Date.now()) - s.first) / 1000;
     const tps = secs > 0 ? (Math.max(0, s.tokens - 1) / secs).toFixed(1) : '—';
-    return html`<p class="stats" data-testid="chat-stats">${s.prompt != null ? `${s.prompt} prompt tokens · ` : ''}${s.tokens} tokens · ${tps} tokens/s</p>`;
+    return html`<p class="stats" data-testid="chat-stats">${s.prompt != null ? `${s.prompt} prompt tokens · ` : ''}${s.tokens} ${s.tokens === 1 ? 'token' : 'tokens'} · ${tps} tokens/s</p>`;
   }
 
   render() {
@@ -115,7 +115,7 @@ class Chat extends Screen {
         </form>
         <section class="conversation" aria-label="Conversation">
           <ol class="messages" aria-live="polite">
-            ${this.messages.map(m => html`<li class="msg ${m.role}">
+            ${this.messages.filter(m => m.content || m.stopped || m.role === 'user').map(m => html`<li class="msg ${m.role}">
               <span class="role">${m.role === 'user' ? 'You' : m.model}</span>
               <div class="body">${m.role === 'assistant' ? unsafeHTML(renderMarkdown(m.content)) : m.content}</div>
               ${m.stopped ? html`<span class="note">stopped</span>` : ''}

@@ -49,6 +49,7 @@ class WebUiTest {
     static Path dir;
     static TestHearth h;
     static HungEngine stalled;
+    static ColdEngine cold;
     static Chromium chromium;
 
     BrowserContext context;
@@ -60,6 +61,7 @@ class WebUiTest {
         chromium = Chromium.launch();
         PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
         stalled = new HungEngine(HungEngine.Mode.STALL);
+        cold = new ColdEngine();
         Path keys = Files.writeString(dir.resolve("keys"), """
                 %s  name=root
                 %s  name=alice role=user
@@ -72,16 +74,20 @@ class WebUiTest {
                 stalled:
                   engine: remote
                   url: %s
+                cold:
+                  engine: remote
+                  url: %s
                 testsrc:
                   engine: testsrc
                   defaults: { size: 160x96, fps: 8, seconds: 1 }
-                """.formatted(TestModels.stories260K(), stalled.url()));
+                """.formatted(TestModels.stories260K(), stalled.url(), cold.url()));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (h != null) h.close();
         if (stalled != null) stalled.close();
+        if (cold != null) cold.close();
         if (chromium != null) chromium.close();
     }
 
@@ -181,6 +187,27 @@ class WebUiTest {
     }
 
     @Test
+    void chat_showsTheModelLoading_whileAColdEngineStarts_thenRendersMarkdownButNotTheModelsHtml() {
+        signIn(ADMIN);
+        page.getByLabel("Model").selectOption("cold");
+        page.getByLabel("Message").fill("Hello");
+        page.getByText("Send", new Page.GetByTextOptions().setExact(true)).click();
+
+        // its /health answers 503 until the test lets it start: "loading" for as long as the test looks
+        expect(page.getByRole(com.microsoft.playwright.options.AriaRole.STATUS).filter(
+                new Locator.FilterOptions().setHasText("loading"))).hasText(Pattern.compile("cold loading… \\d+ s"));
+        Chromium.screenshot(page, "chat-loading");
+        cold.warm = true;
+        Locator reply = page.locator(".msg.assistant .body");
+        expect(reply.locator("strong")).hasText("now");
+        expect(reply.locator("pre code")).hasText("some code");
+        expect(reply).containsText("<img src=x onerror=alert(1)>"); // the model's HTML, as text
+        expect(reply.locator("img")).hasCount(0);
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+        Chromium.screenshot(page, "chat-dark");
+    }
+
+    @Test
     void studio_imageToVideo_showsTheJob_andPlaysTheVideoWithItsDuration() throws Exception {
         signIn(ADMIN);
         go("studio");
@@ -230,6 +257,11 @@ class WebUiTest {
         JsonNode video = json(send(ADMIN, "GET", "/v1/jobs/" + id, null)).path("outputs").get(0);
         expect(dialog).containsText(video.path("sha256").asText());
         Chromium.screenshot(page, "gallery-open");
+
+        page.onDialog(d -> d.accept()); // "Delete job …?"
+        dialog.getByText("Delete", new Locator.GetByTextOptions().setExact(true)).click();
+        expect(tile).hasCount(0);
+        assertThat(send(ADMIN, "GET", "/v1/jobs/" + id, null).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -314,5 +346,40 @@ class WebUiTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
+    }
+
+    /**
+     * A remote OpenAI-ish engine that is "starting" (its /health answers 503) until {@link #warm}
+     * is set, then streams one reply: a cold model for exactly as long as the test needs.
+     */
+    static final class ColdEngine implements AutoCloseable {
+        final com.sun.net.httpserver.HttpServer server;
+        volatile boolean warm;
+
+        ColdEngine() throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/health", x -> {
+                x.sendResponseHeaders(warm ? 200 : 503, -1);
+                x.close();
+            });
+            server.createContext("/v1/chat/completions", x -> {
+                x.getRequestBody().readAllBytes();
+                // markdown with raw HTML in it: the page must render the one and show the other as text
+                byte[] body = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+                        + "\"Warm **now** <img src=x onerror=alert(1)>\\n\\n```\\nsome code\\n```\"}}]}\n\n"
+                        + "data: [DONE]\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                x.getResponseHeaders().set("Content-Type", "text/event-stream");
+                x.sendResponseHeaders(200, body.length);
+                x.getResponseBody().write(body);
+                x.close();
+            });
+            server.start();
+        }
+
+        String url() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
+
+        @Override
+        public void close() { server.stop(0); }
     }
 }

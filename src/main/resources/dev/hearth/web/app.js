@@ -50,8 +50,11 @@ export class Store extends EventTarget {
 
   /** Events carry no in-flight, queue or memory figures (busy ↔ ready has no event): read them once things settle. */
   refreshSoon() {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.refreshModels().catch(() => {}), 300);
+    if (this.refreshTimer) return; // at most one read per half second, however fast events come
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.refreshModels().catch(() => {});
+    }, 500);
   }
 
   job(j) {

@@ -62,6 +62,11 @@ class WebUiRoutesTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("importmap").contains("/ui/app.js");
+        // scripts from here only, the import map by its hash: no inline script, no eval, nowhere else
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        String scripts = policy.substring(policy.indexOf("script-src"), policy.indexOf(';', policy.indexOf("script-src")));
+        assertThat(scripts).startsWith("script-src 'self' 'sha256-").doesNotContain("unsafe");
+        assertThat(policy).contains("connect-src 'self'").contains("object-src 'none'");
         for (String path : List.of("/ui/app.js", "/ui/style.css", "/webjars/lit/index.js", "/webjars/lit-html/lit-html.js",
                 "/webjars/lit-element/lit-element.js", "/webjars/lit__reactive-element/reactive-element.js",
                 "/webjars/marked/lib/marked.esm.js", "/webjars/uplot/dist/uPlot.iife.min.js")) {

@@ -320,6 +320,41 @@ class WebUiTest {
         expect(page.locator("table.models")).hasCount(0);
     }
 
+    @Test
+    void theEventStream_reconnectsByItself_andStillDrivesTheScreens() {
+        java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        // the first connection fails as a dropped network would; the page must come back on its own
+        page.route("**/api/events", r -> {
+            if (connects.incrementAndGet() == 1) r.abort("connectionreset");
+            else r.resume();
+        });
+        signIn(ADMIN);
+        expect(page.locator(".conn")).hasText("live");
+        assertThat(connects.get()).isGreaterThanOrEqualTo(2);
+        String id = heldJob(ADMIN, "after a reconnect");
+        go("jobs");
+        expect(page.locator("tr[data-job='" + id + "'] .badge")).hasText("running");
+        send(ADMIN, "DELETE", "/v1/jobs/" + id, null);
+        expect(page.locator("tr[data-job='" + id + "'] .badge")).hasText("cancelled"); // from the stream
+    }
+
+    /** The page's SSE parser, fed a stream cut mid-line, with CRLF lines, a comment and a multi-line event. */
+    @Test
+    void theSseParser_joinsChunks_andSkipsComments() {
+        page.navigate(h.uri("/").toString());
+        Object events = page.evaluate("""
+                async () => {
+                  const { readSse } = await import('/ui/api.js');
+                  const enc = new TextEncoder();
+                  const parts = ['event: job\\ndata: {"a"', ':1}\\n\\n: keep-alive\\n\\ndata: x\\r\\n', 'data: y\\r\\n\\r\\n'];
+                  const body = new ReadableStream({ start(c) { parts.forEach(p => c.enqueue(enc.encode(p))); c.close(); } });
+                  const out = [];
+                  await readSse(new Response(body), (name, data) => out.push(name + '|' + data));
+                  return out;
+                }""");
+        assertThat(events).isEqualTo(List.of("job|{\"a\":1}", "message|x\ny"));
+    }
+
     /**
      * The bytes the first paint of / costs with a key, from the browser's Resource Timing entries
      * (transferSize: headers and encoded body of each response; the event stream, never finished, is

@@ -232,11 +232,24 @@ class WebUiTest {
         assertThat(duration).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.2));
         expect(job.getByTestId("job-seed")).hasText(Pattern.compile("\\d+"));
         expect(page.locator("#studio-model")).containsText("testsrc (ready)"); // busy while it ran
-        page.waitForFunction("() => document.querySelector('.result video').readyState >= 2"); // a frame to show
+        // the whole (small) file loaded, so the screenshot shows a frame, not a spinner
+        page.waitForFunction("() => { const v = document.querySelector('.result video'); return v.readyState >= 3 && v.networkState === 1; }");
         Chromium.screenshot(page, "studio");
 
         page.setViewportSize(390, 844); // a phone
         Chromium.screenshot(page, "studio-phone");
+    }
+
+    @Test
+    void studio_showsTheApisError_forASizeTheModelRefuses() {
+        signIn(ADMIN);
+        go("studio");
+        page.getByLabel("Prompt", new Page.GetByLabelOptions().setExact(true)).fill("odd size");
+        page.getByLabel("Size").fill("161x96");
+        page.getByText("Generate", new Page.GetByTextOptions().setExact(true)).click();
+        // the 400's own message, naming the field
+        expect(page.locator("hearth-studio [role=alert]")).containsText("size");
+        expect(page.locator(".result .job")).hasCount(0);
     }
 
     @Test

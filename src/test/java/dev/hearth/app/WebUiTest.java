@@ -235,6 +235,11 @@ class WebUiTest {
         // the whole (small) file loaded, so the screenshot shows a frame, not a spinner
         page.waitForFunction("() => { const v = document.querySelector('.result video'); return v.readyState >= 3 && v.networkState === 1; }");
         Chromium.screenshot(page, "studio");
+        String seed = job.getByTestId("job-seed").textContent();
+        page.getByText("Use these settings again").click();
+        expect(page.getByLabel("Seed", new Page.GetByLabelOptions().setExact(true))).hasValue(seed);
+        expect(page.getByLabel("Random seed")).not().isChecked();
+        expect(page.locator("#studio-prompt")).hasValue("a lighthouse at dusk");
 
         page.setViewportSize(390, 844); // a phone
         Chromium.screenshot(page, "studio-phone");
@@ -264,6 +269,8 @@ class WebUiTest {
                 new Page.GetByRoleOptions().setName("Open job " + id + ": gallery piece"));
         expect(tile).isVisible();
         Chromium.screenshot(page, "gallery");
+        tile.hover(); // plays on hover
+        page.waitForFunction("() => { const v = document.querySelector('.tile video'); return v && !v.paused; }");
         tile.click();
         Locator dialog = page.getByRole(com.microsoft.playwright.options.AriaRole.DIALOG);
         expect(dialog).containsText("gallery piece");
@@ -394,40 +401,5 @@ class WebUiTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
-    }
-
-    /**
-     * A remote OpenAI-ish engine that is "starting" (its /health answers 503) until {@link #warm}
-     * is set, then streams one reply: a cold model for exactly as long as the test needs.
-     */
-    static final class ColdEngine implements AutoCloseable {
-        final com.sun.net.httpserver.HttpServer server;
-        volatile boolean warm;
-
-        ColdEngine() throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer.create(
-                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/health", x -> {
-                x.sendResponseHeaders(warm ? 200 : 503, -1);
-                x.close();
-            });
-            server.createContext("/v1/chat/completions", x -> {
-                x.getRequestBody().readAllBytes();
-                // markdown with raw HTML in it: the page must render the one and show the other as text
-                byte[] body = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":"
-                        + "\"Warm **now** <img src=x onerror=alert(1)>\\n\\n```\\nsome code\\n```\"}}]}\n\n"
-                        + "data: [DONE]\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                x.getResponseHeaders().set("Content-Type", "text/event-stream");
-                x.sendResponseHeaders(200, body.length);
-                x.getResponseBody().write(body);
-                x.close();
-            });
-            server.start();
-        }
-
-        String url() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
-
-        @Override
-        public void close() { server.stop(0); }
     }
 }

@@ -189,7 +189,10 @@ class HearthApp extends LitElement {
 
   render() {
     if (this.phase === 'starting') return html`<p class="boot">Loading Hearth…</p>`;
-    if (this.phase === 'down') return html`<p class="error" role="alert">Hearth did not answer: ${this.signInError}</p>`;
+    if (this.phase === 'down') {
+      return html`<main><p class="error" role="alert">Hearth did not answer: ${this.signInError}</p>
+        <button type="button" @click=${() => { this.phase = 'starting'; this.start(); }}>Try again</button></main>`;
+    }
     if (this.phase === 'signin') return this.signInForm();
     const screens = this.screens();
     const current = screens.find(x => x.id === this.route) || screens[0];

@@ -53,7 +53,7 @@ class Chat extends Screen {
         await readSse(res, (name, data) => this.chunk(reply, data));
       } catch (e) {
         if (e.name === 'AbortError') { reply.stopped = true; return; }
-        this.messages.pop();
+        if (!reply.content) this.messages.pop(); // what came before a failure stays on the page
         throw e;
       }
     });
@@ -64,6 +64,8 @@ class Chat extends Screen {
   chunk(reply, data) {
     if (data === '[DONE]') return;
     const c = JSON.parse(data);
+    // a stream that fails after it began ends with Hearth's error envelope as its last event
+    if (c.error) throw new Error(c.error.message || 'The stream failed.');
     const delta = c.choices && c.choices[0] && c.choices[0].delta;
     if (delta && delta.content) {
       reply.content += delta.content;

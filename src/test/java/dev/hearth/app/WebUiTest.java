@@ -77,10 +77,14 @@ class WebUiTest {
                 cold:
                   engine: remote
                   url: %s
+                stalls-out:
+                  engine: remote
+                  url: %s
+                  chunk_timeout: 300ms
                 testsrc:
                   engine: testsrc
                   defaults: { size: 160x96, fps: 8, seconds: 1 }
-                """.formatted(TestModels.stories260K(), stalled.url(), cold.url()));
+                """.formatted(TestModels.stories260K(), stalled.url(), cold.url(), stalled.url()));
     }
 
     @AfterAll
@@ -205,6 +209,19 @@ class WebUiTest {
         expect(reply.locator("img")).hasCount(0);
         page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
         Chromium.screenshot(page, "chat-dark");
+    }
+
+    @Test
+    void chat_keepsWhatCame_andShowsTheError_whenTheStreamFailsMidway() {
+        signIn(ADMIN);
+        page.getByLabel("Model").selectOption("stalls-out");
+        page.getByLabel("Message").fill("Tell me a story");
+        page.getByText("Send", new Page.GetByTextOptions().setExact(true)).click();
+
+        // the engine sends one token and falls silent; Hearth's chunk_timeout ends the stream with an error event
+        expect(page.locator("hearth-chat [role=alert]")).containsText("went silent");
+        expect(page.locator(".msg.assistant .body")).hasText("Once");
+        expect(page.getByText("Send", new Page.GetByTextOptions().setExact(true))).isVisible();
     }
 
     @Test

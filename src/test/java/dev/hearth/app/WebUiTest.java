@@ -105,6 +105,45 @@ class WebUiTest extends WebUiBase {
     }
 
     @Test
+    void studio_takesAnImage_pastedOrDropped_andShowsIt() {
+        signIn(ADMIN);
+        go("studio");
+        expect(page.locator("#studio-prompt")).isVisible();
+        for (String how : List.of("paste", "drop")) {
+            page.evaluate("""
+                    async (how) => {
+                      const c = document.createElement('canvas');
+                      c.width = 8; c.height = 8;
+                      const blob = await new Promise(ok => c.toBlob(ok, 'image/png'));
+                      const dt = new DataTransfer();
+                      dt.items.add(new File([blob], how + '.png', { type: 'image/png' }));
+                      const target = how === 'paste' ? document.querySelector('.studio') : document.querySelector('.drop');
+                      target.dispatchEvent(how === 'paste'
+                        ? new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })
+                        : new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                    }""", how);
+            expect(page.locator("img.preview")).hasAttribute("alt", "Start image: " + how + ".png");
+            page.getByText("Remove image").click();
+            expect(page.locator("img.preview")).hasCount(0);
+        }
+    }
+
+    @Test
+    void everyControl_hasALabel_onEveryScreen() {
+        signIn(ADMIN);
+        for (String screen : List.of("chat", "studio", "gallery", "jobs", "models", "health")) {
+            go(screen);
+            expect(page.locator("nav a[aria-current=page]")).isVisible();
+            page.waitForFunction("() => document.querySelector('main h1')");
+            Object unlabeled = page.evaluate("""
+                    () => [...document.querySelectorAll('main input, main select, main textarea, main button')]
+                      .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+                      .map(e => e.outerHTML.slice(0, 80))""");
+            assertThat((List<?>) unlabeled).as(screen).isEmpty();
+        }
+    }
+
+    @Test
     void gallery_showsAFinishedVideo_andItsDetails() {
         HttpResponse<String> r = send(ADMIN, "POST", "/v1/jobs", "{\"model\":\"testsrc\",\"prompt\":\"gallery piece\"}");
         String id = json(r).path("id").asText();
@@ -143,6 +182,8 @@ class WebUiTest extends WebUiBase {
         Chromium.screenshot(page, "jobs");
         row.getByText("Cancel").click();
         expect(row.locator(".badge")).hasText("cancelled");
+        page.getByLabel("State").selectOption("running"); // a filter: the cancelled job leaves the table
+        expect(row).hasCount(0);
     }
 
     @Test

@@ -139,6 +139,14 @@ class HearthApp extends LitElement {
 
   connectedCallback() { super.connectedCallback(); this.start(); }
 
+  /** After a move to another screen, focus goes to it, so keyboard and screen reader users land there. */
+  updated(changed) {
+    if (changed.has('route') && changed.get('route') !== undefined) {
+      const main = this.querySelector('main');
+      if (main) main.focus({ preventScroll: true });
+    }
+  }
+
   routeOf() { return (location.hash.replace(/^#\/?/, '') || 'chat').split('/')[0]; }
 
   screens() { return SCREENS.filter(s => !s.admin || store.admin); }
@@ -208,7 +216,7 @@ class HearthApp extends LitElement {
           ${store.me.auth ? html`<button class="link" @click=${() => this.signOut()}>Sign out</button>` : ''}
         </span>
       </header>
-      <main id="main">
+      <main id="main" tabindex="-1">
         ${this.loaded.has(current.id) ? this.screen(current) : html`<p class="boot">Loading…</p>`}
       </main>`;
   }

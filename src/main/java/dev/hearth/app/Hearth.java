@@ -86,6 +86,7 @@ public final class Hearth implements AutoCloseable {
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
         VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
         DocsRoutes docs = new DocsRoutes();
+        WebUi ui = new WebUi();
         OpenAiVideoRoutes videos = new OpenAiVideoRoutes(jobs, catalog, inputs, s.retention());
         this.gateway = new Gateway(ApiKeys.load(s.apiKeysFile()), sse, r -> {
             openAi.register(r);
@@ -96,6 +97,7 @@ public final class Hearth implements AutoCloseable {
             admin.register(r);
             eventsRoute.register(r);
             docs.register(r);
+            ui.register(r);
         });
         var server = WebServer.builder()
                 .host(s.host())

@@ -1,6 +1,8 @@
 package dev.hearth.catalog;
 
 
+import dev.hearth.config.JobSettings;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +14,13 @@ import java.util.Optional;
  */
 public final class Catalog {
     private final List<ModelSpec> all;
+    private final String serverEnhancer;
     private final Map<String, ModelSpec> byName = new HashMap<>();
 
     /** @throws IllegalArgumentException when a name or alias would resolve to two models */
     public Catalog(HearthConfig config) {
         this.all = List.copyOf(config.models().values());
+        this.serverEnhancer = config.server().promptEnhancer();
         for (ModelSpec m : all) add(m.name(), m);
         for (ModelSpec m : all) for (String alias : m.aliases()) add(alias, m);
     }
@@ -42,5 +46,16 @@ public final class Catalog {
      */
     public List<ModelSpec> byTask(Task task) {
         return all.stream().filter(m -> m.task().serves(task)).toList();
+    }
+
+    /**
+     * The chat model rewriting a job model's prompts when a job asks: its own {@code prompt_enhancer},
+     * else the server's; null = none (or the model's own is {@code none}).
+     */
+    public String enhancerOf(ModelSpec m) {
+        String own = m.jobs().promptEnhancer();
+        if (JobSettings.NO_ENHANCER.equals(own)) return null;
+        String name = own != null ? own : serverEnhancer;
+        return name == null ? null : resolve(name).map(ModelSpec::name).orElse(name);
     }
 }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The API keys of the keys file ({@link KeysFile}: a key a line, with an optional name and role),
@@ -49,14 +50,29 @@ public final class ApiKeys {
     public boolean required() { return !keys.isEmpty(); }
 
     /**
-     * Routes anyone may call: liveness probes must work without a key, and the API's description
-     * (/openapi.json, /docs and Swagger UI's files under /docs/) tells nothing a key protects.
+     * Routes anyone may call: liveness probes must work without a key, the API's description
+     * (/openapi.json, /docs and Swagger UI's files under /docs/) tells nothing a key protects, and
+     * neither do the web UI's static files (/, /ui/…, /webjars/…): the page asks for a key itself.
      */
-    static final Set<String> OPEN = Set.of("/health", "/ready", "/openapi.json", "/docs");
-    private static final String OPEN_PREFIX = "/docs/";
+    static final Set<String> OPEN = Set.of("/health", "/ready", "/openapi.json", "/docs", "/");
+    private static final List<String> OPEN_PREFIXES = List.of("/docs/", "/ui/", "/webjars/");
 
     static boolean open(String path) {
-        return OPEN.contains(path) || path.startsWith(OPEN_PREFIX) && !path.contains("..");
+        return OPEN.contains(path) || OPEN_PREFIXES.stream().anyMatch(path::startsWith) && !path.contains("..");
+    }
+
+    /**
+     * The key cookie the web UI sets ({@code SameSite=Strict}, path {@code /v1/jobs/}), accepted
+     * only where a browser cannot send a header: {@code <video src>} and {@code <img src>} of a job's
+     * output, i.e. GET and HEAD of {@code /v1/jobs/{id}/outputs/{name}}. Never for a mutation or any
+     * other read, so a cookie cannot act on the caller's behalf (no CSRF surface: those reads change
+     * nothing, and SameSite=Strict keeps the cookie off other sites' requests anyway).
+     */
+    static final String MEDIA_COOKIE = "hearth_key";
+    private static final Pattern MEDIA_PATH = Pattern.compile("/v1/jobs/[^/]+/outputs/[^/]+");
+
+    static boolean mediaRead(String method, String path) {
+        return ("GET".equals(method) || "HEAD".equals(method)) && MEDIA_PATH.matcher(path).matches();
     }
 
     /** The principal of a {@code Bearer} key of this file; empty for no key or a wrong one. */

@@ -11,6 +11,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -78,7 +80,13 @@ public final class Gateway {
     private void guard(HttpRouting.Builder r) {
         if (keys.required()) {
             r.addFilter((chain, req, res) -> {
-                var principal = keys.principal(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+                if (authorization == null && ApiKeys.mediaRead(req.prologue().method().text(), req.path().path())) {
+                    authorization = req.headers().cookies().first(ApiKeys.MEDIA_COOKIE)
+                            .map(k -> "Bearer " + URLDecoder.decode(k, StandardCharsets.UTF_8))
+                            .orElse(null);
+                }
+                var principal = keys.principal(authorization);
                 principal.ifPresent(p -> req.context().register(p));
                 if (principal.isPresent() || ApiKeys.open(req.path().path())) {
                     chain.proceed();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.catalog.HearthConfig;
-import dev.hearth.config.JobSettings;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.BadRequestException;
 import dev.hearth.Json;
@@ -80,17 +79,10 @@ public final class JobCore implements JobService, AutoCloseable {
         PromptEnhancer enhancer = new PromptEnhancer(models);
         for (ModelSpec m : config.models().values()) {
             if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL,
-                    new PromptStep(transitions, enhancer, enhancerOf(m), config.server().enhancerInstructions())));
+                    new PromptStep(transitions, enhancer, catalog.enhancerOf(m), config.server().enhancerInstructions())));
         }
     }
 
-    /** The chat model rewriting this model's prompts: its own prompt_enhancer, else the server's; null = none. */
-    private String enhancerOf(ModelSpec m) {
-        String own = m.jobs().promptEnhancer();
-        if (JobSettings.NO_ENHANCER.equals(own)) return null;
-        String name = own != null ? own : config.server().promptEnhancer();
-        return name == null ? null : catalog.resolve(name).map(ModelSpec::name).orElse(name);
-    }
 
     /** Requeues what a dead process left running, then starts the dispatchers, reaper and retention. */
     public JobCore start() {
@@ -187,7 +179,7 @@ public final class JobCore implements JobService, AutoCloseable {
             throw JobParams.bad(names, "image", "is required for image-to-video");
         }
         boolean enhance = s.enhancePrompt() && prompt != null && !prompt.isBlank();
-        if (enhance && enhancerOf(spec) == null) {
+        if (enhance && catalog.enhancerOf(spec) == null) {
             throw new BadRequestException("No prompt enhancer is configured for model '" + spec.name() + "': set"
                     + " server.prompt_enhancer to a chat model in hearth.yaml, or leave "
                     + names.getOrDefault("enhance_prompt", "enhance_prompt") + " false.",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
+import java.util.Map;
 
 /** The admin routes' bodies (/health, /info, /api/models, /api/me, /v1/events' model events). */
 final class AdminDtos {
@@ -45,13 +46,18 @@ final class AdminDtos {
      * (vllm, llama-server, sglang; llama-server too for a .gguf that {@code server.gguf_engine}
      * put on it), else null. {@code memory_bytes} is what the model takes from the budget (rule 8):
      * its peak measured footprint once measured ({@code memory_measured_bytes}, from {@code gpu} or
-     * {@code rss}), else its declared {@code memory:} ({@code memory_declared_bytes}, null when none).
+     * {@code rss}), else its declared {@code memory:} ({@code memory_declared_bytes}, null when none);
+     * {@code devices} the GPUs (or the one pool) it holds memory on (rule 9). For a job model,
+     * {@code defaults} (its params when a job names none), {@code limits} (what its worker accepts, as
+     * declared) and {@code prompt_enhancer} (the chat model rewriting prompts, or null) let a form
+     * offer and bound its fields; for others they are empty and null.
      */
     @JsonNaming(SnakeCaseStrategy.class)
     record ModelView(String name, String task, String engine, String preset, String state, long memoryBytes,
                      Long memoryDeclaredBytes, Long memoryMeasuredBytes, String memoryMeasuredBy, List<Integer> devices,
                      boolean pinned, long idleUnloadSeconds, int inFlight, int queued, String loadedAt,
-                     String lastUsed, String lastError) {}
+                     String lastUsed, String lastError, Map<String, Object> defaults, Map<String, Object> limits,
+                     String promptEnhancer) {}
 
     /** A model event on /v1/events. */
     @JsonNaming(SnakeCaseStrategy.class)

@@ -122,7 +122,7 @@ public final class AdminRoutes {
         return view(spec, status, admin);
     }
 
-    private static AdminDtos.ModelView view(ModelSpec spec, ModelStatus status, boolean admin) {
+    private AdminDtos.ModelView view(ModelSpec spec, ModelStatus status, boolean admin) {
         String lastError = status == null || status.lastError() == null ? null
                 // the engine's log lines can hold other users' prompts: only admins read them
                 : admin ? status.lastError() : ClientText.of(status.lastError(), spec.name());
@@ -136,7 +136,9 @@ public final class AdminRoutes {
                 spec.pinned(),
                 spec.idleUnload().toSeconds(), status == null ? 0 : status.inFlight(),
                 status == null ? 0 : status.queued(), time(status == null ? null : status.loadedAt()),
-                time(status == null ? null : status.lastUsed()), lastError);
+                time(status == null ? null : status.lastUsed()), lastError, spec.defaults(),
+                spec.runsJobs() ? spec.jobs().limits().toMap() : java.util.Map.of(),
+                spec.runsJobs() ? catalog.enhancerOf(spec) : null);
     }
 
     private static String time(Instant t) {

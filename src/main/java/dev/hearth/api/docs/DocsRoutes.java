@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hearth.gateway.Routes;
+import dev.hearth.gateway.StaticFiles;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -13,7 +14,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  * Both are open without an API key (gateway's {@code ApiKeys.OPEN}).
  */
 public final class DocsRoutes {
-    private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
     /** A file name of the WebJar's folder: no path, no "..". */
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final ObjectNode document = load();
     private final byte[] index = resource("index.html");
-    private final String swaggerUi = WEBJAR + swaggerUiVersion() + "/";
+    /** Swagger UI's files: the gateway's class path file server (ETag, gzip), from the WebJar's folder. */
+    private final StaticFiles files = new StaticFiles(DocsRoutes.class.getClassLoader());
+    private final String swaggerUi = files.webjar("swagger-ui")
+            .orElseThrow(() -> new IllegalStateException("the swagger-ui WebJar is missing from the class path"));
 
     public void register(HttpRouting.Builder r) {
         r.get("/openapi.json", this::openapi);
@@ -53,36 +55,12 @@ public final class DocsRoutes {
 
     private void file(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("file");
-        byte[] bytes = FILE.matcher(name).matches() ? webjarFile(name) : null;
-        if (bytes == null) {
-            throw new NotFound(name);
-        }
-        send(res, contentType(name), bytes);
-    }
-
-    private byte[] webjarFile(String name) {
-        try (InputStream in = DocsRoutes.class.getClassLoader().getResourceAsStream(swaggerUi + name)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.send(req, res, FILE.matcher(name).matches() ? swaggerUi + name : swaggerUi + "-", "/docs/" + name);
     }
 
     private static void send(ServerResponse res, String type, byte[] body) {
         res.header(HeaderNames.CONTENT_TYPE, type);
         res.send(body);
-    }
-
-    static String contentType(String name) {
-        int dot = name.lastIndexOf('.');
-        return switch (dot < 0 ? "" : name.substring(dot + 1)) {
-            case "html" -> "text/html; charset=utf-8";
-            case "js" -> "text/javascript; charset=utf-8";
-            case "css" -> "text/css; charset=utf-8";
-            case "png" -> "image/png";
-            case "map", "json" -> "application/json";
-            default -> "application/octet-stream";
-        };
     }
 
     private static ObjectNode load() {
@@ -104,25 +82,4 @@ public final class DocsRoutes {
         }
     }
 
-    /** The WebJar's version, from its Maven metadata, so a version bump in the pom needs nothing here. */
-    private static String swaggerUiVersion() {
-        try (InputStream in = DocsRoutes.class.getClassLoader()
-                .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("the swagger-ui WebJar is missing from the class path");
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A file Swagger UI does not have: the usual 404 envelope. */
-    private static final class NotFound extends dev.hearth.HearthException {
-        NotFound(String name) {
-            super(404, "invalid_request_error", "not_found", "No file '" + name + "' under /docs/.");
-        }
-    }
 }

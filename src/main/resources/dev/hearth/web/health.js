@@ -1,0 +1,117 @@
+// Health: memory against the budget, requests per second and queue depths over time, from /info
+// and /metrics read every 2 s while the screen is open; small uPlot charts.
+import { html } from 'lit';
+import { Screen } from './app.js';
+import { api, request, human } from './api.js';
+
+const POINTS = 150;
+const EVERY = 2000;
+
+/** uPlot ships an ES module only unminified (140 KB): the minified classic build is loaded here, on demand. */
+let uplot;
+function loadUplot() {
+  if (!uplot) {
+    uplot = new Promise((ok, fail) => {
+      const css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = '/webjars/uplot/dist/uPlot.min.css';
+      document.head.append(css);
+      const s = document.createElement('script');
+      s.src = '/webjars/uplot/dist/uPlot.iife.min.js';
+      s.onload = () => ok(window.uPlot);
+      s.onerror = () => fail(new Error('uPlot did not load'));
+      document.head.append(s);
+    });
+  }
+  return uplot;
+}
+
+/** The sum of a Prometheus metric's samples (every label set). */
+export function total(text, name) {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name) && (line[name.length] === '{' || line[name.length] === ' ')) {
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+    }
+  }
+  return sum;
+}
+
+class Health extends Screen {
+  static properties = { last: { state: true } };
+
+  constructor() {
+    super();
+    this.data = { t: [], used: [], budget: [], rps: [], queued: [], running: [] };
+  }
+
+  shown() {
+    this.poll();
+    this.timer = setInterval(() => this.poll(), EVERY);
+  }
+
+  hidden() { clearInterval(this.timer); }
+
+  async poll() {
+    await this.guard(async () => {
+      const [info, metrics] = await Promise.all([api.get('/info'), request('/metrics', { raw: true }).then(r => r.text())]);
+      const now = Date.now() / 1000;
+      const requests = total(metrics, 'hearth_requests_total');
+      const d = this.data;
+      const rps = this.prev ? Math.max(0, (requests - this.prev.requests) / (now - this.prev.t)) : 0;
+      this.prev = { t: now, requests };
+      const push = (k, v) => { d[k].push(v); if (d[k].length > POINTS) d[k].shift(); };
+      push('t', now);
+      push('used', info.memory.used_bytes / 2 ** 30);
+      push('budget', info.memory.budget_bytes / 2 ** 30);
+      push('rps', rps);
+      push('queued', info.models.reduce((n, m) => n + m.queued, 0));
+      push('running', info.models.reduce((n, m) => n + m.in_flight, 0));
+      this.last = { info, rps };
+      await this.draw();
+    });
+  }
+
+  async draw() {
+    const U = await loadUplot();
+    const d = this.data;
+    const width = Math.max(260, Math.min(560, (this.querySelector('.charts') || this).clientWidth - 16));
+    const specs = [
+      ['mem', 'Memory (GiB)', [d.t, d.used, d.budget], [{ label: 'used', stroke: '#d9480f', fill: '#d9480f33' }, { label: 'budget', stroke: '#868e96', dash: [4, 4] }]],
+      ['rps', 'Requests/s', [d.t, d.rps], [{ label: 'req/s', stroke: '#1c7ed6' }]],
+      ['queue', 'Work', [d.t, d.queued, d.running], [{ label: 'queued', stroke: '#ae3ec9' }, { label: 'in flight', stroke: '#2b8a3e' }]],
+    ];
+    this.charts = this.charts || {};
+    for (const [id, title, series, opts] of specs) {
+      const el = this.querySelector(`#chart-${id}`);
+      if (!el) continue;
+      const c = this.charts[id];
+      if (c && c.root.isConnected) { c.setData(series); continue; }
+      el.textContent = '';
+      this.charts[id] = new U({
+        title, width, height: 160, series: [{}, ...opts],
+        // a fixed window of the last POINTS polls, so one point is not stretched over years
+        scales: { x: { time: true, range: (u, min, max) => [max - POINTS * EVERY / 1000, max] },
+          y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
+      }, series, el);
+    }
+  }
+
+  render() {
+    const l = this.last;
+    return html`
+      <h1>Health</h1>
+      ${this.alert()}
+      ${l ? html`<p class="summary" data-testid="health-summary">${human(l.info.memory.used_bytes)} used of ${human(l.info.memory.budget_bytes)} ·
+        ${l.rps.toFixed(1)} requests/s · ${l.info.models.reduce((n, m) => n + m.queued, 0)} queued · Hearth ${l.info.version}</p>` : html`<p>Reading…</p>`}
+      <div class="charts">
+        <figure id="chart-mem" aria-label="Memory used and budget over time"></figure>
+        <figure id="chart-rps" aria-label="Requests per second over time"></figure>
+        <figure id="chart-queue" aria-label="Queued and in-flight work over time"></figure>
+      </div>
+      ${l && l.info.gpus.length ? html`<h2>GPUs</h2><ul>${l.info.gpus.map(g => html`<li>${g.index}: ${g.name} — ${human(g.memory_used_bytes)} / ${human(g.memory_total_bytes)}</li>`)}</ul>` : ''}`;
+  }
+}
+
+customElements.define('hearth-health', Health);

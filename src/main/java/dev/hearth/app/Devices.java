@@ -32,7 +32,8 @@ final class Devices {
         } else {
             long pool = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
             devices = gpus.isEmpty() ? Device.pool(pool)
-                    : List.of(new Device(gpus.getFirst().index(), gpus.getFirst().name() + " (unified memory)", pool, true));
+                    : List.of(new Device(gpus.getFirst().index(), gpus.getFirst().name() + " (unified memory)", pool,
+                            true, true));
         }
         check(devices, models);
         return devices;

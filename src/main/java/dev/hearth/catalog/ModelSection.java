@@ -34,7 +34,7 @@ final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
             "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
             "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer", "limits",
-            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency", "gpus");
+            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency", "gpus", "sleep");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
 
@@ -108,6 +108,21 @@ final class ModelSection {
         // The engine may want to know what it serves and which preset built its command line.
         if (model != null) options.putIfAbsent("model", model);
         if (preset != null) options.putIfAbsent("preset", preset.name());
+        // (10) a model that may sleep: vLLM's preset gets its flag, and every such server the dev-mode
+        // variable its /sleep and /wake_up need
+        Map<String, String> env = f.strings(m.get("env"), key("env"));
+        if (given("sleep")) {
+            if (kind != EngineKind.PROCESS) {
+                f.problems.at(m.get("sleep"), key("sleep"), "only a process engine's server can sleep (vLLM with"
+                        + " --enable-sleep-mode, e.g. engine: vllm), not engine " + engineName);
+            } else {
+                if (preset != null && preset.name().equals("vllm") && cmd != null && !cmd.contains("--enable-sleep-mode")) {
+                    cmd = cmd + " --enable-sleep-mode";
+                }
+                env = new LinkedHashMap<>(env);
+                env.putIfAbsent("VLLM_SERVER_DEV_MODE", "1");
+            }
+        }
         // A .gguf given alone runs on llama.cpp's llama-server when Hearth found one (server.gguf_engine);
         // the entry is checked as the llamacpp entry it is, so whether it is valid never depends on the machine.
         if (kind == EngineKind.LLAMACPP && engineText == null && server.ggufServer() != null && file != null) {
@@ -118,7 +133,7 @@ final class ModelSection {
         }
 
         return new ModelSpec(name, task, kind,
-                f.names(m.get("aliases"), key("aliases")), cmd, f.strings(m.get("env"), key("env")), cwd, health,
+                f.names(m.get("aliases"), key("aliases")), cmd, env, cwd, health,
                 url, file, memory,
                 requireNonNullElse(f.get(m.get("idle_unload"), key("idle_unload"), Values.DURATION), server.idleUnload()),
                 requireNonNullElse(f.get(m.get("pinned"), key("pinned"), Values.BOOL), false),
@@ -148,8 +163,17 @@ final class ModelSection {
     private Sharing sharing(Task task) {
         Sharing d = task == Task.VIDEO || task == Task.AUDIO ? Sharing.JOBS : Sharing.REQUESTS;
         return new Sharing(duration("max_wait", Values.DURATION, d.maxWait()),
-                duration("min_residency", Values.DURATION, d.minResidency()), gpus());
+                duration("min_residency", Values.DURATION, d.minResidency()), gpus(), sleep());
     }
+
+    /** Rule 10's sleep level, 0 when absent. */
+    private int sleep() {
+        Integer level = f.get(m.get("sleep"), key("sleep"), SLEEP_LEVEL);
+        return level == null ? 0 : level;
+    }
+
+    private static final Values.Kind<Integer> SLEEP_LEVEL = new Values.Kind<>(
+            "1 (weights kept in CPU memory) or 2 (weights dropped)", Values.integer(1, 2).parse());
 
     private static final String GPUS_EXPECTED = "a number of GPUs like 2, or a list of GPU indexes like [0, 1]";
 

@@ -70,8 +70,18 @@ public final class Presets {
         return cmd.toString();
     }
 
-    /** The options of Hearth's llamacpp engine and the flag both it and llama-server take for each. */
-    static final Map<String, String> LLAMACPP_OPTIONS = Map.of("ctx_size", "--ctx-size", "threads", "--threads");
+    /**
+     * The options of Hearth's llamacpp engine and the flag both it and llama-server take for each, in
+     * the order they are written on the command line.
+     */
+    static final Map<String, String> LLAMACPP_OPTIONS = llamacppOptions();
+
+    private static Map<String, String> llamacppOptions() {
+        var options = new java.util.LinkedHashMap<String, String>();
+        options.put("ctx_size", "--ctx-size");
+        options.put("threads", "--threads");
+        return java.util.Collections.unmodifiableSequencedMap(options);
+    }
 
     /** 'text' for /bin/sh, with each ' written as '\''. */
     static String shellQuote(String text) {

@@ -40,4 +40,19 @@ public interface Engine {
      * rule 8); empty for engines in Hearth's JVM or on another machine.
      */
     default java.util.OptionalLong pid() { return java.util.OptionalLong.empty(); }
+
+    /**
+     * (Rule 10) Puts the running engine to sleep at {@code level}, freeing its GPU memory while its
+     * process lives on; returns once it is asleep. Only engines whose server has a sleep mode can.
+     *
+     * @throws EngineException when it cannot; the scheduler then stops it instead
+     */
+    default void sleep(int level) throws EngineException {
+        throw new EngineException("The engine of model '" + model() + "' has no sleep mode.");
+    }
+
+    /** (Rule 10) Wakes a sleeping engine; returns once it serves again. */
+    default void wake() throws EngineException {
+        throw new EngineException("The engine of model '" + model() + "' has no sleep mode.");
+    }
 }

@@ -155,6 +155,23 @@ public final class ProcessEngine implements Engine {
         }
     }
 
+    /** vLLM's sleep mode (see {@link SleepMode}); bounded by the model's start_timeout, a wake reloads weights. */
+    @Override
+    public void sleep(int level) throws EngineException {
+        SleepMode.sleep(http, awake(), level, prefix(), spec.child().startTimeout());
+    }
+
+    @Override
+    public void wake() throws EngineException {
+        SleepMode.wake(http, awake(), prefix(), spec.child().startTimeout());
+    }
+
+    private URI awake() {
+        URI base = baseUrl();
+        if (base == null) throw new EngineException(prefix() + " is not running.");
+        return base;
+    }
+
     /** {@code http://127.0.0.1:PORT} while ready, else null. */
     public URI baseUrl() {
         return endpoint().httpUrl();

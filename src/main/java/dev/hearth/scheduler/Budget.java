@@ -70,6 +70,16 @@ final class Budget {
 
     boolean exclusive() { return exclusive; }
 
+    /**
+     * (10) The sleep level that frees the model's memory here: its own on GPUs with memory of their
+     * own; level 2 where the budget is RAM (no GPU, or a DGX Spark's unified memory), since level 1
+     * keeps the weights in that very memory.
+     */
+    int sleepLevel(ModelSlot s) {
+        boolean ramBudget = devices.size() == 1 && (!devices.getFirst().gpu() || devices.getFirst().unified());
+        return ramBudget ? 2 : s.sleepLevel;
+    }
+
     /** Bytes held by models whose engine process exists (loading, ready, busy, unloading). */
     static long used(Collection<ModelSlot> slots) {
         return slots.stream().filter(s -> s.state().holdsMemory()).mapToLong(ModelSlot::memory).sum();
@@ -92,6 +102,7 @@ final class Budget {
      */
     List<List<Integer>> candidates(ModelSlot s) {
         if (devices.size() == 1) return List.of(List.of(devices.getFirst().index()));
+        if (s.state() == ModelState.ASLEEP) return List.of(s.placement); // (10) it wakes where its process is
         if (s.gpus.isPinned()) {
             return s.gpus.pinned().stream().allMatch(byIndex::containsKey) ? List.of(s.gpus.pinned()) : List.of();
         }

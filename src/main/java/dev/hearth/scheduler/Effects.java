@@ -17,6 +17,12 @@ interface Effects {
      */
     void startEngine(String model, List<Integer> gpus);
 
+    /** (10) Put the model's engine to sleep at this level; answer with onAsleep or onSleepFailed. */
+    void sleepEngine(String model, int level);
+
+    /** (10) Wake the model's sleeping engine; answer with onLoaded or onLoadFailed (the engine then stopped). */
+    void wakeEngine(String model);
+
     /** Stop the model's engine (graceful, then kill); answer with onStopped once the process is gone. */
     void stopEngine(String model, StopReason reason);
 

@@ -15,8 +15,9 @@ import java.util.function.Function;
 
 /**
  * Runs the blocking engine calls off the scheduler thread. Each model has one lane, a
- * single-thread executor on a virtual thread, so its start() and stop() run one at a time and in
- * the order issued — as {@link Engine} requires — while different models load in parallel.
+ * single-thread executor on a virtual thread, so its start(), stop(), sleep() and wake() run one at
+ * a time and in the order issued — as {@link Engine} requires — while different models load in
+ * parallel.
  *
  * <p>A fresh {@link Engine} is made for every start: an engine's {@link Engine#crashed()} future
  * belongs to one run, and an instance from an earlier run can then never be confused with the
@@ -33,6 +34,10 @@ final class EngineLanes {
         void crashed(String model, Engine engine, String reason);
 
         void stopped(String model, Engine engine);
+
+        void asleep(String model, Engine engine);
+
+        void sleepFailed(String model, Engine engine, String message);
     }
 
     private static final System.Logger LOG = System.getLogger(EngineLanes.class.getName());
@@ -89,6 +94,35 @@ final class EngineLanes {
         submit(model, () -> {
             stopQuietly(engine);
             results.stopped(model, engine);
+        });
+    }
+
+    /** (10) Puts the current engine to sleep; the same instance is woken later, its crash hook still set. */
+    void sleep(String model, int level) {
+        Engine engine = current.get(model);
+        submit(model, () -> {
+            try {
+                engine.sleep(level);
+            } catch (Throwable t) {
+                results.sleepFailed(model, engine, describe(t));
+                return;
+            }
+            results.asleep(model, engine);
+        });
+    }
+
+    /** (10) Wakes the current engine; one that will not wake is stopped, like a start that failed. */
+    void wake(String model) {
+        Engine engine = current.get(model);
+        submit(model, () -> {
+            try {
+                engine.wake();
+            } catch (Throwable t) {
+                stopQuietly(engine);
+                results.loadFailed(model, engine, describe(t));
+                return;
+            }
+            results.loaded(model, engine);
         });
     }
 

@@ -43,7 +43,7 @@ final class Loads {
                 case EVICT -> {
                     String why = "to make room for " + next.name();
                     for (ModelSlot victim : plan.victims()) {
-                        core.stop(victim, plan.reason(), why, now);
+                        core.makeRoom(victim, plan.reason(), why, now);
                     }
                     // (7) models in use whose memory it needs: no new leases; each stops at its last release
                     for (ModelSlot busy : plan.drains()) {
@@ -87,7 +87,7 @@ final class Loads {
                     .sorted(Comparator.comparing((ModelSlot s) -> s.idleSince,
                             Comparator.nullsFirst(Comparator.naturalOrder()))).toList()) {
                 if (over <= 0) break;
-                core.stop(idle, StopReason.EVICTED, why, now);
+                core.makeRoom(idle, StopReason.EVICTED, why, now);
                 over -= Budget.share(idle);
             }
         }

@@ -21,6 +21,10 @@ public record ModelEvent(Instant at, String model, Type type, StopReason reason,
         /** (7) Serving its last requests, taking no new ones: another model's work waited past its max_wait. */
         DRAINING,
         UNLOADING, UNLOADED, CRASHED,
+        /** (10) Being put to sleep to make room (reason and detail say why, and the level). */
+        SLEEPING,
+        /** (10) Asleep: its memory is free, its process waits to be woken. */
+        ASLEEP,
         /** (8) Its engine's real footprint, in memoryBytes; the detail says when it exceeds the declared memory. */
         MEASURED;
 

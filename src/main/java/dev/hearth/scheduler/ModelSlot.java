@@ -47,6 +47,8 @@ final class ModelSlot {
     final Duration minResidency;
     /** Rule 9: the GPUs it may run on. */
     final Gpus gpus;
+    /** Rule 10: 1 or 2 when it is put to sleep instead of stopped to make room; 0 when it cannot sleep. */
+    final int sleepLevel;
     /** (9) The devices it holds memory on while loading, loaded or stopping; set at each start. */
     List<Integer> placement = List.of();
 
@@ -101,6 +103,7 @@ final class ModelSlot {
         this.maxWait = spec.sharing().maxWait();
         this.minResidency = spec.sharing().minResidency();
         this.gpus = spec.sharing().gpus();
+        this.sleepLevel = spec.sharing().sleep();
     }
 
     String name() { return spec.name(); }
@@ -166,13 +169,13 @@ final class ModelSlot {
 
     /** (6) Loadable now: not resident, and any failure backoff has passed. */
     boolean canStart(Instant now) {
-        return state == ModelState.UNLOADED
+        return state == ModelState.UNLOADED || state == ModelState.ASLEEP
                 || state == ModelState.FAILED && (nextStartAt == null || !now.isBefore(nextStartAt));
     }
 
     /** (4) Idle for its TTL; a TTL of zero means never. */
     boolean idleExpired(Instant now) {
-        return state == ModelState.READY && leases.isEmpty() && pendingStop == null
+        return (state == ModelState.READY && leases.isEmpty() && pendingStop == null || state == ModelState.ASLEEP)
                 && !idleTtl.isZero() && idleSince != null && !now.isBefore(idleSince.plus(idleTtl));
     }
 

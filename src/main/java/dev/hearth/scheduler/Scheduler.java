@@ -340,6 +340,12 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         public void stopEngine(String model, StopReason reason) { engines.stop(model); }
 
         @Override
+        public void sleepEngine(String model, int level) { engines.sleep(model, level); }
+
+        @Override
+        public void wakeEngine(String model) { engines.wake(model); }
+
+        @Override
         public boolean grant(long id, String model) {
             CompletableFuture<Lease> future = acquires.remove(id);
             if (future == null || future.isDone()) {
@@ -427,5 +433,13 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
         @Override
         public void stopped(String model, Engine engine) { post(() -> core.onStopped(model, now())); }
+
+        @Override
+        public void asleep(String model, Engine engine) { post(() -> core.onAsleep(model, now())); }
+
+        @Override
+        public void sleepFailed(String model, Engine engine, String message) {
+            post(() -> core.onSleepFailed(model, message, now()));
+        }
     }
 }

@@ -125,6 +125,14 @@ final class SchedulerCore {
                 dispatch(now);
             }
             case UNLOADING -> s.unloadReplies.add(id);
+            case ASLEEP -> { // (10) its process lives on: end it
+                s.unloadReplies.add(id);
+                stop(s, StopReason.MANUAL, null, now);
+            }
+            case SLEEPING -> { // (10) stopped once asleep: the sleep call must return first
+                s.unloadReplies.add(id);
+                s.pendingStop = s.pendingStop != null ? s.pendingStop : StopReason.MANUAL;
+            }
             case LOADING, READY, BUSY -> { // LOADING: stop() must wait for start() to return
                 s.unloadReplies.add(id);
                 s.pendingStop = s.pendingStop != null ? s.pendingStop : StopReason.MANUAL;
@@ -159,7 +167,7 @@ final class SchedulerCore {
             if (s.pendingStop != null) {
                 stop(s, s.pendingStop, null, now);
             } else if (s.drainingFor != null && s.drainingFor.hasDemand()) { // (7) drained: make room now
-                stop(s, budget.exclusive() ? StopReason.EXCLUSIVE : StopReason.EVICTED,
+                makeRoom(s, budget.exclusive() ? StopReason.EXCLUSIVE : StopReason.EVICTED,
                         "to make room for " + s.drainingFor.name(), now);
             }
         }
@@ -217,7 +225,7 @@ final class SchedulerCore {
 
     void onCrashed(String model, String reason, Instant now) {
         ModelSlot s = slots.get(model);
-        if (s == null || !s.state().serving()) {
+        if (s == null || !(s.state().serving() || s.state() == ModelState.SLEEPING || s.state() == ModelState.ASLEEP)) {
             return; // a crash while loading arrives as onLoadFailed; while stopping it is a stop
         }
         s.moveTo(ModelState.FAILED); // the process is gone: its memory is free now
@@ -266,20 +274,20 @@ final class SchedulerCore {
         shuttingDown = true;
         for (ModelSlot s : slots.values()) {
             failAllWaiters(s, Refusals.shuttingDown());
-            if (s.state().serving()) {
+            if (s.state().serving() || s.state() == ModelState.ASLEEP) {
                 if (!s.leases.isEmpty()) {
                     fx.revoke(s.name(), List.copyOf(s.leases), StopReason.SHUTDOWN);
                 }
                 stop(s, StopReason.SHUTDOWN, null, now);
-            } else if (s.state() == ModelState.LOADING) {
+            } else if (s.state() == ModelState.LOADING || s.state() == ModelState.SLEEPING) {
                 s.pendingStop = StopReason.SHUTDOWN;
             }
         }
     }
 
-    /** True once no engine process is left: loading, ready, busy or unloading. */
+    /** True once no engine process is left: loading, ready, busy, unloading, sleeping or asleep. */
     boolean allStopped() {
-        return slots.values().stream().noneMatch(s -> s.state().holdsMemory());
+        return slots.values().stream().noneMatch(s -> s.state().processAlive());
     }
 
     List<ModelStatus> status() {
@@ -369,6 +377,14 @@ final class SchedulerCore {
      * is free there (rule 8).
      */
     void start(ModelSlot s, Instant now, List<Integer> placement) {
+        if (s.state() == ModelState.ASLEEP) { // (10) its process is there, on its GPUs: wake it
+            s.moveTo(ModelState.LOADING);
+            s.loadedAt = null;
+            s.starting();
+            fx.publish(s.event(Type.LOADING, null, "waking from sleep", now));
+            fx.wakeEngine(s.name());
+            return;
+        }
         s.moveTo(ModelState.LOADING);
         s.loadedAt = null;
         s.starting();
@@ -386,6 +402,44 @@ final class SchedulerCore {
 
     /** Bytes the models hold on one device. */
     long usedOn(int device) { return Budget.usedOn(device, slots.values()); }
+
+    /** (3)(10) Frees the model's memory for another: puts it to sleep when it can, else stops it. */
+    void makeRoom(ModelSlot s, StopReason reason, String detail, Instant now) {
+        if (s.sleepLevel > 0 && s.state() == ModelState.READY) {
+            int level = budget.sleepLevel(s);
+            s.moveTo(ModelState.SLEEPING);
+            s.drainingFor = null;
+            s.stopping = reason;
+            fx.publish(s.event(Type.SLEEPING, reason, (detail == null ? "" : detail + "; ") + "sleep level " + level, now));
+            fx.sleepEngine(s.name(), level);
+        } else {
+            stop(s, reason, detail, now);
+        }
+    }
+
+    /** (10) The engine is asleep: its memory is free; an unload asked meanwhile ends it now. */
+    void onAsleep(String model, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || s.state() != ModelState.SLEEPING) {
+            return;
+        }
+        s.moveTo(ModelState.ASLEEP);
+        fx.publish(s.event(Type.ASLEEP, s.stopping, null, now));
+        s.stopping = null;
+        if (s.pendingStop != null) {
+            stop(s, s.pendingStop, null, now);
+        }
+        dispatch(now);
+    }
+
+    /** (10) It would not sleep: stop it instead, so the memory it was to free is freed. */
+    void onSleepFailed(String model, String message, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null || s.state() != ModelState.SLEEPING) {
+            return;
+        }
+        stop(s, s.stopping, "it could not sleep: " + message, now);
+    }
 
     void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
         s.moveTo(ModelState.UNLOADING);

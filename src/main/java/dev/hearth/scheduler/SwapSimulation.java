@@ -132,6 +132,17 @@ public final class SwapSimulation {
         }
 
         @Override
+        public void sleepEngine(String model, int level) {
+            at(now.plus(models.get(model).stop()), () -> core.onAsleep(model, instant()));
+        }
+
+        @Override
+        public void wakeEngine(String model) {
+            loads++;
+            at(now.plus(models.get(model).load()), () -> core.onLoaded(model, instant()));
+        }
+
+        @Override
         public boolean grant(long id, String model) {
             Item item = trace.get((int) id);
             waits[(int) id] = now.minus(item.at());

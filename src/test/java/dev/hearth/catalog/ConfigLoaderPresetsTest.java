@@ -94,4 +94,34 @@ class ConfigLoaderPresetsTest {
 
         assertThat(m.cmd()).isEqualTo("serve /weights/x --name srv --port ${PORT}");
     }
+
+    @Test
+    void vllmThatMaySleep_getsItsSleepModeFlag_andTheDevModeItsSleepRoutesNeed() {
+        ModelSpec m = load(dir, """
+                models:
+                  qwen:
+                    engine: vllm
+                    model: Qwen/Qwen2.5-7B-Instruct
+                    memory: 40GiB
+                    sleep: 1
+                """).models().get("qwen");
+
+        assertThat(m.cmd()).endsWith(" --served-model-name qwen --enable-sleep-mode");
+        assertThat(m.env()).containsEntry("VLLM_SERVER_DEV_MODE", "1");
+        assertThat(m.sharing().sleep()).isEqualTo(1);
+    }
+
+    @Test
+    void sleep_isRefusedWhereNoServerCouldSleep_andOutsideOneAndTwo() {
+        var e = ConfigFiles.refused(dir, """
+                models:
+                  embed: { engine: onnx-embeddings, sleep: 1 }
+                  deep: { engine: vllm, model: m, memory: 1GiB, sleep: 3 }
+                """);
+
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).endsWith("models.embed.sleep: only a process engine's"
+                        + " server can sleep (vLLM with --enable-sleep-mode, e.g. engine: vllm), not engine onnx-embeddings"))
+                .anySatisfy(p -> assertThat(p).endsWith("models.deep.sleep: expected 1 (weights kept in CPU memory) or 2"
+                        + " (weights dropped), got \"3\""));
+    }
 }

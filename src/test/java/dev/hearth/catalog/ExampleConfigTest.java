@@ -38,7 +38,8 @@ class ExampleConfigTest {
         assertThat(config.models().keySet()).containsExactly("qwen2.5-7b", "qwen2.5-coder-7b", "llama-3.1-8b",
                 "qwen2.5-0.5b", "all-minilm-l6-v2", "big-box-70b");
         assertThat(config.models().get("qwen2.5-7b").cmd()).startsWith("vllm serve Qwen/Qwen2.5-7B-Instruct ")
-                .endsWith("--gpu-memory-utilization 0.35 --max-model-len 16384");
+                .endsWith("--gpu-memory-utilization 0.35 --max-model-len 16384 --enable-sleep-mode");
+        assertThat(config.models().get("qwen2.5-7b").env()).containsEntry("VLLM_SERVER_DEV_MODE", "1");
         assertThat(config.models().get("qwen2.5-7b").env()).containsEntry("HF_HOME", "/var/cache/huggingface");
         assertThat(config.models().get("qwen2.5-coder-7b").cmd()).startsWith("llama-server -m ");
         assertThat(config.models().get("llama-3.1-8b").cmd()).startsWith("python3 -m sglang.launch_server");

@@ -18,10 +18,12 @@ class ModelStateTest {
     private static final Set<String> ALLOWED = Set.of(
             "UNLOADED>LOADING",
             "LOADING>READY", "LOADING>FAILED",
-            "READY>BUSY", "READY>UNLOADING", "READY>FAILED",
+            "READY>BUSY", "READY>UNLOADING", "READY>FAILED", "READY>SLEEPING",
             "BUSY>READY", "BUSY>UNLOADING", "BUSY>FAILED",
             "UNLOADING>UNLOADED",
-            "FAILED>LOADING", "FAILED>UNLOADED");
+            "FAILED>LOADING", "FAILED>UNLOADED",
+            "SLEEPING>ASLEEP", "SLEEPING>UNLOADING", "SLEEPING>FAILED",
+            "ASLEEP>LOADING", "ASLEEP>UNLOADING", "ASLEEP>FAILED");
 
     static Stream<Arguments> everyPair() {
         return Arrays.stream(values()).flatMap(from -> Arrays.stream(values()).map(to -> Arguments.of(from, to)));
@@ -54,6 +56,8 @@ class ModelStateTest {
             case BUSY -> new ModelState[]{LOADING, READY, BUSY};
             case UNLOADING -> new ModelState[]{LOADING, READY, UNLOADING};
             case FAILED -> new ModelState[]{LOADING, FAILED};
+            case SLEEPING -> new ModelState[]{LOADING, READY, SLEEPING};
+            case ASLEEP -> new ModelState[]{LOADING, READY, SLEEPING, ASLEEP};
         };
         for (ModelState step : path) {
             slot.moveTo(step);

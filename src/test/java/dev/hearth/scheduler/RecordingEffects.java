@@ -33,6 +33,12 @@ final class RecordingEffects implements Effects {
     public void stopEngine(String model, StopReason reason) { log.add("stop " + model + " " + reason); }
 
     @Override
+    public void sleepEngine(String model, int level) { log.add("sleep " + model + " " + level); }
+
+    @Override
+    public void wakeEngine(String model) { log.add("wake " + model); }
+
+    @Override
     public boolean grant(long id, String model) {
         if (gone.contains(id)) {
             log.add("grant-refused " + id + " " + model);

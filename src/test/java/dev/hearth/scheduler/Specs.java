@@ -48,6 +48,7 @@ final class Specs {
         private Duration maxWait = dev.hearth.config.Defaults.MAX_WAIT;
         private Duration minResidency = Duration.ZERO;
         private dev.hearth.config.Gpus gpus = dev.hearth.config.Gpus.ANY_ONE;
+        private int sleep;
 
         private Builder(String name, long memory) {
             this.name = name;
@@ -73,6 +74,9 @@ final class Specs {
         /** Pinned to these GPUs. */
         Builder gpus(Integer... pinned) { gpus = new dev.hearth.config.Gpus(List.of(pinned), 0); return this; }
 
+        /** Put to sleep at this level instead of stopped (rule 10). */
+        Builder sleep(int level) { sleep = level; return this; }
+
         /** On any {@code count} GPUs. */
         Builder gpuCount(int count) { gpus = new dev.hearth.config.Gpus(List.of(), count); return this; }
 
@@ -80,7 +84,7 @@ final class Specs {
             return new ModelSpec(name, Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, aliases, "fake", Map.of(), null, "/health", null,
                     null, memory, idle, pinned, maxConcurrency, maxQueue, queueTimeout, Duration.ofSeconds(5),
                     Duration.ofSeconds(1), Map.of(), null, Map.of(), null, null,
-                    new dev.hearth.config.Sharing(maxWait, minResidency, gpus));
+                    new dev.hearth.config.Sharing(maxWait, minResidency, gpus, sleep));
         }
     }
 }

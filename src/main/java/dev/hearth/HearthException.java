@@ -32,4 +32,7 @@ public abstract class HearthException extends RuntimeException {
 
     /** Seconds a client should wait before retrying, or -1 when retrying will not help. */
     public long retryAfterSeconds() { return -1; }
+
+    /** More fields of the error object (beside message, type, code and param), in order; none by default. */
+    public java.util.Map<String, Object> details() { return java.util.Map.of(); }
 }

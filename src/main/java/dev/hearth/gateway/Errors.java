@@ -46,7 +46,10 @@ public final class Errors {
     public static ObjectNode envelope(HearthException e) {
         // a 5xx message comes from the server's side (an engine's failure): no log lines, no paths
         String message = e.status() >= 500 ? ClientText.of(e.getMessage(), null) : e.getMessage();
-        return envelope(message, e.type(), e.code(), e.param());
+        ObjectNode root = envelope(message, e.type(), e.code(), e.param());
+        ObjectNode error = (ObjectNode) root.get("error");
+        e.details().forEach((k, v) -> error.set(k, Json.MAPPER.valueToTree(v)));
+        return root;
     }
 
     /** Strips the wrappers that futures put around the real cause. */

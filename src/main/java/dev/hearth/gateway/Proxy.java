@@ -57,6 +57,15 @@ public final class Proxy {
 
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort) {
+        return forward(engine, path, body, stream, res, timeouts, abort, null);
+    }
+
+    /**
+     * @param opened a stream already answered 200 with SSE headers ({@link LoadingStream}), which the
+     *               engine's chunks continue; null to answer as the engine does
+     */
+    public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
+                    ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
         HttpRequest request = HttpRequest.newBuilder(uri)
@@ -72,6 +81,14 @@ public final class Proxy {
             try (InputStream in = upstream.body()) {
                 abort.onAbort(() -> closeQuietly(in)); // wakes a read blocked on a silent engine
                 String contentType = upstream.headers().firstValue("content-type").orElse("application/json");
+                if (!contentType.startsWith("text/event-stream") && opened != null) {
+                    // the engine answered with an error body where a stream was begun: its envelope as the last event
+                    byte[] whole = readWhole(engine, in, deadline, abort);
+                    write(opened, ("data: " + new String(whole, StandardCharsets.UTF_8).strip() + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8), -1);
+                    close(opened);
+                    return new Outcome(upstream.statusCode(), System.nanoTime() - start, false);
+                }
                 if (!contentType.startsWith("text/event-stream")) {
                     byte[] whole = readWhole(engine, in, deadline, abort);
                     res.status(upstream.statusCode());
@@ -79,7 +96,7 @@ public final class Proxy {
                     res.send(whole);
                     return new Outcome(upstream.statusCode(), System.nanoTime() - start, false);
                 }
-                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort);
+                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened);
             } catch (IOException closing) {
                 return new Outcome(upstream.statusCode(), 0, abort.clientGone());
             }
@@ -139,7 +156,7 @@ public final class Proxy {
     }
 
     private Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
-                         Deadline deadline, Abort abort) {
+                         Deadline deadline, Abort abort, OutputStream opened) {
         byte[] buf = new byte[16 * 1024];
         int n;
         try {
@@ -154,11 +171,14 @@ public final class Proxy {
             throw EngineStopped.of(engine, new IOException("stream ended before its first event"));
         }
         long firstByte = System.nanoTime() - start;
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
-        OutputStream out = res.outputStream();
+        OutputStream out = opened;
+        if (out == null) {
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
+            out = res.outputStream();
+        }
         DoneMatcher done = new DoneMatcher();
         while (n >= 0) {
             deadline.chunkArrived();
@@ -213,9 +233,10 @@ public final class Proxy {
         return new Outcome(status, firstByte, !delivered);
     }
 
+    /** @param n bytes of {@code buf} to write; -1 for all of it */
     private static boolean write(OutputStream out, byte[] buf, int n) {
         try {
-            out.write(buf, 0, n);
+            out.write(buf, 0, n < 0 ? buf.length : n);
             out.flush();
             return true;
         } catch (IOException | UncheckedIOException | IllegalStateException clientGone) {

@@ -71,6 +71,10 @@ final class ModelSlot {
     /** Why the engine is being stopped right now, for the UNLOADED event. */
     StopReason stopping;
     Instant loadedAt;
+    /** When the current (or last) load or wake began. */
+    Instant loadingSince;
+    /** How long its last successful load (or wake) took: the ETA of the next one; null before any. */
+    java.time.Duration lastLoad;
     Instant lastUsed;
     /** When a lease was last granted: a model granting while another model's work waits is in use (rule 7). */
     Instant lastGrant;
@@ -240,6 +244,20 @@ final class ModelSlot {
         return ids;
     }
 
+    /**
+     * (6 of issue 10) Where a cold model is, for a request that waited {@code waited} for it: its state,
+     * and seconds until it is likely ready (its last load's duration, less what this load took so far).
+     */
+    dev.hearth.NoCapacityException.Loading loading(java.time.Duration waited, Instant now) {
+        Long eta = null;
+        if (lastLoad != null) {
+            java.time.Duration done = state == ModelState.LOADING && loadingSince != null
+                    ? java.time.Duration.between(loadingSince, now) : java.time.Duration.ZERO;
+            eta = Math.max(0, lastLoad.minus(done).toSeconds());
+        }
+        return new dev.hearth.NoCapacityException.Loading(state.wire(), waited.toSeconds(), eta);
+    }
+
     /** A start: what this load measures is news again. */
     void starting() {
         measuredThisLoad = false;
@@ -273,6 +291,7 @@ final class ModelSlot {
         return new ModelStatus(name(), state, memory(), leases.size(), waitingItems(),
                 state.holdsMemory() ? loadedAt : null, lastUsed, lastError,
                 spec.memoryBytes() >= 0 ? spec.memoryBytes() : null, measured > 0 ? measured : null, measuredBy,
-                state.holdsMemory() ? placement : List.of());
+                state.holdsMemory() ? placement : List.of(), state == ModelState.LOADING ? loadingSince : null,
+                lastLoad);
     }
 }

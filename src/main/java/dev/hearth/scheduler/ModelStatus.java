@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param measuredBytes the peak footprint measured of its engine, or null before any
  * @param measuredBy    {@code gpu} or {@code rss}, or null
  * @param devices       the devices it holds memory on (rule 9): GPU indexes, or [0] for the one pool
+ * @param loadingSince  when its load (or wake) began, while it is loading; else null
+ * @param lastLoad      how long its last load took, or null before any: the next load's ETA
  */
 public record ModelStatus(
         String name,
@@ -25,11 +27,13 @@ public record ModelStatus(
         Long declaredBytes,
         Long measuredBytes,
         String measuredBy,
-        java.util.List<Integer> devices) {
+        java.util.List<Integer> devices,
+        Instant loadingSince,
+        java.time.Duration lastLoad) {
 
     public ModelStatus(String name, ModelState state, long memoryBytes, int inFlight, int queued, Instant loadedAt,
                        Instant lastUsed, String lastError) {
         this(name, state, memoryBytes, inFlight, queued, loadedAt, lastUsed, lastError, memoryBytes, null, null,
-                java.util.List.of());
+                java.util.List.of(), null, null);
     }
 }

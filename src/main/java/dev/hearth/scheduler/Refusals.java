@@ -26,7 +26,8 @@ final class Refusals {
     }
 
     /** Waited its queue_timeout: say what it waited for, and what holds the memory if that was it. */
-    static NoCapacityException noCapacity(ModelSlot s, Collection<ModelSlot> all, Budget budget, Instant now) {
+    static NoCapacityException noCapacity(ModelSlot s, Collection<ModelSlot> all, Budget budget, Instant now,
+                                          Duration waitedFor) {
         String waited = " Waited " + human(s.queueTimeout) + " (queue_timeout).";
         if (s.state() == ModelState.FAILED && s.nextStartAt != null && now.isBefore(s.nextStartAt)) {
             long left = Math.max(1, Duration.between(now, s.nextStartAt).toSeconds());
@@ -42,7 +43,9 @@ final class Refusals {
         } else {
             why = budget.shortage(s, all);
         }
-        return new NoCapacityException(why + waited, RETRY_AFTER_SECONDS);
+        // a model that is not serving says where it is and when it may be ready
+        return new NoCapacityException(why + waited, RETRY_AFTER_SECONDS,
+                s.state().serving() ? null : s.loading(waitedFor, now));
     }
 
     static NoCapacityException shuttingDown() {

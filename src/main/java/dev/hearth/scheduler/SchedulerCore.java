@@ -183,6 +183,7 @@ final class SchedulerCore {
         }
         s.moveTo(ModelState.READY);
         s.loadedAt = now;
+        if (s.loadingSince != null) s.lastLoad = java.time.Duration.between(s.loadingSince, now);
         s.idleSince = now;
         s.lastError = null;
         fx.publish(s.event(Type.READY, null, null, now));
@@ -377,6 +378,7 @@ final class SchedulerCore {
      * is free there (rule 8).
      */
     void start(ModelSlot s, Instant now, List<Integer> placement) {
+        s.loadingSince = now;
         if (s.state() == ModelState.ASLEEP) { // (10) its process is there, on its GPUs: wake it
             s.moveTo(ModelState.LOADING);
             s.loadedAt = null;
@@ -467,7 +469,7 @@ final class SchedulerCore {
             }
             it.remove();
             waiting.remove(w.id());
-            fx.fail(w.id(), Refusals.noCapacity(s, slots.values(), budget, now));
+            fx.fail(w.id(), Refusals.noCapacity(s, slots.values(), budget, now, java.time.Duration.between(w.since(), now)));
         }
     }
 

@@ -5,6 +5,8 @@ import dev.hearth.Json;
 import dev.hearth.gateway.Abort;
 import dev.hearth.gateway.ClientWatch;
 import dev.hearth.gateway.Errors;
+import dev.hearth.gateway.LoadingStream;
+import dev.hearth.HearthException;
 import dev.hearth.gateway.Proxy;
 import dev.hearth.gateway.Routes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,6 +78,8 @@ public final class OpenAiRoutes {
         }
         OpenAiRequests.validate(task, body);
         boolean stream = OpenAiRequests.stream(body);
+        LoadingStream.Mode feedback = stream && task != Task.EMBEDDINGS ? LoadingStream.requested(req, task == Task.CHAT)
+                : null;
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
         EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS && spec.engine().serves() == EngineKind.Serves.IN_PROCESS
                 ? EmbeddingsApi.parse(body) : null;
@@ -85,9 +89,10 @@ public final class OpenAiRoutes {
         metrics.requestStarted(spec.name(), task.wire());
         // from here every wait (queue, first byte, chunks) ends when the client leaves
         Abort abort = new Abort();
+        Waiting waiting = feedback == null ? null : new Waiting(res, feedback, spec.name(), start, abort);
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
                 () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()));
-             Lease lease = acquireLive(spec.name(), abort)) {
+             Lease lease = acquireLive(spec.name(), abort, waiting)) {
             lease.onRevoke(why -> abort.abort(Abort.Reason.REVOKED, Abort.revoked(why)));
             Engine engine = lease.engine();
             switch (engine.endpoint()) {
@@ -99,7 +104,7 @@ public final class OpenAiRoutes {
                 case Endpoint.Http http -> {
                     Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
                     Proxy.Outcome outcome = proxy.forward(upstream, upstreamPath(task), body, stream, res,
-                            spec.proxy(), abort);
+                            spec.proxy(), abort, waiting == null || waiting.stream == null ? null : waiting.stream.out());
                     status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
                     if (stream && outcome.firstByteNanos() > 0) {
                         metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
@@ -111,6 +116,12 @@ public final class OpenAiRoutes {
                         + "' stopped before the request reached it; Hearth starts it again on the next request.");
             }
         } catch (RuntimeException e) {
+            if (waiting != null && waiting.stream != null) { // the 200 is out: the error is the stream's last event
+                HearthException error = abort.clientGone() ? null : Errors.classify(Errors.unwrap(e));
+                status = error == null ? CLIENT_GONE : error.status();
+                if (error != null) waiting.stream.fail(error);
+                return;
+            }
             if (abort.clientGone()) {
                 status = CLIENT_GONE; // nobody listens; Helidon still wants an answer, and the write fails quietly
                 sendQuietly(res, abort.why().error());
@@ -168,10 +179,10 @@ public final class OpenAiRoutes {
      * that moment names an engine with no address. Such a lease is handed back, the crash awaited,
      * and the request asks again: the scheduler then starts a fresh engine for it.
      */
-    private Lease acquireLive(String model, Abort abort) {
+    private Lease acquireLive(String model, Abort abort, Waiting waiting) {
         long giveUpAt = System.nanoTime() + CRASH_REPORT_WAIT.toNanos();
         while (true) {
-            Lease lease = acquire(model, abort);
+            Lease lease = acquire(model, abort, waiting);
             Engine engine = lease.engine();
             if (!(engine.endpoint() instanceof Endpoint.Down)) {
                 return lease;
@@ -193,11 +204,23 @@ public final class OpenAiRoutes {
         }
     }
 
-    private Lease acquire(String model, Abort abort) {
+    private Lease acquire(String model, Abort abort, Waiting waiting) {
         CompletableFuture<Lease> pending = models.acquire(model);
         abort.onAbort(() -> pending.cancel(false));
         try {
-            return pending.join();
+            if (waiting == null) return pending.join();
+            while (true) {
+                try {
+                    return pending.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    waiting.note(models.status());
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    throw failed.getCause() instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failed.getCause());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new java.util.concurrent.CancellationException("interrupted");
+                }
+            }
         } catch (RuntimeException e) {
             pending.cancel(false); // withdraw from the queue if we were interrupted while waiting
             Abort.Why why = abort.why();
@@ -235,4 +258,41 @@ public final class OpenAiRoutes {
                 spec.engine().description(), status == null ? "unloaded" : status.state().wire(), spec.aliases());
     }
 
+
+    /**
+     * A streaming request that asked for progress ({@link LoadingStream}) while it waits for its
+     * model: the stream opens at the first note, a second into the wait.
+     */
+    private static final class Waiting {
+        private final ServerResponse res;
+        private final LoadingStream.Mode mode;
+        private final String model;
+        private final long startNanos;
+        private final Abort abort;
+        LoadingStream stream;
+
+        Waiting(ServerResponse res, LoadingStream.Mode mode, String model, long startNanos, Abort abort) {
+            this.res = res;
+            this.mode = mode;
+            this.model = model;
+            this.startNanos = startNanos;
+            this.abort = abort;
+        }
+
+        void note(java.util.List<ModelStatus> status) {
+            ModelStatus s = status.stream().filter(x -> x.name().equals(model)).findFirst().orElse(null);
+            if (s == null) return;
+            if (stream == null) stream = LoadingStream.open(res, mode, model);
+            Long eta = null;
+            if (s.lastLoad() != null) {
+                java.time.Duration done = s.loadingSince() == null ? java.time.Duration.ZERO
+                        : java.time.Duration.between(s.loadingSince(), java.time.Instant.now());
+                eta = Math.max(0, s.lastLoad().minus(done).toSeconds());
+            }
+            long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
+            if (!stream.note(s.state().wire(), elapsed, eta)) {
+                abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // withdraws the request
+            }
+        }
+    }
 }

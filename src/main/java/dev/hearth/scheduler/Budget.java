@@ -159,7 +159,7 @@ final class Budget {
      * whose own queue holds older work than {@code wanted}'s (it would be loaded straight back).
      */
     private static boolean drains(ModelSlot loaded, ModelSlot wanted, Instant now) {
-        if (loaded.state() != ModelState.BUSY || loaded.spec.pinned() || loaded.pendingStop != null
+        if (loaded.state() != ModelState.BUSY || loaded.pinned || loaded.pendingStop != null
                 || loaded.drainingFor != null || loaded.resident(now) || !wanted.overdueFor(loaded, now)) {
             return false;
         }
@@ -304,7 +304,7 @@ final class Budget {
         String what = switch (s.state()) {
             case LOADING -> "loading";
             case UNLOADING -> "unloading";
-            default -> s.leases.isEmpty() ? (s.spec.pinned() ? "pinned" : "idle")
+            default -> s.leases.isEmpty() ? (s.pinned ? "pinned" : "idle")
                     : s.leases.size() + (s.leases.size() == 1 ? " request" : " requests") + " in flight";
         };
         return s.name() + " (" + Bytes.format(s.memory()) + ", " + what + ")";

@@ -39,6 +39,9 @@ interface Effects {
     /** Answer load command {@code id}: the model is ready. */
     void loaded(long id, String model);
 
+    /** Answer pin or unpin command {@code id} with the model as it is now. */
+    void pinned(long id, ModelStatus status);
+
     /** Answer unload command {@code id}. */
     void unloaded(long id, UnloadResult result);
 

@@ -45,6 +45,14 @@ public interface ModelScheduler {
 
     List<ModelStatus> status();
 
+    /**
+     * Pins the model (never evicted to make room for another) or unpins it, until Hearth restarts
+     * (POST /api/models/{m}/pin, /unpin); {@code pinned: true} in hearth.yaml is the lasting way.
+     */
+    default CompletableFuture<ModelStatus> pin(String model, boolean pinned) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("pin"));
+    }
+
     /** One device of the budget and what the loaded models take of it (rule 9). */
     record DeviceUse(Device device, long usedBytes) {}
 

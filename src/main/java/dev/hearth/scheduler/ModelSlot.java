@@ -45,6 +45,8 @@ final class ModelSlot {
     final Duration maxWait;
     /** Rule 7: once loaded, not swapped out for another model's demand before this. */
     final Duration minResidency;
+    /** Never evicted to make room: its {@code pinned:}, or pinned or unpinned since (POST /api/models/{m}/pin). */
+    boolean pinned;
     /** Rule 9: the GPUs it may run on. */
     final Gpus gpus;
     /** Rule 10: 1 or 2 when it is put to sleep instead of stopped to make room; 0 when it cannot sleep. */
@@ -107,6 +109,7 @@ final class ModelSlot {
         this.maxWait = spec.sharing().maxWait();
         this.minResidency = spec.sharing().minResidency();
         this.gpus = spec.sharing().gpus();
+        this.pinned = spec.pinned();
         this.sleepLevel = spec.sharing().sleep();
     }
 
@@ -167,7 +170,7 @@ final class ModelSlot {
 
     /** (3) May be stopped to make room: ready, no lease, not pinned, not already on its way out. */
     boolean evictable() {
-        return state == ModelState.READY && leases.isEmpty() && !spec.pinned() && pendingStop == null
+        return state == ModelState.READY && leases.isEmpty() && !pinned && pendingStop == null
                 && drainingFor == null;
     }
 
@@ -292,6 +295,6 @@ final class ModelSlot {
                 state.holdsMemory() ? loadedAt : null, lastUsed, lastError,
                 spec.memoryBytes() >= 0 ? spec.memoryBytes() : null, measured > 0 ? measured : null, measuredBy,
                 state.holdsMemory() ? placement : List.of(), state == ModelState.LOADING ? loadingSince : null,
-                lastLoad);
+                lastLoad, pinned);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param devices       the devices it holds memory on (rule 9): GPU indexes, or [0] for the one pool
  * @param loadingSince  when its load (or wake) began, while it is loading; else null
  * @param lastLoad      how long its last load took, or null before any: the next load's ETA
+ * @param pinned        never evicted to make room (its config, or POST /api/models/{m}/pin since)
  */
 public record ModelStatus(
         String name,
@@ -29,11 +30,12 @@ public record ModelStatus(
         String measuredBy,
         java.util.List<Integer> devices,
         Instant loadingSince,
-        java.time.Duration lastLoad) {
+        java.time.Duration lastLoad,
+        boolean pinned) {
 
     public ModelStatus(String name, ModelState state, long memoryBytes, int inFlight, int queued, Instant loadedAt,
                        Instant lastUsed, String lastError) {
         this(name, state, memoryBytes, inFlight, queued, loadedAt, lastUsed, lastError, memoryBytes, null, null,
-                java.util.List.of(), null, null);
+                java.util.List.of(), null, null, false);
     }
 }

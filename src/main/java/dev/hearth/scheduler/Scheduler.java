@@ -70,6 +70,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     private final Map<Long, CompletableFuture<Lease>> acquires = new HashMap<>();
     private final Map<Long, CompletableFuture<ModelStatus>> loads = new HashMap<>();
     private final Map<Long, CompletableFuture<UnloadResult>> unloads = new HashMap<>();
+    private final Map<Long, CompletableFuture<ModelStatus>> pins = new HashMap<>();
     /** Leases handed out and not yet closed, so an unload can ask their holders to stop. */
     private final Map<Long, OwnedLease> granted = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -152,6 +153,11 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             return CompletableFuture.failedFuture(full);
         }
         return submit(model, acquires, (id, name) -> core.onRequest(id, name, now(), demand));
+    }
+
+    @Override
+    public CompletableFuture<ModelStatus> pin(String model, boolean pinned) {
+        return submit(model, pins, (id, name) -> core.onPin(id, name, pinned, now()));
     }
 
     @Override
@@ -370,6 +376,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             CompletableFuture<?> future = acquires.remove(id);
             future = future != null ? future : loads.remove(id);
             future = future != null ? future : unloads.remove(id);
+            future = future != null ? future : pins.remove(id);
             if (future != null) {
                 CompletableFuture<?> f = future;
                 afterEvent.add(() -> f.completeExceptionally(error));
@@ -384,6 +391,9 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
         @Override
         public void unloaded(long id, UnloadResult result) { complete(unloads.remove(id), result); }
+
+        @Override
+        public void pinned(long id, ModelStatus status) { complete(pins.remove(id), status); }
 
         @Override
         public void revoke(String model, List<Long> leases, StopReason reason) {

@@ -258,6 +258,21 @@ final class SchedulerCore {
         dispatch(now);
     }
 
+    /**
+     * Pins the model (never evicted to make room) or unpins it, until Hearth restarts; unpinning
+     * may let a waiting model load at once.
+     */
+    void onPin(long id, String model, boolean pinned, Instant now) {
+        ModelSlot s = slots.get(model);
+        if (s == null) {
+            fx.fail(id, new UnknownModelException(model));
+            return;
+        }
+        s.pinned = pinned;
+        fx.pinned(id, s.status());
+        dispatch(now);
+    }
+
     // ---- time and shutdown -----------------------------------------------------------------
 
     void onTick(Instant now) {

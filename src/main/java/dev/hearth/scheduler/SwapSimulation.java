@@ -167,6 +167,9 @@ public final class SwapSimulation {
         public void unloaded(long id, UnloadResult result) {}
 
         @Override
+        public void pinned(long id, ModelStatus status) {}
+
+        @Override
         public void revoke(String model, List<Long> leases, StopReason reason) {}
 
         @Override

@@ -145,8 +145,9 @@ class OwnersAndRolesTest {
     }
 
     @Test
-    void userKey_getsForbidden_onLoadUnloadLogs_andVideosDgxUnload_butAdminDoesNot() {
+    void userKey_getsForbidden_onLoadUnloadPinLogs_andVideosDgxUnload_butAdminDoesNot() {
         for (String[] route : new String[][]{{"POST", "/api/models/testsrc/load"}, {"POST", "/api/models/testsrc/unload"},
+                {"POST", "/api/models/testsrc/pin"}, {"POST", "/api/models/testsrc/unpin"},
                 {"GET", "/api/models/testsrc/logs"}, {"POST", "/models/testsrc/unload"}}) {
             HttpResponse<String> r = send(ALICE, route[0], route[1], route[0].equals("POST") ? "{}" : null);
             assertError(r, 403, null);
@@ -154,6 +155,9 @@ class OwnersAndRolesTest {
             assertThat(json(r).path("error").path("message").asText()).contains("'alice' has role user");
         }
         assertThat(send(ADMIN, "POST", "/api/models/testsrc/unload", "{}").statusCode()).isEqualTo(200);
+        assertThat(json(send(ADMIN, "POST", "/api/models/testsrc/pin", "{}")).path("pinned").asBoolean()).isTrue();
+        assertThat(json(get(ALICE, "/api/models/testsrc")).path("pinned").asBoolean()).isTrue();
+        assertThat(json(send(ADMIN, "POST", "/api/models/testsrc/unpin", "{}")).path("pinned").asBoolean()).isFalse();
         assertThat(get(ADMIN, "/api/models/testsrc/logs").statusCode()).isEqualTo(200);
         assertThat(send(ADMIN, "POST", "/models/testsrc/unload", "{}").statusCode()).isEqualTo(200);
         assertThat(get(ALICE, "/api/models").statusCode()).as("reading the models is for everyone").isEqualTo(200);

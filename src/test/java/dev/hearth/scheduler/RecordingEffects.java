@@ -58,6 +58,9 @@ final class RecordingEffects implements Effects {
     public void loaded(long id, String model) { log.add("loaded " + id + " " + model); }
 
     @Override
+    public void pinned(long id, ModelStatus status) { log.add("pinned " + id + " " + status.name() + " " + status.pinned()); }
+
+    @Override
     public void unloaded(long id, UnloadResult result) {
         unloads.put(id, result);
         log.add("unloaded " + id + " " + result.model() + " " + result.memoryFreedBytes());

@@ -243,6 +243,22 @@ class SchedulerCoreTest extends CoreTestSupport {
     }
 
     /** Lets every engine finish starting or stopping, as often as the core asks. */
+    @Test
+    void aModelPinnedAtRuntime_isNotEvicted_andUnpinning_letsTheWaitingModelLoad() {
+        use(config(model("a", 10 * GIB), model("b", 10 * GIB)), 10 * GIB);
+        readyAndIdle("a", 0, 1);
+        core.onPin(90, "a", true, at(2));
+        assertThat(fx.log).contains("pinned 90 a true");
+
+        request("b", 3);
+        assertThat(fx.stops()).as("a is pinned").isEmpty();
+        assertThat(status("a").pinned()).isTrue();
+
+        core.onPin(91, "a", false, at(4));
+
+        assertThat(fx.stops()).containsExactly("stop a EVICTED");
+    }
+
     private void settle(long t, List<Long> used) {
         for (boolean changed = true; changed; ) {
             changed = false;

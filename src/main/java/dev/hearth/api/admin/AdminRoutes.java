@@ -60,6 +60,14 @@ public final class AdminRoutes {
             Callers.of(req).requireAdmin("unloading a model");
             Routes.json(res, 200, unloaded(models.unload(spec(req).name()).join()));
         });
+        r.post("/api/models/{m}/pin", (req, res) -> {
+            Callers.of(req).requireAdmin("pinning a model");
+            Routes.json(res, 200, view(spec(req), models.pin(spec(req).name(), true).join(), true));
+        });
+        r.post("/api/models/{m}/unpin", (req, res) -> {
+            Callers.of(req).requireAdmin("unpinning a model");
+            Routes.json(res, 200, view(spec(req), models.pin(spec(req).name(), false).join(), true));
+        });
         r.get("/api/models/{m}/logs", (req, res) -> {
             Callers.of(req).requireAdmin("reading a model's logs");
             logs(req, res);
@@ -133,7 +141,7 @@ public final class AdminRoutes {
                 spec.memoryBytes() >= 0 ? spec.memoryBytes() : null,
                 status == null ? null : status.measuredBytes(), status == null ? null : status.measuredBy(),
                 status == null ? List.of() : status.devices(),
-                spec.pinned(),
+                status == null ? spec.pinned() : status.pinned(),
                 spec.idleUnload().toSeconds(), status == null ? 0 : status.inFlight(),
                 status == null ? 0 : status.queued(), time(status == null ? null : status.loadedAt()),
                 time(status == null ? null : status.lastUsed()), lastError, spec.defaults(),

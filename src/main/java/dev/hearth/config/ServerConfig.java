@@ -29,6 +29,8 @@ import java.time.Duration;
  * @param ggufServer          the llama-server binary that serves a model given by its {@code path:} (a
  *                            .gguf) and no {@code engine:}; null = Hearth's own llamacpp engine serves
  *                            it (see {@link GgufEngine})
+ * @param spread              (scheduler rule 9) place a model on the GPU(s) with the most room left,
+ *                            spreading the load; false = best fit, the least left over
  */
 public record ServerConfig(
         String host,
@@ -49,7 +51,18 @@ public record ServerConfig(
         String enhancerInstructions,
         int maxUserPriority,
         ProxyTimeouts proxyTimeouts,
-        Path ggufServer) {
+        Path ggufServer,
+        boolean spread) {
+
+    public ServerConfig(String host, int port, Path dataDir, String database, long memoryBudget, Duration idleUnload,
+                        boolean exclusive, int maxQueue, Duration queueTimeout, Duration jobTimeout,
+                        Duration retention, Path apiKeysFile, Duration jobLease, long retentionMaxBytes,
+                        String promptEnhancer, String enhancerInstructions, int maxUserPriority,
+                        ProxyTimeouts proxyTimeouts, Path ggufServer) {
+        this(host, port, dataDir, database, memoryBudget, idleUnload, exclusive, maxQueue, queueTimeout, jobTimeout,
+                retention, apiKeysFile, jobLease, retentionMaxBytes, promptEnhancer, enhancerInstructions,
+                maxUserPriority, proxyTimeouts, ggufServer, false);
+    }
 
     public static final long AUTO = -1;
     public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(60);

@@ -18,10 +18,12 @@ public final class ServerSection {
     public static final List<String> KEYS = List.of("listen", "data_dir", "database", "memory_budget", "idle_unload",
             "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
             "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions", "max_user_priority",
-            "connect_timeout", "first_byte_timeout", "chunk_timeout", "gguf_engine");
+            "connect_timeout", "first_byte_timeout", "chunk_timeout", "gguf_engine", "placement");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
     private static final Values.Kind<Integer> PRIORITY = Values.integer(-1_000_000, 1_000_000);
+    private static final Values.Kind<String> PLACEMENT = new Values.Kind<>("best-fit or spread",
+            s -> s.strip().equals("best-fit") || s.strip().equals("spread") ? s.strip() : null);
 
     /**
      * @param node    the server: entry, or null when absent
@@ -96,7 +98,9 @@ public final class ServerSection {
         return new ServerConfig(listen.host(), listen.port(), dataDir, database, budget, idle, exclusive,
                 maxQueue, queueTimeout, jobTimeout, retention, keys, jobLease, retentionMaxBytes,
                 JobSettings.NO_ENHANCER.equals(enhancer) ? null : enhancer, instructions, maxUserPriority, proxy,
-                GgufEngine.server(m.get("gguf_engine"), f));
+                GgufEngine.server(m.get("gguf_engine"), f),
+                "spread".equals(first(f.env("HEARTH_PLACEMENT", PLACEMENT), f.get(m.get("placement"), "server.placement",
+                        PLACEMENT), "best-fit")));
     }
 
     /** connect_timeout, first_byte_timeout and chunk_timeout of a section, each defaulting to {@code fallback}'s. */

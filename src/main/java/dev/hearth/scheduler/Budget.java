@@ -52,12 +52,19 @@ final class Budget {
     private final List<Device> devices;
     private final Map<Integer, Device> byIndex = new HashMap<>();
     private final boolean exclusive;
+    private final boolean spread;
 
     Budget(List<Device> devices, boolean exclusive) {
+        this(devices, exclusive, false);
+    }
+
+    /** @param spread place where the most is left ({@code server.placement: spread}), not the least */
+    Budget(List<Device> devices, boolean exclusive, boolean spread) {
         if (devices.isEmpty()) throw new IllegalArgumentException("a budget needs at least one device");
         this.devices = List.copyOf(devices);
         this.devices.forEach(d -> byIndex.put(d.index(), d));
         this.exclusive = exclusive;
+        this.spread = spread;
     }
 
     Budget(long budgetBytes, boolean exclusive) {
@@ -247,10 +254,14 @@ final class Budget {
         return s.sized() && set.stream().allMatch(d -> need(s, set, d) <= free(d, others));
     }
 
-    /** Best fit: the set that leaves the least free once it is there, so big holes stay for big models. */
+    /**
+     * Best fit: the set that leaves the least free once it is there, so big holes stay for big
+     * models; with {@code placement: spread}, the set that leaves the most, so load spreads out.
+     */
     private List<Integer> bestFit(ModelSlot s, List<List<Integer>> sets, List<ModelSlot> others) {
-        return sets.stream().min(Comparator.comparingLong(set -> set.stream()
-                .mapToLong(d -> free(d, others) - (s.sized() ? need(s, set, d) : 0)).sum())).orElseThrow();
+        Comparator<List<Integer>> leftover = Comparator.comparingLong(set -> set.stream()
+                .mapToLong(d -> free(d, others) - (s.sized() ? need(s, set, d) : 0)).sum());
+        return sets.stream().min(spread ? leftover.reversed() : leftover).orElseThrow();
     }
 
     /**

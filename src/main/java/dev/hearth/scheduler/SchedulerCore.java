@@ -60,7 +60,7 @@ final class SchedulerCore {
 
     /** @param devices the budget, device by device (rule 9) */
     SchedulerCore(HearthConfig config, List<Device> devices, Effects effects) {
-        this.budget = new Budget(devices, config.server().exclusive());
+        this.budget = new Budget(devices, config.server().exclusive(), config.server().spread());
         this.fx = effects;
         this.loads = new Loads(this, slots.values(), budget, effects);
         for (ModelSpec spec : config.models().values()) {

@@ -31,6 +31,18 @@ class SchedulerCoreDevicesTest extends CoreTestSupport {
     }
 
     @Test
+    void withPlacementSpread_aModelGoesWhereTheMostIsLeft() {
+        use(Specs.spread(model("big", 60 * GIB).gpus(0), model("small", 10 * GIB).gpus(1), model("new", 16 * GIB)),
+                gpus(80, 80));
+        readyAndIdle("big", 0, 1);
+        readyAndIdle("small", 0, 1);
+
+        request("new", 2);
+
+        assertThat(fx.placements).last().isEqualTo("new [1]");
+    }
+
+    @Test
     void aPinnedModel_evictsOnItsOwnGpu_evenWhenAnotherHasRoom_andTheLeastRecentlyUsedElsewhereStays() {
         use(config(model("a", 50 * GIB).gpus(0), model("b", 50 * GIB).gpus(1), model("c", 50 * GIB).gpus(1)),
                 gpus(80, 80));

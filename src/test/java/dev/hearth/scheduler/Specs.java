@@ -36,6 +36,16 @@ final class Specs {
         return config(false, models);
     }
 
+    /** With {@code server.placement: spread} (rule 9). */
+    static HearthConfig spread(Builder... models) {
+        HearthConfig c = config(false, models);
+        ServerConfig s = c.server();
+        return new HearthConfig(new ServerConfig(s.host(), s.port(), s.dataDir(), s.database(), s.memoryBudget(),
+                s.idleUnload(), s.exclusive(), s.maxQueue(), s.queueTimeout(), s.jobTimeout(), s.retention(),
+                s.apiKeysFile(), s.jobLease(), s.retentionMaxBytes(), s.promptEnhancer(), s.enhancerInstructions(),
+                s.maxUserPriority(), s.proxyTimeouts(), s.ggufServer(), true), c.models(), null);
+    }
+
     static final class Builder {
         private final String name;
         private final long memory;

@@ -252,13 +252,8 @@ final class ModelSlot {
      * and seconds until it is likely ready (its last load's duration, less what this load took so far).
      */
     dev.hearth.NoCapacityException.Loading loading(java.time.Duration waited, Instant now) {
-        Long eta = null;
-        if (lastLoad != null) {
-            java.time.Duration done = state == ModelState.LOADING && loadingSince != null
-                    ? java.time.Duration.between(loadingSince, now) : java.time.Duration.ZERO;
-            eta = Math.max(0, lastLoad.minus(done).toSeconds());
-        }
-        return new dev.hearth.NoCapacityException.Loading(state.wire(), waited.toSeconds(), eta);
+        return new dev.hearth.NoCapacityException.Loading(state.wire(), waited.toSeconds(),
+                ModelStatus.eta(lastLoad, state == ModelState.LOADING ? loadingSince : null, now));
     }
 
     /** A start: what this load measures is news again. */

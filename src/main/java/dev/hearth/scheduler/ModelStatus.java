@@ -33,6 +33,21 @@ public record ModelStatus(
         java.time.Duration lastLoad,
         boolean pinned) {
 
+    /**
+     * Seconds until the model is likely ready: its last load's duration, less what the load under
+     * way took so far; null before Hearth has seen it load.
+     */
+    public Long etaSeconds(Instant now) {
+        return eta(lastLoad, loadingSince, now);
+    }
+
+    static Long eta(java.time.Duration lastLoad, Instant loadingSince, Instant now) {
+        if (lastLoad == null) return null;
+        java.time.Duration done = loadingSince == null ? java.time.Duration.ZERO
+                : java.time.Duration.between(loadingSince, now);
+        return Math.max(0, lastLoad.minus(done).toSeconds());
+    }
+
     public ModelStatus(String name, ModelState state, long memoryBytes, int inFlight, int queued, Instant loadedAt,
                        Instant lastUsed, String lastError) {
         this(name, state, memoryBytes, inFlight, queued, loadedAt, lastUsed, lastError, memoryBytes, null, null,

@@ -48,6 +48,26 @@ abstract class CoreTestSupport {
         core.onRelease(model, id, at(idleAt));
     }
 
+    /**
+     * Answers every start and stop the core asked for at once (a load or a stop that costs no time),
+     * calling {@code each} after every model looked at, until nothing changes.
+     */
+    void settle(long t, Runnable each) {
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (ModelStatus m : core.status()) {
+                if (m.state() == ModelState.LOADING) {
+                    core.onLoaded(m.name(), at(t));
+                    changed = true;
+                } else if (m.state() == ModelState.UNLOADING) {
+                    core.onStopped(m.name(), at(t));
+                    changed = true;
+                }
+                each.run();
+            }
+        }
+    }
+
     ModelStatus status(String model) {
         return core.status().stream().filter(s -> s.name().equals(model)).findFirst().orElseThrow();
     }

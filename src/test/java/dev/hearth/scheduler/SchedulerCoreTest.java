@@ -242,7 +242,6 @@ class SchedulerCoreTest extends CoreTestSupport {
         assertThat(fx.failures).isEmpty();
     }
 
-    /** Lets every engine finish starting or stopping, as often as the core asks. */
     @Test
     void aModelPinnedAtRuntime_isNotEvicted_andUnpinning_letsTheWaitingModelLoad() {
         use(config(model("a", 10 * GIB), model("b", 10 * GIB)), 10 * GIB);
@@ -259,19 +258,8 @@ class SchedulerCoreTest extends CoreTestSupport {
         assertThat(fx.stops()).containsExactly("stop a EVICTED");
     }
 
+    /** Lets every engine finish starting or stopping, as often as the core asks, noting the memory used. */
     private void settle(long t, List<Long> used) {
-        for (boolean changed = true; changed; ) {
-            changed = false;
-            for (ModelStatus m : core.status()) {
-                if (m.state() == ModelState.LOADING) {
-                    core.onLoaded(m.name(), at(t));
-                    changed = true;
-                } else if (m.state() == ModelState.UNLOADING) {
-                    core.onStopped(m.name(), at(t));
-                    changed = true;
-                }
-                used.add(core.usedBytes());
-            }
-        }
+        settle(t, () -> used.add(core.usedBytes()));
     }
 }

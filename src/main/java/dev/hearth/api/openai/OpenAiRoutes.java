@@ -283,12 +283,7 @@ public final class OpenAiRoutes {
             ModelStatus s = status.stream().filter(x -> x.name().equals(model)).findFirst().orElse(null);
             if (s == null) return;
             if (stream == null) stream = LoadingStream.open(res, mode, model);
-            Long eta = null;
-            if (s.lastLoad() != null) {
-                java.time.Duration done = s.loadingSince() == null ? java.time.Duration.ZERO
-                        : java.time.Duration.between(s.loadingSince(), java.time.Instant.now());
-                eta = Math.max(0, s.lastLoad().minus(done).toSeconds());
-            }
+            Long eta = s.etaSeconds(java.time.Instant.now());
             long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
             if (!stream.note(s.state().wire(), elapsed, eta)) {
                 abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // withdraws the request

@@ -71,6 +71,17 @@ final class Loads {
                 .thenComparing(ModelSlot::oldestWaiter)).orElseThrow();
     }
 
+    /** (8) A measurement: its peak counts from now on; news is published, an overcommit relieved. */
+    void measured(ModelSlot s, long bytes, String source, Instant now) {
+        if (s.measure(bytes, source)) {
+            String detail = "uses " + Bytes.format(s.measured) + " (" + source + ")" + (s.exceedsDeclared()
+                    ? ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
+                    + Bytes.format(s.measured) + " from now on" : "");
+            fx.publish(s.event(Type.MEASURED, null, detail, now));
+        }
+        relieveOvercommit(now);
+    }
+
     /**
      * (8) When measured footprints put more on a device than its budget holds, idle models there
      * give way, least recently used first, until it fits again; what serves is never stopped for it.

@@ -52,6 +52,8 @@ final class SchedulerCore {
     private final Budget budget;
     private final Effects fx;
     private final Loads loads;
+    private final Sleeps sleeps;
+    private final Unloads unloads;
     private boolean shuttingDown;
 
     SchedulerCore(HearthConfig config, long budgetBytes, Effects effects) {
@@ -63,6 +65,8 @@ final class SchedulerCore {
         this.budget = new Budget(devices, config.server().exclusive(), config.server().spread());
         this.fx = effects;
         this.loads = new Loads(this, slots.values(), budget, effects);
+        this.sleeps = new Sleeps(this, budget, effects);
+        this.unloads = new Unloads(this, effects);
         for (ModelSpec spec : config.models().values()) {
             slots.put(spec.name(), new ModelSlot(spec, config.server()));
         }
@@ -108,40 +112,13 @@ final class SchedulerCore {
         dispatch(now);
     }
 
-    /** Drain then unload; see the class comment. */
+    /** Drain then unload; see the class comment and {@link Unloads}. */
     void onUnloadCommand(long id, String model, Instant now) {
         ModelSlot s = slots.get(model);
         if (s == null) {
             fx.fail(id, new UnknownModelException(model));
-            return;
-        }
-        switch (s.state()) {
-            case UNLOADED -> fx.unloaded(id, new UnloadResult("unloaded", model, 0));
-            case FAILED -> { // nothing runs; clear the backoff so a new request starts it at once
-                s.moveTo(ModelState.UNLOADED);
-                s.failures = 0;
-                s.nextStartAt = null;
-                fx.unloaded(id, new UnloadResult("unloaded", model, 0));
-                dispatch(now);
-            }
-            case UNLOADING -> s.unloadReplies.add(id);
-            case ASLEEP -> { // (10) its process lives on: end it
-                s.unloadReplies.add(id);
-                stop(s, StopReason.MANUAL, null, now);
-            }
-            case SLEEPING -> { // (10) stopped once asleep: the sleep call must return first
-                s.unloadReplies.add(id);
-                s.pendingStop = s.pendingStop != null ? s.pendingStop : StopReason.MANUAL;
-            }
-            case LOADING, READY, BUSY -> { // LOADING: stop() must wait for start() to return
-                s.unloadReplies.add(id);
-                s.pendingStop = s.pendingStop != null ? s.pendingStop : StopReason.MANUAL;
-                if (s.state() != ModelState.LOADING && s.leases.isEmpty()) {
-                    stop(s, s.pendingStop, null, now);
-                } else if (!s.leases.isEmpty()) { // a request to a hung engine must not hold the unload
-                    fx.revoke(model, List.copyOf(s.leases), StopReason.MANUAL);
-                }
-            }
+        } else if (unloads.command(id, s, now)) {
+            dispatch(now);
         }
     }
 
@@ -245,17 +222,10 @@ final class SchedulerCore {
      */
     void onMeasured(String model, long bytes, String source, Instant now) {
         ModelSlot s = slots.get(model);
-        if (s == null || !s.state().serving() || bytes <= 0) {
-            return;
+        if (s != null && s.state().serving() && bytes > 0) {
+            loads.measured(s, bytes, source, now);
+            dispatch(now);
         }
-        if (s.measure(bytes, source)) {
-            String detail = "uses " + Bytes.format(s.measured) + " (" + source + ")" + (s.exceedsDeclared()
-                    ? ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
-                    + Bytes.format(s.measured) + " from now on" : "");
-            fx.publish(s.event(Type.MEASURED, null, detail, now));
-        }
-        loads.relieveOvercommit(now);
-        dispatch(now);
     }
 
     /**
@@ -394,14 +364,7 @@ final class SchedulerCore {
      */
     void start(ModelSlot s, Instant now, List<Integer> placement) {
         s.loadingSince = now;
-        if (s.state() == ModelState.ASLEEP) { // (10) its process is there, on its GPUs: wake it
-            s.moveTo(ModelState.LOADING);
-            s.loadedAt = null;
-            s.starting();
-            fx.publish(s.event(Type.LOADING, null, "waking from sleep", now));
-            fx.wakeEngine(s.name());
-            return;
-        }
+        if (sleeps.wake(s, now)) return; // (10) asleep: its process is there, on its GPUs
         s.moveTo(ModelState.LOADING);
         s.loadedAt = null;
         s.starting();
@@ -422,40 +385,18 @@ final class SchedulerCore {
 
     /** (3)(10) Frees the model's memory for another: puts it to sleep when it can, else stops it. */
     void makeRoom(ModelSlot s, StopReason reason, String detail, Instant now) {
-        if (s.sleepLevel > 0 && s.state() == ModelState.READY) {
-            int level = budget.sleepLevel(s);
-            s.moveTo(ModelState.SLEEPING);
-            s.drainingFor = null;
-            s.stopping = reason;
-            fx.publish(s.event(Type.SLEEPING, reason, (detail == null ? "" : detail + "; ") + "sleep level " + level, now));
-            fx.sleepEngine(s.name(), level);
-        } else {
-            stop(s, reason, detail, now);
-        }
+        if (!sleeps.sleep(s, reason, detail, now)) stop(s, reason, detail, now);
     }
 
     /** (10) The engine is asleep: its memory is free; an unload asked meanwhile ends it now. */
     void onAsleep(String model, Instant now) {
-        ModelSlot s = slots.get(model);
-        if (s == null || s.state() != ModelState.SLEEPING) {
-            return;
-        }
-        s.moveTo(ModelState.ASLEEP);
-        fx.publish(s.event(Type.ASLEEP, s.stopping, null, now));
-        s.stopping = null;
-        if (s.pendingStop != null) {
-            stop(s, s.pendingStop, null, now);
-        }
-        dispatch(now);
+        if (sleeps.asleep(slots.get(model), now)) dispatch(now);
     }
 
     /** (10) It would not sleep: stop it instead, so the memory it was to free is freed. */
     void onSleepFailed(String model, String message, Instant now) {
         ModelSlot s = slots.get(model);
-        if (s == null || s.state() != ModelState.SLEEPING) {
-            return;
-        }
-        stop(s, s.stopping, "it could not sleep: " + message, now);
+        if (s != null && s.state() == ModelState.SLEEPING) stop(s, s.stopping, "it could not sleep: " + message, now);
     }
 
     void stop(ModelSlot s, StopReason reason, String detail, Instant now) {
@@ -496,10 +437,6 @@ final class SchedulerCore {
     }
 
     private void answerUnloads(ModelSlot s, long freed) {
-        for (long id : s.unloadReplies) {
-            fx.unloaded(id, new UnloadResult("unloaded", s.name(), freed));
-        }
-        s.unloadReplies.clear();
-        s.pendingStop = null;
+        unloads.answer(s, freed);
     }
 }

@@ -207,6 +207,9 @@ class WebUiTest extends WebUiBase {
         go("health");
         expect(page.getByTestId("health-summary")).containsText("used of");
         expect(page.locator("#chart-mem canvas")).isVisible();
+        expect(page.locator("#chart-dev canvas")).isVisible();
+        expect(page.locator("#chart-dev")).containsText("memory"); // the pool's series in the legend
+        expect(page.getByTestId("device").first()).containsText("used of");
         Chromium.screenshot(page, "health");
     }
 
@@ -275,6 +278,9 @@ class WebUiTest extends WebUiBase {
         Chromium.screenshot(page, "models-devices");
         page.setViewportSize(390, 844);
         Chromium.screenshot(page, "models-phone");
+        assertThat(page.evaluate("document.documentElement.scrollWidth")).isEqualTo(390); // the table scrolls, not the page
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+        Chromium.screenshot(page, "models-phone-dark");
     }
 
     @Test

@@ -56,7 +56,7 @@ const WORDS = {
 };
 /** What a type means, for the ones that need saying. */
 const MEANS = {
-  draining: 'serving its last requests, taking no new ones, to make room',
+  draining: 'serving its last requests, taking no new ones',
   sleeping: 'its process stays, its memory is being freed',
   asleep: 'process kept, memory free; wakes for its next request',
 };
@@ -68,5 +68,6 @@ const REASONS = {
 export function eventWords(e) {
   const what = e.type === 'loading' && e.detail && /wak/i.test(e.detail) ? 'waking' : (WORDS[e.type] || e.type);
   const why = e.reason ? (REASONS[e.reason] || e.reason.replaceAll('_', ' ')) : '';
-  return { what, why, means: MEANS[e.type] || '' };
+  const warn = e.type === 'measured' && /more than/.test(e.detail || '');
+  return { what, why, means: MEANS[e.type] || '', warn };
 }

@@ -44,7 +44,7 @@ class Models extends Screen {
       <time datetime=${e.at}>${new Date(e.at).toLocaleTimeString()}</time>
       <strong>${e.model}</strong> <span class="badge ${e.type}">${w.what}</span>${w.why ? html` <span class="sub">(${w.why})</span>` : ''}
       ${w.means ? html`<div class="sub">${w.means}</div>` : ''}
-      ${e.detail ? html`<div class="sub">${e.detail}</div>` : ''}</li>`;
+      ${e.detail ? html`<div class="sub ${w.warn ? 'warn-text' : ''}">${e.detail}</div>` : ''}</li>`;
   }
 
   render() {

@@ -201,6 +201,34 @@ class WebUiTest extends WebUiBase {
         expect(page.locator(".timeline")).containsText("unloaded");
     }
 
+    /** Sleep and draining need vLLM and two models in contention: their events are fed to the page's store. */
+    @Test
+    void models_timeline_saysWhatTheNewEventsMean() {
+        signIn(ADMIN);
+        go("models");
+        expect(page.locator("table.models")).isVisible();
+        page.evaluate("""
+                async () => {
+                  const { store } = await import('/ui/app.js');
+                  const at = new Date().toISOString();
+                  const e = (type, reason, detail) => store.modelEvent({ at, model: 'qwen', type, reason, memory_bytes: 0, detail });
+                  e('draining', 'evicted', 'for wan, whose work waited longer than its max_wait');
+                  e('sleeping', 'evicted', 'level 1, for wan');
+                  e('asleep', null, null);
+                  e('loading', null, 'waking from sleep');
+                  e('measured', null, 'uses 9.1 GiB (gpu), more than its memory: 8.0 GiB; Hearth counts 9.1 GiB from now on');
+                }""");
+        Locator t = page.locator(".timeline");
+        expect(t.locator("li[data-type=draining]")).containsText("draining (to make room)");
+        expect(t.locator("li[data-type=draining]")).containsText("serving its last requests, taking no new ones");
+        expect(t.locator("li[data-type=draining]")).containsText("for wan");
+        expect(t.locator("li[data-type=sleeping]")).containsText("going to sleep (to make room)");
+        expect(t.locator("li[data-type=asleep]")).containsText("memory free");
+        expect(t.locator("li[data-type=loading]")).containsText("waking");
+        expect(t.locator("li[data-type=measured]")).containsText("more than its memory: 8.0 GiB");
+        Chromium.screenshot(page, "models-timeline");
+    }
+
     @Test
     void health_drawsItsCharts() {
         signIn(ADMIN);

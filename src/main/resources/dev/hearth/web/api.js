@@ -37,8 +37,8 @@ export function headers(extra = {}) {
 }
 
 /** fetch() with the key; a non-2xx answer throws ApiError with the envelope's message. */
-export async function request(path, { method = 'GET', body, signal, raw = false } = {}) {
-  const init = { method, signal, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+export async function request(path, { method = 'GET', body, signal, raw = false, extra = {} } = {}) {
+  const init = { method, signal, headers: headers(body === undefined ? extra : { ...extra, 'Content-Type': 'application/json' }) };
   if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(path, init);
   if (!res.ok) throw await errorOf(res);
@@ -56,9 +56,15 @@ export async function errorOf(res) {
   let code;
   try {
     const e = (await res.json()).error;
-    if (e && e.message) { message = e.message; code = e.code; }
+    if (e && e.message) { message = e.message + loadingWords(e.loading); code = e.code; }
   } catch { /* not the envelope: keep the status line */ }
   return new ApiError(res.status, message, code);
+}
+
+/** A 503 for a model that is not loaded says how its load goes: " (loading for 40 s, about 20 s to go)". */
+export function loadingWords(l) {
+  if (!l) return '';
+  return ` (${l.state} for ${l.elapsed_s} s${l.eta_s != null ? `, about ${l.eta_s} s to go` : ''})`;
 }
 
 /**

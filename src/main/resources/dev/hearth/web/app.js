@@ -3,7 +3,8 @@ import { LitElement, html } from 'lit';
 import { api, events, key, setKey, ApiError } from './api.js';
 
 /** Model event type → the state /api/models reports. */
-const STATE_OF = { loading: 'loading', ready: 'ready', load_failed: 'failed', unloading: 'unloading', unloaded: 'unloaded', crashed: 'failed' };
+const STATE_OF = { loading: 'loading', ready: 'ready', load_failed: 'failed', unloading: 'unloading', unloaded: 'unloaded', crashed: 'failed',
+  sleeping: 'sleeping', asleep: 'asleep' };
 
 /** What every screen reads: who is signed in, the models, live jobs and model events. */
 export class Store extends EventTarget {
@@ -12,6 +13,7 @@ export class Store extends EventTarget {
     this.me = null;
     this.models = [];
     this.budget = 0;
+    this.devices = [];
     this.modelEvents = [];
     this.jobs = new Map();
     this.connection = 'connecting';
@@ -31,6 +33,7 @@ export class Store extends EventTarget {
     this.models = models;
     this.budget = info.memory.budget_bytes;
     this.used = info.memory.used_bytes;
+    this.devices = info.devices || [];
     this.changed('models');
   }
 

@@ -6,7 +6,7 @@ import { request, readSse } from './api.js';
 import { renderMarkdown } from './markdown.js';
 
 class Chat extends Screen {
-  static properties = { busy: { state: true }, stats: { state: true }, now: { state: true } };
+  static properties = { busy: { state: true }, stats: { state: true }, note: { state: true } };
   static watch = ['models'];
 
   constructor() {
@@ -18,9 +18,6 @@ class Chat extends Screen {
   }
 
   models() { return store.models.filter(m => m.task === 'chat' || m.task === 'completion'); }
-
-  shown() { this.timer = setInterval(() => { if (this.busy) this.now = Date.now(); }, 1000); }
-  hidden() { clearInterval(this.timer); }
 
   set(field, ev) {
     const v = ev.target.value;
@@ -49,8 +46,13 @@ class Chat extends Screen {
     this.stats = { tokens: 0, first: null, prompt: null, model };
     await this.guard(async () => {
       try {
-        const res = await request('/v1/chat/completions', { method: 'POST', body, signal: this.controller.signal, raw: true });
-        await readSse(res, (name, data) => this.chunk(reply, data));
+        // while the model is not ready, Hearth sends a hearth.loading note a second, then the answer
+        const res = await request('/v1/chat/completions',
+          { method: 'POST', body, signal: this.controller.signal, raw: true, extra: { 'Hearth-Loading': 'events' } });
+        await readSse(res, (name, data) => {
+          if (name === 'hearth.loading') this.note = JSON.parse(data);
+          else { this.note = null; this.chunk(reply, data); }
+        });
       } catch (e) {
         if (e.name === 'AbortError') { reply.stopped = true; return; }
         if (!reply.content) this.messages.pop(); // what came before a failure stays on the page
@@ -58,6 +60,7 @@ class Chat extends Screen {
       }
     });
     this.busy = false;
+    this.note = null;
     this.stats = { ...this.stats, done: Date.now() };
   }
 
@@ -80,15 +83,13 @@ class Chat extends Screen {
 
   clear() { this.messages = []; this.stats = null; this.requestUpdate(); }
 
-  /** "loading… 12 s" while the first answer waits for a cold engine; from the model events. */
+  /** "loading… 12 s, about 30 s to go" from Hearth's notes until the first token; "waiting…" before the first note. */
   waiting() {
     if (!this.busy || (this.stats && this.stats.first)) return '';
-    const m = store.model(this.stats.model);
-    if (m && m.state === 'loading') {
-      const since = Date.parse(m.loading_since || '') || this.started;
-      return html`<p class="status" role="status">${m.name} loading… ${Math.round((Date.now() - since) / 1000)} s</p>`;
-    }
-    return html`<p class="status" role="status">waiting for ${this.stats.model}…</p>`;
+    const n = this.note;
+    if (!n) return html`<p class="status" role="status">waiting for ${this.stats.model}…</p>`;
+    const eta = n.eta_s != null ? `, about ${n.eta_s} s to go` : '';
+    return html`<p class="status" role="status">${n.model} ${n.state === 'loading' ? 'loading…' : `waiting… (${n.state})`} ${n.elapsed_s} s${eta}</p>`;
   }
 
   statsLine() {

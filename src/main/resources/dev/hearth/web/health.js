@@ -3,6 +3,9 @@
 import { html } from 'lit';
 import { Screen } from './app.js';
 import { api, request, human } from './api.js';
+import { deviceBars, deviceName } from './memory.js';
+
+const COLORS = ['#d9480f', '#1c7ed6', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599', '#c2255c', '#5c940d'];
 
 const POINTS = 150;
 const EVERY = 2000;
@@ -42,7 +45,7 @@ class Health extends Screen {
 
   constructor() {
     super();
-    this.data = { t: [], used: [], budget: [], rps: [], queued: [], running: [] };
+    this.data = { t: [], used: [], budget: [], rps: [], queued: [], running: [], dev: {} };
   }
 
   shown() {
@@ -67,6 +70,12 @@ class Health extends Screen {
       push('rps', rps);
       push('queued', info.models.reduce((n, m) => n + m.queued, 0));
       push('running', info.models.reduce((n, m) => n + m.in_flight, 0));
+      // each device's share of its own budget (%), so a pool and GPUs of any size share one axis
+      for (const dev of info.devices || []) {
+        const a = d.dev[dev.index] || (d.dev[dev.index] = d.t.slice(0, -1).map(() => null));
+        a.push(dev.budget_bytes ? 100 * dev.used_bytes / dev.budget_bytes : 0);
+        if (a.length > POINTS) a.shift();
+      }
       this.last = { info, rps };
       await this.draw();
     });
@@ -76,23 +85,27 @@ class Health extends Screen {
     const U = await loadUplot();
     const d = this.data;
     const width = Math.max(260, Math.min(560, (this.querySelector('.charts') || this).clientWidth - 16));
+    const devs = (this.last.info.devices || []).filter(x => d.dev[x.index]);
     const specs = [
       ['mem', 'Memory (GiB)', [d.t, d.used, d.budget], [{ label: 'used', stroke: '#d9480f', fill: '#d9480f33' }, { label: 'budget', stroke: '#868e96', dash: [4, 4] }]],
+      ['dev', 'Memory by device (% of its budget)', [d.t, ...devs.map(x => d.dev[x.index])],
+        devs.map((x, i) => ({ label: deviceName(x), stroke: COLORS[i % COLORS.length] })), 100],
       ['rps', 'Requests/s', [d.t, d.rps], [{ label: 'req/s', stroke: '#1c7ed6' }]],
       ['queue', 'Work', [d.t, d.queued, d.running], [{ label: 'queued', stroke: '#ae3ec9' }, { label: 'in flight', stroke: '#2b8a3e' }]],
     ];
     this.charts = this.charts || {};
-    for (const [id, title, series, opts] of specs) {
+    for (const [id, title, series, opts, top] of specs) {
       const el = this.querySelector(`#chart-${id}`);
-      if (!el) continue;
+      if (!el || opts.length === 0) continue;
       const c = this.charts[id];
-      if (c && c.root.isConnected) { c.setData(series); continue; }
+      if (c && c.root.isConnected && c.series.length === series.length) { c.setData(series); continue; }
+      if (c) c.destroy();
       el.textContent = '';
       this.charts[id] = new U({
         title, width, height: 160, series: [{}, ...opts],
         // a fixed window of the last POINTS polls, so one point is not stretched over years
         scales: { x: { time: true, range: (u, min, max) => [max - POINTS * EVERY / 1000, max] },
-          y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
+          y: { range: (u, min, max) => [0, top || Math.max(1, max * 1.1)] } },
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
       }, series, el);
     }
@@ -107,9 +120,11 @@ class Health extends Screen {
         ${l.rps.toFixed(1)} requests/s · ${l.info.models.reduce((n, m) => n + m.queued, 0)} queued · Hearth ${l.info.version}</p>` : html`<p>Reading…</p>`}
       <div class="charts">
         <figure id="chart-mem" aria-label="Memory used and budget over time"></figure>
+        <figure id="chart-dev" aria-label="Memory used on each device over time"></figure>
         <figure id="chart-rps" aria-label="Requests per second over time"></figure>
         <figure id="chart-queue" aria-label="Queued and in-flight work over time"></figure>
       </div>
+      ${l && l.info.devices ? html`<h2>Devices</h2>${deviceBars(l.info.devices)}` : ''}
       ${l && l.info.gpus.length ? html`<h2>GPUs</h2><ul>${l.info.gpus.map(g => html`<li>${g.index}: ${g.name} — ${human(g.memory_used_bytes)} / ${human(g.memory_total_bytes)}</li>`)}</ul>` : ''}`;
   }
 }

@@ -3,6 +3,7 @@
 import { html } from 'lit';
 import { Screen, store } from './app.js';
 import { api, human, age } from './api.js';
+import { memoryCell, devicesOf, deviceBars, eventWords } from './memory.js';
 
 class Models extends Screen {
   static properties = { busy: { state: true }, logOf: { state: true }, lines: { state: true } };
@@ -37,27 +38,33 @@ class Models extends Screen {
     this.logTimer = setInterval(read, 2000);
   }
 
-  bar(m) {
-    const share = store.budget ? Math.min(1, m.memory_bytes / store.budget) : 0;
-    const on = m.state === 'ready' || m.state === 'busy' || m.state === 'loading';
-    return html`<div class="bar ${on ? 'on' : ''}" role="img" aria-label="${human(m.memory_bytes)} of ${human(store.budget)} budget">
-      <span style="width:${(share * 100).toFixed(1)}%"></span></div><div class="sub">${human(m.memory_bytes)} / ${human(store.budget)}</div>`;
+  event(e) {
+    const w = eventWords(e);
+    return html`<li data-type=${e.type}>
+      <time datetime=${e.at}>${new Date(e.at).toLocaleTimeString()}</time>
+      <strong>${e.model}</strong> <span class="badge ${e.type}">${w.what}</span>${w.why ? html` <span class="sub">(${w.why})</span>` : ''}
+      ${w.means ? html`<div class="sub">${w.means}</div>` : ''}
+      ${e.detail ? html`<div class="sub ${w.warn ? 'warn-text' : ''}">${e.detail}</div>` : ''}</li>`;
   }
 
   render() {
-    const loaded = store.models.filter(m => ['ready', 'busy', 'loading', 'unloading'].includes(m.state));
+    const loaded = store.models.filter(m => ['ready', 'busy', 'loading', 'unloading', 'sleeping'].includes(m.state));
+    const asleep = store.models.filter(m => m.state === 'asleep').length;
     return html`
       <h1>Models</h1>
-      <p class="summary">${loaded.length} of ${store.models.length} loaded · ${human(store.used)} used of ${human(store.budget)} budget</p>
+      <p class="summary">${loaded.length} of ${store.models.length} loaded · ${human(store.used)} used of ${human(store.budget)} budget${asleep ? ` · ${asleep} asleep` : ''}</p>
+      ${deviceBars(store.devices)}
       ${this.alert()}
       <div class="table-wrap"><table class="models">
-        <thead><tr><th scope="col">Model</th><th scope="col">State</th><th scope="col">Memory</th><th scope="col">In flight</th>
+        <thead><tr><th scope="col">Model</th><th scope="col">State</th><th scope="col">Memory</th><th scope="col">Devices</th><th scope="col">In flight</th>
           <th scope="col">Queue</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>${store.models.map(m => html`<tr data-model=${m.name}>
-          <td><strong>${m.name}</strong><div class="sub">${m.task} · ${m.engine}${m.pinned ? ' · pinned' : ''}</div></td>
+          <td><strong>${m.name}</strong>${m.pinned ? html` <span class="badge pinned" data-testid="pinned">pinned</span>` : ''}
+            <div class="sub">${m.task} · ${m.engine}${m.preset ? ` (${m.preset})` : ''}</div></td>
           <td><span class="badge ${m.state}" data-testid="model-state">${m.state}</span>
             ${m.last_error ? html`<div class="sub error-text">${m.last_error.split('\n')[0]}</div>` : ''}</td>
-          <td>${this.bar(m)}</td>
+          <td>${memoryCell(m, store.budget)}</td>
+          <td data-testid="model-devices">${devicesOf(m, store.devices)}</td>
           <td>${m.in_flight}</td>
           <td>${m.queued}</td>
           <td>${m.last_used ? `${age(m.last_used)} ago` : '—'}</td>
@@ -65,16 +72,15 @@ class Models extends Screen {
             ${m.state === 'unloaded' || m.state === 'failed'
               ? html`<button type="button" class="small" ?disabled=${this.busy.has(m.name)} @click=${() => this.act(m, 'load')} aria-label="Load ${m.name}">Load</button>`
               : html`<button type="button" class="small secondary" ?disabled=${this.busy.has(m.name) || m.state === 'unloading'} @click=${() => this.act(m, 'unload')} aria-label="Unload ${m.name}">Unload</button>`}
+            ${store.admin ? html`<button type="button" class="small secondary" ?disabled=${this.busy.has(m.name)}
+              @click=${() => this.act(m, m.pinned ? 'unpin' : 'pin')} aria-label="${m.pinned ? 'Unpin' : 'Pin'} ${m.name}">${m.pinned ? 'Unpin' : 'Pin'}</button>` : ''}
             <button type="button" class="small secondary" aria-expanded=${this.logOf === m.name} @click=${() => this.showLog(m.name)}>Log</button>
           </td></tr>`)}</tbody>
       </table></div>
       ${this.logOf ? html`<section aria-label="Log of ${this.logOf}"><h2>Log: ${this.logOf}</h2>
         <pre class="log" tabindex="0">${this.lines.length ? this.lines.join('\n') : '(no lines yet)'}</pre></section>` : ''}
       <section aria-label="Model events"><h2>Events</h2>
-        <ol class="timeline">${store.modelEvents.slice(0, 50).map(e => html`<li>
-          <time datetime=${e.at}>${new Date(e.at).toLocaleTimeString()}</time>
-          <strong>${e.model}</strong> <span class="badge ${e.type}">${e.type}</span>${e.reason ? html` <span class="sub">(${e.reason})</span>` : ''}
-          ${e.detail ? html`<div class="sub">${e.detail}</div>` : ''}</li>`)}</ol>
+        <ol class="timeline">${store.modelEvents.slice(0, 50).map(e => this.event(e))}</ol>
         ${store.modelEvents.length ? '' : html`<p class="hint">No model events since this page opened.</p>`}
       </section>`;
   }

@@ -67,15 +67,18 @@ class WebUiChatTest extends WebUiBase {
     }
 
     @Test
-    void chat_showsTheModelLoading_whileAColdEngineStarts_thenRendersMarkdownButNotTheModelsHtml() {
+    void chat_showsHearthsLoadingNotes_whileAColdEngineStarts_thenRendersMarkdownButNotTheModelsHtml() {
         signIn(ADMIN);
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        page.onRequest(r -> { if (r.url().endsWith("/v1/chat/completions")) asked.add(String.valueOf(r.headers().get("hearth-loading"))); });
         page.getByLabel("Model").selectOption("cold");
         page.getByLabel("Message").fill("Hello");
         page.getByText("Send", new Page.GetByTextOptions().setExact(true)).click();
 
-        // its /health answers 503 until the test lets it start: "loading" for as long as the test looks
-        expect(page.getByRole(com.microsoft.playwright.options.AriaRole.STATUS).filter(
-                new Locator.FilterOptions().setHasText("loading"))).hasText(Pattern.compile("cold loading… \\d+ s"));
+        // its /health answers 503 until the test lets it start; Hearth's hearth.loading notes say so a second
+        Locator note = page.locator("hearth-chat [role=status]");
+        expect(note).hasText(Pattern.compile("cold loading… \\d+ s"));
+        assertThat(asked).containsExactly("events");
         Chromium.screenshot(page, "chat-loading");
         cold.warm = true;
         Locator reply = page.locator(".msg.assistant .body");
@@ -83,8 +86,24 @@ class WebUiChatTest extends WebUiBase {
         expect(reply.locator("pre code")).hasText("some code");
         expect(reply).containsText("<img src=x onerror=alert(1)>"); // the model's HTML, as text
         expect(reply.locator("img")).hasCount(0);
+        expect(note).hasCount(0); // the note went with the first token
         page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
         Chromium.screenshot(page, "chat-dark");
+    }
+
+    @Test
+    void chat_showsTheEta_ofA503ForAModelThatIsNotLoaded() {
+        signIn(ADMIN);
+        // Hearth's envelope when queue_timeout passes before a load ends (a last load's time is needed for an ETA)
+        page.route("**/v1/chat/completions", r -> r.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+                .setStatus(503).setContentType("application/json").setBody("""
+                        {"error":{"message":"model cold is not ready","type":"server_error","code":"model_not_ready",
+                          "loading":{"state":"loading","elapsed_s":30,"eta_s":12}}}""")));
+        page.getByLabel("Model").selectOption("cold");
+        page.getByLabel("Message").fill("Hello");
+        page.getByText("Send", new Page.GetByTextOptions().setExact(true)).click();
+        expect(page.locator("hearth-chat [role=alert]")).hasText("model cold is not ready (loading for 30 s, about 12 s to go)");
+        expect(page.locator("hearth-chat [role=status]")).hasCount(0);
     }
 
     @Test

@@ -201,12 +201,43 @@ class WebUiTest extends WebUiBase {
         expect(page.locator(".timeline")).containsText("unloaded");
     }
 
+    /** Sleep and draining need vLLM and two models in contention: their events are fed to the page's store. */
+    @Test
+    void models_timeline_saysWhatTheNewEventsMean() {
+        signIn(ADMIN);
+        go("models");
+        expect(page.locator("table.models")).isVisible();
+        page.evaluate("""
+                async () => {
+                  const { store } = await import('/ui/app.js');
+                  const at = new Date().toISOString();
+                  const e = (type, reason, detail) => store.modelEvent({ at, model: 'qwen', type, reason, memory_bytes: 0, detail });
+                  e('draining', 'evicted', 'for wan, whose work waited longer than its max_wait');
+                  e('sleeping', 'evicted', 'level 1, for wan');
+                  e('asleep', null, null);
+                  e('loading', null, 'waking from sleep');
+                  e('measured', null, 'uses 9.1 GiB (gpu), more than its memory: 8.0 GiB; Hearth counts 9.1 GiB from now on');
+                }""");
+        Locator t = page.locator(".timeline");
+        expect(t.locator("li[data-type=draining]")).containsText("draining (to make room)");
+        expect(t.locator("li[data-type=draining]")).containsText("serving its last requests, taking no new ones");
+        expect(t.locator("li[data-type=draining]")).containsText("for wan");
+        expect(t.locator("li[data-type=sleeping]")).containsText("going to sleep (to make room)");
+        expect(t.locator("li[data-type=asleep]")).containsText("memory free");
+        expect(t.locator("li[data-type=loading]")).containsText("waking");
+        expect(t.locator("li[data-type=measured]")).containsText("more than its memory: 8.0 GiB");
+        Chromium.screenshot(page, "models-timeline");
+    }
+
     @Test
     void health_drawsItsCharts() {
         signIn(ADMIN);
         go("health");
         expect(page.getByTestId("health-summary")).containsText("used of");
         expect(page.locator("#chart-mem canvas")).isVisible();
+        expect(page.locator("#chart-dev canvas")).isVisible();
+        expect(page.locator("#chart-dev")).containsText("memory"); // the pool's series in the legend
+        expect(page.getByTestId("device").first()).containsText("used of");
         Chromium.screenshot(page, "health");
     }
 
@@ -226,6 +257,58 @@ class WebUiTest extends WebUiBase {
         go("models");  // not in the nav; typed by hand it falls back to the first screen
         expect(page.locator("#chat-input")).isVisible();
         expect(page.locator("table.models")).hasCount(0);
+        expect(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Pin stories"))).hasCount(0);
+        assertThat(send(BOB, "POST", "/api/models/stories/pin", "").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void models_pinAndUnpinFromTheDashboard_showsTheBadge_andTheApiAgrees() {
+        signIn(ADMIN);
+        go("models");
+        Locator row = page.locator("tr[data-model='testsrc']");
+        try {
+            expect(row.getByTestId("pinned")).hasCount(0);
+            row.getByLabel("Pin testsrc").click();
+            expect(row.getByTestId("pinned")).hasText("pinned");
+            await().atMost(WAIT).until(() -> json(send(ADMIN, "GET", "/api/models/testsrc", null)).path("pinned").asBoolean());
+            expect(row.getByLabel("Unpin testsrc")).isVisible();
+            Chromium.screenshot(page, "models-pinned");
+            row.getByLabel("Unpin testsrc").click();
+            expect(row.getByTestId("pinned")).hasCount(0);
+            await().atMost(WAIT).until(() -> !json(send(ADMIN, "GET", "/api/models/testsrc", null)).path("pinned").asBoolean());
+            expect(row.getByLabel("Pin testsrc")).isVisible();
+        } finally {
+            send(ADMIN, "POST", "/api/models/testsrc/unpin", "");
+        }
+    }
+
+    @Test
+    void models_showTheDeviceBars_andALoadedModelsDevicesAndMeasuredMemory_andItsEvents() {
+        signIn(ADMIN);
+        go("models");
+        expect(page.locator(".conn")).hasText("live"); // the page hears the events of the load below
+        // the one load of stories in this class, so its first measurement is a new peak: a "measured" event
+        assertThat(send(ADMIN, "POST", "/api/models/stories/load", "").statusCode()).isEqualTo(200);
+        // Hearth measures after each load; stories260K on the llamacpp engine here: resident memory
+        await().atMost(WAIT).until(() -> "rss".equals(
+                json(send(ADMIN, "GET", "/api/models/stories", null)).path("memory_measured_by").asText()));
+        Locator timeline = page.locator(".timeline li", new Page.LocatorOptions().setHasText("stories"));
+        expect(timeline.and(page.locator("[data-type=ready]")).first()).isVisible();
+        expect(timeline.and(page.locator("[data-type=measured]")).first()).containsText(Pattern.compile("uses [\\d.]+ \\w+ \\(rss\\)"));
+        Locator devices = page.getByTestId("device");
+        expect(devices.first()).containsText("used of");
+        expect(devices.first()).containsText("memory"); // no NVIDIA GPU here: the one pool
+        Locator row = page.locator("tr[data-model='stories']");
+        expect(row.getByTestId("model-devices")).hasText("memory");
+        expect(row.getByTestId("model-memory")).containsText(Pattern.compile("measured [\\d.]+ \\w+ \\(rss\\) · declared"));
+        expect(page.locator("tr[data-model='testsrc']").getByTestId("model-devices")).hasText(Pattern.compile("—|memory"));
+        Chromium.screenshot(page, "models-devices");
+        page.setViewportSize(390, 844);
+        Chromium.screenshot(page, "models-phone");
+        assertThat(page.evaluate("document.documentElement.scrollWidth")).isEqualTo(390); // the table scrolls, not the page
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+        Chromium.screenshot(page, "models-phone-dark");
     }
 
     @Test

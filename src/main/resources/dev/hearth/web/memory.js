@@ -15,10 +15,10 @@ export function devicesOf(m, devices = []) {
   return `GPU ${m.devices.join(', ')}`;
 }
 
-/** Measured above declared by more than a tenth: what the scheduler reports too. */
+/** Measured above declared by more than a tenth and 256 MiB: the scheduler's own rule for reporting it. */
 export function overDeclared(m) {
   return m.memory_measured_bytes != null && m.memory_declared_bytes != null
-    && m.memory_measured_bytes > m.memory_declared_bytes * 1.1;
+    && m.memory_measured_bytes > m.memory_declared_bytes + Math.max(m.memory_declared_bytes / 10, 256 * 1024 * 1024);
 }
 
 /** One bar: a share of a whole, with words for a screen reader. */
@@ -37,7 +37,7 @@ export function memoryCell(m, budget) {
     ${m.memory_measured_bytes == null
       ? html`<div class="sub mem" data-testid="model-memory">declared ${declared}</div>`
       : html`<div class="sub mem ${overDeclared(m) ? 'warn-text' : ''}" data-testid="model-memory"
-          title=${overDeclared(m) ? 'measured more than a tenth above its declared memory' : ''}>measured ${human(m.memory_measured_bytes)} (${m.memory_measured_by}) · declared ${declared}${overDeclared(m) ? ' ⚠' : ''}</div>`}`;
+          title=${overDeclared(m) ? 'measured well above its declared memory (a tenth and 256 MiB)' : ''}>measured ${human(m.memory_measured_bytes)} (${m.memory_measured_by}) · declared ${declared}${overDeclared(m) ? ' ⚠' : ''}</div>`}`;
 }
 
 /** One bar per device of the budget: its name, used of budget. */

@@ -23,6 +23,7 @@ final class ModelDefaults {
             case ONNX_EMBEDDINGS -> Task.EMBEDDINGS;
             case WORKER, TESTSRC, LIGHTX2V -> Task.VIDEO;
             case PROCESS, LLAMACPP, REMOTE -> Task.CHAT;
+            case COMMAND -> Task.TRANSCRIPTION;
         };
     }
 
@@ -41,6 +42,7 @@ final class ModelDefaults {
             case REMOTE -> REMOTE_MEMORY;   // it runs elsewhere
             case LIGHTX2V -> LIGHTX2V_MEMORY;
             case TESTSRC -> TESTSRC_MEMORY;
+            case COMMAND -> COMMAND_MEMORY;
             case PROCESS, WORKER, LLAMACPP -> null;
         };
     }

@@ -112,6 +112,8 @@ public final class OpenAiRoutes {
                 }
                 case Endpoint.Jobs jobs -> throw new BadRequestException("Model '" + spec.name()
                         + "' runs queued jobs; submit them to /v1/jobs.", "model");
+                case Endpoint.Command command -> throw new BadRequestException("Model '" + spec.name()
+                        + "' is a " + spec.task().wire() + " model; it cannot serve " + req.path().path() + ".", "model");
                 case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
                         + "' stopped before the request reached it; Hearth starts it again on the next request.");
             }

@@ -54,6 +54,17 @@ final class ModelDefaults {
                 server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS, null);
     }
 
+    /** A command model the embedded default found installed (see {@link DebianEngines}). */
+    static ModelSpec command(String name, Task task, String cmd, Map<String, Object> defaults, String inputFormat,
+                             String outputFormat, Map<String, String> voices, ServerConfig server) {
+        var settings = new CommandSettings(CommandTemplate.parse(cmd), COMMAND_RUN_TIMEOUT, inputFormat, outputFormat,
+                voices);
+        return new ModelSpec(name, task, EngineKind.COMMAND, List.of(), cmd, Map.of(), null, HEALTH, null, null,
+                COMMAND_MEMORY, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, defaults, null,
+                Map.of(CommandSettings.OPTION, settings), null, server.proxyTimeouts());
+    }
+
     /** A model with every default, for models Hearth adds itself (the embedded default). */
     static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, Path path,
                            long memoryBytes, ServerConfig server) {

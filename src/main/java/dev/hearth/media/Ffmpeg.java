@@ -25,6 +25,16 @@ public final class Ffmpeg {
 
     private Ffmpeg() {}
 
+    /**
+     * Before every input: only local files, and only demuxers of plain audio (or images). A user's
+     * "audio" that is really an HLS or concat playlist would otherwise make ffmpeg open the URLs or
+     * local files it names.
+     */
+    private static final List<String> AUDIO_INPUT = List.of("-protocol_whitelist", "file", "-format_whitelist",
+            "wav,mp3,ogg,flac,mov,matroska,aac,aiff,au,caf,w64,amr,wv,asf,mpeg,s16le");
+    private static final List<String> IMAGE_INPUT = List.of("-protocol_whitelist", "file", "-format_whitelist",
+            "png_pipe,jpeg_pipe,webp_pipe,gif,image2");
+
     /** A speech response format: its content type and ffmpeg's output options. */
     public record Format(String contentType, List<String> args) {}
 
@@ -43,7 +53,8 @@ public final class Ffmpeg {
      * @throws BadRequestException naming {@code field} when ffmpeg finds no audio in it
      */
     public static void toEngineAudio(String field, Path in, Path out, String format) {
-        List<String> args = new ArrayList<>(List.of("-i", in.toString(), "-vn", "-ac", "1", "-ar", "16000"));
+        List<String> args = new ArrayList<>(AUDIO_INPUT);
+        args.addAll(List.of("-i", in.toString(), "-vn", "-ac", "1", "-ar", "16000"));
         args.addAll(switch (format) {
             case "raw" -> List.of("-c:a", "pcm_s16le", "-f", "s16le");
             case "flac" -> List.of("-c:a", "flac", "-sample_fmt", "s16", "-f", "flac");
@@ -59,8 +70,9 @@ public final class Ffmpeg {
 
     /** An image as PNG or JPEG ({@code format} png or jpg), its first frame. */
     public static void toImage(String field, Path in, Path out, String format) {
-        List<String> args = List.of("-i", in.toString(), "-frames:v", "1", "-update", "1",
-                "-f", "image2", "-c:v", format.equals("jpg") ? "mjpeg" : "png", out.toString());
+        List<String> args = new ArrayList<>(IMAGE_INPUT);
+        args.addAll(List.of("-i", in.toString(), "-frames:v", "1", "-update", "1",
+                "-f", "image2", "-c:v", format.equals("jpg") ? "mjpeg" : "png", out.toString()));
         if (run(args) != 0) {
             throw new BadRequestException(field + ": not an image that ffmpeg can read", field);
         }
@@ -73,7 +85,8 @@ public final class Ffmpeg {
      * @throws EngineException when ffmpeg cannot read what the engine wrote
      */
     public static void toSpeech(String model, Path in, Path out, String format, double speed) {
-        List<String> args = new ArrayList<>(List.of("-i", in.toString(), "-vn", "-ac", "1", "-ar", SPEECH_RATE));
+        List<String> args = new ArrayList<>(AUDIO_INPUT);
+        args.addAll(List.of("-i", in.toString(), "-vn", "-ac", "1", "-ar", SPEECH_RATE));
         if (speed != 1.0) args.addAll(List.of("-filter:a", tempo(speed)));
         args.addAll(SPEECH_FORMATS.get(format).args());
         args.add(out.toString());

@@ -126,6 +126,14 @@ class AudioOcrRoutesTest {
         assertThat(transcribe("/v1/audio/transcriptions", Map.of("model", "nope"), mp3).statusCode()).isEqualTo(404);
     }
 
+    /** An HLS playlist posing as audio would make ffmpeg read the local file it names; it is refused. */
+    @Test
+    void transcriptions_refuseAPlaylist_thatNamesALocalFile() {
+        Path wav = goForward(dir, "wav");
+        byte[] playlist = ("#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3,\nfile://" + wav + "\n#EXT-X-ENDLIST\n").getBytes();
+        assertError(transcribe("/v1/audio/transcriptions", Map.of("model", "pocketsphinx-en-us"), playlist), 400, "file");
+    }
+
     private static HttpResponse<byte[]> speech(String body) {
         try {
             return h.http.send(HttpRequest.newBuilder(h.uri("/v1/audio/speech")).header("Content-Type", "application/json")

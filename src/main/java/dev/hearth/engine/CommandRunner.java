@@ -18,7 +18,9 @@ public interface CommandRunner {
      * @param values the request's placeholders ({@code LANGUAGE}, {@code VOICE}, {@code SPEED},
      *               {@code PROMPT}), each already checked; {@code INPUT} and {@code OUTPUT} are filled in here
      * @throws dev.hearth.EngineException when the command fails or writes nothing (502)
+     * @param cancel completes when the run's answer is no longer wanted (the client went away): its
+     *               process tree is killed and the run ends with a {@link java.util.concurrent.CancellationException}
      * @throws CommandTimeoutException when it outlives the model's run_timeout; its process tree is killed (504)
      */
-    Path run(Path workDir, Path input, Map<String, String> values);
+    Path run(Path workDir, Path input, Map<String, String> values, java.util.concurrent.CompletableFuture<?> cancel);
 }

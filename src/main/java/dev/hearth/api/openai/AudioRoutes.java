@@ -91,7 +91,7 @@ final class AudioRoutes {
                 Map<String, String> values = new HashMap<>();
                 if (language != null) values.put("LANGUAGE", language);
                 if (prompt != null) values.put("PROMPT", prompt);
-                String output = CommandCalls.text(calls.run(spec, Task.TRANSCRIPTION, audio, values));
+                String output = CommandCalls.text(calls.run(req, spec, Task.TRANSCRIPTION, audio, values));
                 var transcript = settings.outputFormat().equals("timed_words")
                         ? Transcripts.timedWords(output, duration) : Transcripts.text(output, duration);
                 switch (format) {
@@ -170,7 +170,7 @@ final class AudioRoutes {
         try {
             Path text = calls.dir(id).resolve("input.txt");
             Files.writeString(text, input, StandardCharsets.UTF_8);
-            Path spoken = calls.run(spec, Task.SPEECH, text, values);
+            Path spoken = calls.run(req, spec, Task.SPEECH, text, values);
             Path converted = calls.dir(id).resolve("speech." + format);
             Ffmpeg.toSpeech(spec.name(), spoken, converted, format, engineSpeed ? 1.0 : speed);
             res.status(200);

@@ -7,14 +7,17 @@ import dev.hearth.catalog.CommandSettings;
 import dev.hearth.catalog.EngineKind;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.catalog.Task;
-import dev.hearth.engine.CommandRunner;
 import dev.hearth.engine.Endpoint;
+import dev.hearth.HearthException;
+import dev.hearth.gateway.Abort;
+import dev.hearth.gateway.ClientWatch;
 import dev.hearth.gateway.Errors;
 import dev.hearth.media.Inputs;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.ModelScheduler;
 import dev.hearth.scheduler.UnknownModelException;
+import io.helidon.webserver.http.ServerRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
@@ -95,14 +100,20 @@ final class CommandCalls {
         return v;
     }
 
-    /** Runs the model's command once on {@code input} under a lease; returns its output file. */
-    Path run(ModelSpec spec, Task task, Path input, Map<String, String> values) {
+    /**
+     * Runs the model's command once on {@code input} under a lease; returns its output file. A client
+     * that goes away meanwhile withdraws from the model's queue, or has its run killed.
+     */
+    Path run(ServerRequest req, ModelSpec spec, Task task, Path input, Map<String, String> values) {
         long start = System.nanoTime();
         int status = 500;
         metrics.requestStarted(spec.name(), task.wire());
-        try (Lease lease = lease(spec.name())) {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req, () -> gone.complete(null));
+             Lease lease = lease(spec.name(), gone)) {
+            lease.onRevoke(why -> gone.complete(null)); // the engine's stop kills the run as well
             Path out = switch (lease.engine().endpoint()) {
-                case Endpoint.Command c -> run(c.runner(), input, values);
+                case Endpoint.Command c -> c.runner().run(input.getParent(), input, values, gone);
                 case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
                         + "' stopped before the request reached it; Hearth starts it again on the next request.");
                 case Endpoint.Http h -> throw wrongEngine(spec);
@@ -111,6 +122,10 @@ final class CommandCalls {
             };
             status = 200;
             return out;
+        } catch (CancellationException e) {
+            HearthException closed = Abort.clientClosed();
+            status = closed.status();
+            throw closed;
         } catch (RuntimeException e) {
             status = Errors.classify(Errors.unwrap(e)).status();
             throw e;
@@ -119,17 +134,15 @@ final class CommandCalls {
         }
     }
 
-    private static Path run(CommandRunner runner, Path input, Map<String, String> values) {
-        return runner.run(input.getParent(), input, values);
-    }
-
     private static BadRequestException wrongEngine(ModelSpec spec) {
         return new BadRequestException("Model '" + spec.name() + "' is not served by a command engine.", "model");
     }
 
-    private Lease lease(String model) {
+    private Lease lease(String model, CompletableFuture<Void> gone) {
+        CompletableFuture<Lease> pending = models.acquire(model);
+        gone.thenRun(() -> pending.cancel(false));
         try {
-            return models.acquire(model).join();
+            return pending.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

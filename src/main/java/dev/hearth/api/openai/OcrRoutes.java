@@ -59,7 +59,7 @@ final class OcrRoutes {
                     } else {
                         throw missing();
                     }
-                    answer(res, spec, image, id);
+                    answer(req, res, spec, image, id);
                 }
             } else {
                 ObjectNode body = Json.parseObject(Routes.body(req));
@@ -67,7 +67,7 @@ final class OcrRoutes {
                         req.path().path());
                 String field = body.hasNonNull("image") ? "image" : "document";
                 String reference = reference(body, field);
-                answer(res, spec, calls.inputs.fromReference(id, field, reference), id);
+                answer(req, res, spec, calls.inputs.fromReference(id, field, reference), id);
             }
         } finally {
             calls.inputs.discard(id);
@@ -95,7 +95,7 @@ final class OcrRoutes {
                 field);
     }
 
-    private void answer(ServerResponse res, ModelSpec spec, StoredInput image, String id) {
+    private void answer(ServerRequest req, ServerResponse res, ModelSpec spec, StoredInput image, String id) {
         CommandSettings settings = calls.settings(spec);
         String wanted = settings.inputFormat();
         boolean ready = image.contentType().equals(wanted.equals("jpg") ? "image/jpeg" : "image/png");
@@ -104,7 +104,7 @@ final class OcrRoutes {
             input = calls.dir(id).resolve("page." + wanted);
             Ffmpeg.toImage(image.field(), image.path(), input, wanted);
         }
-        String text = CommandCalls.text(calls.run(spec, Task.OCR, input, Map.of()));
+        String text = CommandCalls.text(calls.run(req, spec, Task.OCR, input, Map.of()));
         ObjectNode out = Json.object();
         out.put("model", spec.name());
         ArrayNode pages = out.putArray("pages");

@@ -24,7 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@code command} model: no server, one process per request from the model's command template
@@ -98,7 +102,7 @@ public final class CommandEngine implements Engine, CommandRunner {
     public LogBuffer logs() { return logs; }
 
     @Override
-    public Path run(Path workDir, Path input, Map<String, String> values) {
+    public Path run(Path workDir, Path input, Map<String, String> values, CompletableFuture<?> cancel) {
         boolean toFile = settings.template().uses("OUTPUT");
         Path output = workDir.resolve("output." + extension(settings.outputFormat()));
         Map<String, String> all = new HashMap<>(values);
@@ -121,11 +125,22 @@ public final class CommandEngine implements Engine, CommandRunner {
             CompletableFuture<Void> copied = copy(process.stdout(), toFile ? null : output);
             boolean exited;
             try {
-                exited = process.awaitExit(settings.runTimeout());
+                // the run's thread waits and kills; the canceller only completes a future (it must not block)
+                CompletableFuture.anyOf(process.onExit(), cancel).get(settings.runTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                exited = !process.isAlive();
+            } catch (TimeoutException e) {
+                exited = false;
+            } catch (ExecutionException e) {
+                exited = !process.isAlive(); // a cancel future that failed still means "stop"
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.end(Duration.ZERO);
                 throw new EngineException("Interrupted while the command of model '" + spec.name() + "' ran.");
+            }
+            if (!exited && cancel.isDone()) {
+                process.explain("the client went away; ending this run");
+                process.end(Duration.ZERO);
+                throw new CancellationException("the client went away");
             }
             if (!exited) {
                 process.explain("the run took longer than run_timeout (" + Text.human(settings.runTimeout())

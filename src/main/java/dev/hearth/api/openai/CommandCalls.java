@@ -109,9 +109,13 @@ final class CommandCalls {
         int status = 500;
         metrics.requestStarted(spec.name(), task.wire());
         CompletableFuture<Void> gone = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<String> revoked = new java.util.concurrent.atomic.AtomicReference<>();
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req, () -> gone.complete(null));
              Lease lease = lease(spec.name(), gone)) {
-            lease.onRevoke(why -> gone.complete(null)); // the engine's stop kills the run as well
+            lease.onRevoke(why -> { // the model is being unloaded: the run ends now, not at its timeout
+                revoked.set(why);
+                gone.complete(null);
+            });
             Path out = switch (lease.engine().endpoint()) {
                 case Endpoint.Command c -> c.runner().run(input.getParent(), input, values, gone);
                 case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
@@ -123,7 +127,7 @@ final class CommandCalls {
             status = 200;
             return out;
         } catch (CancellationException e) {
-            HearthException closed = Abort.clientClosed();
+            HearthException closed = revoked.get() != null ? Abort.revoked(revoked.get()) : Abort.clientClosed();
             status = closed.status();
             throw closed;
         } catch (RuntimeException e) {

@@ -31,7 +31,7 @@ public final class Ffmpeg {
      * local files it names.
      */
     private static final List<String> AUDIO_INPUT = List.of("-protocol_whitelist", "file", "-format_whitelist",
-            "wav,mp3,ogg,flac,mov,matroska,aac,aiff,au,caf,w64,amr,wv,asf,mpeg,s16le");
+            "wav,mp3,ogg,flac,mov,matroska,aac,aiff,au,caf,w64,amr,wv,asf,mpeg,mpegts");
     private static final List<String> IMAGE_INPUT = List.of("-protocol_whitelist", "file", "-format_whitelist",
             "png_pipe,jpeg_pipe,webp_pipe,gif,image2");
 

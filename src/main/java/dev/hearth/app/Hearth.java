@@ -79,7 +79,7 @@ public final class Hearth implements AutoCloseable {
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
                 inputs, new Outputs(s.dataDir()), events, Clock.systemUTC());
         SseWriter sse = new SseWriter();
-        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics);
+        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs);
         JobRoutes jobRoutes = new JobRoutes(jobs, sse);
         EventsRoute eventsRoute = new EventsRoute(events, jobs, sse);
         AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * The models Hearth serves with no hearth.yaml (or one without a models: section): the bundled
- * embeddings model, and every GGUF file in ./models (or the HEARTH_MODELS_DIR directories) as
+ * embeddings model, Debian's pocketsphinx, espeak-ng and tesseract when installed, and every GGUF file in ./models (or the HEARTH_MODELS_DIR directories) as
  * a chat model, so that `./hearth serve` next to a folder of GGUFs just works (on llama-server when
  * Hearth finds one, see {@code GgufEngine}).
  */
@@ -34,6 +34,8 @@ final class EmbeddedDefault {
                 EngineKind.ONNX_EMBEDDINGS, Defaults.EMBEDDINGS_ALIASES, null, Defaults.ONNX_EMBEDDINGS_MEMORY, server));
         // a synthetic video source, not a model: a fresh checkout makes a video without a GPU
         models.put(Defaults.TESTSRC_MODEL, ModelDefaults.testsrc(server));
+        // Debian's speech and OCR engines, when installed: transcription, speech and OCR on any machine
+        models.putAll(DebianEngines.models(server, f));
         for (Path gguf : ggufs(workDir, f)) {
             String name = unique(nameOf(gguf), models);
             try {

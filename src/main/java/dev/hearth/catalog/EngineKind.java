@@ -11,6 +11,9 @@ import static dev.hearth.catalog.Task.AUDIO;
 import static dev.hearth.catalog.Task.CHAT;
 import static dev.hearth.catalog.Task.COMPLETION;
 import static dev.hearth.catalog.Task.EMBEDDINGS;
+import static dev.hearth.catalog.Task.OCR;
+import static dev.hearth.catalog.Task.SPEECH;
+import static dev.hearth.catalog.Task.TRANSCRIPTION;
 import static dev.hearth.catalog.Task.VIDEO;
 
 /**
@@ -27,7 +30,9 @@ public enum EngineKind {
     REMOTE("remote", Serves.HTTP, List.of(CHAT, COMPLETION, EMBEDDINGS, AUDIO), Set.of("url", "health")),
     WORKER("worker", Serves.JOBS, List.of(VIDEO, AUDIO), Set.of("cmd", "args", "model", "env", "cwd")),
     TESTSRC("testsrc", Serves.JOBS, List.of(VIDEO), Set.of()),
-    LIGHTX2V("lightx2v", Serves.JOBS, List.of(VIDEO), Set.of("url", "health"));
+    LIGHTX2V("lightx2v", Serves.JOBS, List.of(VIDEO), Set.of("url", "health")),
+    COMMAND("command", Serves.COMMAND, List.of(TRANSCRIPTION, SPEECH, OCR),
+            Set.of("cmd", "args", "model", "env", "cwd", "run_timeout", "input_format", "output_format", "voices"));
 
     /** How a running engine of a kind is reached: the shape of its {@code engine.Endpoint}. */
     public enum Serves {
@@ -36,7 +41,9 @@ public enum EngineKind {
         /** Code inside Hearth's JVM. */
         IN_PROCESS,
         /** A runner of queued jobs. */
-        JOBS
+        JOBS,
+        /** One process per request from a command template (a CLI such as tesseract or whisper-cli). */
+        COMMAND
     }
 
     /** testsrc's model card, shown in /v1/models and logged by its worker. */
@@ -75,7 +82,8 @@ public enum EngineKind {
 
     /** Keys that some engine kinds read and others do not. */
     static final Set<String> SPECIFIC_KEYS =
-            Set.of("cmd", "args", "model", "env", "cwd", "health", "url", "path");
+            Set.of("cmd", "args", "model", "env", "cwd", "health", "url", "path", "run_timeout", "input_format",
+                    "output_format", "voices");
 
     /**
      * The key this kind reads where users write another kind's key out of habit (a GGUF file is

@@ -23,6 +23,7 @@ final class ModelDefaults {
             case ONNX_EMBEDDINGS -> Task.EMBEDDINGS;
             case WORKER, TESTSRC, LIGHTX2V -> Task.VIDEO;
             case PROCESS, LLAMACPP, REMOTE -> Task.CHAT;
+            case COMMAND -> Task.TRANSCRIPTION;
         };
     }
 
@@ -41,6 +42,7 @@ final class ModelDefaults {
             case REMOTE -> REMOTE_MEMORY;   // it runs elsewhere
             case LIGHTX2V -> LIGHTX2V_MEMORY;
             case TESTSRC -> TESTSRC_MEMORY;
+            case COMMAND -> COMMAND_MEMORY;
             case PROCESS, WORKER, LLAMACPP -> null;
         };
     }
@@ -50,6 +52,17 @@ final class ModelDefaults {
         return new ModelSpec(TESTSRC_MODEL, Task.VIDEO, EngineKind.TESTSRC, List.of(), null, Map.of(), null, HEALTH,
                 null, null, TESTSRC_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY_JOBS, server.maxQueue(),
                 server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS, null);
+    }
+
+    /** A command model the embedded default found installed (see {@link DebianEngines}). */
+    static ModelSpec command(String name, Task task, String cmd, Map<String, Object> defaults, String inputFormat,
+                             String outputFormat, Map<String, String> voices, ServerConfig server) {
+        var settings = new CommandSettings(CommandTemplate.parse(cmd), COMMAND_RUN_TIMEOUT, inputFormat, outputFormat,
+                voices);
+        return new ModelSpec(name, task, EngineKind.COMMAND, List.of(), cmd, Map.of(), null, HEALTH, null, null,
+                COMMAND_MEMORY, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, defaults, null,
+                Map.of(CommandSettings.OPTION, settings), null, server.proxyTimeouts());
     }
 
     /** A model with every default, for models Hearth adds itself (the embedded default). */

@@ -36,7 +36,8 @@ final class ModelSection {
             "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer", "limits",
             "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency", "gpus", "sleep");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
-            Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path")).toList();
+            Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path", "run_timeout", "input_format",
+                    "output_format", "voices")).toList();
 
     private final String name;
     private final Map<String, YamlNode> m;
@@ -105,6 +106,10 @@ final class ModelSection {
 
         Map<String, Object> options = new LinkedHashMap<>(f.plain(m.get("options"), key("options")));
         if (kind == EngineKind.LLAMACPP) llamacppOptions(options);
+        if (kind == EngineKind.COMMAND) {
+            CommandSettings command = CommandSection.read(name, node, task, cmd, f);
+            if (command != null) options.put(CommandSettings.OPTION, command);
+        }
         // The engine may want to know what it serves and which preset built its command line.
         if (model != null) options.putIfAbsent("model", model);
         if (preset != null) options.putIfAbsent("preset", preset.name());
@@ -303,10 +308,12 @@ final class ModelSection {
         boolean fromPreset = preset != null && !given("cmd");
         if (fromPreset) cmd = preset.cmd();
         if (cmd == null) {
-            if (!given("cmd") && (kind == EngineKind.PROCESS || kind == EngineKind.WORKER)) {
-                f.problems.at(node, key("cmd"), "required for engine " + engineName + ": " + (kind == EngineKind.PROCESS
-                        ? "the command that starts an OpenAI-compatible server, with ${PORT} where it takes its port"
-                        : "the command that starts the job worker (it speaks JSON lines on stdin and stdout)"));
+            if (!given("cmd") && (kind == EngineKind.PROCESS || kind == EngineKind.WORKER || kind == EngineKind.COMMAND)) {
+                f.problems.at(node, key("cmd"), "required for engine " + engineName + ": " + switch (kind) {
+                    case PROCESS -> "the command that starts an OpenAI-compatible server, with ${PORT} where it takes its port";
+                    case COMMAND -> "the command run for each request, with ${INPUT} where it reads the request's input";
+                    default -> "the command that starts the job worker (it speaks JSON lines on stdin and stdout)";
+                });
             }
             return null;
         }

@@ -2,9 +2,13 @@ package dev.hearth.catalog;
 
 import java.util.Locale;
 
-/** What a model is for; decides which routes may use it. */
+/**
+ * What a model is for; decides which routes may use it. {@code AUDIO} is a worker's job task
+ * (transcribe on /v1/jobs); {@code TRANSCRIPTION} (audio → text), {@code SPEECH} (text → audio) and
+ * {@code OCR} (image → text) answer /v1/audio/transcriptions, /v1/audio/speech and /v1/ocr.
+ */
 public enum Task {
-    CHAT, COMPLETION, EMBEDDINGS, VIDEO, AUDIO;
+    CHAT, COMPLETION, EMBEDDINGS, VIDEO, AUDIO, TRANSCRIPTION, SPEECH, OCR;
 
     public String wire() { return name().toLowerCase(Locale.ROOT); }
 

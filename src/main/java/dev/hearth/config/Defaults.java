@@ -72,6 +72,10 @@ public final class Defaults {
     public static final long ONNX_EMBEDDINGS_MEMORY = 128 * MIB;
     public static final long TESTSRC_MEMORY = 64 * MIB;
     public static final long REMOTE_MEMORY = 0;
+    /** A command engine's run (pocketsphinx, espeak-ng, tesseract) takes tens of MiB; whisper-cli wants more: set memory. */
+    public static final long COMMAND_MEMORY = 256 * MIB;
+    /** One run of a command engine: a minute of speech or a page is seconds on a CPU. */
+    public static final Duration COMMAND_RUN_TIMEOUT = Duration.ofMinutes(5);
     /** A LightX2V server's GPU is its own, not Hearth's budget; set memory when it shares this machine's. */
     public static final long LIGHTX2V_MEMORY = 0;
     /** LightX2V answers its service status here (it has no /health). */

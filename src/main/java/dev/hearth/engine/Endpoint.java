@@ -4,7 +4,7 @@ import java.net.URI;
 
 /**
  * How a running engine is reached, which the API switches over exhaustively: an HTTP server that
- * requests are proxied to, code in this JVM, or a runner of queued jobs. An engine that is not
+ * requests are proxied to, code in this JVM, or a runner of queued jobs, or a command run per request. An engine that is not
  * running (never started, stopped, or just died) is {@link Down}.
  */
 public sealed interface Endpoint {
@@ -17,6 +17,9 @@ public sealed interface Endpoint {
 
     /** Runs queued jobs, one at a time. */
     record Jobs(JobEngine runner) implements Endpoint {}
+
+    /** A command run once per request (a CLI: tesseract, espeak-ng, pocketsphinx, whisper-cli). */
+    record Command(CommandRunner runner) implements Endpoint {}
 
     /** Not running: nothing answers until the scheduler starts the engine again. */
     record Down() implements Endpoint {}

@@ -3,6 +3,7 @@ package dev.hearth.engine;
 import dev.hearth.EngineException;
 import dev.hearth.catalog.ModelSpec;
 import static dev.hearth.catalog.EngineKind.*;
+import dev.hearth.engine.command.CommandEngine;
 import dev.hearth.engine.lightx2v.LightX2vEngine;
 import dev.hearth.engine.llamacpp.LlamaCppCommand;
 import dev.hearth.engine.onnx.OnnxEmbeddingEngine;
@@ -44,6 +45,8 @@ public final class Engines {
             case WORKER -> new WorkerEngine(worker(spec, ProcessSpec.shell(spec.cmd())));
             // a synthetic source in a child JVM, so it proves the whole worker path (see its DESCRIPTION)
             case TESTSRC -> new WorkerEngine(worker(spec, TestsrcWorkerMain.argv()));
+            // no server: one child per request, from the command template (argv, no shell)
+            case COMMAND -> new CommandEngine(spec, logDir.resolve(spec.name() + ".log"), Leftovers.MARK, mark);
         };
     }
 

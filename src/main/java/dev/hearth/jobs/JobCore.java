@@ -211,7 +211,7 @@ public final class JobCore implements JobService, AutoCloseable {
         return switch (modelTask) {
             case VIDEO -> List.of("t2v", "i2v");
             case AUDIO -> List.of("transcribe");
-            case CHAT, COMPLETION, EMBEDDINGS -> List.of();
+            case CHAT, COMPLETION, EMBEDDINGS, TRANSCRIPTION, SPEECH, OCR -> List.of();
         };
     }
 

@@ -43,6 +43,15 @@ public final class Inputs {
         return inputsDir.resolve(Files2.safeName(jobId));
     }
 
+    /** Deletes a request's (or job's) input directory and what is in it; a missing one is fine. */
+    public void discard(String jobId) {
+        try {
+            Files2.deleteTree(dir(jobId));
+        } catch (IOException e) {
+            // a leftover under data/inputs/ is retention's to remove; the request's answer stands
+        }
+    }
+
     /**
      * An image given as a string: http(s) URL, {@code data:} URI, an absolute path (only under
      * {@link MediaLimits#allowedDirs()}), or bare base64 — told apart in that order.

@@ -96,7 +96,9 @@ public final class Multipart {
                     continue;
                 }
                 if (item.isFormField()) {
-                    fields.put(name, readField(name, item));
+                    String value = readField(name, item);
+                    // an array field (OpenAI's timestamp_granularities[]) repeats: its values are joined by commas
+                    fields.merge(name, value, (a, b) -> name.endsWith("[]") ? a + "," + b : b);
                 } else if (item.getName() != null && !item.getName().isEmpty()) {
                     Path file = temp.resolve("part-" + n++);
                     long size = copyCapped(name, item, file);

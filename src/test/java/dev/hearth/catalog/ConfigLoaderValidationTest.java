@@ -80,7 +80,7 @@ class ConfigLoaderValidationTest {
                 file() + ":8: models.a.colour: unknown key; expected one of task, engine, aliases, memory, idle_unload,"
                         + " pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace, defaults,"
                         + " options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit, prompt_enhancer,"
-                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, cmd, args, model, env, cwd, health, url or path");
+                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, cmd, args, model, env, cwd, health, url, path, run_timeout, input_format, output_format or voices");
     }
 
     @Test
@@ -97,11 +97,11 @@ class ConfigLoaderValidationTest {
 
         assertThat(e.problems()).containsExactly(
                 file() + ":3: models.a.engine: expected one of process, llamacpp, onnx-embeddings, remote, worker,"
-                        + " testsrc, lightx2v, vllm, llama-server or sglang, got \"vlm\" (did you mean vllm?)",
+                        + " testsrc, lightx2v, command, vllm, llama-server or sglang, got \"vlm\" (did you mean vllm?)",
                 file() + ":5: models.b.engine: expected one of process, llamacpp, onnx-embeddings, remote, worker,"
-                        + " testsrc, lightx2v, vllm, llama-server or sglang, got \"docker\"",
+                        + " testsrc, lightx2v, command, vllm, llama-server or sglang, got \"docker\"",
                 file() + ":6: models.c.engine: required: one of process, llamacpp, onnx-embeddings, remote, worker,"
-                        + " testsrc or lightx2v (or a preset: vllm, llama-server or sglang)");
+                        + " testsrc, lightx2v or command (or a preset: vllm, llama-server or sglang)");
     }
 
     @Test
@@ -114,8 +114,8 @@ class ConfigLoaderValidationTest {
                 """);
 
         assertThat(e.problems()).containsExactly(
-                file() + ":2: models.a.task: expected one of chat, completion, embeddings, video or audio,"
-                        + " got \"chatt\" (did you mean chat?)",
+                file() + ":2: models.a.task: expected one of chat, completion, embeddings, video, audio, transcription, speech"
+                        + " or ocr, got \"chatt\" (did you mean chat?)",
                 file() + ":3: models.b.task: engine onnx-embeddings serves embeddings, not chat",
                 file() + ":4: models.c.task: engine worker serves video or audio, not chat");
     }
@@ -183,7 +183,7 @@ class ConfigLoaderValidationTest {
                         + " got \"ftp://host/x\"",
                 file() + ":7: models.c.url: required for engine lightx2v: the root URL of the LightX2V server,"
                         + " like http://10.0.0.5:8000",
-                file() + ":9: models.c.cmd: not used by engine lightx2v; it applies to process and worker");
+                file() + ":9: models.c.cmd: not used by engine lightx2v; it applies to process, worker and command");
     }
 
     @Test
@@ -215,7 +215,7 @@ class ConfigLoaderValidationTest {
 
         assertThat(e.problems()).containsExactly(
                 file() + ":4: models.a.url: not used by engine testsrc; it applies to remote and lightx2v",
-                file() + ":5: models.a.cmd: not used by engine testsrc; it applies to process and worker");
+                file() + ":5: models.a.cmd: not used by engine testsrc; it applies to process, worker and command");
     }
 
     @Test
@@ -340,7 +340,7 @@ class ConfigLoaderValidationTest {
                         + " idle_unload, pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace,"
                         + " defaults, options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit,"
                         + " prompt_enhancer, limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, cmd, args, model, env,"
-                        + " cwd, health, url or path");
+                        + " cwd, health, url, path, run_timeout, input_format, output_format or voices");
     }
 
     @Test

@@ -94,4 +94,32 @@ class EmbeddedDefaultTest {
         assertThat(ConfigLoader.locate(null, dir)).isEqualTo(dir.resolve("hearth.yaml"));
         assertThat(ConfigLoader.locate(Path.of("/etc/hearth.yaml"), dir)).isEqualTo(Path.of("/etc/hearth.yaml"));
     }
+
+    @Test
+    void load_servesDebiansSpeechAndOcrEngines_whenTheyAreOnPath() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/pocketsphinx_continuous"))
+                && Files.isExecutable(Path.of("/usr/bin/espeak-ng")) && Files.isExecutable(Path.of("/usr/bin/tesseract"))
+                && Files.isDirectory(Path.of("/usr/share/pocketsphinx/model/en-us/en-us")),
+                "Debian's pocketsphinx, pocketsphinx-en-us, espeak-ng and tesseract-ocr(-eng) are not installed");
+        HearthConfig config = ConfigLoader.load(null, Map.of("PATH", "/usr/bin"), dir);
+
+        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2", "testsrc", "pocketsphinx-en-us",
+                "espeak-ng", "tesseract-eng");
+        ModelSpec asr = config.models().get("pocketsphinx-en-us");
+        assertThat(asr.task()).isEqualTo(Task.TRANSCRIPTION);
+        assertThat(asr.engine()).isEqualTo(EngineKind.COMMAND);
+        assertThat(CommandSettings.of(asr).outputFormat()).isEqualTo("timed_words");
+        assertThat(CommandSettings.of(asr).template().items()).startsWith("pocketsphinx_continuous", "-infile", "${INPUT}");
+        assertThat(config.models().get("espeak-ng").task()).isEqualTo(Task.SPEECH);
+        assertThat(CommandSettings.of(config.models().get("espeak-ng")).voices()).containsEntry("alloy", "en-us");
+        assertThat(config.models().get("tesseract-eng").task()).isEqualTo(Task.OCR);
+        assertThat(config.models().get("tesseract-eng").memoryBytes()).isEqualTo(256L << 20);
+    }
+
+    @Test
+    void load_servesNoSpeechOrOcrEngine_whenPathHasNone() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("bin"));
+        HearthConfig config = ConfigLoader.load(null, Map.of("PATH", empty.toString()), dir);
+        assertThat(config.models().keySet()).containsExactly("all-minilm-l6-v2", "testsrc");
+    }
 }

@@ -36,7 +36,10 @@ class ExampleConfigTest {
         HearthConfig config = ConfigLoader.load(copyExample(Files.readString(EXAMPLE)), Map.of(), dir);
 
         assertThat(config.models().keySet()).containsExactly("qwen2.5-7b", "qwen2.5-coder-7b", "llama-3.1-8b",
-                "qwen2.5-0.5b", "all-minilm-l6-v2", "big-box-70b");
+                "qwen2.5-0.5b", "all-minilm-l6-v2", "big-box-70b", "tesseract-eng", "espeak-ng");
+        assertThat(CommandSettings.of(config.models().get("espeak-ng")).voices()).containsEntry("alloy", "en-us");
+        assertThat(CommandSettings.of(config.models().get("tesseract-eng")).template().items())
+                .containsExactly("tesseract", "${INPUT}", "stdout", "-l", "eng");
         assertThat(config.models().get("qwen2.5-7b").cmd()).startsWith("vllm serve Qwen/Qwen2.5-7B-Instruct ")
                 .endsWith("--gpu-memory-utilization 0.35 --max-model-len 16384 --enable-sleep-mode");
         assertThat(config.models().get("qwen2.5-7b").env()).containsEntry("VLLM_SERVER_DEV_MODE", "1");

@@ -116,4 +116,20 @@ class MultipartTest {
         assertThatThrownBy(() -> inputs.parseMultipart(new ByteArrayInputStream(new byte[0]), "application/json", 0))
                 .isInstanceOf(dev.hearth.BadRequestException.class);
     }
+
+    @Test
+    void parseMultipart_joinsARepeatedArrayField_withCommas_andKeepsTheLastOfAnotherField() throws IOException {
+        var out = new ByteArrayOutputStream();
+        for (String[] f : new String[][] {{"timestamp_granularities[]", "word"}, {"timestamp_granularities[]", "segment"},
+                {"model", "a"}, {"model", "b"}}) {
+            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + f[0] + "\"\r\n\r\n" + f[1]
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] body = out.toByteArray();
+        try (Multipart.Form form = new Inputs(data, MediaLimits.defaults())
+                .parseMultipart(new ByteArrayInputStream(body), TYPE, body.length)) {
+            assertThat(form.fields()).containsEntry("timestamp_granularities[]", "word,segment").containsEntry("model", "b");
+        }
+    }
 }

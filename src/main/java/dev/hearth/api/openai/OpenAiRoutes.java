@@ -17,6 +17,7 @@ import dev.hearth.EngineException;
 import dev.hearth.catalog.EngineKind;
 import dev.hearth.engine.Endpoint;
 import dev.hearth.engine.Engine;
+import dev.hearth.media.Inputs;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Lease;
 import dev.hearth.scheduler.ModelStatus;
@@ -36,6 +37,7 @@ import java.util.stream.Collectors;
 
 /**
  * The OpenAI-compatible routes: /v1/models, /v1/chat/completions, /v1/completions, /v1/embeddings,
+ * /v1/audio/transcriptions, /v1/audio/speech and /v1/ocr ({@link AudioRoutes}, {@link OcrRoutes}),
  * and the same under /v1/{model}/… where the path's model wins (as in the DGX Spark stack, so a
  * tool can be given one base URL per model).
  */
@@ -45,10 +47,16 @@ public final class OpenAiRoutes {
     private final Metrics metrics;
     private final Proxy proxy = new Proxy();
 
-    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics) {
+    private final AudioRoutes audio;
+    private final OcrRoutes ocr;
+
+    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Inputs inputs) {
         this.catalog = catalog;
         this.models = models;
         this.metrics = metrics;
+        CommandCalls calls = new CommandCalls(catalog, models, metrics, inputs);
+        this.audio = new AudioRoutes(calls);
+        this.ocr = new OcrRoutes(calls);
     }
 
     public void register(HttpRouting.Builder r) {
@@ -61,6 +69,8 @@ public final class OpenAiRoutes {
         r.post("/v1/{model}/chat/completions", (req, res) -> serve(req, res, Task.CHAT, pathModel(req)));
         r.post("/v1/{model}/completions", (req, res) -> serve(req, res, Task.COMPLETION, pathModel(req)));
         r.post("/v1/{model}/embeddings", (req, res) -> serve(req, res, Task.EMBEDDINGS, pathModel(req)));
+        audio.register(r);
+        ocr.register(r);
     }
 
     private static String pathModel(ServerRequest req) {
@@ -112,6 +122,8 @@ public final class OpenAiRoutes {
                 }
                 case Endpoint.Jobs jobs -> throw new BadRequestException("Model '" + spec.name()
                         + "' runs queued jobs; submit them to /v1/jobs.", "model");
+                case Endpoint.Command command -> throw new BadRequestException("Model '" + spec.name()
+                        + "' is a " + spec.task().wire() + " model; it cannot serve " + req.path().path() + ".", "model");
                 case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
                         + "' stopped before the request reached it; Hearth starts it again on the next request.");
             }

@@ -45,6 +45,13 @@ export async function request(path, { method = 'GET', body, signal, raw = false,
   return raw ? res : res.json();
 }
 
+/** A multipart POST of a FormData (the browser writes its boundary): the raw Response, or ApiError. */
+export async function upload(path, form, { signal } = {}) {
+  const res = await fetch(path, { method: 'POST', body: form, signal, headers: headers() });
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
 export const api = {
   get: (p, o) => request(p, o),
   post: (p, body, o) => request(p, { ...o, method: 'POST', body }),

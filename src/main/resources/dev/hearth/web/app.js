@@ -116,6 +116,8 @@ export class Screen extends LitElement {
 const SCREENS = [
   { id: 'chat', label: 'Chat', tag: 'hearth-chat', load: () => import('./chat.js') },
   { id: 'studio', label: 'Video studio', tag: 'hearth-studio', load: () => import('./studio.js') },
+  { id: 'audio', label: 'Audio', tag: 'hearth-audio', tasks: ['transcription', 'speech'], load: () => import('./audio.js') },
+  { id: 'ocr', label: 'OCR', tag: 'hearth-ocr', tasks: ['ocr'], load: () => import('./ocr.js') },
   { id: 'gallery', label: 'Gallery', tag: 'hearth-gallery', load: () => import('./gallery.js') },
   { id: 'jobs', label: 'Jobs', tag: 'hearth-jobs', load: () => import('./jobs.js') },
   { id: 'models', label: 'Models', tag: 'hearth-models', admin: true, load: () => import('./models.js') },
@@ -138,6 +140,7 @@ class HearthApp extends LitElement {
       if (store.connection === 'unauthorized') this.signOut('That key is no longer accepted.');
       this.requestUpdate();
     });
+    store.addEventListener('models', () => { if (this.phase === 'ready') { this.requestUpdate(); this.ensure(); } });
   }
 
   connectedCallback() { super.connectedCallback(); this.start(); }
@@ -152,7 +155,10 @@ class HearthApp extends LitElement {
 
   routeOf() { return (location.hash.replace(/^#\/?/, '') || 'chat').split('/')[0]; }
 
-  screens() { return SCREENS.filter(s => !s.admin || store.admin); }
+  /** What this key may see, and the screens whose task some model serves (Audio only with a transcription or speech model). */
+  screens() {
+    return SCREENS.filter(s => (!s.admin || store.admin) && (!s.tasks || store.models.some(m => s.tasks.includes(m.task))));
+  }
 
   async start() {
     try {

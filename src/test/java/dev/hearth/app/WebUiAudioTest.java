@@ -1,0 +1,208 @@
+package dev.hearth.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ColorScheme;
+import com.microsoft.playwright.options.FilePayload;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Audio and OCR screens in a real Chromium on Debian's real engines (pocketsphinx, espeak-ng,
+ * tesseract as command models): pocketsphinx-testdata's "go forward ten meters", spoken "hello world"
+ * played by the page, Java2D text read back. Skipped where the engines are missing, failed under CI.
+ */
+class WebUiAudioTest {
+    static final String ADMIN = WebUiBase.ADMIN;
+    static final String BOB = WebUiBase.BOB;
+    static final Duration WAIT = WebUiBase.WAIT;
+
+    @TempDir
+    static Path dir;
+    static TestHearth h;
+    static Chromium chromium;
+
+    BrowserContext context;
+    Page page;
+
+    /** WebUiBase's way (keys, a Hearth on port 0, one browser per class), on Debian's engines rather than chat and video. */
+    @BeforeAll
+    static void start() throws Exception {
+        DebianEnginesSupport.require();
+        chromium = Chromium.launch();
+        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
+        Path keys = Files.writeString(dir.resolve("keys"), ADMIN + "  name=root\n" + BOB + "  name=bob role=user\n");
+        h = new TestHearth(dir, "api_keys_file: " + keys, DebianEnginesSupport.MODELS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (h != null) h.close();
+        if (chromium != null) chromium.close();
+    }
+
+    @BeforeEach
+    void newContext() {
+        context = chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 860));
+        page = context.newPage();
+    }
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
+
+    static LocatorAssertions expect(Locator l) {
+        return PlaywrightAssertions.assertThat(l);
+    }
+
+    void signIn(String key) {
+        page.navigate(h.uri("/").toString());
+        page.getByLabel("API key").fill(key);
+        page.getByRole(AriaRole.BUTTON, named("Sign in")).click();
+        expect(page.getByTestId("whoami")).isVisible();
+    }
+
+    void go(String screen) {
+        page.navigate(h.uri("/#/" + screen).toString());
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void nav_showsAudioAndOcr_becauseTheirModelsExist() {
+        signIn(BOB);
+        expect(page.locator("nav a")).hasText(new String[] {"Chat", "Video studio", "Audio", "OCR", "Gallery", "Jobs", "Health"});
+    }
+
+    @Test
+    void audio_transcribesGoForward_showingTheTextAndTimedSegments() throws Exception {
+        Path wav = DebianEnginesSupport.goForward(dir, "wav");
+        signIn(ADMIN);
+        go("audio");
+        page.getByLabel("Transcription model").selectOption("pocketsphinx-en-us");
+        page.locator("#hear-file").setInputFiles(wav);
+        expect(page.locator(".picked")).containsText("goforward.wav");
+        page.getByLabel("Response format").selectOption("verbose_json");
+        page.getByLabel("Word timestamps").check();
+        page.getByRole(AriaRole.BUTTON, named("Transcribe")).click();
+
+        Locator text = page.getByTestId("transcript");
+        expect(text).containsText("forward");
+        String heard = text.textContent().toLowerCase();
+        long words = Stream.of("go", "forward", "ten", "meters").filter(w -> heard.matches("(?s).*\\b" + w + "\\b.*")).count();
+        assertThat(words).as(heard).isGreaterThanOrEqualTo(3);
+        Locator segment = page.getByTestId("segments").locator("tbody tr").first();
+        expect(segment.locator("td").nth(0)).hasText(Pattern.compile("0:0\\d\\.\\d\\d"));
+        expect(segment.locator("td").nth(1)).hasText(Pattern.compile("0:0\\d\\.\\d\\d"));
+        expect(segment.locator("td").nth(2)).containsText("forward");
+        expect(page.getByTestId("words")).containsText("forward");
+        Chromium.screenshot(page, "audio-transcribe");
+    }
+
+    @Test
+    void audio_speaksHelloWorld_andThePagePlaysIt() {
+        signIn(ADMIN);
+        go("audio");
+        page.getByLabel("Speech model").selectOption("espeak-ng");
+        page.getByLabel("Text", new Page.GetByLabelOptions().setExact(true)).fill("hello world");
+        expect(page.locator("#say-count")).hasText("11 / 4096 characters");
+        page.getByLabel("Voice").fill("nova");
+        page.getByRole(AriaRole.BUTTON, named("Speak")).click();
+
+        expect(page.getByTestId("speech")).isVisible();
+        page.waitForFunction("() => { const a = document.querySelector('[data-testid=speech]'); return a && a.readyState >= 1; }");
+        double duration = ((Number) page.evaluate("() => document.querySelector('[data-testid=speech]').duration")).doubleValue();
+        assertThat(duration).isGreaterThan(0.3).isLessThan(10);
+        expect(page.getByText("Download speech.mp3")).hasAttribute("href", Pattern.compile("^blob:"));
+        Chromium.screenshot(page, "audio-speak");
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
+        Chromium.screenshot(page, "audio-dark");
+        page.setViewportSize(390, 844);
+        Chromium.screenshot(page, "audio-phone");
+        assertThat(page.evaluate("document.documentElement.scrollWidth")).isEqualTo(390);
+    }
+
+    @Test
+    void audio_showsTheApisOwn400_forATextFileAsAudio() throws Exception {
+        signIn(ADMIN);
+        go("audio");
+        page.locator("#hear-file").setInputFiles(new FilePayload("notes.txt", "text/plain", "not audio at all".getBytes()));
+        Response r = page.waitForResponse("**/v1/audio/transcriptions",
+                () -> page.getByRole(AriaRole.BUTTON, named("Transcribe")).click());
+        assertThat(r.status()).isEqualTo(400);
+        String message = new ObjectMapper().readTree(r.text()).path("error").path("message").asText();
+        assertThat(message).contains("file");
+        expect(page.locator("hearth-audio [role=alert]")).hasText(message);
+        expect(page.getByTestId("transcript")).hasCount(0);
+    }
+
+    @Test
+    void audio_recordIsDisabled_withAReason_whereThePageHasNoMediaDevices() {
+        page.addInitScript("Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined, configurable: true })");
+        signIn(ADMIN);
+        go("audio");
+        Locator record = page.getByRole(AriaRole.BUTTON, named("Record"));
+        expect(record).isDisabled();
+        expect(record).hasAccessibleDescription(Pattern.compile("needs a microphone"));
+    }
+
+    @Test
+    void ocr_readsJava2dText_perPage() {
+        signIn(ADMIN);
+        go("ocr");
+        page.getByLabel("OCR model").selectOption("tesseract-eng");
+        page.locator("#ocr-file").setInputFiles(new FilePayload("sign.png", "image/png",
+                AudioOcrRoutesTest.image("HEARTH OCR 42", "png")));
+        expect(page.locator("img.preview")).hasAttribute("alt", "The image to read: sign.png");
+        page.getByRole(AriaRole.BUTTON, named("Read text")).click();
+
+        Locator pageText = page.getByTestId("ocr-page");
+        expect(pageText).hasCount(1);
+        expect(pageText.locator("h2")).hasText("Page 1");
+        expect(pageText.locator("pre.text")).hasText("HEARTH OCR 42");
+        expect(pageText.getByLabel("Copy the text of page 1")).isVisible();
+        Chromium.screenshot(page, "ocr");
+        page.setViewportSize(390, 844);
+        page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
+        Chromium.screenshot(page, "ocr-phone-dark");
+        assertThat(page.evaluate("document.documentElement.scrollWidth")).isEqualTo(390);
+    }
+
+    @Test
+    void audioAndOcr_everyControlHasALabel() {
+        signIn(ADMIN);
+        for (String screen : List.of("audio", "ocr")) {
+            go(screen);
+            expect(page.locator("nav a[aria-current=page]")).hasText(screen.equals("ocr") ? "OCR" : "Audio");
+            page.waitForFunction("() => document.querySelector('main h1')");
+            Object unlabeled = page.evaluate("""
+                    () => [...document.querySelectorAll('main input, main select, main textarea, main button')]
+                      .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+                      .map(e => e.outerHTML.slice(0, 80))""");
+            assertThat((List<?>) unlabeled).as(screen).isEmpty();
+        }
+    }
+}

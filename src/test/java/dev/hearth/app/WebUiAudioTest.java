@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
@@ -157,6 +158,75 @@ class WebUiAudioTest {
         assertThat(message).contains("file");
         expect(page.locator("hearth-audio [role=alert]")).hasText(message);
         expect(page.getByTestId("transcript")).hasCount(0);
+
+        page.getByLabel("Text", new Page.GetByLabelOptions().setExact(true)).fill("hi");
+        page.getByLabel("Voice").fill("en; rm -rf /");
+        page.getByRole(AriaRole.BUTTON, named("Speak")).click();
+        expect(page.locator("section[aria-labelledby=say-title] [role=alert]")).containsText("voice");
+        expect(page.getByTestId("speech")).hasCount(0);
+    }
+
+    /** Engines' output is untrusted: markup in a transcript or an OCR page shows as text, never as elements. */
+    @Test
+    void transcriptsAndOcrPages_showMarkupAsText() {
+        String evil = "<img src=x onerror=alert(1)><b>bold</b>";
+        page.route("**/v1/audio/transcriptions", r -> r.fulfill(new Route.FulfillOptions()
+                .setStatus(200).setContentType("application/json").setBody("""
+                        {"text":"%1$s","duration":1.5,"segments":[{"id":0,"start":0.25,"end":1.5,"text":"%1$s"}]}"""
+                        .formatted(evil))));
+        page.route("**/v1/ocr", r -> r.fulfill(new Route.FulfillOptions()
+                .setStatus(200).setContentType("application/json").setBody("""
+                        {"model":"tesseract-eng","pages":[{"index":0,"text":"%1$s","markdown":"%1$s"}]}""".formatted(evil))));
+        signIn(ADMIN);
+        go("audio");
+        page.locator("#hear-file").setInputFiles(new FilePayload("a.wav", "audio/wav", new byte[] {1, 2, 3}));
+        page.getByLabel("Response format").selectOption("verbose_json");
+        page.getByRole(AriaRole.BUTTON, named("Transcribe")).click();
+        expect(page.getByTestId("transcript")).hasText(evil);
+        expect(page.getByTestId("segments").locator("tbody tr td").nth(0)).hasText("0:00.25");
+        expect(page.getByTestId("segments").locator("tbody tr td").nth(2)).hasText(evil);
+        go("ocr");
+        page.locator("#ocr-file").setInputFiles(new FilePayload("x.png", "image/png", AudioOcrRoutesTest.image("x", "png")));
+        page.getByRole(AriaRole.BUTTON, named("Read text")).click();
+        expect(page.getByTestId("ocr-page").locator("pre.text")).hasText(evil);
+        expect(page.locator("main img:not(.preview), main b")).hasCount(0);
+    }
+
+    @Test
+    void audioAndOcr_takeADroppedOrPastedFile() {
+        signIn(ADMIN);
+        for (String screen : List.of("audio", "ocr")) {
+            go(screen);
+            expect(page.locator("main .drop")).isVisible();
+            for (String how : List.of("paste", "drop")) {
+                page.evaluate("""
+                        async ([how, screen]) => {
+                          const type = screen === 'ocr' ? 'image/png' : 'audio/wav';
+                          const dt = new DataTransfer();
+                          dt.items.add(new File([new Uint8Array([1, 2, 3])], how + '.bin', { type }));
+                          const target = document.querySelector(how === 'paste' ? 'main h1 + div' : 'main .drop');
+                          target.dispatchEvent(how === 'paste'
+                            ? new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })
+                            : new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+                        }""", List.of(how, screen));
+                expect(page.locator("main .picked")).containsText(how + ".bin");
+            }
+        }
+    }
+
+    @Test
+    void ocr_copyPutsThePagesTextOnTheClipboard() {
+        context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        page.route("**/v1/ocr", r -> r.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+                .setBody("{\"pages\":[{\"index\":0,\"text\":\"first page\"},{\"index\":1,\"text\":\"second\\npage\"}]}")));
+        signIn(ADMIN);
+        go("ocr");
+        page.locator("#ocr-file").setInputFiles(new FilePayload("x.png", "image/png", AudioOcrRoutesTest.image("x", "png")));
+        page.getByRole(AriaRole.BUTTON, named("Read text")).click();
+        expect(page.getByTestId("ocr-page").locator("h2")).hasText(new String[] {"Page 1", "Page 2"});
+        page.getByLabel("Copy the text of page 2").click();
+        expect(page.getByTestId("ocr-page").nth(1).getByRole(AriaRole.STATUS)).hasText("Copied.");
+        assertThat(page.evaluate("() => navigator.clipboard.readText()")).isEqualTo("second\npage");
     }
 
     @Test

@@ -88,7 +88,8 @@ class Audio extends Screen {
   async speak(ev) {
     ev.preventDefault();
     const f = this.say;
-    const body = { model: f.model, input: f.input, response_format: f.format, speed: Number(f.speed) };
+    const body = { model: f.model, input: f.input, response_format: f.format };
+    if (String(f.speed).trim()) body.speed = Number(f.speed); // blank: the model's default
     if (f.voice.trim()) body.voice = f.voice.trim();
     await this.attempt('say', async () => {
       const res = await request('/v1/audio/speech', { method: 'POST', body, raw: true });
@@ -142,7 +143,7 @@ class Audio extends Screen {
             <audio controls src=${file.url} aria-label="The audio to transcribe"></audio>` })}
         <p class="actions">
           <button type="button" class="secondary" ?disabled=${!mic} aria-describedby=${mic ? nothing : 'mic-why'}
-            aria-pressed=${this.recorder ? 'true' : 'false'} @click=${this.record}>${this.recorder ? 'Stop recording' : 'Record'}</button>
+            @click=${this.record}>${this.recorder ? 'Stop recording' : 'Record'}</button>
           ${this.recorder ? html`<span class="status" role="status">Recording…</span>` : ''}
         </p>
         ${mic ? '' : html`<p id="mic-why" class="hint">Recording needs a microphone and a secure page (https, or localhost).</p>`}

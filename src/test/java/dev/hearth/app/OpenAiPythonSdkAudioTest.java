@@ -1,20 +1,14 @@
 package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hearth.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The official OpenAI Python SDK ({@code bin/sdk-venv}), unchanged: audio.transcriptions.create
@@ -34,30 +28,12 @@ class OpenAiPythonSdkAudioTest {
         DebianEnginesSupport.require();
         h = new TestHearth(dir, "", DebianEnginesSupport.MODELS);
         Path wav = DebianEnginesSupport.goForward(dir, "wav");
-        String python = output(new ProcessBuilder("bin/sdk-venv"), 600).strip();
-        ProcessBuilder script = new ProcessBuilder(python, SCRIPT.toString(), dir.toString(), wav.toString());
-        script.environment().put("OPENAI_BASE_URL", h.uri("/v1").toString());
-        script.environment().remove("OPENAI_API_KEY");
-        report = Json.MAPPER.readTree(output(script, 300));
+        report = PythonSdk.report(h, dir, SCRIPT, dir.toString(), wav.toString());
     }
 
     @AfterAll
     static void stop() {
         if (h != null) h.close();
-    }
-
-    private static String output(ProcessBuilder pb, int timeoutSeconds) throws IOException, InterruptedException {
-        Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Process p = pb.redirectError(err.toFile()).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(pb.command() + " did not finish in " + timeoutSeconds + " s: " + Files.readString(err));
-        }
-        if (p.exitValue() != 0) {
-            fail(pb.command() + " exited with " + p.exitValue() + ": " + Files.readString(err));
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,27 +1,17 @@
 package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FilePayload;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,59 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tesseract as command models): pocketsphinx-testdata's "go forward ten meters", spoken "hello world"
  * played by the page, Java2D text read back. Skipped where the engines are missing, failed under CI.
  */
-class WebUiAudioTest {
-    static final String ADMIN = WebUiBase.ADMIN;
-    static final String BOB = WebUiBase.BOB;
-    static final Duration WAIT = WebUiBase.WAIT;
+class WebUiAudioTest extends WebUiBrowser {
 
-    @TempDir
-    static Path dir;
-    static TestHearth h;
-    static Chromium chromium;
-
-    BrowserContext context;
-    Page page;
-
-    /** WebUiBase's way (keys, a Hearth on port 0, one browser per class), on Debian's engines rather than chat and video. */
+    /** A Hearth on Debian's engines (transcription, speech, OCR) rather than chat and video. */
     @BeforeAll
-    static void start() throws Exception {
+    static void startHearth() throws Exception {
         DebianEnginesSupport.require();
-        chromium = Chromium.launch();
-        PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
-        Path keys = Files.writeString(dir.resolve("keys"), ADMIN + "  name=root\n" + BOB + "  name=bob role=user\n");
-        h = new TestHearth(dir, "api_keys_file: " + keys, DebianEnginesSupport.MODELS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (h != null) h.close();
-        if (chromium != null) chromium.close();
-    }
-
-    @BeforeEach
-    void newContext() {
-        context = chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 860));
-        page = context.newPage();
-    }
-
-    @AfterEach
-    void closeContext() {
-        context.close();
-    }
-
-    static LocatorAssertions expect(Locator l) {
-        return PlaywrightAssertions.assertThat(l);
-    }
-
-    void signIn(String key) {
-        page.navigate(h.uri("/").toString());
-        page.getByLabel("API key").fill(key);
-        page.getByRole(AriaRole.BUTTON, named("Sign in")).click();
-        expect(page.getByTestId("whoami")).isVisible();
-    }
-
-    void go(String screen) {
-        page.navigate(h.uri("/#/" + screen).toString());
+        h = new TestHearth(dir, "api_keys_file: " + keysFile(), DebianEnginesSupport.MODELS);
     }
 
     private static Page.GetByRoleOptions named(String name) {

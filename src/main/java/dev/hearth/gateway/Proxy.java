@@ -45,8 +45,17 @@ public final class Proxy {
     /** One client per connect timeout (the JDK client fixes it at build time); few distinct values. */
     private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
-    /** What happened, for metrics. */
-    public record Outcome(int status, long firstByteNanos, boolean clientGone) {}
+    /**
+     * What happened, for metrics.
+     *
+     * @param tokens tokens generated: a whole answer's {@code usage.completion_tokens}; for a stream its
+     *               events less the last ({@code [DONE]}), one token each as llama.cpp and vLLM send them
+     */
+    public record Outcome(int status, long firstByteNanos, boolean clientGone, long tokens) {
+        Outcome(int status, long firstByteNanos, boolean clientGone) {
+            this(status, firstByteNanos, clientGone, 0);
+        }
+    }
 
     /**
      * Where a request goes: the model's name (for messages), its engine's base URL, and what
@@ -94,7 +103,7 @@ public final class Proxy {
                     res.status(upstream.statusCode());
                     res.header(HeaderNames.CONTENT_TYPE, contentType);
                     res.send(whole);
-                    return new Outcome(upstream.statusCode(), System.nanoTime() - start, false);
+                    return new Outcome(upstream.statusCode(), System.nanoTime() - start, false, completionTokens(whole));
                 }
                 return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened);
             } catch (IOException closing) {
@@ -180,9 +189,11 @@ public final class Proxy {
             out = res.outputStream();
         }
         DoneMatcher done = new DoneMatcher();
+        EventCounter events = new EventCounter();
         while (n >= 0) {
             deadline.chunkArrived();
             done.feed(buf, n);
+            events.feed(buf, n);
             if (!write(out, buf, n)) {
                 abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
                 return new Outcome(status, firstByte, true);
@@ -201,7 +212,7 @@ public final class Proxy {
                     out, status, firstByte, abort);
         }
         close(out);
-        return new Outcome(status, firstByte, false);
+        return new Outcome(status, firstByte, false, Math.max(0, events.count() - 1));
     }
 
     /**
@@ -261,6 +272,55 @@ public final class Proxy {
         } catch (IOException ignored) {
             // already closed
         }
+    }
+
+    private static final byte[] COMPLETION_TOKENS = "\"completion_tokens\":".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A whole answer's {@code usage.completion_tokens}, or 0: found by its bytes, not by parsing the
+     * answer (an embeddings answer is large and has none).
+     */
+    static long completionTokens(byte[] body) {
+        outer:
+        for (int i = 0; i + COMPLETION_TOKENS.length <= body.length; i++) {
+            for (int j = 0; j < COMPLETION_TOKENS.length; j++) {
+                if (body[i + j] != COMPLETION_TOKENS[j]) continue outer;
+            }
+            long n = 0;
+            int k = i + COMPLETION_TOKENS.length;
+            while (k < body.length && body[k] == ' ') k++;
+            for (; k < body.length && body[k] >= '0' && body[k] <= '9' && n < 1_000_000_000L; k++) n = n * 10 + (body[k] - '0');
+            return n;
+        }
+        return 0;
+    }
+
+    /** Counts SSE events ("data:" at a line's start) in a stream read in chunks, whatever the boundaries. */
+    private static final class EventCounter {
+        private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+        private int matched;
+        private boolean lineStart = true;
+        private long count;
+
+        void feed(byte[] buf, int n) {
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                if (lineStart || matched > 0) {
+                    if (b == DATA[matched]) {
+                        if (++matched == DATA.length) {
+                            count++;
+                            matched = 0;
+                        }
+                        lineStart = false;
+                        continue;
+                    }
+                    matched = 0;
+                }
+                lineStart = b == '\n';
+            }
+        }
+
+        long count() { return count; }
     }
 
     /** Finds "[DONE]" in a stream read in chunks, even when a chunk boundary splits it. */

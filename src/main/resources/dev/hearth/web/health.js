@@ -1,5 +1,6 @@
-// Health: memory against the budget, requests per second and queue depths over time, from /info
-// and /metrics read every 2 s while the screen is open; small uPlot charts.
+// Health: memory against the budget, requests per second, queue depths, and each model's time to
+// first token and tokens/s over time, from /info and /metrics read every 2 s while the screen is open;
+// small uPlot charts.
 import { html } from 'lit';
 import { Screen } from './app.js';
 import { api, request, human } from './api.js';
@@ -40,12 +41,23 @@ export function total(text, name) {
   return sum;
 }
 
+/** A Prometheus metric's samples summed per model label: {model: sum}. */
+export function byModel(text, name) {
+  const out = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name + '{')) continue;
+    const m = /model="([^"]*)"/.exec(line);
+    if (m) out[m[1]] = (out[m[1]] || 0) + (Number(line.slice(line.lastIndexOf(' ') + 1)) || 0);
+  }
+  return out;
+}
+
 class Health extends Screen {
   static properties = { last: { state: true } };
 
   constructor() {
     super();
-    this.data = { t: [], used: [], budget: [], rps: [], queued: [], running: [], dev: {} };
+    this.data = { t: [], used: [], budget: [], rps: [], queued: [], running: [], dev: {}, ttft: {}, tps: {} };
   }
 
   shown() {
@@ -62,7 +74,13 @@ class Health extends Screen {
       const requests = total(metrics, 'hearth_requests_total');
       const d = this.data;
       const rps = this.prev ? Math.max(0, (requests - this.prev.requests) / (now - this.prev.t)) : 0;
-      this.prev = { t: now, requests };
+      const per = {
+        ttftSum: byModel(metrics, 'hearth_time_to_first_token_seconds_sum'),
+        ttftCount: byModel(metrics, 'hearth_time_to_first_token_seconds_count'),
+        tokens: byModel(metrics, 'hearth_tokens_total'),
+      };
+      const before = this.prev;
+      this.prev = { t: now, requests, per };
       const push = (k, v) => { d[k].push(v); if (d[k].length > POINTS) d[k].shift(); };
       push('t', now);
       push('used', info.memory.used_bytes / 2 ** 30);
@@ -75,6 +93,18 @@ class Health extends Screen {
         const a = d.dev[dev.index] || (d.dev[dev.index] = d.t.slice(0, -1).map(() => null));
         a.push(dev.budget_bytes ? 100 * dev.used_bytes / dev.budget_bytes : 0);
         if (a.length > POINTS) a.shift();
+      }
+      // per model, over the last poll: mean time to first token (ms; none when no stream began) and tokens/s
+      const models = new Set([...Object.keys(per.tokens), ...Object.keys(per.ttftCount)]);
+      for (const m of models) {
+        const firsts = before ? (per.ttftCount[m] || 0) - (before.per.ttftCount[m] || 0) : 0;
+        const ttft = firsts > 0 ? 1000 * ((per.ttftSum[m] || 0) - (before.per.ttftSum[m] || 0)) / firsts : null;
+        const tps = before ? Math.max(0, ((per.tokens[m] || 0) - (before.per.tokens[m] || 0)) / (now - before.t)) : 0;
+        for (const [k, v] of [['ttft', ttft], ['tps', tps]]) {
+          const a = d[k][m] || (d[k][m] = d.t.slice(0, -1).map(() => null));
+          a.push(v);
+          if (a.length > POINTS) a.shift();
+        }
       }
       this.last = { info, rps };
       await this.draw();
@@ -92,6 +122,11 @@ class Health extends Screen {
         devs.map((x, i) => ({ label: deviceName(x), stroke: COLORS[i % COLORS.length] })), 100],
       ['rps', 'Requests/s', [d.t, d.rps], [{ label: 'req/s', stroke: '#1c7ed6' }]],
       ['queue', 'Work', [d.t, d.queued, d.running], [{ label: 'queued', stroke: '#ae3ec9' }, { label: 'in flight', stroke: '#2b8a3e' }]],
+      ...['ttft', 'tps'].map(k => {
+        const models = Object.keys(d[k]);
+        return [k, k === 'ttft' ? 'Time to first token (ms)' : 'Tokens/s', [d.t, ...models.map(m => d[k][m])],
+          models.map((m, i) => ({ label: m, stroke: COLORS[i % COLORS.length], spanGaps: true }))];
+      }),
     ];
     this.charts = this.charts || {};
     for (const [id, title, series, opts, top] of specs) {
@@ -123,6 +158,8 @@ class Health extends Screen {
         <figure id="chart-dev" aria-label="Memory used on each device over time"></figure>
         <figure id="chart-rps" aria-label="Requests per second over time"></figure>
         <figure id="chart-queue" aria-label="Queued and in-flight work over time"></figure>
+        <figure id="chart-ttft" aria-label="Each model's time to first token over time"></figure>
+        <figure id="chart-tps" aria-label="Each model's tokens per second over time"></figure>
       </div>
       ${l && l.info.devices ? html`<h2>Devices</h2>${deviceBars(l.info.devices)}` : ''}
       ${l && l.info.gpus.length ? html`<h2>GPUs</h2><ul>${l.info.gpus.map(g => html`<li>${g.index}: ${g.name} — ${human(g.memory_used_bytes)} / ${human(g.memory_total_bytes)}</li>`)}</ul>` : ''}`;

@@ -231,8 +231,13 @@ class WebUiTest extends WebUiBase {
 
     @Test
     void health_drawsItsCharts() {
+        // a streamed answer from stories, so its time to first token and tokens are in the metrics
+        assertThat(send(ADMIN, "POST", "/v1/chat/completions",
+                TestHearth.chat("stories", "\"stream\":true,\"max_tokens\":4")).statusCode()).isEqualTo(200);
         signIn(ADMIN);
         go("health");
+        expect(page.locator("#chart-ttft")).containsText("stories"); // its series in the legend
+        expect(page.locator("#chart-tps")).containsText("stories");
         expect(page.getByTestId("health-summary")).containsText("used of");
         expect(page.locator("#chart-mem canvas")).isVisible();
         expect(page.locator("#chart-dev canvas")).isVisible();

@@ -119,6 +119,7 @@ public final class OpenAiRoutes {
                     if (stream && outcome.firstByteNanos() > 0) {
                         metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
                     }
+                    if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
                 }
                 case Endpoint.Jobs jobs -> throw new BadRequestException("Model '" + spec.name()
                         + "' runs queued jobs; submit them to /v1/jobs.", "model");

@@ -290,10 +290,12 @@ class WebUiTest extends WebUiBase {
 
     @Test
     void models_showTheDeviceBars_andALoadedModelsDevicesAndMeasuredMemory_andItsEvents() {
+        // whatever other tests of this class did to stories, this load is a fresh one: a "ready" event,
+        // and its first measurement is news, a "measured" event
+        assertThat(send(ADMIN, "POST", "/api/models/stories/unload", "").statusCode()).isEqualTo(200);
         signIn(ADMIN);
         go("models");
         expect(page.locator(".conn")).hasText("live"); // the page hears the events of the load below
-        // the one load of stories in this class, so its first measurement is a new peak: a "measured" event
         assertThat(send(ADMIN, "POST", "/api/models/stories/load", "").statusCode()).isEqualTo(200);
         // Hearth measures after each load; stories260K on the llamacpp engine here: resident memory
         await().atMost(WAIT).until(() -> "rss".equals(

@@ -23,14 +23,14 @@ final class Devices {
     private Devices() {}
 
     /** @throws StartupException when a model is pinned to a GPU this machine does not have */
-    static List<Device> of(ServerConfig s, Hardware hardware, Collection<ModelSpec> models) {
-        List<Gpu> gpus = hardware.gpus();
+    /** @param gpus what nvidia-smi listed (read once by the caller) */
+    static List<Device> of(ServerConfig s, Hardware hardware, List<Gpu> gpus, Collection<ModelSpec> models) {
         List<Device> devices;
         if (!gpus.isEmpty() && gpus.stream().allMatch(Gpu::reportsMemory)) {
             devices = gpus.stream().map(g -> new Device(g.index(), g.name(),
                     s.autoBudget() ? g.totalBytes() : s.memoryBudget(), true)).toList();
         } else {
-            long pool = s.autoBudget() ? hardware.memoryBudgetAuto() : s.memoryBudget();
+            long pool = s.autoBudget() ? hardware.memoryBudgetAuto(gpus) : s.memoryBudget();
             devices = gpus.isEmpty() ? Device.pool(pool)
                     : List.of(new Device(gpus.getFirst().index(), gpus.getFirst().name() + " (unified memory)", pool,
                             true, true));

@@ -62,11 +62,12 @@ public final class Hearth implements AutoCloseable {
         this.config = config;
         this.dataDirLock = dataDirLock;
         ServerConfig s = config.server();
-        List<Device> devices = Devices.of(s, hardware, config.models().values());
+        List<Hardware.Gpu> gpus = hardware.gpus(); // one nvidia-smi run serves the budget and the footprints
+        List<Device> devices = Devices.of(s, hardware, gpus, config.models().values());
         Leftovers.reap(s.dataDir(), Path.of("/proc"));
         Engines factory = new Engines(s.dataDir());
         this.scheduler = new Scheduler(config, devices, factory::create, Clock.systemUTC(), Duration.ofSeconds(1),
-                hardware.footprints()::of, MEASURE_EVERY);
+                hardware.footprints(gpus)::of, MEASURE_EVERY);
         Metrics metrics = new Metrics(ModelMetrics.gauges(scheduler::status), ModelMetrics.STATES,
                 scheduler::usedBytes, scheduler::budgetBytes);
         // the scheduler's model events go onto the one bus; metrics, the log and /api/events listen there

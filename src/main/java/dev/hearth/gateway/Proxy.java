@@ -188,12 +188,10 @@ public final class Proxy {
             res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
             out = res.outputStream();
         }
-        DoneMatcher done = new DoneMatcher();
-        EventCounter events = new EventCounter();
+        StreamScan scan = new StreamScan();
         while (n >= 0) {
             deadline.chunkArrived();
-            done.feed(buf, n);
-            events.feed(buf, n);
+            scan.feed(buf, n);
             if (!write(out, buf, n)) {
                 abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
                 return new Outcome(status, firstByte, true);
@@ -207,12 +205,12 @@ public final class Proxy {
         if (abort.why() != null) {
             return endWithError(abort.why().error(), out, status, firstByte, abort);
         }
-        if (!done.seen()) {
+        if (!scan.done()) {
             return endWithError(EngineStopped.of(engine, new IOException("stream ended without [DONE]")),
                     out, status, firstByte, abort);
         }
         close(out);
-        return new Outcome(status, firstByte, false, Math.max(0, events.count() - 1));
+        return new Outcome(status, firstByte, false, Math.max(0, scan.events() - 1));
     }
 
     /**
@@ -295,46 +293,40 @@ public final class Proxy {
         return 0;
     }
 
-    /** Counts SSE events ("data:" at a line's start) in a stream read in chunks, whatever the boundaries. */
-    private static final class EventCounter {
+    /**
+     * One pass over a stream read in chunks, whatever the boundaries: whether "[DONE]" came, and how
+     * many SSE events ("data:" at a line's start) there were.
+     */
+    private static final class StreamScan {
         private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-        private int matched;
+        private int doneMatched;
+        private boolean done;
+        private int dataMatched;
         private boolean lineStart = true;
-        private long count;
+        private long events;
 
         void feed(byte[] buf, int n) {
             for (int i = 0; i < n; i++) {
                 byte b = buf[i];
-                if (lineStart || matched > 0) {
-                    if (b == DATA[matched]) {
-                        if (++matched == DATA.length) {
-                            count++;
-                            matched = 0;
-                        }
-                        lineStart = false;
-                        continue;
-                    }
-                    matched = 0;
+                if (!done) {
+                    doneMatched = b == DONE[doneMatched] ? doneMatched + 1 : (b == DONE[0] ? 1 : 0);
+                    done = doneMatched == DONE.length;
                 }
+                if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
+                    lineStart = false;
+                    if (++dataMatched == DATA.length) {
+                        events++;
+                        dataMatched = 0;
+                    }
+                    continue;
+                }
+                dataMatched = 0;
                 lineStart = b == '\n';
             }
         }
 
-        long count() { return count; }
-    }
+        boolean done() { return done; }
 
-    /** Finds "[DONE]" in a stream read in chunks, even when a chunk boundary splits it. */
-    private static final class DoneMatcher {
-        private int matched;
-        private boolean seen;
-
-        void feed(byte[] buf, int n) {
-            for (int i = 0; i < n && !seen; i++) {
-                matched = buf[i] == DONE[matched] ? matched + 1 : (buf[i] == DONE[0] ? 1 : 0);
-                seen = matched == DONE.length;
-            }
-        }
-
-        boolean seen() { return seen; }
+        long events() { return events; }
     }
 }

@@ -59,7 +59,11 @@ public final class Hardware {
      * the GPUs report their own, else resident memory (no GPU, or a DGX Spark's unified memory).
      */
     public Footprints footprints() {
-        List<Gpu> gpus = gpus();
+        return footprints(gpus());
+    }
+
+    /** {@link #footprints()} for the GPUs already read (one nvidia-smi run at start-up, not one per use). */
+    public Footprints footprints(List<Gpu> gpus) {
         return new Footprints(runner, proc, !gpus.isEmpty() && gpus.stream().allMatch(Gpu::reportsMemory));
     }
 
@@ -92,7 +96,11 @@ public final class Hardware {
      * @throws IllegalStateException when neither source answers; the user must set memory_budget
      */
     public long memoryBudgetAuto() {
-        List<Gpu> gpus = gpus();
+        return memoryBudgetAuto(gpus());
+    }
+
+    /** {@link #memoryBudgetAuto()} for the GPUs already read. */
+    public long memoryBudgetAuto(List<Gpu> gpus) {
         if (!gpus.isEmpty() && gpus.stream().allMatch(Gpu::reportsMemory)) {
             return gpus.stream().mapToLong(Gpu::totalBytes).sum();
         }

@@ -205,20 +205,19 @@ final class ModelSlot {
 
     /** (7) Some waiting item is older than this model's max_wait: loaded models in use must make room. */
     boolean overdue(Instant now) {
-        Instant oldest = oldestWaiter();
-        return oldest != null && !now.isBefore(oldest.plus(maxWait));
+        return overdueFor(null, now);
     }
 
     /**
      * (7) Overdue as {@code loaded} sees it: the wait counts from {@code loaded}'s load at the
      * earliest, so a model that just paid for a swap serves for at least this model's max_wait
      * before it gives way again (else, with loads slower than max_wait, everything would always be
-     * overdue and each turn would serve one batch of requests per swap).
+     * overdue and each turn would serve one batch of requests per swap). Null: overdue at all.
      */
     boolean overdueFor(ModelSlot loaded, Instant now) {
         Instant oldest = oldestWaiter();
         if (oldest == null) return false;
-        if (loaded.loadedAt != null && loaded.loadedAt.isAfter(oldest)) oldest = loaded.loadedAt;
+        if (loaded != null && loaded.loadedAt != null && loaded.loadedAt.isAfter(oldest)) oldest = loaded.loadedAt;
         return !now.isBefore(oldest.plus(maxWait));
     }
 

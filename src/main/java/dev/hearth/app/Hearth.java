@@ -12,6 +12,7 @@ import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
 import dev.hearth.gateway.Http10;
+import dev.hearth.gateway.Routes;
 import dev.hearth.gateway.SseWriter;
 import dev.hearth.api.admin.AdminRoutes;
 import dev.hearth.api.admin.EventsRoute;
@@ -80,8 +81,8 @@ public final class Hearth implements AutoCloseable {
         this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
                 inputs, new Outputs(s.dataDir()), events, Clock.systemUTC());
         SseWriter sse = new SseWriter();
-        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs);
-        JobRoutes jobRoutes = new JobRoutes(jobs, sse);
+        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio());
+        JobRoutes jobRoutes = new JobRoutes(jobs, sse, jobs.audio());
         EventsRoute eventsRoute = new EventsRoute(events, jobs, sse);
         AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
@@ -103,7 +104,8 @@ public final class Hearth implements AutoCloseable {
         var server = WebServer.builder()
                 .host(s.host())
                 .port(s.port())
-                .maxPayloadSize(64L * 1024 * 1024)
+                // a recording to transcribe may be large; every other body is capped lower (Routes.body)
+                .maxPayloadSize(Math.max(Routes.MAX_BODY_BYTES, config.media().maxAudioBytes() + 1024 * 1024))
                 // a stream is many small writes: send each token now, not when the last one is acked
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(Duration.ofSeconds(5))

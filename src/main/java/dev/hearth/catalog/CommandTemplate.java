@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  */
 public record CommandTemplate(List<String> items) {
     /** The placeholders a run fills in. */
-    public static final Set<String> PLACEHOLDERS = Set.of("INPUT", "OUTPUT", "LANGUAGE", "VOICE", "SPEED", "PROMPT");
+    public static final Set<String> PLACEHOLDERS = Set.of("INPUT", "OUTPUT", "LANGUAGE", "VOICE", "SPEED", "PROMPT",
+            "TASK");
+    /** A request's language or voice: one word an engine takes as an option value, never an option itself. */
+    public static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_+.:-]{0,63}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_]+)}");
     private static final Set<String> SHELL_SYNTAX = Set.of("|", "||", "&", "&&", ";", ">", ">>", "<", "2>", "2>&1");
 

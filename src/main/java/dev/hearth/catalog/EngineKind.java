@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import static dev.hearth.catalog.Task.AUDIO;
 import static dev.hearth.catalog.Task.CHAT;
 import static dev.hearth.catalog.Task.COMPLETION;
 import static dev.hearth.catalog.Task.EMBEDDINGS;
@@ -23,12 +22,12 @@ import static dev.hearth.catalog.Task.VIDEO;
  * in one exhaustive switch, so a new kind does not compile until it has a factory.
  */
 public enum EngineKind {
-    PROCESS("process", Serves.HTTP, List.of(CHAT, COMPLETION, EMBEDDINGS, AUDIO),
+    PROCESS("process", Serves.HTTP, List.of(CHAT, COMPLETION, EMBEDDINGS, TRANSCRIPTION, SPEECH),
             Set.of("cmd", "args", "model", "env", "cwd", "health")),
     LLAMACPP("llamacpp", Serves.HTTP, List.of(CHAT, COMPLETION, EMBEDDINGS), Set.of("path", "env")),
     ONNX_EMBEDDINGS("onnx-embeddings", Serves.IN_PROCESS, List.of(EMBEDDINGS), Set.of()),
-    REMOTE("remote", Serves.HTTP, List.of(CHAT, COMPLETION, EMBEDDINGS, AUDIO), Set.of("url", "health")),
-    WORKER("worker", Serves.JOBS, List.of(VIDEO, AUDIO), Set.of("cmd", "args", "model", "env", "cwd")),
+    REMOTE("remote", Serves.HTTP, List.of(CHAT, COMPLETION, EMBEDDINGS, TRANSCRIPTION, SPEECH), Set.of("url", "health")),
+    WORKER("worker", Serves.JOBS, List.of(VIDEO, TRANSCRIPTION), Set.of("cmd", "args", "model", "env", "cwd")),
     TESTSRC("testsrc", Serves.JOBS, List.of(VIDEO), Set.of()),
     LIGHTX2V("lightx2v", Serves.JOBS, List.of(VIDEO), Set.of("url", "health")),
     COMMAND("command", Serves.COMMAND, List.of(TRANSCRIPTION, SPEECH, OCR),

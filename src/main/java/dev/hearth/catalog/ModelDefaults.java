@@ -27,8 +27,9 @@ final class ModelDefaults {
         };
     }
 
-    static int maxConcurrency(Task task) {
-        return task == Task.VIDEO || task == Task.AUDIO ? MAX_CONCURRENCY_JOBS : MAX_CONCURRENCY;
+    /** A job engine runs one job at a time; anything that answers requests serves several. */
+    static int maxConcurrency(EngineKind engine) {
+        return engine != null && engine.runsJobs() ? MAX_CONCURRENCY_JOBS : MAX_CONCURRENCY;
     }
 
     /**
@@ -60,7 +61,7 @@ final class ModelDefaults {
         var settings = new CommandSettings(CommandTemplate.parse(cmd), COMMAND_RUN_TIMEOUT, inputFormat, outputFormat,
                 voices);
         return new ModelSpec(name, task, EngineKind.COMMAND, List.of(), cmd, Map.of(), null, HEALTH, null, null,
-                COMMAND_MEMORY, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
+                COMMAND_MEMORY, server.idleUnload(), false, maxConcurrency(EngineKind.COMMAND), server.maxQueue(),
                 server.queueTimeout(), START_TIMEOUT, STOP_GRACE, defaults, null,
                 Map.of(CommandSettings.OPTION, settings), null, server.proxyTimeouts());
     }
@@ -88,7 +89,7 @@ final class ModelDefaults {
                                    String health, Path path, long memoryBytes, Map<String, Object> options,
                                    ServerConfig server) {
         return new ModelSpec(name, task, engine, aliases, cmd, Map.of(), null, health, null, path,
-                memoryBytes, server.idleUnload(), false, maxConcurrency(task), server.maxQueue(),
+                memoryBytes, server.idleUnload(), false, maxConcurrency(engine), server.maxQueue(),
                 server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, options, null,
                 server.proxyTimeouts());
     }

@@ -143,7 +143,7 @@ final class ModelSection {
                 requireNonNullElse(f.get(m.get("idle_unload"), key("idle_unload"), Values.DURATION), server.idleUnload()),
                 requireNonNullElse(f.get(m.get("pinned"), key("pinned"), Values.BOOL), false),
                 requireNonNullElse(f.get(m.get("max_concurrency"), key("max_concurrency"), Values.integer(1, 1024)),
-                        ModelDefaults.maxConcurrency(task)),
+                        ModelDefaults.maxConcurrency(kind)),
                 requireNonNullElse(f.get(m.get("max_queue"), key("max_queue"), Values.integer(0, 1_000_000)),
                         server.maxQueue()),
                 duration("queue_timeout", Values.DURATION, server.queueTimeout()),
@@ -161,12 +161,12 @@ final class ModelSection {
                         f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT),
                         limits()),
                 ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f),
-                sharing(task));
+                sharing(kind != null && kind.runsJobs()));
     }
 
     /** Rule 7's max_wait and min_residency, each defaulting to the task's, and rule 9's gpus. */
-    private Sharing sharing(Task task) {
-        Sharing d = task == Task.VIDEO || task == Task.AUDIO ? Sharing.JOBS : Sharing.REQUESTS;
+    private Sharing sharing(boolean runsJobs) {
+        Sharing d = runsJobs ? Sharing.JOBS : Sharing.REQUESTS;
         return new Sharing(duration("max_wait", Values.DURATION, d.maxWait()),
                 duration("min_residency", Values.DURATION, d.minResidency()), gpus(), sleep());
     }
@@ -287,7 +287,8 @@ final class ModelSection {
 
     private Task task(EngineKind kind) {
         YamlNode t = m.get("task");
-        String text = f.get(t, key("task"), Values.TEXT);
+        String given = f.get(t, key("task"), Values.TEXT);
+        String text = "audio".equals(given) ? Task.TRANSCRIPTION.wire() : given; // the task's first name
         Task task = text == null ? null : Arrays.stream(Task.values()).filter(x -> x.wire().equals(text)).findFirst()
                 .orElse(null);
         if (text != null && task == null) {

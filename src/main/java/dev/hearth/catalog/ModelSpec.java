@@ -81,8 +81,7 @@ public record ModelSpec(
 
     /** {@code jobs}, {@code proxy} and {@code sharing} may be null: their defaults apply. */
     public ModelSpec {
-        sharing = sharing == null ? (task == Task.VIDEO || task == Task.AUDIO ? Sharing.JOBS : Sharing.REQUESTS)
-                : sharing;
+        sharing = sharing == null ? (engine != null && engine.runsJobs() ? Sharing.JOBS : Sharing.REQUESTS) : sharing;
         jobs = jobs == null ? JobSettings.DEFAULTS : jobs;
         proxy = proxy == null ? ProxyTimeouts.DEFAULTS : proxy;
         aliases = List.copyOf(aliases);
@@ -109,5 +108,22 @@ public record ModelSpec(
     /** Runs jobs from the queue (a worker child) rather than answering requests. */
     public boolean runsJobs() {
         return engine != null && engine.runsJobs();
+    }
+
+    /**
+     * Takes jobs from /v1/jobs: a job engine's model, and any transcription model (a command or HTTP
+     * engine transcribes a long recording as a job, chunk by chunk, through its request path).
+     */
+    public boolean acceptsJobs() {
+        return runsJobs() || task == Task.TRANSCRIPTION;
+    }
+
+    /**
+     * The name the engine knows the model by. Presets start it with --served-model-name / --alias set
+     * to the Hearth name; a hand-written `cmd: vllm serve ${MODEL} …` serves it under `model:` instead.
+     */
+    public String upstreamName() {
+        Object model = options.get("model");
+        return options.containsKey("preset") || model == null ? name : model.toString();
     }
 }

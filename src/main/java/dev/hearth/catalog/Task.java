@@ -3,12 +3,13 @@ package dev.hearth.catalog;
 import java.util.Locale;
 
 /**
- * What a model is for; decides which routes may use it. {@code AUDIO} is a worker's job task
- * (transcribe on /v1/jobs); {@code TRANSCRIPTION} (audio → text), {@code SPEECH} (text → audio) and
- * {@code OCR} (image → text) answer /v1/audio/transcriptions, /v1/audio/speech and /v1/ocr.
+ * What a model is for; decides which routes may use it. {@code TRANSCRIPTION} (audio → text)
+ * answers /v1/audio/transcriptions and /v1/audio/translations, and runs {@code transcribe} jobs on
+ * /v1/jobs whatever its engine; {@code SPEECH} (text → audio) answers /v1/audio/speech and
+ * {@code OCR} (image or PDF → text) /v1/ocr.
  */
 public enum Task {
-    CHAT, COMPLETION, EMBEDDINGS, VIDEO, AUDIO, TRANSCRIPTION, SPEECH, OCR;
+    CHAT, COMPLETION, EMBEDDINGS, VIDEO, TRANSCRIPTION, SPEECH, OCR;
 
     public String wire() { return name().toLowerCase(Locale.ROOT); }
 
@@ -17,7 +18,9 @@ public enum Task {
         return this == requested || (this == CHAT && requested == COMPLETION);
     }
 
+    /** {@code audio}, this task's first name, still reads as transcription. */
     public static Task parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        String name = s.trim().toUpperCase(Locale.ROOT);
+        return valueOf(name.equals("AUDIO") ? "TRANSCRIPTION" : name);
     }
 }

@@ -45,6 +45,8 @@ public final class Defaults {
     // media:
     /** No local directory is open to job inputs unless the user names it. */
     public static final List<Path> MEDIA_ALLOWED_PATHS = List.of();
+    /** An hour of 44.1 kHz stereo WAV is 635 MB; of a 128 kbit/s MP3, 58 MB. */
+    public static final long MAX_AUDIO_BYTES = 1024L * 1024 * 1024;
 
     // models.<name>:
     /** Interactive models overlap requests well (continuous batching); job models run one at a time. */

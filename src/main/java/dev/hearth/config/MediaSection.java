@@ -10,17 +10,24 @@ import java.util.Map;
 public final class MediaSection {
     private MediaSection() {}
 
-    public static final List<String> KEYS = List.of("allowed_paths");
+    public static final List<String> KEYS = List.of("allowed_paths", "max_audio_bytes");
 
     /**
      * @param node    the media: entry, or null when absent
      * @param baseDir what relative paths in the file are read from (the file's directory)
      */
     public static MediaConfig read(YamlNode node, Path baseDir, Fields f) {
-        Map<String, YamlNode> m = f.mapping(node, "media", "a mapping of media settings (allowed_paths)");
+        Map<String, YamlNode> m = f.mapping(node, "media", "a mapping of media settings (allowed_paths,"
+                + " max_audio_bytes)");
         f.knownKeys(m, "media", KEYS);
+        Long audio = f.get(m.get("max_audio_bytes"), "media.max_audio_bytes", Values.SIZE);
+        if (audio != null && audio <= 0) {
+            f.problems.at(m.get("max_audio_bytes"), "media.max_audio_bytes", "expected a size above 0, like 512MiB");
+            audio = null;
+        }
+        long maxAudio = audio == null ? Defaults.MAX_AUDIO_BYTES : audio;
         YamlNode list = m.get("allowed_paths");
-        if (list == null || list.isNull()) return new MediaConfig(Defaults.MEDIA_ALLOWED_PATHS);
+        if (list == null || list.isNull()) return new MediaConfig(Defaults.MEDIA_ALLOWED_PATHS, maxAudio);
         List<YamlNode> items = list.isList() ? list.list() : List.of(list);
         List<Path> dirs = new ArrayList<>();
         for (YamlNode item : items) {
@@ -38,6 +45,6 @@ public final class MediaSection {
             }
             dirs.add(dir.toAbsolutePath().normalize()); // inputs resolve links on both sides (media.Inputs)
         }
-        return new MediaConfig(dirs);
+        return new MediaConfig(dirs, maxAudio);
     }
 }

@@ -75,12 +75,22 @@ public final class Proxy {
      */
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
+        return forward(engine, path, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)), "application/json",
+                stream, res, timeouts, abort, opened);
+    }
+
+    /**
+     * Any body (a multipart upload rebuilt for the engine): the answer comes back as the engine
+     * sends it, whatever its type (audio bytes, text, JSON, or a stream).
+     */
+    public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
+                           boolean stream, ServerResponse res, ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)))
+                .header("Content-Type", bodyType)
+                .header("Accept", stream ? "text/event-stream" : "*/*")
+                .POST(body)
                 .build();
         try (Deadline deadline = Deadline.start(abort, engine.model(), timeouts)) {
             CompletableFuture<HttpResponse<InputStream>> sending =

@@ -2,6 +2,7 @@ package dev.hearth.gateway;
 
 import dev.hearth.BadRequestException;
 import dev.hearth.Json;
+import dev.hearth.PayloadTooLargeException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -14,15 +15,26 @@ import java.io.InputStream;
 public final class Routes {
     private Routes() {}
 
+    /** The largest body read whole (JSON); only a multipart upload streamed to disk may be larger. */
+    public static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+
     public static byte[] body(ServerRequest req) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try {
-            return req.content().as(byte[].class);
-        } catch (IllegalArgumentException e) {
-            throw malformed();
+        if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES) throw tooLarge();
+        try (InputStream in = bodyStream(req)) {
+            byte[] body = in.readNBytes((int) MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) throw tooLarge();
+            return body;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static PayloadTooLargeException tooLarge() {
+        return PayloadTooLargeException.requestBody("The request body is larger than " + MAX_BODY_BYTES / 1024 / 1024
+                + " MiB; send large media as a multipart upload.");
     }
 
     /**

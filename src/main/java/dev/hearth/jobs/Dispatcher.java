@@ -4,6 +4,9 @@ import dev.hearth.engine.Endpoint;
 import dev.hearth.HearthException;
 import dev.hearth.EngineException;
 import dev.hearth.engine.JobEngine;
+import dev.hearth.HttpClients;
+import dev.hearth.catalog.ModelSpec;
+import dev.hearth.catalog.Task;
 import dev.hearth.jobs.store.JobStore.Claim;
 import dev.hearth.scheduler.Demand;
 import dev.hearth.scheduler.Lease;
@@ -33,6 +36,7 @@ final class Dispatcher {
     private static final System.Logger LOG = System.getLogger("hearth.jobs");
 
     private final String model;
+    private final ModelSpec spec;
     private final JobContext ctx;
     private final Duration poll;
     private final PromptStep prompt;
@@ -43,10 +47,12 @@ final class Dispatcher {
     private volatile boolean closed;
     private volatile CompletableFuture<Lease> acquiring;
     private Thread thread;
+    private java.net.http.HttpClient http;                   // only the dispatcher's thread uses it
 
     /** @param prompt the enhance stage for jobs that asked for it */
-    Dispatcher(String model, JobContext ctx, Duration poll, PromptStep prompt) {
-        this.model = model;
+    Dispatcher(ModelSpec spec, JobContext ctx, Duration poll, PromptStep prompt) {
+        this.model = spec.name();
+        this.spec = spec;
         this.ctx = ctx;
         this.poll = poll;
         this.prompt = prompt;
@@ -206,12 +212,29 @@ final class Dispatcher {
         return transitions.claim(model, which);
     }
 
+    /**
+     * A job engine runs the job itself; a transcription model that answers requests (a command, an
+     * audio server) runs it piece by piece through its request path ({@link TranscriptionRunner}).
+     */
     private void run(Job job, Lease lease) {
-        if (lease.engine().endpoint() instanceof Endpoint.Jobs jobs) {
-            new JobRun(ctx, transitions, job, jobs.runner()).run();
-        } else {
+        JobEngine engine = switch (lease.engine().endpoint()) {
+            case Endpoint.Jobs jobs -> jobs.runner();
+            case Endpoint.Command c when spec.task() == Task.TRANSCRIPTION -> TranscriptionRunner.command(spec, c.runner());
+            case Endpoint.Http h when spec.task() == Task.TRANSCRIPTION -> TranscriptionRunner.http(spec, h.baseUrl(),
+                    http());
+            default -> null;
+        };
+        if (engine == null) {
             transitions.fail(job.id(), "engine_failed", "Model '" + model + "' does not run jobs.");
+            return;
         }
+        new JobRun(ctx, transitions, job, engine).run();
+    }
+
+    /** One client for this model's audio server, made on the first job that needs it. */
+    private java.net.http.HttpClient http() {
+        if (http == null) http = HttpClients.engine(spec.proxy().connect());
+        return http;
     }
 
     private String cannotLoad(EngineException load) {

@@ -12,6 +12,7 @@ import dev.hearth.Json;
 import dev.hearth.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.jobs.store.JobStore;
+import dev.hearth.media.AudioInputs;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.Outputs;
 import dev.hearth.media.Retention;
@@ -61,6 +62,7 @@ public final class JobCore implements JobService, AutoCloseable {
     private final JobContext ctx;
     private final JobTransitions transitions;
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
+    private final AudioInputs audio;
 
     /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
     public JobCore(HearthConfig config, Catalog catalog, ModelScheduler models, JobStore store, Inputs inputs,
@@ -68,6 +70,7 @@ public final class JobCore implements JobService, AutoCloseable {
         this.config = config;
         this.catalog = catalog;
         this.inputs = inputs;
+        this.audio = new AudioInputs(inputs, config.media().maxAudioBytes());
         this.dataDir = config.server().dataDir();
         Map<String, Double> priors = new HashMap<>();
         config.models().values().forEach(m -> priors.put(m.name(), m.jobs().secondsPerUnit()));
@@ -78,7 +81,7 @@ public final class JobCore implements JobService, AutoCloseable {
         this.transitions = new JobTransitions(ctx);
         PromptEnhancer enhancer = new PromptEnhancer(models);
         for (ModelSpec m : config.models().values()) {
-            if (m.runsJobs()) dispatchers.put(m.name(), new Dispatcher(m.name(), ctx, POLL,
+            if (m.acceptsJobs()) dispatchers.put(m.name(), new Dispatcher(m, ctx, POLL,
                     new PromptStep(transitions, enhancer, catalog.enhancerOf(m), config.server().enhancerInstructions())));
         }
     }
@@ -151,17 +154,19 @@ public final class JobCore implements JobService, AutoCloseable {
     public Job submit(Submission s) {
         ModelSpec spec = catalog.resolve(s.model()).orElseThrow(() -> new UnknownModelException(s.model()));
         Map<String, String> names = s.paramName() == null ? Map.of() : s.paramName();
-        if (!spec.runsJobs() || (spec.task() != Task.VIDEO && spec.task() != Task.AUDIO)) {
+        if (!spec.acceptsJobs()) {
             String field = names.getOrDefault("model", "model");
             throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire() + " model; jobs run"
-                    + " on video models (engine worker, testsrc or lightx2v).", field);
+                    + " on video models (engine worker, testsrc or lightx2v) and transcription models.", field);
         }
+        boolean transcription = spec.task() == Task.TRANSCRIPTION;
         ObjectNode params = JobParams.merge(spec.defaults(), s.params(), names);
-        String prompt = params.has("prompt") ? params.get("prompt").asText() : null;
-        params.remove("prompt");
+        String prompt = !transcription && params.has("prompt") ? params.get("prompt").asText() : null;
+        if (!transcription) params.remove("prompt");
         Map<String, InputSource> given = s.inputs() == null ? Map.of() : s.inputs();
-        String task = s.task() != null && !s.task().isBlank() ? s.task() : given.containsKey("image") ? "i2v" : "t2v";
-        List<String> served = tasks(spec.task());
+        String task = s.task() != null && !s.task().isBlank() ? s.task()
+                : transcription ? "transcribe" : given.containsKey("image") ? "i2v" : "t2v";
+        List<String> served = tasks(spec);
         if (!served.contains(task)) {
             String field = names.getOrDefault("task", "task");
             String shown = task.length() > 40 ? task.substring(0, 40) + "…" : task;
@@ -178,6 +183,14 @@ public final class JobCore implements JobService, AutoCloseable {
         if (task.equals("i2v") && !given.containsKey("image")) {
             throw JobParams.bad(names, "image", "is required for image-to-video");
         }
+        if (transcription) {
+            TranscribeParams.of(task, params);
+            if (!spec.runsJobs()) TranscribeParams.refuseUnknown(params, spec.name());
+            if (!given.containsKey("audio")) {
+                throw new BadRequestException("audio: required: the recording to transcribe, as the multipart part"
+                        + " 'file' (or 'audio'), or as \"audio\": a data:audio/…;base64 URI or an allowed path.", "audio");
+            }
+        }
         boolean enhance = s.enhancePrompt() && prompt != null && !prompt.isBlank();
         if (enhance && catalog.enhancerOf(spec) == null) {
             throw new BadRequestException("No prompt enhancer is configured for model '" + spec.name() + "': set"
@@ -192,8 +205,18 @@ public final class JobCore implements JobService, AutoCloseable {
         Job job = enhance ? created.withEnhancedPrompt(prompt) : created;
         Map<String, String> stored = new LinkedHashMap<>();
         try {
-            given.forEach((name, src) -> stored.put(name, store(job.id(), name, src).path().toAbsolutePath().toString()));
-            Job inserted = ctx.store().insert(job.withInputs(stored), spec.maxQueue());
+            Job toInsert = job;
+            for (var in : given.entrySet()) {
+                if (transcription && in.getKey().equals("audio")) {
+                    AudioInputs.StoredAudio audio = storeAudio(job.id(), in.getValue());
+                    stored.put("audio", audio.input().path().toAbsolutePath().toString());
+                    params.put(JobParams.AUDIO_SECONDS, Math.round(audio.seconds() * 1000) / 1000.0);
+                    toInsert = toInsert.withParams(new Params(params));
+                } else {
+                    stored.put(in.getKey(), store(job.id(), in.getKey(), in.getValue()).path().toAbsolutePath().toString());
+                }
+            }
+            Job inserted = ctx.store().insert(toInsert.withInputs(stored), spec.maxQueue());
             dispatchers.get(spec.name()).wake();
             return inserted;
         } catch (QueueFullException full) {
@@ -206,14 +229,29 @@ public final class JobCore implements JobService, AutoCloseable {
         }
     }
 
-    /** The job tasks a model of this kind serves: what a worker is asked to do, checked at the door. */
-    static List<String> tasks(Task modelTask) {
-        return switch (modelTask) {
+    /**
+     * The job tasks a model serves, checked at the door. A command model translates only when its
+     * command takes ${TASK}; a worker refuses a task it did not announce itself.
+     */
+    static List<String> tasks(ModelSpec spec) {
+        return switch (spec.task()) {
             case VIDEO -> List.of("t2v", "i2v");
-            case AUDIO -> List.of("transcribe");
-            case CHAT, COMPLETION, EMBEDDINGS, TRANSCRIPTION, SPEECH, OCR -> List.of();
+            case TRANSCRIPTION -> spec.engine() == dev.hearth.catalog.EngineKind.COMMAND
+                    && !dev.hearth.catalog.CommandSettings.of(spec).template().uses("TASK")
+                    ? List.of("transcribe") : List.of("transcribe", "translate");
+            case CHAT, COMPLETION, EMBEDDINGS, SPEECH, OCR -> List.of();
         };
     }
+
+    private AudioInputs.StoredAudio storeAudio(String id, InputSource src) {
+        return switch (src) {
+            case InputSource.Reference r -> audio.fromReference(id, r.field() == null ? "audio" : r.field(), r.value());
+            case InputSource.Upload u -> audio.fromUpload(id, u.upload());
+        };
+    }
+
+    /** Recordings for transcribe jobs, with their own cap (media.max_audio_bytes). */
+    public AudioInputs audio() { return audio; }
 
     private StoredInput store(String id, String name, InputSource src) {
         return switch (src) {

@@ -67,7 +67,11 @@ final class JobParams {
     }
 
     /** Units of work for the ETA: frames × denoising steps (1 for a source that has no steps). */
+    /** Set by Hearth on a transcribe job: the recording's length, which is also its work for the ETA. */
+    static final String AUDIO_SECONDS = "audio_seconds";
+
     static double units(ObjectNode p) {
+        if (p.has(AUDIO_SECONDS)) return Math.max(1, p.path(AUDIO_SECONDS).asDouble(1));
         double fps = p.path("fps").asDouble(24);
         double seconds = p.path("seconds").asDouble(5);
         int steps = p.path("steps").asInt(1);

@@ -106,6 +106,7 @@ final class JobRun {
     /** The stored params plus the prompt (kept in its own column so the enhancer can rewrite it). */
     private ObjectNode params() {
         ObjectNode p = job.params().json();
+        p.remove(JobParams.AUDIO_SECONDS); // Hearth's own note, not the engine's param
         if (job.prompt() != null) p.put("prompt", job.prompt());
         return p;
     }

@@ -95,6 +95,49 @@ public final class Ffmpeg {
         }
     }
 
+    /**
+     * Seconds of the first audio stream of a client's file, by ffprobe with the same limits as
+     * every input here (local files only, plain audio and video containers).
+     *
+     * @throws BadRequestException naming {@code field} when ffprobe finds no audio in it
+     */
+    public static double audioSeconds(String field, Path file) {
+        List<String> argv = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+        argv.addAll(AUDIO_INPUT);
+        argv.addAll(List.of("-select_streams", "a:0", "-show_entries", "stream=codec_type:format=duration",
+                "-of", "default=noprint_wrappers=1", file.toString()));
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readNBytes(8192), StandardCharsets.UTF_8);
+            if (!p.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new BadRequestException(field + ": ffprobe could not read it in time", field);
+            }
+            double seconds = 0;
+            boolean audio = false;
+            for (String line : out.split("\n")) {
+                if (line.strip().equals("codec_type=audio")) audio = true;
+                if (line.startsWith("duration=")) {
+                    try {
+                        seconds = Double.parseDouble(line.substring("duration=".length()).strip());
+                    } catch (NumberFormatException e) {
+                        seconds = 0; // "N/A": a stream of unknown length
+                    }
+                }
+            }
+            if (p.exitValue() != 0 || !audio) {
+                throw new BadRequestException(field + ": not audio that ffmpeg can read", field);
+            }
+            return seconds;
+        } catch (IOException e) {
+            throw new EngineException("ffprobe could not be run: is ffmpeg installed? (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadRequestException(field + ": interrupted while reading it", field);
+        }
+    }
+
     /** Seconds of audio in a file, by ffprobe; 0 when it cannot tell. */
     public static double duration(Path file) {
         try {

@@ -38,6 +38,8 @@ public final class Inputs {
         this.fetcher = fetcher;
     }
 
+    MediaLimits limits() { return limits; }
+
     /** The directory holding a job's inputs. */
     public Path dir(String jobId) {
         return inputsDir.resolve(Files2.safeName(jobId));
@@ -161,7 +163,7 @@ public final class Inputs {
         return new Multipart(limits).parse(body, contentType, contentLength);
     }
 
-    private Path allowedRealPath(String field, Path path) {
+    Path allowedRealPath(String field, Path path) {
         if (limits.allowedDirs().isEmpty()) {
             throw new BadRequestException(field + ": local paths are not accepted by this server", field);
         }

@@ -130,6 +130,8 @@ public final class Outputs {
             if (name.endsWith(".txt") || name.endsWith(".log")) {
                 return "text/plain; charset=utf-8";
             }
+            if (name.endsWith(".srt")) return "application/x-subrip; charset=utf-8";
+            if (name.endsWith(".vtt")) return "text/vtt; charset=utf-8";
             return "application/octet-stream";
         });
     }

@@ -69,7 +69,7 @@ class CatalogTest {
         assertThat(catalog.byTask(Task.COMPLETION)).extracting(ModelSpec::name).containsExactly("qwen", "writer");
         assertThat(catalog.byTask(Task.EMBEDDINGS)).extracting(ModelSpec::name).containsExactly("minilm");
         assertThat(catalog.byTask(Task.VIDEO)).extracting(ModelSpec::name).containsExactly("wan");
-        assertThat(catalog.byTask(Task.AUDIO)).isEmpty();
+        assertThat(catalog.byTask(Task.TRANSCRIPTION)).isEmpty();
     }
 
     @Test

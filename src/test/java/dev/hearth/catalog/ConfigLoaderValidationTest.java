@@ -114,10 +114,10 @@ class ConfigLoaderValidationTest {
                 """);
 
         assertThat(e.problems()).containsExactly(
-                file() + ":2: models.a.task: expected one of chat, completion, embeddings, video, audio, transcription, speech"
+                file() + ":2: models.a.task: expected one of chat, completion, embeddings, video, transcription, speech"
                         + " or ocr, got \"chatt\" (did you mean chat?)",
                 file() + ":3: models.b.task: engine onnx-embeddings serves embeddings, not chat",
-                file() + ":4: models.c.task: engine worker serves video or audio, not chat");
+                file() + ":4: models.c.task: engine worker serves video or transcription, not chat");
     }
 
     @Test

@@ -16,6 +16,9 @@ import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.gateway.RangeSender;
 import dev.hearth.observe.EventBus;
+import dev.hearth.media.AudioInputs;
+import dev.hearth.media.Multipart;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -41,10 +44,13 @@ public final class JobRoutes {
 
     private final JobService jobs;
     private final SseWriter sse;
+    private final AudioInputs recordings;
 
-    public JobRoutes(JobService jobs, SseWriter sse) {
+    /** @param recordings how an uploaded recording is parsed (its cap is media.max_audio_bytes) */
+    public JobRoutes(JobService jobs, SseWriter sse, AudioInputs recordings) {
         this.jobs = jobs;
         this.sse = sse;
+        this.recordings = recordings;
     }
 
     public void register(HttpRouting.Builder r) {
@@ -72,6 +78,11 @@ public final class JobRoutes {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
+        String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        if (type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            createFromForm(req, res, type);
+            return;
+        }
         ObjectNode body = Json.parseObject(Routes.body(req));
         String model = text(body, "model", true);
         JsonNode p = body.get("params");
@@ -84,6 +95,8 @@ public final class JobRoutes {
         Map<String, InputSource> inputs = new LinkedHashMap<>();
         String image = text(body, "image", false);
         if (image != null) inputs.put("image", new InputSource.Reference("image", image));
+        String audio = text(body, "audio", false);
+        if (audio != null) inputs.put("audio", new InputSource.Reference("audio", audio));
         int priority = 0;
         JsonNode pr = body.get("priority");
         if (pr != null && !pr.isNull()) {
@@ -98,6 +111,53 @@ public final class JobRoutes {
                 inputs, priority, enhancePrompt, Map.of()));
         Routes.json(res, 200, JobJson.of(job, jobs.accepted(job), Callers.of(req).admin()));
     }
+
+    /**
+     * A job as multipart/form-data, for a recording too large for JSON: the part {@code file} (or
+     * {@code audio}, or {@code image}), the fields {@code model}, {@code task}, {@code priority},
+     * {@code params} (a JSON object), and any other field as one more param ({@code language=en}).
+     */
+    private void createFromForm(ServerRequest req, ServerResponse res, String type) {
+        try (Multipart.Form form = recordings.parseMultipart(Routes.bodyStream(req), type,
+                req.headers().contentLength().orElse(-1))) {
+            Map<String, String> f = form.fields();
+            String model = f.get("model");
+            if (model == null || model.isBlank()) throw new BadRequestException("'model' is required.", "model");
+            ObjectNode params = Json.object();
+            if (f.get("params") != null) {
+                if (!(Json.parseObject(f.get("params").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        instanceof ObjectNode given)) {
+                    throw new BadRequestException("'params' must be a JSON object.", "params");
+                }
+                params.setAll(given);
+            }
+            f.forEach((k, v) -> {
+                if (!FORM_FIELDS.contains(k)) params.put(k, v);
+            });
+            int priority = 0;
+            if (f.get("priority") != null) {
+                try {
+                    priority = Integer.parseInt(f.get("priority").strip());
+                } catch (NumberFormatException e) {
+                    throw new BadRequestException("'priority' must be a whole number.", "priority");
+                }
+            }
+            Map<String, InputSource> inputs = new LinkedHashMap<>();
+            for (Multipart.Upload u : form.files().values()) {
+                String name = u.field().equals("file") ? "audio" : u.field();
+                if (!name.equals("audio") && !name.equals("image")) {
+                    throw new BadRequestException("'" + u.field() + "': expected the file as the part 'file', 'audio'"
+                            + " or 'image'.", u.field());
+                }
+                inputs.put(name, new InputSource.Upload(u));
+            }
+            Job job = jobs(req).submit(new JobService.Submission(model, f.get("task"), Dialect.NATIVE, params, inputs,
+                    priority, "true".equalsIgnoreCase(f.get("enhance_prompt")), Map.of()));
+            Routes.json(res, 200, JobJson.of(job, jobs.accepted(job), Callers.of(req).admin()));
+        }
+    }
+
+    private static final Set<String> FORM_FIELDS = Set.of("model", "task", "priority", "params", "enhance_prompt");
 
     private static String text(ObjectNode body, String key, boolean required) {
         JsonNode v = body.get(key);

@@ -4,7 +4,7 @@ import dev.hearth.BadRequestException;
 import dev.hearth.EngineException;
 import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.CommandSettings;
-import dev.hearth.catalog.EngineKind;
+import dev.hearth.catalog.CommandTemplate;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.catalog.Task;
 import dev.hearth.engine.Endpoint;
@@ -28,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Pattern;
 
 /**
  * What the audio and OCR routes share: the model checked against the route's task, a scratch
@@ -36,8 +35,6 @@ import java.util.regex.Pattern;
  * max_concurrency runs at once, the rest queue, and the model's memory is in the budget).
  */
 final class CommandCalls {
-    /** A request's language or voice: one word an engine takes as an option value, never an option itself. */
-    static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_+.:-]{0,63}");
 
     private final Catalog catalog;
     private final ModelScheduler models;
@@ -57,7 +54,7 @@ final class CommandCalls {
             throw new BadRequestException("model: required: the " + task.wire() + " model to use.", "model");
         }
         ModelSpec spec = catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
-        if (spec.task() != task || spec.engine() != EngineKind.COMMAND) {
+        if (spec.task() != task) {
             throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire()
                     + " model; it cannot serve " + route + ".", "model");
         }
@@ -93,7 +90,7 @@ final class CommandCalls {
             Object d = spec.defaults().get(field);
             return d == null ? null : d.toString();
         }
-        if (!SAFE_VALUE.matcher(v).matches()) {
+        if (!CommandTemplate.SAFE_VALUE.matcher(v).matches()) {
             throw new BadRequestException(field + ": expected a name like en or en-us (letters, digits and . _ + : -,"
                     + " at most 64), got \"" + (v.length() > 64 ? v.substring(0, 64) + "…" : v) + "\".", field);
         }

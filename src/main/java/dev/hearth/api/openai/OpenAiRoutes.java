@@ -17,6 +17,7 @@ import dev.hearth.EngineException;
 import dev.hearth.catalog.EngineKind;
 import dev.hearth.engine.Endpoint;
 import dev.hearth.engine.Engine;
+import dev.hearth.media.AudioInputs;
 import dev.hearth.media.Inputs;
 import dev.hearth.observe.Metrics;
 import dev.hearth.scheduler.Lease;
@@ -29,6 +30,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -37,7 +39,8 @@ import java.util.stream.Collectors;
 
 /**
  * The OpenAI-compatible routes: /v1/models, /v1/chat/completions, /v1/completions, /v1/embeddings,
- * /v1/audio/transcriptions, /v1/audio/speech and /v1/ocr ({@link AudioRoutes}, {@link OcrRoutes}),
+ * /v1/audio/transcriptions and /translations ({@link TranscriptionRoutes}), /v1/audio/speech
+ * ({@link AudioRoutes}) and /v1/ocr ({@link OcrRoutes}),
  * and the same under /v1/{model}/… where the path's model wins (as in the DGX Spark stack, so a
  * tool can be given one base URL per model).
  */
@@ -48,14 +51,17 @@ public final class OpenAiRoutes {
     private final Proxy proxy = new Proxy();
 
     private final AudioRoutes audio;
+    private final TranscriptionRoutes transcriptions;
     private final OcrRoutes ocr;
 
-    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Inputs inputs) {
+    /** @param recordings uploads to transcribe, with their own cap (media.max_audio_bytes) */
+    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Inputs inputs, AudioInputs recordings) {
         this.catalog = catalog;
         this.models = models;
         this.metrics = metrics;
         CommandCalls calls = new CommandCalls(catalog, models, metrics, inputs);
-        this.audio = new AudioRoutes(calls);
+        this.audio = new AudioRoutes(calls, this);
+        this.transcriptions = new TranscriptionRoutes(calls, this, recordings);
         this.ocr = new OcrRoutes(calls);
     }
 
@@ -70,6 +76,7 @@ public final class OpenAiRoutes {
         r.post("/v1/{model}/completions", (req, res) -> serve(req, res, Task.COMPLETION, pathModel(req)));
         r.post("/v1/{model}/embeddings", (req, res) -> serve(req, res, Task.EMBEDDINGS, pathModel(req)));
         audio.register(r);
+        transcriptions.register(r);
         ocr.register(r);
     }
 
@@ -93,41 +100,74 @@ public final class OpenAiRoutes {
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
         EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS && spec.engine().serves() == EngineKind.Serves.IN_PROCESS
                 ? EmbeddingsApi.parse(body) : null;
-        body.put("model", upstreamName(spec));
+        body.put("model", spec.upstreamName());
         long start = System.nanoTime();
-        int status = 500;
-        metrics.requestStarted(spec.name(), task.wire());
         // from here every wait (queue, first byte, chunks) ends when the client leaves
         Abort abort = new Abort();
         Waiting waiting = feedback == null ? null : new Waiting(res, feedback, spec.name(), start, abort);
+        leased(req, res, spec, task, abort, waiting, lease -> switch (lease.engine().endpoint()) {
+            case Endpoint.InProcess in -> {
+                Routes.json(res, 200, EmbeddingsApi.respond(
+                        embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings()));
+                yield 200;
+            }
+            case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
+                    .ofByteArray(Json.bytes(body)), "application/json", stream, res, abort,
+                    waiting == null || waiting.stream == null ? null : waiting.stream.out());
+            default -> throw notServed(spec, req, lease.engine().endpoint());
+        });
+    }
+
+    /**
+     * A request already read and checked (an audio upload rebuilt for the engine, a speech request)
+     * proxied to its HTTP model, with the same lease, client watch and metrics as a chat.
+     */
+    void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
+                 HttpRequest.BodyPublisher body, String contentType, boolean stream) {
+        Abort abort = new Abort();
+        leased(req, res, spec, task, abort, null, lease -> {
+            if (lease.engine().endpoint() instanceof Endpoint.Http http) {
+                return relay(lease.engine(), http, spec, path, body, contentType, stream, res, abort, null);
+            }
+            throw notServed(spec, req, lease.engine().endpoint());
+        });
+    }
+
+    private int relay(Engine engine, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
+                      String contentType, boolean stream, ServerResponse res, Abort abort, java.io.OutputStream opened) {
+        Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
+        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, stream, res, spec.proxy(), abort, opened);
+        if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
+        if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
+        return outcome.clientGone() ? CLIENT_GONE : outcome.status();
+    }
+
+    private static HearthException notServed(ModelSpec spec, ServerRequest req, Endpoint endpoint) {
+        return switch (endpoint) {
+            case Endpoint.Jobs jobs -> new BadRequestException("Model '" + spec.name() + "' runs queued jobs; submit"
+                    + " them to /v1/jobs" + (spec.task() == Task.TRANSCRIPTION ? " with task transcribe." : "."), "model");
+            case Endpoint.Down down -> new EngineException("The engine serving model '" + spec.name()
+                    + "' stopped before the request reached it; Hearth starts it again on the next request.");
+            default -> new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire()
+                    + " model; it cannot serve " + req.path().path() + ".", "model");
+        };
+    }
+
+    /**
+     * Runs {@code work} under the model's lease: it waits in the model's queue, withdraws when the
+     * client leaves, ends when the model is unloaded under it, and records the request's metrics.
+     * {@code work} answers the status it sent.
+     */
+    private void leased(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, Abort abort, Waiting waiting,
+                        java.util.function.ToIntFunction<Lease> work) {
+        long start = System.nanoTime();
+        int status = 500;
+        metrics.requestStarted(spec.name(), task.wire());
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
                 () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()));
              Lease lease = acquireLive(spec.name(), abort, waiting)) {
             lease.onRevoke(why -> abort.abort(Abort.Reason.REVOKED, Abort.revoked(why)));
-            Engine engine = lease.engine();
-            switch (engine.endpoint()) {
-                case Endpoint.InProcess in -> {
-                    Routes.json(res, 200, EmbeddingsApi.respond(
-                            embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings()));
-                    status = 200;
-                }
-                case Endpoint.Http http -> {
-                    Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
-                    Proxy.Outcome outcome = proxy.forward(upstream, upstreamPath(task), body, stream, res,
-                            spec.proxy(), abort, waiting == null || waiting.stream == null ? null : waiting.stream.out());
-                    status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
-                    if (stream && outcome.firstByteNanos() > 0) {
-                        metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
-                    }
-                    if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
-                }
-                case Endpoint.Jobs jobs -> throw new BadRequestException("Model '" + spec.name()
-                        + "' runs queued jobs; submit them to /v1/jobs.", "model");
-                case Endpoint.Command command -> throw new BadRequestException("Model '" + spec.name()
-                        + "' is a " + spec.task().wire() + " model; it cannot serve " + req.path().path() + ".", "model");
-                case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
-                        + "' stopped before the request reached it; Hearth starts it again on the next request.");
-            }
+            status = work.applyAsInt(lease);
         } catch (RuntimeException e) {
             if (waiting != null && waiting.stream != null) { // the 200 is out: the error is the stream's last event
                 HearthException error = abort.clientGone() ? null : Errors.classify(Errors.unwrap(e));
@@ -171,15 +211,6 @@ public final class OpenAiRoutes {
             metrics.requestFinished(spec.name(), task.wire(), full.status(), 0);
             throw full;
         }
-    }
-
-    /**
-     * The name the engine knows the model by. Presets start it with --served-model-name / --alias set
-     * to the Hearth name; a hand-written `cmd: vllm serve ${MODEL} …` serves it under `model:` instead.
-     */
-    private static String upstreamName(ModelSpec spec) {
-        Object model = spec.options().get("model");
-        return spec.options().containsKey("preset") || model == null ? spec.name() : model.toString();
     }
 
     /** Waits in the model's queue; a client that leaves meanwhile withdraws it (and its place) at once. */

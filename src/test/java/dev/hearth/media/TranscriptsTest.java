@@ -1,4 +1,4 @@
-package dev.hearth.api.openai;
+package dev.hearth.media;
 
 import org.junit.jupiter.api.Test;
 

@@ -122,7 +122,7 @@ def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool =
         if cpu_offload or any((parts or {}).values()):
             raise ValueError("--cpu-offload, --transformer and --image-encoder are for the diffusers pipelines")
         from .whisper import WhisperTranscriber
-        return WhisperTranscriber(model, device or "auto", compute_type)
+        return WhisperTranscriber(model, device or "auto", compute_type, test_hooks)
     if compute_type:
         raise ValueError("--compute-type is for the whisper pipeline; the diffusers pipelines take --dtype")
     device = device or "cuda"

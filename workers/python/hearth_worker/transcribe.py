@@ -4,9 +4,11 @@ A transcriber (whisper.WhisperTranscriber, or a test double) offers:
 
     spec                       a TranscribeSpec (tasks, languages); read again after load()
     load()                     load the model once, before "ready"
-    start(job) -> Started      decode the audio and begin; Started.segments yields transcript.Segment
+    start(job, should_stop) -> Started
+                               decode the audio and begin; Started.segments yields transcript.Segment
                                lazily, one decoding window after another, so the worker reports
-                               progress and honours a cancel between segments
+                               progress and honours a cancel between segments (should_stop() turns
+                               true on a cancel)
     cleanup()                  optional; called after every job
 """
 
@@ -151,6 +153,7 @@ class TranscribeJobs:
         if not isinstance(out_dir, str) or not out_dir:
             raise ParamError("output_dir", "is required (a directory path)")
         p = validate(self.transcriber.spec, msg.get("task"), msg.get("params"), msg.get("inputs"))
+        p["output_dir"] = out_dir
         log.info("job %s: %s %s, language %s, beam %d, temperature %s, words %s, vad %s", job.id, p["task"],
                  p["audio"], p["language"] or "auto", p["beam_size"],
                  "fallback" if p["temperature"] is None else p["temperature"], p["word_timestamps"], p["vad_filter"])
@@ -167,7 +170,7 @@ class TranscribeJobs:
         worker._progress(job, {"type": "progress", "job": job.id, "progress": 0.0, "stage": "decode"})
         segments = []
         try:
-            started = self.transcriber.start(p)          # decodes the whole file first (ParamError if it can't)
+            started = self.transcriber.start(p, job.cancel.is_set)   # decodes the file first (ParamError if it can't)
             steps = max(1, math.ceil(started.duration))
             if started.duration > MAX_AUDIO_SECONDS:
                 raise ParamError("inputs.audio", f"{started.duration:.0f} s of audio is over the limit of "
@@ -175,7 +178,7 @@ class TranscribeJobs:
             log.info("job %s: %.2f s of audio, language %s", job.id, started.duration, started.language)
             progress(0, steps)
             for seg in started.segments:
-                segments.append(seg)
+                segments.append(_within(seg, started.duration))
                 progress(min(steps, int(seg.end)), steps)
                 if job.cancel.is_set():
                     log.info("job %s cancelled after %.1f of %.1f s", job.id, seg.end, started.duration)
@@ -208,6 +211,17 @@ class TranscribeJobs:
         for path, content_type in written:
             worker.emit.send({"type": "output", "job": job.id, "path": path, "content_type": content_type})
         return {"type": "done", "job": job.id}
+
+
+def _within(seg: transcript.Segment, duration: float) -> transcript.Segment:
+    """Whisper times the last window's text against the 30 s it pads that window to, so a file's last
+    segment (and its words) can end well past the audio (tiny.en: 63.7 s in a 49.5 s file); clamped."""
+    def clamp(t: float) -> float:
+        return min(max(0.0, t), duration)
+    seg.start, seg.end = clamp(seg.start), clamp(seg.end)
+    for w in seg.words:
+        w.start, w.end = clamp(w.start), clamp(w.end)
+    return seg
 
 
 def _write_text(path: str, body: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from typing import Iterator, Optional
 
 from . import transcript
@@ -50,12 +51,14 @@ def spec_for(model: Optional[str], multilingual: Optional[bool] = None) -> Trans
 class WhisperTranscriber:
     """One faster-whisper model, loaded once; each job decodes its file and yields segments lazily."""
 
-    def __init__(self, model: str, device: str = "auto", compute_type: Optional[str] = None):
+    def __init__(self, model: str, device: str = "auto", compute_type: Optional[str] = None,
+                 test_hooks: bool = False):
         if device not in DEVICES:
             raise ValueError(f"--device {device!r}: the whisper pipeline runs on {', '.join(DEVICES)}")
         self.model_name = model
         self.device = device
         self.compute_type = compute_type
+        self.test_hooks = test_hooks
         self.spec = spec_for(model)
         self.model = None
         self.languages = ()
@@ -78,7 +81,7 @@ class WhisperTranscriber:
         log.info("whisper model loaded: %s, tasks %s", "multilingual" if multilingual else "English-only",
                  ", ".join(self.spec.tasks))
 
-    def start(self, job: dict) -> Started:
+    def start(self, job: dict, should_stop) -> Started:
         from faster_whisper import decode_audio
 
         if job["language"] is not None and job["language"] not in self.languages:
@@ -94,10 +97,26 @@ class WhisperTranscriber:
         if job["temperature"] is not None:       # else faster-whisper's fallback 0.0, 0.2 … 1.0
             options["temperature"] = job["temperature"]
         segments, info = self.model.transcribe(audio, **options)
-        return Started(language=info.language, duration=float(info.duration), segments=_segments(segments))
+        found = _segments(segments)
+        if self.test_hooks and job["params"].get("hold") is True:
+            found = _held(found, job["output_dir"], should_stop)
+        return Started(language=info.language, duration=float(info.duration), segments=found)
 
     def cleanup(self) -> None:
         gc.collect()
+
+
+def _held(found, output_dir: str, should_stop) -> Iterator[transcript.Segment]:
+    """Only with --test-hooks and params "hold": true: after the first segment, wait until a file named
+    "release" appears in the output directory or the job is cancelled, so a test, not the machine's
+    speed, decides when the job moves on (as the video pipelines' hook does)."""
+    release = os.path.join(output_dir, "release")
+    for i, seg in enumerate(found):
+        yield seg
+        if i == 0:
+            log.info("holding after the first segment until %s exists or the job is cancelled", release)
+            while not os.path.exists(release) and not should_stop():
+                time.sleep(0.05)
 
 
 def _segments(found) -> Iterator[transcript.Segment]:

@@ -53,7 +53,7 @@ class ScriptedTranscriber:
     def load(self):
         pass
 
-    def start(self, job):
+    def start(self, job, should_stop):
         self.jobs.append(job)
         if self.start_error:
             raise self.start_error
@@ -149,6 +149,18 @@ class TranscribeProtocolTest(unittest.TestCase):
         self.assertEqual(doc["segments"][1]["start"], 4.25)
         self.assertEqual(doc["words"][0], {"word": "Go", "start": 0.0, "end": 1.062})
         self.assertEqual(len(doc["words"]), 11)
+
+    def test_times_past_the_end_of_the_audio_are_clamped(self):
+        # Whisper times a file's last window against the 30 s it pads it to: tiny.en ended a segment
+        # at 63.68 s in 49.46 s of audio.
+        w = self.start(ScriptedTranscriber([seg(0, 0.0, 2.0, "One."), seg(1, 46.48, 63.68, "Two words.")], 49.46))
+        w.send(run_msg("j_end", self.out, self.audio))
+        msgs = w.until("done")
+        self.assertEqual([m["step"] for m in msgs if m.get("stage") == "transcribe"], [0, 2, 49, 50])
+        doc = json.loads(read(os.path.join(self.out, "transcript.json")))
+        self.assertEqual([(s["start"], s["end"]) for s in doc["segments"]], [(0.0, 2.0), (46.48, 49.46)])
+        self.assertEqual([(x["start"], x["end"]) for x in doc["words"][1:]], [(46.48, 49.46), (49.46, 49.46)])
+        self.assertIn("00:00:46,480 --> 00:00:49,460", read(os.path.join(self.out, "transcript.srt")))
 
     def test_without_word_timestamps_json_has_no_words(self):
         w = self.start(ScriptedTranscriber(SEGMENTS[:1], 5.0))

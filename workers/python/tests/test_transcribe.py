@@ -162,6 +162,14 @@ class TranscribeProtocolTest(unittest.TestCase):
         self.assertEqual([(x["start"], x["end"]) for x in doc["words"][1:]], [(46.48, 49.46), (49.46, 49.46)])
         self.assertIn("00:00:46,480 --> 00:00:49,460", read(os.path.join(self.out, "transcript.srt")))
 
+    def test_a_multilingual_model_translates(self):
+        t = ScriptedTranscriber(SEGMENTS[:1], 5.0, spec=MULTI)
+        w = self.start(t)
+        w.send(run_msg("j_tl", self.out, self.audio, task="translate", language="de"))
+        w.until("done")
+        self.assertEqual((t.jobs[0]["task"], t.jobs[0]["language"]), ("translate", "de"))
+        self.assertEqual(json.loads(read(os.path.join(self.out, "transcript.json")))["task"], "translate")
+
     def test_without_word_timestamps_json_has_no_words(self):
         w = self.start(ScriptedTranscriber(SEGMENTS[:1], 5.0))
         w.send(run_msg("j_nw", self.out, self.audio, word_timestamps=False, vad_filter=True))

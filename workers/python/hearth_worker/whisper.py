@@ -89,6 +89,8 @@ class WhisperTranscriber:
         rate = self.model.feature_extractor.sampling_rate
         try:
             audio = decode_audio(job["audio"], sampling_rate=rate)
+        except MemoryError:
+            raise                                # the "oom" error, not the file's fault
         except Exception as e:  # noqa: BLE001 - PyAV's errors for a file it cannot read are many
             raise ParamError("inputs.audio", f"cannot decode audio: {type(e).__name__}: {e}") from e
         options = dict(language=job["language"], task=job["task"], beam_size=job["beam_size"],

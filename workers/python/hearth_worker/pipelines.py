@@ -92,23 +92,40 @@ VARIANTS = {
     "ltx2-t2v": _ltx2("ltx2-t2v", "t2v", "LTX2Pipeline"),
     "ltx2-i2v": _ltx2("ltx2-i2v", "i2v", "LTX2ImageToVideoPipeline"),
 }
-CHOICES = tuple(VARIANTS) + ("fake",)
+CHOICES = tuple(VARIANTS) + ("whisper", "fake")
 
 
-def spec_of(name: str) -> PipelineSpec:
-    """A pipeline's spec without building it (imports nothing heavy)."""
+def spec_of(name: str, model: str = None):
+    """A pipeline's spec without building it (imports nothing heavy): a PipelineSpec, or for whisper a
+    transcribe.TranscribeSpec (English-only or not, as far as the model's name or directory tells)."""
     if name == "fake":
         from .fake import SPEC
         return SPEC
+    if name == "whisper":
+        from .whisper import spec_for
+        return spec_for(model)
     return VARIANTS[name].spec
 
 
 def build(name: str, model: str = None, dtype: str = "bf16", cpu_offload: bool = False,
-          device: str = "cuda", fake_step_delay: float = 0.01, test_hooks: bool = False, parts=None):
-    """parts: FramePack's weights from other repositories than --model, {"transformer": …, "image_encoder": …}."""
+          device: str = None, fake_step_delay: float = 0.01, test_hooks: bool = False, parts=None,
+          compute_type: str = None):
+    """parts: FramePack's weights from other repositories than --model, {"transformer": …, "image_encoder": …}.
+    device: None is the pipeline's default (cuda for diffusers, auto for whisper). compute_type: whisper only."""
     if name == "fake":
         from .fake import FakePipeline
         return FakePipeline(step_delay=fake_step_delay)
+    if name == "whisper":
+        if not model:
+            raise ValueError("--model is required (a faster-whisper model directory, a size such as large-v3, "
+                             "or a Hugging Face id such as Systran/faster-whisper-large-v3)")
+        if cpu_offload or any((parts or {}).values()):
+            raise ValueError("--cpu-offload, --transformer and --image-encoder are for the diffusers pipelines")
+        from .whisper import WhisperTranscriber
+        return WhisperTranscriber(model, device or "auto", compute_type, test_hooks)
+    if compute_type:
+        raise ValueError("--compute-type is for the whisper pipeline; the diffusers pipelines take --dtype")
+    device = device or "cuda"
     if name not in VARIANTS:
         raise ValueError(f"unknown pipeline {name!r}; choose one of {', '.join(CHOICES)}")
     if dtype not in DTYPES:

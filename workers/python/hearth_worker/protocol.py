@@ -1,6 +1,9 @@
 """Hearth's worker protocol (DESIGN.md, "Worker protocol"): JSON lines on stdin/stdout, stderr is the log.
 
-Standard library only. The job loop drives a small pipeline interface, so tests inject a fake:
+Standard library only. The job loop drives a small pipeline interface, so tests inject a fake. Two
+kinds of pipeline, told apart by the type of their spec (once, in job_kind): a video pipeline (a
+PipelineSpec, below) and a transcriber (a transcribe.TranscribeSpec, see transcribe.py). A video
+pipeline offers:
 
     spec                       a PipelineSpec (tasks, defaults, size and frame-count rules)
     load()                     load the model once, before "ready"
@@ -255,7 +258,8 @@ class Worker:
 
     def __init__(self, pipeline, stdin, out: TextIO, heartbeat: float = 15.0):
         self.pipeline = pipeline
-        self.spec: PipelineSpec = pipeline.spec
+        self.spec = pipeline.spec
+        self.kind = job_kind(pipeline)
         self.stdin = stdin
         self.emit = Emitter(out)
         self.heartbeat = heartbeat
@@ -279,7 +283,8 @@ class Worker:
                             "message": f"loading {self.spec.name} failed: {type(e).__name__}: {e}"})
             return 1
         log.info("pipeline %s loaded in %.1fs", self.spec.name, time.monotonic() - started)
-        self.emit.send(ready_message(self.spec, getattr(self.pipeline, "dtypes", ())))
+        self.spec = self.pipeline.spec          # a loaded model may narrow it (an English-only Whisper)
+        self.emit.send(self.kind.ready())
 
         threading.Thread(target=self._read_loop, name="hearth-stdin", daemon=True).start()
         if self.heartbeat and self.heartbeat > 0:
@@ -378,7 +383,7 @@ class Worker:
     def _run(self, job: _Job) -> None:
         started = time.monotonic()
         try:
-            final = self._execute(job)
+            final = self.kind.execute(self, job)
         except ParamError as e:
             log.warning("job %s: bad params: %s", job.id, e)
             final = {"type": "error", "job": job.id, "code": "bad_params", "param": e.field, "message": str(e)}
@@ -404,62 +409,6 @@ class Worker:
             self._current = None
         self.emit.send(final)
 
-    def _execute(self, job: _Job) -> dict:
-        msg = job.msg
-        cancelled = {"type": "cancelled", "job": job.id}
-        out_dir = msg.get("output_dir")
-        if not isinstance(out_dir, str) or not out_dir:
-            raise ParamError("output_dir", "is required (a directory path)")
-        p = validate(self.spec, msg.get("task"), msg.get("params"), msg.get("inputs"))
-        p["output_dir"] = out_dir
-        for note in p["notes"]:
-            log.info("job %s: %s", job.id, note)
-        log.info("job %s: %s %dx%d, %d frames at %d fps, %d steps, guidance %.2f, seed %d",
-                 job.id, p["task"], p["width"], p["height"], p["num_frames"], p["fps"], p["steps"],
-                 p["guidance_scale"], p["seed"])
-        if job.cancel.is_set():
-            return cancelled
-        os.makedirs(out_dir, exist_ok=True)
-
-        def on_step(step: int, steps: int) -> None:
-            steps = max(1, int(steps))
-            step = min(int(step), steps)
-            self._progress(job, {"type": "progress", "job": job.id, "progress": round(step / steps, 4),
-                                 "stage": "denoise", "step": step, "steps": steps})
-
-        self._progress(job, {"type": "progress", "job": job.id, "progress": 0.0, "stage": "denoise",
-                             "step": 0, "steps": p["steps"]})
-        try:
-            frames = self.pipeline.generate(p, on_step, job.cancel.is_set)
-        except ParamError:
-            raise
-        except Exception as e:
-            raise _Failure("pipeline") from e
-        if job.cancel.is_set():
-            return cancelled
-
-        self._progress(job, {"type": "progress", "job": job.id, "progress": 1.0, "stage": "encode"})
-        path = os.path.abspath(os.path.join(out_dir, OUTPUT_NAME))
-        tmp = os.path.join(os.path.dirname(path), f".{OUTPUT_NAME}.{os.getpid()}.tmp.mp4")
-        try:
-            try:
-                self.pipeline.export(frames, tmp, p["fps"])
-            except Exception as e:
-                raise _Failure("export") from e
-            del frames
-            if job.cancel.is_set():
-                return cancelled
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                try:
-                    os.remove(tmp)
-                except OSError:
-                    pass
-        job.last_progress = None      # no heartbeat repeats after the output line
-        self.emit.send({"type": "output", "job": job.id, "path": path, "content_type": "video/mp4"})
-        return {"type": "done", "job": job.id}
-
 
 class _Failure(Exception):
     """Wraps an exception from a pipeline stage; the stage ("pipeline", "export") is the error code."""
@@ -467,3 +416,34 @@ class _Failure(Exception):
     def __init__(self, stage: str):
         super().__init__(stage)
         self.stage = stage
+
+
+def atomic_write(path: str, write: Callable[[str], None], cancelled: Callable[[], bool] = lambda: False) -> bool:
+    """write(tmp) to a hidden temporary name beside path (same extension), then rename it into place,
+    so Hearth never sees half a file. Returns False, leaving nothing, when cancelled() turns true
+    before the rename; the temporary file is removed on every path."""
+    name = os.path.basename(path)
+    tmp = os.path.join(os.path.dirname(path), f".{name}.{os.getpid()}.tmp{os.path.splitext(name)[1]}")
+    try:
+        write(tmp)
+        if cancelled():
+            return False
+        os.replace(tmp, path)
+        return True
+    finally:
+        if os.path.exists(tmp):
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+
+
+def job_kind(pipeline):
+    """The ready message and job body for a pipeline, chosen once by the type of its spec."""
+    from .transcribe import TranscribeJobs, TranscribeSpec      # here: both import this module
+    from .video import VideoJobs
+    if isinstance(pipeline.spec, TranscribeSpec):
+        return TranscribeJobs(pipeline)
+    if isinstance(pipeline.spec, PipelineSpec):
+        return VideoJobs(pipeline)
+    raise TypeError(f"unknown pipeline spec {type(pipeline.spec).__name__}")

@@ -554,7 +554,7 @@ class ValidationTest(unittest.TestCase):
             pipelines.build("ltx-t2v", "m", dtype="int4")
         self.assertEqual(set(pipelines.CHOICES),
                          {"wan2.1-t2v", "wan2.1-i2v", "wan2.2-t2v", "wan2.2-i2v", "wan2.2-5b-t2v", "wan2.2-5b-i2v",
-                          "framepack-i2v", "ltx-t2v", "ltx-i2v", "ltx2-t2v", "ltx2-i2v", "fake"})
+                          "framepack-i2v", "ltx-t2v", "ltx-i2v", "ltx2-t2v", "ltx2-i2v", "whisper", "fake"})
         with self.assertRaises(ValueError):
             pipelines.build("wan2.1-t2v", "m", parts={"transformer": "t"})
 

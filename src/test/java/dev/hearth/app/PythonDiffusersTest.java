@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * python {@code HEARTH_WORKER_PYTHON} names): skipped locally without it, failed when CI=true.
  */
 class PythonDiffusersTest {
-    private static final Path WORKER_DIR = Path.of("workers/python").toAbsolutePath();
+    private static final Path WORKER_DIR = WorkerVenv.WORKER_DIR;
     private static final Duration JOB = Duration.ofSeconds(120);
 
     @TempDir
@@ -200,30 +200,12 @@ class PythonDiffusersTest {
 
     /** The venv's python: HEARTH_WORKER_PYTHON, else bin/venv's when it was built; else null (skip), or fail under CI. */
     private static String venvPython() throws Exception {
-        String python = System.getenv("HEARTH_WORKER_PYTHON");
-        if (python == null || python.isBlank()) {
-            String path = run(List.of(WORKER_DIR.resolve("bin/venv").toString(), "--path")).strip();
-            if (Files.isRegularFile(Path.of(path).getParent().resolveSibling(".complete"))) python = path;
-        }
-        if (python == null || python.isBlank()) {
-            String why = "the worker's venv is missing; build it with workers/python/bin/venv"
-                    + " (or set HEARTH_WORKER_PYTHON to a python with torch and diffusers)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            missing = why;
-            return null;
-        }
+        String python = WorkerVenv.python();
+        if (python == null) missing = WorkerVenv.MISSING;
         return python;
     }
 
-    /** Runs a command in the worker's directory; fails the test with its output unless it exits 0. */
     private static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).directory(WORKER_DIR.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", cmd) + " did not finish in 300 s:\n" + out);
-        }
-        if (p.exitValue() != 0) fail(String.join(" ", cmd) + " exited " + p.exitValue() + ":\n" + out);
-        return out;
+        return WorkerVenv.run(cmd);
     }
 }

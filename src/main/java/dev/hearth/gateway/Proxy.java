@@ -40,7 +40,9 @@ import java.util.function.Supplier;
  * error event. A stream's headers are sent with its first chunk, so a first-byte timeout is a 504.
  */
 public final class Proxy {
-    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    /** The last event of a streamed transcription (OpenAI's audio API sends no [DONE]). */
+    public static final byte[] TRANSCRIPT_DONE = "\"transcript.text.done\"".getBytes(StandardCharsets.US_ASCII);
 
     /** One client per connect timeout (the JDK client fixes it at build time); few distinct values. */
     private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -76,15 +78,21 @@ public final class Proxy {
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
         return forward(engine, path, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)), "application/json",
-                stream, res, timeouts, abort, opened);
+                stream, DONE, res, timeouts, abort, opened);
     }
 
     /**
      * Any body (a multipart upload rebuilt for the engine): the answer comes back as the engine
      * sends it, whatever its type (audio bytes, text, JSON, or a stream).
      */
+    /**
+     * @param end what a stream's last event carries when it ended as it should ([DONE] for chat,
+     *            "transcript.text.done" for a transcription): a stream that closes without it is reported
+     *            broken in a final error event
+     */
     public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
-                           boolean stream, ServerResponse res, ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
+                           boolean stream, byte[] end, ServerResponse res, ProxyTimeouts timeouts, Abort abort,
+                           OutputStream opened) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
         HttpRequest request = HttpRequest.newBuilder(uri)
@@ -115,7 +123,7 @@ public final class Proxy {
                     res.send(whole);
                     return new Outcome(upstream.statusCode(), System.nanoTime() - start, false, completionTokens(whole));
                 }
-                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened);
+                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened, end);
             } catch (IOException closing) {
                 return new Outcome(upstream.statusCode(), 0, abort.clientGone());
             }
@@ -175,7 +183,7 @@ public final class Proxy {
     }
 
     private Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
-                         Deadline deadline, Abort abort, OutputStream opened) {
+                         Deadline deadline, Abort abort, OutputStream opened, byte[] end) {
         byte[] buf = new byte[16 * 1024];
         int n;
         try {
@@ -198,7 +206,7 @@ public final class Proxy {
             res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
             out = res.outputStream();
         }
-        StreamScan scan = new StreamScan();
+        StreamScan scan = new StreamScan(end);
         while (n >= 0) {
             deadline.chunkArrived();
             scan.feed(buf, n);
@@ -216,11 +224,12 @@ public final class Proxy {
             return endWithError(abort.why().error(), out, status, firstByte, abort);
         }
         if (!scan.done()) {
-            return endWithError(EngineStopped.of(engine, new IOException("stream ended without [DONE]")),
+            return endWithError(EngineStopped.of(engine, new IOException("stream ended without "
+                    + new String(end, StandardCharsets.US_ASCII))),
                     out, status, firstByte, abort);
         }
         close(out);
-        return new Outcome(status, firstByte, false, Math.max(0, scan.events() - 1));
+        return new Outcome(status, firstByte, false, Math.max(0, scan.events() - (end == DONE ? 1 : 0)));
     }
 
     /**
@@ -309,18 +318,23 @@ public final class Proxy {
      */
     private static final class StreamScan {
         private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+        private final byte[] end;
         private int doneMatched;
         private boolean done;
         private int dataMatched;
         private boolean lineStart = true;
         private long events;
 
+        StreamScan(byte[] end) {
+            this.end = end;
+        }
+
         void feed(byte[] buf, int n) {
             for (int i = 0; i < n; i++) {
                 byte b = buf[i];
                 if (!done) {
-                    doneMatched = b == DONE[doneMatched] ? doneMatched + 1 : (b == DONE[0] ? 1 : 0);
-                    done = doneMatched == DONE.length;
+                    doneMatched = b == end[doneMatched] ? doneMatched + 1 : (b == end[0] ? 1 : 0);
+                    done = doneMatched == end.length;
                 }
                 if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
                     lineStart = false;

@@ -112,7 +112,7 @@ public final class OpenAiRoutes {
                 yield 200;
             }
             case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
-                    .ofByteArray(Json.bytes(body)), "application/json", stream, res, abort,
+                    .ofByteArray(Json.bytes(body)), "application/json", stream, Proxy.DONE, res, abort,
                     waiting == null || waiting.stream == null ? null : waiting.stream.out());
             default -> throw notServed(spec, req, lease.engine().endpoint());
         });
@@ -127,16 +127,19 @@ public final class OpenAiRoutes {
         Abort abort = new Abort();
         leased(req, res, spec, task, abort, null, lease -> {
             if (lease.engine().endpoint() instanceof Endpoint.Http http) {
-                return relay(lease.engine(), http, spec, path, body, contentType, stream, res, abort, null);
+                return relay(lease.engine(), http, spec, path, body, contentType, stream, Proxy.TRANSCRIPT_DONE, res,
+                        abort, null);
             }
             throw notServed(spec, req, lease.engine().endpoint());
         });
     }
 
     private int relay(Engine engine, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
-                      String contentType, boolean stream, ServerResponse res, Abort abort, java.io.OutputStream opened) {
+                      String contentType, boolean stream, byte[] end, ServerResponse res, Abort abort,
+                      java.io.OutputStream opened) {
         Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
-        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, stream, res, spec.proxy(), abort, opened);
+        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, stream, end, res, spec.proxy(), abort,
+                opened);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
         if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
         return outcome.clientGone() ? CLIENT_GONE : outcome.status();

@@ -118,7 +118,7 @@ public final class PdfPages implements AutoCloseable {
         double area = Math.max(1.0, (double) widthPoints * heightPoints);
         double pixels = area * scale * scale;
         if (pixels > MAX_PIXELS) {
-            scale = (float) Math.sqrt(MAX_PIXELS / area);
+            scale = (float) (Math.sqrt(MAX_PIXELS / area) * 0.999); // float rounding must not tip it over
         }
         // a page far longer than wide could still make one side too long for an image: cap it too
         double longest = Math.max(widthPoints, heightPoints) * (double) scale;

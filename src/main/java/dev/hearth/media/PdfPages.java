@@ -114,7 +114,8 @@ public final class PdfPages implements AutoCloseable {
     }
 
     static float scale(float widthPoints, float heightPoints) {
-        float scale = DPI / 72f;
+        // PDFBox rounds the image's size down: a hair over DPI/72 keeps a Letter page 2550 x 3300, not 2549 x 3299
+        float scale = DPI / 72f * 1.000001f;
         double area = Math.max(1.0, (double) widthPoints * heightPoints);
         double pixels = area * scale * scale;
         if (pixels > MAX_PIXELS) {

@@ -60,10 +60,19 @@ class OcrPdfTest {
         return "data:application/pdf;base64," + Base64.getEncoder().encodeToString(pdf);
     }
 
+    /** hearth_requests_total of tesseract-eng's successful OCR requests: one per request, however many pages. */
+    private static double answered() {
+        String wanted = "hearth_requests_total{model=\"tesseract-eng\",route=\"ocr\",status=\"200\"} ";
+        return h.get("/metrics").body().lines().filter(l -> l.startsWith(wanted))
+                .mapToDouble(l -> Double.parseDouble(l.substring(wanted.length()))).sum();
+    }
+
     @Test
     void ocr_readsEveryPageOfAnUploadedPdf_inOrder_textLayerAndScanAlike() {
+        double before = answered();
         HttpResponse<String> r = postMultipart(h, "/v1/ocr", Map.of("model", "tesseract-eng"), "file", THREE_PAGES);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(answered()).as("three pages read under one lease are one request").isEqualTo(before + 1);
         JsonNode pages = json(r).path("pages");
         assertThat(json(r).path("model").asText()).isEqualTo("tesseract-eng");
         assertThat(pages.size()).isEqualTo(3);

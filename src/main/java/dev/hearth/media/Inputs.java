@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * Client-supplied images for a job, validated and stored under {@code data/inputs/<job>/} before
  * the job is queued, so a bad input is a 400 naming the field and never a failed job later.
  * One image may arrive as a URL, a data URI, bare base64, a local path under an allow-listed
- * directory (LightX2V's {@code image_path}), or a multipart upload.
+ * directory (LightX2V's {@code image_path}), or a multipart upload. The methods without an
+ * accepted set take images only; a route that reads more (OCR: a PDF) passes the kinds it takes.
  */
 public final class Inputs {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_=\\-\\s]+");

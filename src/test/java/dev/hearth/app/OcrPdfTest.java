@@ -107,6 +107,14 @@ class OcrPdfTest {
     }
 
     @Test
+    void ocr_answersEmptyText_forABlankPage() {
+        HttpResponse<String> r = postMultipart(h, "/v1/ocr", Map.of("model", "tesseract-eng"), "file",
+                TestPdfs.pdf(new Page.Blank(), new Page.Text("After the blank")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(texts(r)).containsExactly("", "after the blank");
+    }
+
+    @Test
     void ocr_refusesAnEncryptedOrBrokenPdf_with400sNamingTheField() {
         byte[] locked = TestPdfs.encrypted(new Page.Text("locked"));
         HttpResponse<String> upload = postMultipart(h, "/v1/ocr", Map.of("model", "tesseract-eng"), "file", locked);

@@ -13,13 +13,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Client-supplied images for a job, validated and stored under {@code data/inputs/<job>/} before
  * the job is queued, so a bad input is a 400 naming the field and never a failed job later.
  * One image may arrive as a URL, a data URI, bare base64, a local path under an allow-listed
- * directory (LightX2V's {@code image_path}), or a multipart upload.
+ * directory (LightX2V's {@code image_path}), or a multipart upload. The methods without an
+ * accepted set take images only; a route that reads more (OCR: a PDF) passes the kinds it takes.
  */
 public final class Inputs {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_=\\-\\s]+");
@@ -59,23 +61,28 @@ public final class Inputs {
      * {@link MediaLimits#allowedDirs()}), or bare base64 — told apart in that order.
      */
     public StoredInput fromReference(String jobId, String field, String value) {
+        return fromReference(jobId, field, value, MediaType.IMAGES);
+    }
+
+    /** As {@link #fromReference(String, String, String)}, for an input of one of the {@code accepted} kinds. */
+    public StoredInput fromReference(String jobId, String field, String value, Set<MediaType> accepted) {
         if (value == null || value.isBlank()) {
             throw new BadRequestException(field + ": empty", field);
         }
         // no URL, path or base64 image within the cap is longer than this; refuse before regexes
         if (value.length() > maxEncodedChars() + 256) {
-            throw tooLarge(field);
+            throw tooLarge(field, accepted);
         }
         String v = value.strip();
         String lower = v.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return fromUrl(jobId, field, v);
+            return fromUrl(jobId, field, v, accepted);
         }
         if (lower.startsWith("data:")) {
-            return fromDataUri(jobId, field, v);
+            return fromDataUri(jobId, field, v, accepted);
         }
         if (lower.startsWith("file:")) {
-            return fromLocalPath(jobId, field, v);
+            return fromLocalPath(jobId, field, v, accepted);
         }
         if (lower.matches("^[a-z][a-z0-9+.-]*://.*")) {
             throw new BadRequestException(field + ": only http and https URLs are fetched", field);
@@ -84,7 +91,7 @@ public final class Inputs {
         // almost always has a character base64 lacks ("."), so try base64 first when it could be one
         if (BASE64.matcher(v).matches()) {
             try {
-                return fromBase64(jobId, field, v);
+                return store(jobId, field, decode(field, v, accepted), null, accepted);
             } catch (BadRequestException e) {
                 if (!v.startsWith("/")) {
                     throw e;
@@ -92,19 +99,27 @@ public final class Inputs {
             }
         }
         if (v.startsWith("/")) {
-            return fromLocalPath(jobId, field, v);
+            return fromLocalPath(jobId, field, v, accepted);
         }
         throw new BadRequestException(field + ": expected an http(s) URL, a data URI, base64 or an allowed path", field);
     }
 
     public StoredInput fromUrl(String jobId, String field, String url) {
-        UrlFetcher.Fetched f = fetcher.fetch(field, url);
-        MediaType declared = MediaType.imageFromContentType(f.declaredType()).orElseThrow();
-        return store(jobId, field, f.body(), declared);
+        return fromUrl(jobId, field, url, MediaType.IMAGES);
+    }
+
+    private StoredInput fromUrl(String jobId, String field, String url, Set<MediaType> accepted) {
+        UrlFetcher.Fetched f = fetcher.fetch(field, url, accepted);
+        MediaType declared = MediaType.fromContentType(f.declaredType(), accepted).orElseThrow();
+        return store(jobId, field, f.body(), declared, accepted);
     }
 
     /** {@code data:image/png;base64,...}; the declared type must match the bytes. */
     public StoredInput fromDataUri(String jobId, String field, String uri) {
+        return fromDataUri(jobId, field, uri, MediaType.IMAGES);
+    }
+
+    private StoredInput fromDataUri(String jobId, String field, String uri, Set<MediaType> accepted) {
         int comma = uri.indexOf(',');
         if (comma < 0) {
             throw new BadRequestException(field + ": malformed data URI (no comma)", field);
@@ -114,19 +129,23 @@ public final class Inputs {
             throw new BadRequestException(field + ": data URI must be base64-encoded", field);
         }
         String type = meta.substring(0, meta.length() - ";base64".length());
-        MediaType declared = MediaType.imageFromContentType(type).orElseThrow(() -> new BadRequestException(
-                field + ": data URI type '" + type + "' is not image/png, image/jpeg, image/webp or image/gif", field));
-        byte[] bytes = decode(field, uri.substring(comma + 1));
-        return store(jobId, field, bytes, declared);
+        MediaType declared = MediaType.fromContentType(type, accepted).orElseThrow(() -> new BadRequestException(
+                field + ": data URI type '" + type + "' is not " + MediaType.contentTypes(accepted), field));
+        byte[] bytes = decode(field, uri.substring(comma + 1), accepted);
+        return store(jobId, field, bytes, declared, accepted);
     }
 
     /** Bare base64 (standard or URL-safe alphabet, padding optional, whitespace ignored). */
     public StoredInput fromBase64(String jobId, String field, String text) {
-        return store(jobId, field, decode(field, text), null);
+        return store(jobId, field, decode(field, text, MediaType.IMAGES), null, MediaType.IMAGES);
     }
 
     /** A file on this machine, only under an allow-listed directory. */
     public StoredInput fromLocalPath(String jobId, String field, String value) {
+        return fromLocalPath(jobId, field, value, MediaType.IMAGES);
+    }
+
+    private StoredInput fromLocalPath(String jobId, String field, String value, Set<MediaType> accepted) {
         Path path;
         try {
             path = value.startsWith("file:") ? Path.of(java.net.URI.create(value)) : Path.of(value);
@@ -137,9 +156,9 @@ public final class Inputs {
         try {
             long size = Files.size(real);
             if (size > limits.maxBytes()) {
-                throw tooLarge(field);
+                throw tooLarge(field, accepted);
             }
-            return store(jobId, field, Files.readAllBytes(real), null);
+            return store(jobId, field, Files.readAllBytes(real), null, accepted);
         } catch (IOException e) {
             throw new BadRequestException(field + ": cannot read the file", field);
         }
@@ -147,8 +166,13 @@ public final class Inputs {
 
     /** A multipart file part, already on disk within the cap; moved into the job's directory. */
     public StoredInput fromUpload(String jobId, Multipart.Upload upload) {
+        return fromUpload(jobId, upload, MediaType.IMAGES);
+    }
+
+    /** As {@link #fromUpload(String, Multipart.Upload)}, for a file of one of the {@code accepted} kinds. */
+    public StoredInput fromUpload(String jobId, Multipart.Upload upload, Set<MediaType> accepted) {
         String field = upload.field();
-        MediaType type = sniffFile(field, upload.path());
+        MediaType type = sniffFile(field, upload.path(), accepted);
         Path target = dir(jobId).resolve(fileName(field, type));
         try {
             Files2.moveAtomically(upload.path(), target);
@@ -195,17 +219,17 @@ public final class Inputs {
         throw outside;
     }
 
-    private byte[] decode(String field, String text) {
+    private byte[] decode(String field, String text, Set<MediaType> accepted) {
         // refuse an oversize text before spending memory decoding it
         if (text.length() > maxEncodedChars()) {
-            throw tooLarge(field);
+            throw tooLarge(field, accepted);
         }
         String compact = text.replaceAll("\\s", "");
         try {
             boolean urlSafe = compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0;
             byte[] bytes = (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(compact);
             if (bytes.length > limits.maxBytes()) {
-                throw tooLarge(field);
+                throw tooLarge(field, accepted);
             }
             return bytes;
         } catch (IllegalArgumentException e) {
@@ -214,8 +238,8 @@ public final class Inputs {
     }
 
     /** Checks the magic bytes (and the declared type, if any) and writes the file atomically. */
-    private StoredInput store(String jobId, String field, byte[] bytes, MediaType declared) {
-        MediaType sniffed = sniff(field, Arrays.copyOf(bytes, Math.min(bytes.length, MediaType.SNIFF_BYTES)));
+    private StoredInput store(String jobId, String field, byte[] bytes, MediaType declared, Set<MediaType> accepted) {
+        MediaType sniffed = sniff(field, Arrays.copyOf(bytes, Math.min(bytes.length, MediaType.SNIFF_BYTES)), accepted);
         if (declared != null && declared != sniffed) {
             throw new BadRequestException(field + ": declared " + declared.contentType() + " but the bytes are "
                     + sniffed.contentType(), field);
@@ -238,17 +262,17 @@ public final class Inputs {
         return new UncheckedIOException("storing input " + field, e);
     }
 
-    private static MediaType sniffFile(String field, Path file) {
+    private static MediaType sniffFile(String field, Path file, Set<MediaType> accepted) {
         try (InputStream in = Files.newInputStream(file)) {
-            return sniff(field, in.readNBytes(MediaType.SNIFF_BYTES));
+            return sniff(field, in.readNBytes(MediaType.SNIFF_BYTES), accepted);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static MediaType sniff(String field, byte[] head) {
-        return MediaType.sniff(head).filter(MediaType::isImage).orElseThrow(() -> new BadRequestException(
-                field + ": not a PNG, JPEG, WebP or GIF image", field));
+    private static MediaType sniff(String field, byte[] head, Set<MediaType> accepted) {
+        return MediaType.sniff(head).filter(accepted::contains).orElseThrow(() -> new BadRequestException(
+                field + ": not a " + MediaType.describe(accepted), field));
     }
 
     private static String fileName(String field, MediaType type) {
@@ -262,7 +286,8 @@ public final class Inputs {
         return chars + chars / 64 * 2 + 1024;
     }
 
-    private PayloadTooLargeException tooLarge(String field) {
-        return new PayloadTooLargeException(field + ": the image is larger than " + limits.maxBytes() + " bytes", field);
+    private PayloadTooLargeException tooLarge(String field, Set<MediaType> accepted) {
+        String what = accepted.equals(MediaType.IMAGES) ? "the image" : "the file";
+        return new PayloadTooLargeException(field + ": " + what + " is larger than " + limits.maxBytes() + " bytes", field);
     }
 }

@@ -59,11 +59,16 @@ public final class UrlFetcher {
 
     /** Fetches the URL given in {@code field}; 400 naming the field or 413 on failure. */
     Fetched fetch(String field, String url) {
+        return fetch(field, url, MediaType.IMAGES);
+    }
+
+    /** As {@link #fetch(String, String)}, for a body of one of the {@code accepted} kinds. */
+    Fetched fetch(String field, String url, Set<MediaType> accepted) {
         URI uri = parse(field, url);
         Duration backoff = limits.firstBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                return followRedirects(field, uri);
+                return followRedirects(field, uri, accepted);
             } catch (Transient t) {
                 if (attempt > limits.retries()) {
                     throw new BadRequestException(field + ": could not fetch " + redact(uri) + " after "
@@ -80,10 +85,10 @@ public final class UrlFetcher {
         }
     }
 
-    private Fetched followRedirects(String field, URI uri) throws Transient {
+    private Fetched followRedirects(String field, URI uri, Set<MediaType> accepted) throws Transient {
         for (int hop = 0; ; hop++) {
             check(field, uri);
-            HttpResponse<InputStream> res = send(uri);
+            HttpResponse<InputStream> res = send(uri, accepted);
             int status = res.statusCode();
             if (REDIRECTS.contains(status)) {
                 close(res);
@@ -106,10 +111,10 @@ public final class UrlFetcher {
                 throw new BadRequestException(field + ": " + redact(uri) + " answered HTTP " + status, field);
             }
             String type = res.headers().firstValue("content-type").orElse(null);
-            if (MediaType.imageFromContentType(type).isEmpty()) {
+            if (MediaType.fromContentType(type, accepted).isEmpty()) {
                 close(res);
                 throw new BadRequestException(field + ": " + redact(uri) + " is " + (type == null ? "untyped" : type)
-                        + ", not image/png, image/jpeg, image/webp or image/gif", field);
+                        + ", not " + MediaType.contentTypes(accepted), field);
             }
             long declared = res.headers().firstValueAsLong("content-length").orElse(-1);
             if (declared > limits.maxBytes()) {
@@ -145,9 +150,11 @@ public final class UrlFetcher {
         }
     }
 
-    private HttpResponse<InputStream> send(URI uri) throws Transient {
+    private HttpResponse<InputStream> send(URI uri, Set<MediaType> accepted) throws Transient {
+        String accept = java.util.Arrays.stream(MediaType.values()).filter(accepted::contains)
+                .map(MediaType::contentType).collect(java.util.stream.Collectors.joining(", "));
         HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(limits.urlTimeout())
-                .header("Accept", "image/png, image/jpeg, image/webp, image/gif").build();
+                .header("Accept", accept).build();
         try {
             return client.send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
@@ -173,7 +180,7 @@ public final class UrlFetcher {
     }
 
     private PayloadTooLargeException tooLarge(String field) {
-        return new PayloadTooLargeException(field + ": the image is larger than " + limits.maxBytes() + " bytes", field);
+        return new PayloadTooLargeException(field + ": the file is larger than " + limits.maxBytes() + " bytes", field);
     }
 
     private static URI parse(String field, String url) {

@@ -1,5 +1,5 @@
-// OCR: an image chosen, dropped or pasted (previewed), read by an OCR model; the text of each page
-// shown as plain text with a copy button. The engine's output is never HTML here.
+// OCR: an image (previewed) or a PDF chosen, dropped or pasted, read by an OCR model; the text of
+// each page shown as plain text with a copy button. The engine's output is never HTML here.
 import { html } from 'lit';
 import { Screen, store } from './app.js';
 import { upload, human } from './api.js';
@@ -24,10 +24,13 @@ class Ocr extends Screen {
 
   take(file) {
     if (!file) return;
-    if (!file.type.startsWith('image/')) { this.error = 'That is not an image.'; return; }
-    if (this.image) URL.revokeObjectURL(this.image.url);
+    // a browser may give a PDF no type (some file managers, some drops): its name says it then
+    const pdf = file.type === 'application/pdf' || (!file.type && /\.pdf$/i.test(file.name || ''));
+    if (!pdf && !file.type.startsWith('image/')) { this.error = 'That is not an image or a PDF.'; return; }
+    if (this.image && this.image.url) URL.revokeObjectURL(this.image.url);
     this.error = null;
-    this.image = { blob: file, name: file.name || 'pasted image', url: URL.createObjectURL(file) };
+    this.image = { blob: file, name: file.name || (pdf ? 'pasted PDF' : 'pasted image'), pdf,
+      url: pdf ? null : URL.createObjectURL(file) };
     this.pages = null;
   }
 
@@ -55,13 +58,13 @@ class Ocr extends Screen {
     const img = this.image;
     return html`
       <h1>OCR</h1>
-      <div class="studio" @paste=${e => this.take(pastedFile(e, 'image/'))}>
-        <form class="panel" @submit=${this.read} aria-label="Read an image">
+      <div class="studio" @paste=${e => this.take(pastedFile(e, 'image/') || pastedFile(e, 'application/pdf'))}>
+        <form class="panel" @submit=${this.read} aria-label="Read an image or a PDF">
           ${modelSelect('ocr-model', 'OCR model', models, this.model, v => { this.model = v; })}
-          ${dropZone({ id: 'ocr-file', legend: 'Image', hint: 'Drop or paste an image here, or choose one.', accept: 'image/*',
-            choose: 'Choose image', onFile: f => this.take(f),
-            content: img && html`<img class="preview" src=${img.url} alt="The image to read: ${img.name}">
-              <p class="picked">${img.name} · ${human(img.blob.size)}</p>` })}
+          ${dropZone({ id: 'ocr-file', legend: 'Image or PDF', hint: 'Drop or paste an image or a PDF here, or choose one.',
+            accept: 'image/*,application/pdf,.pdf', choose: 'Choose file', onFile: f => this.take(f),
+            content: img && html`${img.pdf ? '' : html`<img class="preview" src=${img.url} alt="The image to read: ${img.name}">`}
+              <p class="picked">${img.name} · ${img.pdf ? 'PDF · ' : ''}${human(img.blob.size)}</p>` })}
           <button type="submit" ?disabled=${this.busy || !img}>${this.busy ? 'Reading…' : 'Read text'}</button>
           ${this.alert()}
         </form>

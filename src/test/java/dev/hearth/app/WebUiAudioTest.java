@@ -206,6 +206,23 @@ class WebUiAudioTest extends WebUiBrowser {
     }
 
     @Test
+    void ocr_readsEachPageOfAPdf_withoutAnImagePreview() {
+        byte[] pdf = dev.hearth.media.TestPdfs.pdf(new dev.hearth.media.TestPdfs.Page.Text("Hearth reads paper"),
+                new dev.hearth.media.TestPdfs.Page.Picture("Scanned words here"));
+        signIn(ADMIN);
+        go("ocr");
+        page.getByLabel("OCR model").selectOption("tesseract-eng");
+        page.locator("#ocr-file").setInputFiles(new FilePayload("report.pdf", "application/pdf", pdf));
+        expect(page.locator("main .picked")).containsText("report.pdf · PDF");
+        expect(page.locator("img.preview")).hasCount(0);
+        page.getByRole(AriaRole.BUTTON, named("Read text")).click();
+
+        Locator pages = page.getByTestId("ocr-page");
+        expect(pages.locator("h2")).hasText(new String[] {"Page 1", "Page 2"});
+        expect(pages.locator("pre.text")).hasText(new String[] {"Hearth reads paper", "Scanned words here"});
+    }
+
+    @Test
     void audioAndOcr_everyControlHasALabel() {
         signIn(ADMIN);
         for (String screen : List.of("audio", "ocr")) {

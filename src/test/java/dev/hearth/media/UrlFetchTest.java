@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class UrlFetchTest {
     private static final String FIELD = "image_path";
     private static final byte[] PNG = TestImages.png();
+    private static final byte[] PDF = TestPdfs.pdf(new TestPdfs.Page.Blank());
 
     @TempDir
     Path data;
@@ -41,6 +42,7 @@ class UrlFetchTest {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final AtomicInteger flaky = new AtomicInteger();
     private final List<Duration> slept = new CopyOnWriteArrayList<>();
+    private final Map<String, String> accepts = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -70,6 +72,10 @@ class UrlFetchTest {
             case "/chunked.png" -> reply(ex, 200, "image/png", PNG, false);
             case "/lying.png" -> reply(ex, 200, "image/png", "<html>not an image</html>".getBytes(), true);
             case "/page.html" -> reply(ex, 200, "text/html", "<html></html>".getBytes(), true);
+            case "/doc.pdf" -> {
+                accepts.put(path, ex.getRequestHeaders().getFirst("Accept"));
+                reply(ex, 200, "application/pdf", PDF, true);
+            }
             case "/to-loopback" -> {
                 ex.getResponseHeaders().add("Location", "http://localhost:" + port() + "/ok.png");
                 reply(ex, 302, "text/plain", new byte[0], true);
@@ -181,6 +187,18 @@ class UrlFetchTest {
     void fromUrl_refuses_whenContentTypeIsNotAnImage() {
         assertThatThrownBy(() -> trusting().fromUrl("job1", FIELD, url("/page.html")))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("text/html");
+    }
+
+    @Test
+    void fromReference_fetchesAPdf_onlyWhereTheRouteAcceptsOne() throws IOException {
+        assertThatThrownBy(() -> trusting().fromReference("job1", FIELD, url("/doc.pdf")))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("application/pdf, not image/png");
+        assertThat(accepts.get("/doc.pdf")).isEqualTo("image/png, image/jpeg, image/webp, image/gif");
+
+        StoredInput in = trusting().fromReference("ocr1", "document", url("/doc.pdf"), MediaType.IMAGES_AND_PDF);
+        assertThat(in.contentType()).isEqualTo("application/pdf");
+        assertThat(Files.readAllBytes(in.path())).isEqualTo(PDF);
+        assertThat(accepts.get("/doc.pdf")).isEqualTo("image/png, image/jpeg, image/webp, image/gif, application/pdf");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.hearth.catalog.CommandSettings;
 import dev.hearth.catalog.CommandTemplate;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.catalog.Task;
+import dev.hearth.engine.CommandRunner;
 import dev.hearth.engine.Endpoint;
 import dev.hearth.HearthException;
 import dev.hearth.gateway.Abort;
@@ -28,11 +29,13 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * What the audio and OCR routes share: the model checked against the route's task, a scratch
- * directory per request, and one run of the model's command under a scheduler lease (so
- * max_concurrency runs at once, the rest queue, and the model's memory is in the budget).
+ * directory per request, and runs of the model's command under one scheduler lease per request (so
+ * max_concurrency requests run at once, the rest queue, and the model's memory is in the budget).
  */
 final class CommandCalls {
 
@@ -102,25 +105,54 @@ final class CommandCalls {
      * that goes away meanwhile withdraws from the model's queue, or has its run killed.
      */
     Path run(ServerRequest req, ModelSpec spec, Task task, Path input, Map<String, String> values) {
+        return underLease(req, spec, task, runs -> runs.run(input, values));
+    }
+
+    /** Runs of one model's command that share one lease (a PDF's pages, one run each). */
+    static final class Runs {
+        private final CommandRunner runner;
+        private final CompletableFuture<Void> gone;
+
+        private Runs(CommandRunner runner, CompletableFuture<Void> gone) {
+            this.runner = runner;
+            this.gone = gone;
+        }
+
+        /** One run on {@code input}, in its directory; a client gone or a lease revoked ends it (and the rest). */
+        Path run(Path input, Map<String, String> values) {
+            if (gone.isDone()) {
+                throw new CancellationException("the request's runs are no longer wanted");
+            }
+            return runner.run(input.getParent(), input, values, gone);
+        }
+    }
+
+    /**
+     * Takes one lease on the model and calls {@code body} with it: however many runs it makes, they
+     * count as one request in the metrics and hold the model's slot once. A client that goes away
+     * withdraws from the model's queue or has its current run killed, and so does an unload.
+     */
+    <T> T underLease(ServerRequest req, ModelSpec spec, Task task, Function<Runs, T> body) {
         long start = System.nanoTime();
         int status = 500;
         metrics.requestStarted(spec.name(), task.wire());
         CompletableFuture<Void> gone = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicReference<String> revoked = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> revoked = new AtomicReference<>();
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req, () -> gone.complete(null));
              Lease lease = lease(spec.name(), gone)) {
             lease.onRevoke(why -> { // the model is being unloaded: the run ends now, not at its timeout
                 revoked.set(why);
                 gone.complete(null);
             });
-            Path out = switch (lease.engine().endpoint()) {
-                case Endpoint.Command c -> c.runner().run(input.getParent(), input, values, gone);
+            CommandRunner runner = switch (lease.engine().endpoint()) {
+                case Endpoint.Command c -> c.runner();
                 case Endpoint.Down down -> throw new EngineException("The engine serving model '" + spec.name()
                         + "' stopped before the request reached it; Hearth starts it again on the next request.");
                 case Endpoint.Http h -> throw wrongEngine(spec);
                 case Endpoint.InProcess p -> throw wrongEngine(spec);
                 case Endpoint.Jobs j -> throw wrongEngine(spec);
             };
+            T out = body.apply(new Runs(runner, gone));
             status = 200;
             return out;
         } catch (CancellationException e) {

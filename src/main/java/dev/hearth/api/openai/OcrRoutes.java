@@ -10,7 +10,9 @@ import dev.hearth.catalog.ModelSpec;
 import dev.hearth.catalog.Task;
 import dev.hearth.gateway.Routes;
 import dev.hearth.media.Ffmpeg;
+import dev.hearth.media.MediaType;
 import dev.hearth.media.Multipart;
+import dev.hearth.media.PdfPages;
 import dev.hearth.media.StoredInput;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -18,14 +20,18 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * POST /v1/ocr (and /v1/{model}/ocr): an image by upload (multipart {@code file}), URL or data URI
- * (JSON {@code image}, or {@code document} as a string or {@code {image_url|document_url}}), through
- * the media package's checks, to an OCR command model → {@code {model, pages:[{index, text, markdown}]}}.
- * A form feed in the engine's output (tesseract's page break) starts a new page.
+ * POST /v1/ocr (and /v1/{model}/ocr): an image or a PDF by upload (multipart {@code file}), URL or
+ * data URI (JSON {@code image}, or {@code document} as a string or {@code {image_url|document_url}}),
+ * through the media package's checks, to an OCR command model →
+ * {@code {model, pages:[{index, text, markdown}]}}. An image is one run of the command; a form feed
+ * in its output (tesseract's page break) starts a new page. A PDF's pages (all, or those named in
+ * {@code pages}) are drawn one at a time and read one run each, all under one lease, and each page
+ * also says the {@code dimensions} it was drawn at.
  */
 final class OcrRoutes {
     private final CommandCalls calls;
@@ -49,25 +55,31 @@ final class OcrRoutes {
                     Map<String, String> f = form.fields();
                     ModelSpec spec = calls.model(pathModel != null ? pathModel : f.get("model"), Task.OCR,
                             req.path().path());
-                    Multipart.Upload upload = form.files().containsKey("file") ? form.files().get("file")
-                            : form.files().get("image");
-                    StoredInput image;
+                    List<Integer> pages = OcrPageSelection.fromForm(f.get(OcrPageSelection.FIELD));
+                    Multipart.Upload upload = null;
+                    for (String name : new String[] {"file", "image", "document"}) {
+                        if (upload == null) upload = form.files().get(name);
+                    }
+                    StoredInput input;
                     if (upload != null) {
-                        image = calls.inputs.fromUpload(id, upload);
-                    } else if (f.get("image") != null) {
-                        image = calls.inputs.fromReference(id, "image", f.get("image"));
+                        input = calls.inputs.fromUpload(id, upload, MediaType.IMAGES_AND_PDF);
+                    } else if (f.get("image") != null || f.get("document") != null) {
+                        String field = f.get("image") != null ? "image" : "document";
+                        input = calls.inputs.fromReference(id, field, f.get(field), MediaType.IMAGES_AND_PDF);
                     } else {
                         throw missing();
                     }
-                    answer(req, res, spec, image, id);
+                    answer(req, res, spec, input, pages, id);
                 }
             } else {
                 ObjectNode body = Json.parseObject(Routes.body(req));
                 ModelSpec spec = calls.model(pathModel != null ? pathModel : AudioRoutes.string(body, "model"), Task.OCR,
                         req.path().path());
+                List<Integer> pages = OcrPageSelection.fromJson(body.get(OcrPageSelection.FIELD));
                 String field = body.hasNonNull("image") ? "image" : "document";
                 String reference = reference(body, field);
-                answer(req, res, spec, calls.inputs.fromReference(id, field, reference), id);
+                answer(req, res, spec, calls.inputs.fromReference(id, field, reference, MediaType.IMAGES_AND_PDF),
+                        pages, id);
             }
         } finally {
             calls.inputs.discard(id);
@@ -75,8 +87,8 @@ final class OcrRoutes {
     }
 
     private static BadRequestException missing() {
-        return new BadRequestException("image: required: the image to read, as a multipart part 'file', or 'image'"
-                + " with an http(s) URL or a data URI.", "image");
+        return new BadRequestException("image: required: the image or PDF to read, as a multipart part 'file', or"
+                + " 'image' or 'document' with an http(s) URL or a data URI.", "image");
     }
 
     /** image: "url"; document: "url" or {"type": …, "image_url"|"document_url": "url" or {"url": "url"}}. */
@@ -91,13 +103,26 @@ final class OcrRoutes {
                 if (v != null && v.isObject() && v.path("url").isTextual()) return v.path("url").asText();
             }
         }
-        throw new BadRequestException(field + ": expected an http(s) URL or a data URI, or an object with image_url.",
-                field);
+        throw new BadRequestException(field + ": expected an http(s) URL or a data URI, or an object with image_url"
+                + " or document_url.", field);
     }
 
-    private void answer(ServerRequest req, ServerResponse res, ModelSpec spec, StoredInput image, String id) {
-        CommandSettings settings = calls.settings(spec);
-        String wanted = settings.inputFormat();
+    private void answer(ServerRequest req, ServerResponse res, ModelSpec spec, StoredInput input, List<Integer> pages,
+                        String id) {
+        ObjectNode out = Json.object();
+        out.put("model", spec.name());
+        ArrayNode read = out.putArray("pages");
+        if (input.contentType().equals(MediaType.PDF.contentType())) {
+            readPdf(req, spec, input, pages, read);
+        } else {
+            OcrPageSelection.select(pages, 1); // an image is one page: only [0] may be named
+            readImage(req, spec, input, id, read);
+        }
+        Routes.json(res, 200, out);
+    }
+
+    private void readImage(ServerRequest req, ModelSpec spec, StoredInput image, String id, ArrayNode pages) {
+        String wanted = calls.settings(spec).inputFormat();
         boolean ready = image.contentType().equals(wanted.equals("jpg") ? "image/jpeg" : "image/png");
         Path input = image.path();
         if (!ready) {
@@ -105,9 +130,6 @@ final class OcrRoutes {
             Ffmpeg.toImage(image.field(), image.path(), input, wanted);
         }
         String text = CommandCalls.text(calls.run(req, spec, Task.OCR, input, Map.of()));
-        ObjectNode out = Json.object();
-        out.put("model", spec.name());
-        ArrayNode pages = out.putArray("pages");
         String[] parts = text.split("\f");
         int index = 0;
         for (int i = 0; i < parts.length; i++) {
@@ -115,6 +137,33 @@ final class OcrRoutes {
             if (page.isEmpty() && i == parts.length - 1 && i > 0) break; // after the last page break
             pages.addObject().put("index", index++).put("text", page).put("markdown", page);
         }
-        Routes.json(res, 200, out);
+    }
+
+    /**
+     * Each chosen page drawn, then read, in its own scratch directory (gone once read, so a long
+     * PDF never has more than one page on disk); the pages are checked before the model is leased.
+     */
+    private void readPdf(ServerRequest req, ModelSpec spec, StoredInput pdf, List<Integer> requested, ArrayNode pages) {
+        String format = calls.settings(spec).inputFormat();
+        try (PdfPages document = PdfPages.open(pdf.field(), pdf.path())) {
+            List<Integer> chosen = OcrPageSelection.select(requested, document.count());
+            calls.underLease(req, spec, Task.OCR, runs -> {
+                for (int index : chosen) {
+                    String pageId = calls.scratch();
+                    try {
+                        PdfPages.Rendered page = document.render(index, calls.dir(pageId).resolve("page." + format),
+                                format);
+                        // one image is one page: a form feed in the output is only the engine's page end
+                        String text = CommandCalls.text(runs.run(page.file(), Map.of())).replace('\f', '\n').strip();
+                        ObjectNode p = pages.addObject().put("index", index).put("text", text).put("markdown", text);
+                        p.putObject("dimensions").put("dpi", page.dpi()).put("width", page.width())
+                                .put("height", page.height());
+                    } finally {
+                        calls.inputs.discard(pageId);
+                    }
+                }
+                return null;
+            });
+        }
     }
 }

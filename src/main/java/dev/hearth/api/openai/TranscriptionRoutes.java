@@ -1,8 +1,6 @@
 package dev.hearth.api.openai;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.BadRequestException;
-import dev.hearth.HearthException;
 import dev.hearth.Json;
 import dev.hearth.catalog.CommandSettings;
 import dev.hearth.catalog.EngineKind;
@@ -32,6 +30,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * POST /v1/audio/transcriptions and /v1/audio/translations (and under /v1/{model}/), OpenAI's
@@ -189,35 +188,41 @@ final class TranscriptionRoutes {
     }
 
     /**
-     * Piece by piece: the SSE stream opens with the first piece's words, so a failure before them is
-     * an ordinary error answer; after them it is the stream's last event.
+     * Piece by piece, under one lease: the SSE stream opens with the first piece's words, so a
+     * failure before them is an ordinary error answer; after them it is the stream's last event.
      */
     private void stream(ServerRequest req, ServerResponse res, ModelSpec spec, CommandSettings settings,
                         Multipart.Upload file, Map<String, String> values, Path dir, Asked asked) throws IOException {
         Path pcm = dir.resolve("audio.pcm");
         AudioChunks.decode("file", file.path(), pcm);
-        OutputStream[] out = {null};
+        calls.underLease(req, spec, Task.TRANSCRIPTION, runs -> {
+            OutputStream[] out = {null};
+            try {
+                Transcript whole = ChunkedTranscription.run(pcm, STREAM_PIECE_SECONDS, settings.inputFormat(), dir,
+                        (piece, seconds) -> read(settings, CommandCalls.text(runs.run(piece, values)), seconds),
+                        (piece, done, total) -> {
+                            if (piece.text().isEmpty()) return;
+                            String gap = out[0] == null ? "" : " ";
+                            if (out[0] == null) out[0] = open(res);
+                            event(out[0], Json.object().put("type", "transcript.text.delta").put("delta", gap + piece.text()));
+                        },
+                        () -> false);
+                if (out[0] == null) out[0] = open(res);
+                event(out[0], Json.object().put("type", "transcript.text.done").put("text", whole.text()));
+            } catch (RuntimeException e) {
+                if (out[0] == null || e instanceof CancellationException) throw e;
+                event(out[0], Errors.envelope(Errors.classify(Errors.unwrap(e))));
+            }
+            close(out[0]);
+            return null;
+        });
+    }
+
+    private static void close(OutputStream out) {
         try {
-            Transcript whole = ChunkedTranscription.run(pcm, STREAM_PIECE_SECONDS, settings.inputFormat(), dir,
-                    (piece, seconds) -> read(settings, CommandCalls.text(calls.run(req, spec, Task.TRANSCRIPTION,
-                            piece, values)), seconds),
-                    (piece, done, total) -> {
-                        if (piece.text().isEmpty()) return;
-                        String gap = out[0] == null ? "" : " ";
-                        if (out[0] == null) out[0] = open(res);
-                        ObjectNode delta = Json.object().put("type", "transcript.text.delta")
-                                .put("delta", gap + piece.text());
-                        event(out[0], delta);
-                    },
-                    () -> false);
-            if (out[0] == null) out[0] = open(res);
-            event(out[0], Json.object().put("type", "transcript.text.done").put("text", whole.text()));
-            out[0].close();
-        } catch (RuntimeException e) {
-            if (out[0] == null) throw e;
-            HearthException error = Errors.classify(Errors.unwrap(e));
-            event(out[0], Errors.envelope(error));
-            out[0].close();
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            // the client is gone
         }
     }
 
@@ -229,12 +234,13 @@ final class TranscriptionRoutes {
         return res.outputStream();
     }
 
+    /** One event; a client that has gone ends the runs as a cancel (its lease is given back). */
     private static void event(OutputStream out, Object data) {
         try {
             out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            throw new CancellationException("the client went away");
         }
     }
 

@@ -19,12 +19,13 @@ import java.util.Locale;
  * Recordings to transcribe, stored with their job under {@code data/inputs/<job>/} like images
  * ({@link Inputs}) but with their own, larger cap ({@code media.max_audio_bytes}) and checked by
  * ffprobe, not by magic bytes: whatever ffmpeg reads is accepted, and the recording's length is
- * known before the job is queued. A recording arrives as a multipart upload, a {@code data:audio/…}
- * URI, or a file under an allow-listed directory.
+ * known before the job is queued. A recording arrives as a multipart upload, an http(s) URL, a
+ * {@code data:audio/…} URI, or a file under an allow-listed directory.
  */
 public final class AudioInputs {
     private final Inputs inputs;
     private final MediaLimits limits;
+    private final UrlFetcher fetcher;
 
     /** A stored recording and its length. */
     public record StoredAudio(StoredInput input, double seconds) {}
@@ -32,6 +33,7 @@ public final class AudioInputs {
     public AudioInputs(Inputs inputs, long maxBytes) {
         this.inputs = inputs;
         this.limits = inputs.limits().withMaxBytes(maxBytes);
+        this.fetcher = new UrlFetcher(limits);
     }
 
     public long maxBytes() { return limits.maxBytes(); }
@@ -52,7 +54,11 @@ public final class AudioInputs {
         return checked(upload.field(), target);
     }
 
-    /** A {@code data:audio/…;base64,…} URI, or a path (or file: URI) under an allowed directory. */
+    /**
+     * An http(s) URL (fetched with the same checks as an image's: no internal addresses, every
+     * redirect checked), a {@code data:audio/…;base64,…} URI, or a path (or file: URI) under an
+     * allowed directory.
+     */
     public StoredAudio fromReference(String jobId, String field, String value) {
         if (value == null || value.isBlank()) throw new BadRequestException(field + ": empty", field);
         String v = value.strip();
@@ -60,11 +66,12 @@ public final class AudioInputs {
         if (lower.startsWith("data:")) return fromDataUri(jobId, field, v);
         if (lower.startsWith("file:") || v.startsWith("/")) return fromLocalPath(jobId, field, v);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            throw new BadRequestException(field + ": a recording is not fetched from a URL; upload it (multipart"
-                    + " part '" + field + "') or send it as a data URI", field);
+            Path target = target(jobId, field);
+            fetcher.fetchAudio(field, v, target);
+            return checked(field, target);
         }
-        throw new BadRequestException(field + ": expected a data:audio/…;base64 URI or an allowed path; or upload the"
-                + " recording as the multipart part '" + field + "'", field);
+        throw new BadRequestException(field + ": expected an http(s) URL, a data:audio/…;base64 URI or an allowed"
+                + " path; or upload the recording as the multipart part '" + field + "'", field);
     }
 
     private StoredAudio fromDataUri(String jobId, String field, String uri) {

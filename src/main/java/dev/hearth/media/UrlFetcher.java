@@ -6,15 +6,19 @@ import dev.hearth.HttpClients;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Fetches a client-named image URL: http/https only, every address of every hop checked by
@@ -64,11 +68,57 @@ public final class UrlFetcher {
 
     /** As {@link #fetch(String, String)}, for a body of one of the {@code accepted} kinds. */
     Fetched fetch(String field, String url, Set<MediaType> accepted) {
+        return fetch(field, url, Wanted.of(accepted), (in, type, at) -> new Fetched(readCapped(field, in), type, at));
+    }
+
+    /**
+     * A recording (audio/…, video/…, application/ogg or an untyped octet-stream; ffprobe judges the
+     * bytes later) streamed to {@code target} within the cap, never held in memory whole.
+     */
+    void fetchAudio(String field, String url, Path target) {
+        fetch(field, url, Wanted.AUDIO, (in, type, at) -> {
+            try (in; OutputStream out = Files.newOutputStream(target)) {
+                byte[] buf = new byte[1 << 16];
+                long total = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    total += n;
+                    if (total > limits.maxBytes()) throw tooLarge(field);
+                    out.write(buf, 0, n);
+                }
+                return null;
+            } catch (IOException e) {
+                throw new Transient("body: " + e.getMessage());
+            }
+        });
+    }
+
+    /** What a fetch accepts: the Accept header it sends, and whether an answer's Content-Type will do. */
+    private record Wanted(String accept, Predicate<String> type, String described) {
+        static final Wanted AUDIO = new Wanted("audio/*, video/*, application/ogg, application/octet-stream", t -> {
+            String base = t == null ? "" : t.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            return base.startsWith("audio/") || base.startsWith("video/") || base.equals("application/ogg")
+                    || base.equals("application/octet-stream");
+        }, "audio/… or video/…");
+
+        static Wanted of(Set<MediaType> kinds) {
+            String accept = java.util.Arrays.stream(MediaType.values()).filter(kinds::contains)
+                    .map(MediaType::contentType).collect(java.util.stream.Collectors.joining(", "));
+            return new Wanted(accept, t -> MediaType.fromContentType(t, kinds).isPresent(), MediaType.contentTypes(kinds));
+        }
+    }
+
+    /** Reads an answer's body once its status and type were found good. */
+    @FunctionalInterface
+    private interface Body<T> {
+        T read(InputStream in, String type, URI at) throws Transient;
+    }
+
+    private <T> T fetch(String field, String url, Wanted wanted, Body<T> body) {
         URI uri = parse(field, url);
         Duration backoff = limits.firstBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                return followRedirects(field, uri, accepted);
+                return followRedirects(field, uri, wanted, body);
             } catch (Transient t) {
                 if (attempt > limits.retries()) {
                     throw new BadRequestException(field + ": could not fetch " + redact(uri) + " after "
@@ -85,10 +135,10 @@ public final class UrlFetcher {
         }
     }
 
-    private Fetched followRedirects(String field, URI uri, Set<MediaType> accepted) throws Transient {
+    private <T> T followRedirects(String field, URI uri, Wanted wanted, Body<T> body) throws Transient {
         for (int hop = 0; ; hop++) {
             check(field, uri);
-            HttpResponse<InputStream> res = send(uri, accepted);
+            HttpResponse<InputStream> res = send(uri, wanted.accept());
             int status = res.statusCode();
             if (REDIRECTS.contains(status)) {
                 close(res);
@@ -111,17 +161,17 @@ public final class UrlFetcher {
                 throw new BadRequestException(field + ": " + redact(uri) + " answered HTTP " + status, field);
             }
             String type = res.headers().firstValue("content-type").orElse(null);
-            if (MediaType.fromContentType(type, accepted).isEmpty()) {
+            if (!wanted.type().test(type)) {
                 close(res);
                 throw new BadRequestException(field + ": " + redact(uri) + " is " + (type == null ? "untyped" : type)
-                        + ", not " + MediaType.contentTypes(accepted), field);
+                        + ", not " + wanted.described(), field);
             }
             long declared = res.headers().firstValueAsLong("content-length").orElse(-1);
             if (declared > limits.maxBytes()) {
                 close(res);
                 throw tooLarge(field);
             }
-            return new Fetched(readCapped(field, res.body()), type, uri);
+            return body.read(res.body(), type, uri);
         }
     }
 
@@ -150,9 +200,7 @@ public final class UrlFetcher {
         }
     }
 
-    private HttpResponse<InputStream> send(URI uri, Set<MediaType> accepted) throws Transient {
-        String accept = java.util.Arrays.stream(MediaType.values()).filter(accepted::contains)
-                .map(MediaType::contentType).collect(java.util.stream.Collectors.joining(", "));
+    private HttpResponse<InputStream> send(URI uri, String accept) throws Transient {
         HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(limits.urlTimeout())
                 .header("Accept", accept).build();
         try {

@@ -34,6 +34,8 @@ class UrlFetchTest {
     private static final String FIELD = "image_path";
     private static final byte[] PNG = TestImages.png();
     private static final byte[] PDF = TestPdfs.pdf(new TestPdfs.Page.Blank());
+    /** One second of 16 kHz mono 16-bit silence as a WAV. */
+    private static final byte[] SECOND_OF_SILENCE = java.util.Arrays.copyOf(AudioChunks.wavHeader(32_000), 44 + 32_000);
 
     @TempDir
     Path data;
@@ -72,6 +74,10 @@ class UrlFetchTest {
             case "/chunked.png" -> reply(ex, 200, "image/png", PNG, false);
             case "/lying.png" -> reply(ex, 200, "image/png", "<html>not an image</html>".getBytes(), true);
             case "/page.html" -> reply(ex, 200, "text/html", "<html></html>".getBytes(), true);
+            case "/talk.wav" -> {
+                accepts.put(path, ex.getRequestHeaders().getFirst("Accept"));
+                reply(ex, 200, "audio/wav", SECOND_OF_SILENCE, false);
+            }
             case "/doc.pdf" -> {
                 accepts.put(path, ex.getRequestHeaders().getFirst("Accept"));
                 reply(ex, 200, "application/pdf", PDF, true);
@@ -275,5 +281,23 @@ class UrlFetchTest {
         assertThat(AddressPolicy.internalReason(InetAddress.getByName("2002:a9fe:a9fe::"))).isEqualTo("link-local");
         assertThat(AddressPolicy.internalReason(InetAddress.getByName("255.255.255.255"))).isEqualTo("reserved");
         assertThat(new String(PNG, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    }
+
+    @Test
+    void aRecordingByUrl_isStreamedToTheJobsDirectory_withinTheAudioCap() throws IOException {
+        AudioInputs audio = new AudioInputs(trusting(), 1024 * 1024);
+        AudioInputs.StoredAudio got = audio.fromReference("job7", "audio", url("/talk.wav"));
+        assertThat(got.seconds()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(java.nio.file.Files.readAllBytes(got.input().path())).isEqualTo(SECOND_OF_SILENCE);
+        assertThat(accepts.get("/talk.wav")).startsWith("audio/*");
+
+        assertThatThrownBy(() -> audio.fromReference("job8", "audio", url("/page.html")))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("text/html, not audio/");
+        assertThatThrownBy(() -> new AudioInputs(trusting(), 1000).fromReference("job9", "audio", url("/talk.wav")))
+                .isInstanceOf(dev.hearth.PayloadTooLargeException.class);
+        // the image path's guard against internal addresses holds for recordings too
+        assertThatThrownBy(() -> new AudioInputs(inputs(MediaLimits.defaults(), InetAddress::getAllByName), 1 << 20)
+                .fromReference("job10", "audio", url("/talk.wav")))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("loopback");
     }
 }

@@ -31,6 +31,7 @@ class ArchitectureTest {
                 .layer("cli").definedBy("dev.hearth.cli..")
                 .layer("api").definedBy("dev.hearth.api..")
                 .layer("gateway").definedBy("dev.hearth.gateway..")
+                .layer("cluster").definedBy("dev.hearth.cluster..")
                 .layer("jobs").definedBy("dev.hearth.jobs..")
                 .layer("scheduler").definedBy("dev.hearth.scheduler..")
                 .layer("media").definedBy("dev.hearth.media..")
@@ -41,9 +42,11 @@ class ArchitectureTest {
                 .layer("root").definedBy("dev.hearth")
                 .whereLayer("cli").mayOnlyAccessLayers("app", "api", "jobs", "scheduler", "media", "engine",
                         "catalog", "observe", "config", "root")
-                .whereLayer("app").mayOnlyAccessLayers("api", "gateway", "jobs", "scheduler", "media", "engine",
+                .whereLayer("app").mayOnlyAccessLayers("api", "gateway", "cluster", "jobs", "scheduler", "media",
+                        "engine", "catalog", "observe", "config", "root")
+                .whereLayer("api").mayOnlyAccessLayers("gateway", "cluster", "jobs", "scheduler", "media", "engine",
                         "catalog", "observe", "config", "root")
-                .whereLayer("api").mayOnlyAccessLayers("gateway", "jobs", "scheduler", "media", "engine", "catalog",
+                .whereLayer("cluster").mayOnlyAccessLayers("jobs", "scheduler", "media", "engine", "catalog",
                         "observe", "config", "root")
                 .whereLayer("gateway").mayOnlyAccessLayers("observe", "config", "root")
                 .whereLayer("jobs").mayOnlyAccessLayers("scheduler", "media", "engine", "catalog", "observe",

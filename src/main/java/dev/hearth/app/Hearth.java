@@ -25,6 +25,14 @@ import dev.hearth.api.lightx2v.LightX2vRoutes;
 import dev.hearth.api.openaivideos.OpenAiVideoRoutes;
 import dev.hearth.api.videosdgx.VideosDgxRoutes;
 import dev.hearth.jobs.store.JobStores;
+import dev.hearth.jobs.store.JobStore;
+import dev.hearth.jobs.store.PostgresJobStore;
+import dev.hearth.jobs.Job;
+import dev.hearth.api.admin.NodesRoute;
+import dev.hearth.cluster.Cluster;
+import dev.hearth.cluster.Nodes;
+import dev.hearth.cluster.PostgresEventBus;
+import dev.hearth.Json;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
 import dev.hearth.media.Outputs;
@@ -58,6 +66,14 @@ public final class Hearth implements AutoCloseable {
     private final Gateway gateway;
     private final JobCore jobs;
     private final DataDirLock dataDirLock;
+    private final PostgresEventBus bus;                  // several nodes only
+    private final javax.sql.DataSource sharedDb;         // several nodes only
+    private final String process;
+    private final List<Device> devices;
+    private final Catalog catalog;
+    private final NodesRoute nodesRoute;
+    private final OpenAiRoutes openAi;
+    private volatile Cluster cluster;
 
     private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock) {
         this.config = config;
@@ -71,20 +87,34 @@ public final class Hearth implements AutoCloseable {
                 hardware.footprints(gpus)::of, MEASURE_EVERY);
         Metrics metrics = new Metrics(ModelMetrics.gauges(scheduler::status), ModelMetrics.STATES,
                 scheduler::usedBytes, scheduler::budgetBytes);
+        // several nodes on one PostgreSQL: the job store's node is this process (node id and pid), and
+        // job events reach the other nodes by NOTIFY
+        String process = config.cluster().nodeId() + "-" + ProcessHandle.current().pid();
+        JobStore store = JobStores.open(s.database(), s.dataDir(), process);
+        PostgresEventBus shared = store instanceof PostgresJobStore pg
+                ? new PostgresEventBus(s.database(), pg.dataSource(), config.cluster().nodeId()) : null;
+        this.sharedDb = shared == null ? null : ((PostgresJobStore) store).dataSource();
+        this.process = process;
+        this.devices = devices;
         // the scheduler's model events go onto the one bus; metrics, the log and /api/events listen there
-        EventBus events = new LocalEventBus();
+        EventBus events = shared != null ? shared : new LocalEventBus();
+        this.bus = shared;
         scheduler.addListener(e -> events.publish(ModelEvent.TOPIC, e.model(), e));
         events.subscribe(ModelEvent.TOPIC, null, ModelMetrics.feed(metrics));
         events.subscribe(ModelEvent.TOPIC, null, Hearth::log);
         Catalog catalog = new Catalog(config);
-        Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
-        this.jobs = new JobCore(config, catalog, scheduler, JobStores.open(s.database(), s.dataDir()),
-                inputs, new Outputs(s.dataDir()), events, Clock.systemUTC());
+        Path blobs = config.cluster().blobs(s.dataDir()); // inputs and outputs: shared by the nodes, or the data dir
+        Inputs inputs = new Inputs(blobs, MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
+        this.jobs = new JobCore(config, catalog, scheduler, store, inputs, new Outputs(blobs), events, Clock.systemUTC());
+        if (shared != null) shared.relay(Job.TOPIC, store::get);
+        this.catalog = catalog;
         SseWriter sse = new SseWriter();
         OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio());
         JobRoutes jobRoutes = new JobRoutes(jobs, sse, jobs.audio());
         EventsRoute eventsRoute = new EventsRoute(events, jobs, sse);
         AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());
+        this.nodesRoute = new NodesRoute(catalog, scheduler, this::advertised, version(), config.cluster().nodeId());
+        this.openAi = openAi;
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
         VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
         DocsRoutes docs = new DocsRoutes();
@@ -97,6 +127,7 @@ public final class Hearth implements AutoCloseable {
             videosDgx.register(r);
             videos.register(r);
             admin.register(r);
+            nodesRoute.register(r);
             eventsRoute.register(r);
             docs.register(r);
             ui.register(r);
@@ -162,12 +193,13 @@ public final class Hearth implements AutoCloseable {
             throw e;
         }
         try {
-            hearth.jobs.start();
             hearth.server.start();
             if (!hearth.server.isRunning() || hearth.server.port() <= 0) {
                 // another process took the port between the check and the bind
                 throw new StartupException(s.host() + ":" + s.port() + " is in use; set HEARTH_LISTEN or --listen");
             }
+            hearth.join(); // several nodes: known to the others before its dispatchers claim anything
+            hearth.jobs.start();
         } catch (RuntimeException e) {
             hearth.close();
             throw e;
@@ -176,6 +208,44 @@ public final class Hearth implements AutoCloseable {
         LOG.log(Level.INFO, "Hearth {0} listening on {1} — memory budget {2}, {3} models",
                 version(), hearth.baseUri(), Sizes.human(hearth.scheduler.budgetBytes()), config.models().size());
         return hearth;
+    }
+
+    /**
+     * Several nodes: listens for the others' job events, writes this node's row and heart-beats, and
+     * tells the dispatchers and the OpenAI routes where each model is loaded.
+     */
+    private void join() {
+        if (bus == null) return;
+        bus.start();
+        String devicesJson;
+        try {
+            devicesJson = Json.MAPPER.writeValueAsString(devices);
+        } catch (java.io.IOException e) {
+            devicesJson = "[]";
+        }
+        String finalDevices = devicesJson;
+        Nodes nodes = new Nodes(sharedDb, new Nodes.Self(config.cluster().nodeId(), advertised(), version(), process,
+                () -> finalDevices, () -> NodesRoute.modelsHere(scheduler, catalog)), Clock.systemUTC()).start();
+        this.cluster = new Cluster(nodes, bus);
+        jobs.peers(cluster.peers());
+        openAi.cluster(cluster);
+        nodesRoute.cluster(cluster);
+        LOG.log(Level.INFO, "node {0} joined {1} other node(s) on the shared database", config.cluster().nodeId(),
+                nodes.peers().size());
+    }
+
+    /** Where the other nodes reach this one: server.advertise_url, else the address it listens on. */
+    private URI advertised() {
+        if (config.cluster().advertiseUrl() != null) return config.cluster().advertiseUrl();
+        String host = config.server().host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
     }
 
     public int port() { return server.port(); }
@@ -192,6 +262,8 @@ public final class Hearth implements AutoCloseable {
     /** Stops taking requests, then stops every engine and waits for their processes to end. */
     @Override
     public void close() {
+        if (cluster != null) cluster.close(); // the others stop routing here at once
+        else if (bus != null) bus.close();
         gateway.close();
         server.stop();
         jobs.stopClaiming();   // so the jobs the scheduler's close interrupts are queued again, not restarted

@@ -3,6 +3,8 @@ package dev.hearth.catalog;
 import dev.hearth.config.ConfigException;
 import dev.hearth.config.Defaults;
 import dev.hearth.config.Fields;
+import dev.hearth.config.ClusterConfig;
+import dev.hearth.config.ClusterSection;
 import dev.hearth.config.MediaConfig;
 import dev.hearth.config.MediaSection;
 import dev.hearth.config.Problems;
@@ -87,13 +89,14 @@ public final class ConfigLoader {
 
         ServerConfig server = ServerSection.read(top.get("server"), baseDir, f);
         MediaConfig media = MediaSection.read(top.get("media"), baseDir, f);
+        ClusterConfig cluster = ClusterSection.read(top.get("server"), server, baseDir, f);
         Map<String, ModelSpec> models = top.containsKey("models")
                 ? models(top.get("models"), server, baseDir, f)
                 : EmbeddedDefault.models(server, workDir, f);
         EnhancerRules.check(server, top.get("server"), models, top.get("models") != null && top.get("models").isMap()
                 ? top.get("models").map() : Map.of(), f);
         problems.throwIfAny();
-        return new HearthConfig(server, models, fileOrNull, media);
+        return new HearthConfig(server, models, fileOrNull, media, cluster);
     }
 
     private static Map<String, ModelSpec> models(YamlNode node, ServerConfig server, Path baseDir, Fields f) {

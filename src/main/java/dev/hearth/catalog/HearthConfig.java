@@ -1,5 +1,6 @@
 package dev.hearth.catalog;
 
+import dev.hearth.config.ClusterConfig;
 import dev.hearth.config.Defaults;
 import dev.hearth.config.MediaConfig;
 import dev.hearth.config.ServerConfig;
@@ -12,15 +13,21 @@ import java.util.Map;
  *
  * @param source the file it came from, or null for the embedded default
  */
-public record HearthConfig(ServerConfig server, Map<String, ModelSpec> models, Path source, MediaConfig media) {
+public record HearthConfig(ServerConfig server, Map<String, ModelSpec> models, Path source, MediaConfig media,
+                           ClusterConfig cluster) {
 
     public HearthConfig {
         models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         if (media == null) media = new MediaConfig(Defaults.MEDIA_ALLOWED_PATHS);
+        if (cluster == null) cluster = ClusterConfig.single("node");
     }
 
-    /** Without a media: section: its defaults. */
+    /** Without a media: section: its defaults; one node. */
     public HearthConfig(ServerConfig server, Map<String, ModelSpec> models, Path source) {
-        this(server, models, source, null);
+        this(server, models, source, null, null);
+    }
+
+    public HearthConfig(ServerConfig server, Map<String, ModelSpec> models, Path source, MediaConfig media) {
+        this(server, models, source, media, null);
     }
 }

@@ -78,7 +78,7 @@ public final class Proxy {
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
         return forward(engine, path, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)), "application/json",
-                stream, DONE, res, timeouts, abort, opened);
+                Map.of(), stream, DONE, res, timeouts, abort, opened);
     }
 
     /**
@@ -86,20 +86,22 @@ public final class Proxy {
      * sends it, whatever its type (audio bytes, text, JSON, or a stream).
      */
     /**
+     * @param headers more headers for the engine (a forwarded request's Authorization)
      * @param end what a stream's last event carries when it ended as it should ([DONE] for chat,
      *            "transcript.text.done" for a transcription): a stream that closes without it is reported
      *            broken in a final error event
      */
     public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
-                           boolean stream, byte[] end, ServerResponse res, ProxyTimeouts timeouts, Abort abort,
-                           OutputStream opened) {
+                           Map<String, String> headers, boolean stream, byte[] end, ServerResponse res,
+                           ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .header("Content-Type", bodyType)
                 .header("Accept", stream ? "text/event-stream" : "*/*")
-                .POST(body)
-                .build();
+                .POST(body);
+        headers.forEach(b::header);
+        HttpRequest request = b.build();
         try (Deadline deadline = Deadline.start(abort, engine.model(), timeouts)) {
             CompletableFuture<HttpResponse<InputStream>> sending =
                     client(timeouts.connect()).sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -37,6 +37,7 @@ final class Dispatcher {
 
     private final String model;
     private final ModelSpec spec;
+    private final java.util.function.Supplier<Peers> peers;
     private final JobContext ctx;
     private final Duration poll;
     private final PromptStep prompt;
@@ -50,9 +51,11 @@ final class Dispatcher {
     private java.net.http.HttpClient http;                   // only the dispatcher's thread uses it
 
     /** @param prompt the enhance stage for jobs that asked for it */
-    Dispatcher(ModelSpec spec, JobContext ctx, Duration poll, PromptStep prompt) {
+    Dispatcher(ModelSpec spec, JobContext ctx, Duration poll, java.util.function.Supplier<Peers> peers,
+               PromptStep prompt) {
         this.model = spec.name();
         this.spec = spec;
+        this.peers = peers;
         this.ctx = ctx;
         this.poll = poll;
         this.prompt = prompt;
@@ -114,7 +117,22 @@ final class Dispatcher {
     private void round() throws InterruptedException {
         Optional<Job> toEnhance = claim(Claim.TO_ENHANCE);
         if (toEnhance.isPresent()) {
-            enhanceThenRun(toEnhance.get());
+            enhanceThenRun(toEnhance.get(), true);
+            return;
+        }
+        Peers others = peers.get();
+        if (others != Peers.NONE && !loadedHere()) {
+            // several nodes: the model's queued jobs go where it is loaded; after max_wait, here too
+            var queued = ctx.store().queued(model);
+            boolean young = queued.oldest() == null
+                    || Duration.between(queued.oldest(), ctx.now()).compareTo(spec.sharing().maxWait()) < 0;
+            if (others.presentElsewhere(model) && young) {
+                await(poll);
+                return;
+            }
+            // not loaded here: claim first, so that one queued job never makes two nodes load the model
+            Optional<Job> claimed = claim(Claim.TO_RUN);
+            if (claimed.isPresent()) enhanceThenRun(claimed.get(), false);
             return;
         }
         Lease lease;
@@ -139,19 +157,25 @@ final class Dispatcher {
         }
     }
 
+    /** Whether the model is loaded on this node now (a lease would not start it). */
+    private boolean loadedHere() {
+        return ctx.models().status().stream().anyMatch(s -> s.name().equals(model)
+                && (s.state() == dev.hearth.scheduler.ModelState.READY || s.state() == dev.hearth.scheduler.ModelState.BUSY));
+    }
+
     /**
-     * The claimed job's prompt is rewritten, then the video model's lease is taken while the claim is
-     * heart-beaten (the model may take minutes to load). A cancel meanwhile stops the wait; a wait that
-     * ends without a lease puts the job back in the queue with its rewritten prompt.
+     * The claimed job's prompt is rewritten (when {@code enhance}), then the model's lease is taken
+     * while the claim is heart-beaten (the model may take minutes to load). A cancel meanwhile stops
+     * the wait; a wait that ends without a lease puts the job back in the queue (with its rewritten prompt).
      */
-    private void enhanceThenRun(Job claimed) throws InterruptedException {
+    private void enhanceThenRun(Job claimed, boolean enhance) throws InterruptedException {
         long every = ctx.heartbeatEvery().toMillis();
         ScheduledFuture<?> beat = ctx.timer().scheduleAtFixedRate(() -> keepClaim(claimed.id()), every, every,
                 TimeUnit.MILLISECONDS);
         Lease lease;
         Job job;
         try {
-            job = prompt.apply(claimed);
+            job = enhance ? prompt.apply(claimed) : claimed;
             if (job == null) return;
             if (closed) {
                 transitions.requeue(job.id(), "Hearth stopped before the job ran");

@@ -63,6 +63,7 @@ public final class JobCore implements JobService, AutoCloseable {
     private final JobTransitions transitions;
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
     private final AudioInputs audio;
+    private volatile Peers peers = Peers.NONE;
 
     /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
     public JobCore(HearthConfig config, Catalog catalog, ModelScheduler models, JobStore store, Inputs inputs,
@@ -71,7 +72,7 @@ public final class JobCore implements JobService, AutoCloseable {
         this.catalog = catalog;
         this.inputs = inputs;
         this.audio = new AudioInputs(inputs, config.media().maxAudioBytes());
-        this.dataDir = config.server().dataDir();
+        this.dataDir = config.cluster().blobs(config.server().dataDir()); // where inputs and outputs live
         Map<String, Double> priors = new HashMap<>();
         config.models().values().forEach(m -> priors.put(m.name(), m.jobs().secondsPerUnit()));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
@@ -81,11 +82,20 @@ public final class JobCore implements JobService, AutoCloseable {
         this.transitions = new JobTransitions(ctx);
         PromptEnhancer enhancer = new PromptEnhancer(models);
         for (ModelSpec m : config.models().values()) {
-            if (m.acceptsJobs()) dispatchers.put(m.name(), new Dispatcher(m, ctx, POLL,
+            if (m.acceptsJobs()) dispatchers.put(m.name(), new Dispatcher(m, ctx, POLL, () -> peers,
                     new PromptStep(transitions, enhancer, catalog.enhancerOf(m), config.server().enhancerInstructions())));
         }
     }
 
+
+    /**
+     * The other nodes on this database: before {@link #start}, a node among several says who its
+     * peers are, so a model loaded on another node runs its queued jobs there first.
+     */
+    public JobCore peers(Peers others) {
+        this.peers = others;
+        return this;
+    }
 
     /** Requeues what a dead process left running, then starts the dispatchers, reaper and retention. */
     public JobCore start() {

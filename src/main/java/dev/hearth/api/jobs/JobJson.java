@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hearth.gateway.ClientText;
 import dev.hearth.jobs.Job;
+import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.JobService;
 
 import java.time.Instant;
@@ -33,7 +34,8 @@ public final class JobJson {
                 j.priority(), j.attempts().count(), j.attempts().max(), j.prompt(),
                 j.originalPrompt() != null ? j.originalPrompt() : j.prompt(), j.params().json(),
                 List.copyOf(j.inputs().keySet()), outputs, error, time(j.times().created()),
-                time(j.times().started()), time(j.times().finished()), time(j.times().updated()));
+                time(j.times().started()), time(j.times().finished()), time(j.times().updated()),
+                j.state() == JobState.RUNNING || j.state() == JobState.CANCELLING ? j.lease().owner() : null);
     }
 
     private static String time(Instant t) {

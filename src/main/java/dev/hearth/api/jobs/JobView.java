@@ -18,7 +18,8 @@ public record JobView(String id, String object, String model, String task, Strin
                       String stage, int step, int steps, Integer queuePosition, Long etaSeconds, int priority,
                       int attempts, int maxAttempts, String prompt, String originalPrompt, JsonNode params,
                       List<String> inputs, List<Output> outputs, Error error, String createdAt, String startedAt,
-                      String finishedAt, String updatedAt) {
+                      String finishedAt, String updatedAt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String node) {
 
     /** One file the job made, with the URL that downloads it. */
     @JsonNaming(SnakeCaseStrategy.class)

@@ -30,6 +30,10 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hearth.cluster.Cluster;
+import dev.hearth.scheduler.ModelState;
+
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +54,7 @@ public final class OpenAiRoutes {
     private final Metrics metrics;
     private final Proxy proxy = new Proxy();
 
+    private volatile Cluster cluster;
     private final AudioRoutes audio;
     private final TranscriptionRoutes transcriptions;
     private final OcrRoutes ocr;
@@ -63,6 +68,12 @@ public final class OpenAiRoutes {
         this.audio = new AudioRoutes(calls, this);
         this.transcriptions = new TranscriptionRoutes(calls, this, recordings);
         this.ocr = new OcrRoutes(calls);
+    }
+
+    /** Several nodes on one PostgreSQL: requests for a model loaded on another node are served there. */
+    public OpenAiRoutes cluster(Cluster nodes) {
+        this.cluster = nodes;
+        return this;
     }
 
     public void register(HttpRouting.Builder r) {
@@ -95,6 +106,11 @@ public final class OpenAiRoutes {
         }
         OpenAiRequests.validate(task, body);
         boolean stream = OpenAiRequests.stream(body);
+        URI peer = peerServing(req, spec);
+        if (peer != null) {
+            forwardToPeer(req, res, spec, task, peer, bytes, stream);
+            return;
+        }
         LoadingStream.Mode feedback = stream && task != Task.EMBEDDINGS ? LoadingStream.requested(req, task == Task.CHAT)
                 : null;
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
@@ -119,6 +135,50 @@ public final class OpenAiRoutes {
     }
 
     /**
+     * Several nodes: a model not loaded here but loaded, with room, on another live node is served
+     * there — unless this request was forwarded already (it is then served here, whatever it takes).
+     */
+    private URI peerServing(ServerRequest req, ModelSpec spec) {
+        if (cluster == null || req.headers().contains(FORWARDED) || loadedHere(spec.name())) return null;
+        return cluster.serving(spec.name()).orElse(null);
+    }
+
+    private static final io.helidon.http.HeaderName FORWARDED = io.helidon.http.HeaderNames.create(Cluster.FORWARDED_BY);
+
+    private boolean loadedHere(String model) {
+        return models.status().stream().anyMatch(s -> s.name().equals(model)
+                && (s.state() == ModelState.READY || s.state() == ModelState.BUSY));
+    }
+
+    /**
+     * The request's own bytes, to the same path on the peer, with the client's key: its answer (a
+     * stream included) comes back unchanged. A peer that fails is this request's failure (a 502),
+     * not a reason to load the model here too.
+     */
+    private void forwardToPeer(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, URI peer,
+                               byte[] bytes, boolean stream) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put(Cluster.FORWARDED_BY, cluster.self());
+        req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).ifPresent(a -> headers.put("Authorization", a));
+        long start = System.nanoTime();
+        int status = 500;
+        metrics.requestStarted(spec.name(), task.wire());
+        Abort abort = new Abort();
+        try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
+                () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()))) {
+            Proxy.Upstream node = new Proxy.Upstream(spec.name(), peer, CompletableFuture::new);
+            Proxy.Outcome outcome = proxy.forward(node, req.path().rawPath(), HttpRequest.BodyPublishers.ofByteArray(bytes),
+                    "application/json", headers, stream, Proxy.DONE, res, spec.proxy(), abort, null);
+            status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
+        } catch (RuntimeException e) {
+            status = Errors.classify(Errors.unwrap(e)).status();
+            throw e;
+        } finally {
+            metrics.requestFinished(spec.name(), task.wire(), status, System.nanoTime() - start);
+        }
+    }
+
+    /**
      * A request already read and checked (an audio upload rebuilt for the engine, a speech request)
      * proxied to its HTTP model, with the same lease, client watch and metrics as a chat.
      */
@@ -138,8 +198,8 @@ public final class OpenAiRoutes {
                       String contentType, boolean stream, byte[] end, ServerResponse res, Abort abort,
                       java.io.OutputStream opened) {
         Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
-        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, stream, end, res, spec.proxy(), abort,
-                opened);
+        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, end, res, spec.proxy(),
+                abort, opened);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
         if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
         return outcome.clientGone() ? CLIENT_GONE : outcome.status();

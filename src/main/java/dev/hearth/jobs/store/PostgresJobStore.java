@@ -17,6 +17,9 @@ public final class PostgresJobStore extends SqlJobStore {
 
     PostgresJobStore(HikariDataSource dataSource, String node) { super(dataSource, node); }
 
+    /** The shared database's pool, for what else the nodes keep there (their membership rows, events). */
+    public javax.sql.DataSource dataSource() { return pool(); }
+
     @Override
     String claimLockSuffix() { return " FOR UPDATE SKIP LOCKED"; }
 

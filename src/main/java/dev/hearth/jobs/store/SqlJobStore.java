@@ -343,6 +343,8 @@ public abstract sealed class SqlJobStore implements JobStore permits SqliteJobSt
     @Override
     public void close() { dataSource.close(); }
 
+    javax.sql.DataSource pool() { return dataSource; }
+
     // ---- JDBC plumbing ----
 
     @FunctionalInterface

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * from one run, plus cold start: first request → first token through Hearth versus the engine's own
  * start-to-ready time. Starts everything it measures itself; needs nothing running.
  */
-@Command(name = "bench", subcommands = SwapsBench.class,
+@Command(name = "bench", subcommands = {SwapsBench.class, QueueBench.class},
         description = "Measure Hearth's overhead against a direct engine (see BENCHMARKS.md).")
 final class BenchCommand implements Callable<Integer> {
 
@@ -138,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void quietLogs() {
+    static void quietLogs() {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.setLevel(java.util.logging.Level.WARNING);
         for (var handler : root.getHandlers()) {

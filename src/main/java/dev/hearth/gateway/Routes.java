@@ -23,18 +23,21 @@ public final class Routes {
             return new byte[0];
         }
         if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES) throw tooLarge();
-        try (InputStream in = bodyStream(req)) {
-            byte[] body = in.readNBytes((int) MAX_BODY_BYTES + 1);
+        try {
+            // not closed here: closing drains what is left, and Helidon does that itself
+            byte[] body = bodyStream(req).readNBytes((int) MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) throw tooLarge();
             return body;
+        } catch (IllegalArgumentException e) {
+            throw malformed();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     private static PayloadTooLargeException tooLarge() {
-        return PayloadTooLargeException.requestBody("The request body is larger than " + MAX_BODY_BYTES / 1024 / 1024
-                + " MiB; send large media as a multipart upload.");
+        return PayloadTooLargeException.requestBody("The request body is larger than this server accepts ("
+                + MAX_BODY_BYTES / 1024 / 1024 + " MiB); send large media as a multipart upload.");
     }
 
     /**

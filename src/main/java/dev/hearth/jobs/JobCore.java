@@ -219,11 +219,11 @@ public final class JobCore implements JobService, AutoCloseable {
             for (var in : given.entrySet()) {
                 if (transcription && in.getKey().equals("audio")) {
                     AudioInputs.StoredAudio audio = storeAudio(job.id(), in.getValue());
-                    stored.put("audio", audio.input().path().toAbsolutePath().toString());
+                    stored.put("audio", BlobKeys.key(dataDir, audio.input().path()));
                     params.put(JobParams.AUDIO_SECONDS, Math.round(audio.seconds() * 1000) / 1000.0);
                     toInsert = toInsert.withParams(new Params(params));
                 } else {
-                    stored.put(in.getKey(), store(job.id(), in.getKey(), in.getValue()).path().toAbsolutePath().toString());
+                    stored.put(in.getKey(), BlobKeys.key(dataDir, store(job.id(), in.getKey(), in.getValue()).path()));
                 }
             }
             Job inserted = ctx.store().insert(toInsert.withInputs(stored), spec.maxQueue());
@@ -364,7 +364,7 @@ public final class JobCore implements JobService, AutoCloseable {
     @Override
     public Path output(String id, String name) {
         Job j = get(id);
-        return j.outputs().stream().filter(o -> o.name().equals(name)).map(o -> Path.of(o.path()))
+        return j.outputs().stream().filter(o -> o.name().equals(name)).map(o -> BlobKeys.resolve(dataDir, o.path()))
                 .filter(Files::isRegularFile).findFirst().orElseThrow(() -> new OutputNotFoundException(id, name));
     }
 

@@ -50,6 +50,8 @@ final class JobRun {
     private volatile String outputError;                     // set on the driving thread, read after run
     /** The job as last written or read here: a progress line is computed from it, not read back. */
     private final AtomicReference<Job> known;
+    /** The blob directory: job files are named by their key under it. */
+    private final Path root;
     private final ProgressThrottle throttle;
     private final Object progressLock = new Object();
     private ScheduledFuture<?> pendingFlush;                 // guarded by progressLock
@@ -62,6 +64,7 @@ final class JobRun {
         this.transitions = transitions;
         this.throttle = new ProgressThrottle(ctx.clock());
         this.known = new AtomicReference<>(job);
+        this.root = ctx.outputs().root();
     }
 
     /**
@@ -89,7 +92,7 @@ final class JobRun {
         try {
             Path out = ctx.outputs().dir(id);
             Files.createDirectories(out);
-            outcome = engine.run(new JobRequest(id, job.task(), params(), job.inputs(), out), listener());
+            outcome = engine.run(new JobRequest(id, job.task(), params(), inputFiles(), out), listener());
         } catch (IOException | RuntimeException e) {
             // a worker stopped by Hearth's shutdown under a just-claimed job: queue it again, as below
             outcome = ctx.closing().get() ? new WorkerRun.Cancelled()
@@ -101,6 +104,13 @@ final class JobRun {
             flushProgress();   // the last line before the end is never lost to the throttle
         }
         settle(outcome);
+    }
+
+    /** The job's inputs as files under this node's mount of the blob directory. */
+    private java.util.Map<String, String> inputFiles() {
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        job.inputs().forEach((name, key) -> files.put(name, BlobKeys.resolve(root, key).toString()));
+        return files;
     }
 
     /** The stored params plus the prompt (kept in its own column so the enhancer can rewrite it). */
@@ -168,8 +178,8 @@ final class JobRun {
         }
     }
 
-    private static JobOutput stored(Outputs.OutputFile f) {
-        return new JobOutput(f.name(), f.path().toAbsolutePath().toString(), f.contentType(), f.size(), f.sha256());
+    private JobOutput stored(Outputs.OutputFile f) {
+        return new JobOutput(f.name(), BlobKeys.key(root, f.path()), f.contentType(), f.size(), f.sha256());
     }
 
     /** On the timer: keep the claim, and pass on a stop asked for elsewhere or before the worker took the job. */

@@ -44,6 +44,11 @@ public final class Outputs {
         this.ffmpegTimeout = ffmpegTimeout;
     }
 
+    /** The blob directory these outputs (and the jobs' inputs) live in. */
+    public Path root() {
+        return outputsDir.getParent();
+    }
+
     public Path dir(String jobId) {
         return outputsDir.resolve(Files2.safeName(jobId));
     }

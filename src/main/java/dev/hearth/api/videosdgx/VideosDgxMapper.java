@@ -79,12 +79,17 @@ final class VideosDgxMapper {
      * server, as VideosDGX showed its container path.
      */
     static VideosDgxDtos.JobStatus job(Job job, OptionalInt queuePosition, String downloadUrl) {
+        return job(job, queuePosition, downloadUrl, Views.output(job, Views.VIDEO).map(out -> out.path()).orElse(null));
+    }
+
+    /** @param outputPath the video's file on this node, or null */
+    static VideosDgxDtos.JobStatus job(Job job, OptionalInt queuePosition, String downloadUrl, String outputPath) {
         ObjectNode params = Views.params(job);
         boolean succeeded = job.state() == JobState.SUCCEEDED;
         return new VideosDgxDtos.JobStatus(job.id(), job.model(), state(job.state()),
                 job.originalPrompt() != null ? job.originalPrompt() : job.prompt(), params.get("seconds"),
                 Views.iso(job.times().created()), Views.iso(job.times().started()), Views.iso(job.times().finished()),
-                succeeded ? Views.output(job, Views.VIDEO).map(out -> out.path()).orElse(null) : null,
+                succeeded ? outputPath : null,
                 error(job), Views.percent(job), params.get("size"), params.get("fps"), params.get("seed"),
                 boxed(queuePosition), succeeded ? downloadUrl : null);
     }

@@ -93,7 +93,11 @@ public final class VideosDgxRoutes {
             Job job = job(spec, req);
             OptionalInt position = job.state() == JobState.QUEUED
                     ? jobs(req).position(job.id()).queuePosition() : OptionalInt.empty();
-            Routes.json(res, 200, VideosDgxMapper.job(job, position, urlBase.apply(spec) + "/jobs/" + job.id() + "/download"));
+            // output_path: where the video is on this node (a job's files are named by key in the database)
+            String path = Views.output(job, Views.VIDEO).map(o -> jobs(req).output(job.id(), o.name()).toString())
+                    .orElse(null);
+            Routes.json(res, 200, VideosDgxMapper.job(job, position, urlBase.apply(spec) + "/jobs/" + job.id()
+                    + "/download", path));
         });
         r.get(base + "/jobs/{id}/download", (req, res) -> download(req, res, model.apply(req)));
         r.get(base + "/metrics", (req, res) -> Routes.json(res, 200, metrics(jobs(req), model.apply(req))));

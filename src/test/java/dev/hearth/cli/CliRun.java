@@ -20,7 +20,13 @@ record CliRun(int code, String out, String err) {
             try {
                 System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
                 System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-                code = new CommandLine(command).execute(args);
+                CommandLine cl = new CommandLine(command);
+                // a command that throws shows its whole stack in the test's report
+                cl.setExecutionExceptionHandler((e, c, parsed) -> {
+                    e.printStackTrace();
+                    return 99;
+                });
+                code = cl.execute(args);
             } finally {
                 System.setOut(oldOut);
                 System.setErr(oldErr);

@@ -59,8 +59,14 @@ final class Hub {
 
     URI endpoint() { return endpoint; }
 
-    /** The repo's file names at {@code revision}. */
-    List<String> files(String repo, String revision) throws HubException, IOException, InterruptedException {
+    /** A repo's files at one commit ({@code sha} of the model info; the revision asked for when the hub gave none). */
+    record Listing(String commit, List<String> files) {}
+
+    /**
+     * The repo's file names at {@code revision}, and the commit that revision names now: the files
+     * are then fetched from that commit, so a branch that moves during a pull does not mix two versions.
+     */
+    Listing files(String repo, String revision) throws HubException, IOException, InterruptedException {
         String path = "/api/models/" + repo + (revision.equals("main") ? "" : "/revision/" + encode(revision));
         HttpResponse<InputStream> r = send(path, "GET", -1, Duration.ofSeconds(60));
         try (InputStream body = r.body()) {
@@ -70,7 +76,8 @@ final class Hub {
             for (JsonNode s : info.path("siblings")) {
                 if (s.path("rfilename").isTextual()) names.add(s.path("rfilename").asText());
             }
-            return names;
+            String sha = info.path("sha").asText("");
+            return new Listing(sha.matches("[0-9a-f]{40}") ? sha : revision, names);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new HubException(endpoint + " did not answer like a Hugging Face hub: the model info of " + repo
                     + " is not JSON. Check HF_ENDPOINT.");

@@ -95,18 +95,21 @@ final class PullCommand implements Callable<Integer> {
             return 2;
         }
         Hub hub = Hub.fromEnv(env);
-        List<String> files = select(hub.files(repo, revision), glob);
+        Hub.Listing listing = hub.files(repo, revision);
+        String commit = listing.commit();
+        List<String> files = select(listing.files(), glob);
         if (files.isEmpty()) {
             throw new Hub.HubException(glob == null ? repo + " has no files at revision " + revision
                     : "No file in " + repo + " matches '" + glob + "'");
         }
         Path into = placement(repo, files);
         List<Hub.FileInfo> infos = new ArrayList<>();
-        for (String f : files) infos.add(hub.describe(repo, revision, f));
+        for (String f : files) infos.add(hub.describe(repo, commit, f));
         long total = infos.stream().mapToLong(i -> Math.max(0, i.size())).sum();
         checkRoom(into, infos, total);
         progress.note("Pulling " + files.size() + " file" + (files.size() == 1 ? "" : "s") + " (" + Progress.bytes(total)
-                + ") from " + hub.endpoint() + "/" + repo + " into " + into);
+                + ") from " + hub.endpoint() + "/" + repo + (commit.equals(revision) ? "" : " at " + revision + " ("
+                + commit.substring(0, 12) + ")") + " into " + into);
 
         List<AtomicLong> counters = new ArrayList<>();
         List<Future<String>> done = new ArrayList<>();
@@ -119,7 +122,7 @@ final class PullCommand implements Callable<Integer> {
                 counters.add(c);
                 Path target = into.resolve(info.name()).normalize();
                 if (!target.startsWith(into)) throw new Hub.HubException("The hub listed a file outside the repo: " + info.name());
-                FileDownload d = new FileDownload(hub, repo, revision, info, target, c, ticker, stallSeconds, 3);
+                FileDownload d = new FileDownload(hub, repo, commit, info, target, c, ticker, stallSeconds, 3);
                 done.add(pool.submit(() -> {
                     slots.acquire();
                     try {

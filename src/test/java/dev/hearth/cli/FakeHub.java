@@ -37,12 +37,17 @@ final class FakeHub implements AutoCloseable {
         final boolean lfs;
         boolean cutFirst;
         boolean wrongSha;
+        /** The size the hub announces, when it should not be the content's. */
+        long announcedSize = -1;
 
         FileSpec(byte[] content, boolean lfs) {
             this.content = content;
             this.lfs = lfs;
         }
     }
+
+    /** The commit every repo of this hub is at. */
+    static final String COMMIT = "0123abcd0123abcd0123abcd0123abcd0123abcd";
 
     private final HttpServer server;
     final Map<String, Map<String, FileSpec>> repos = new ConcurrentHashMap<>();
@@ -89,7 +94,7 @@ final class FakeHub implements AutoCloseable {
                     send(x, 404, "{\"error\":\"Repository not found\"}");
                     return;
                 }
-                StringBuilder s = new StringBuilder("{\"id\":\"" + repo + "\",\"sha\":\"0123abcd\",\"siblings\":[");
+                StringBuilder s = new StringBuilder("{\"id\":\"" + repo + "\",\"sha\":\"" + COMMIT + "\",\"siblings\":[");
                 files.keySet().forEach(f -> s.append("{\"rfilename\":\"").append(f).append("\"},"));
                 if (!files.isEmpty()) s.setLength(s.length() - 1);
                 send(x, 200, s + "]}");
@@ -122,11 +127,11 @@ final class FakeHub implements AutoCloseable {
             send(x, 404, "Entry not found");
             return;
         }
-        x.getResponseHeaders().set("X-Repo-Commit", "0123abcd0123abcd0123abcd0123abcd0123abcd");
+        x.getResponseHeaders().set("X-Repo-Commit", COMMIT);
         if (f.lfs) {
             String sha = f.wrongSha ? sha256("something else".getBytes(StandardCharsets.UTF_8)) : sha256(f.content);
             x.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
-            x.getResponseHeaders().set("X-Linked-Size", String.valueOf(f.content.length));
+            x.getResponseHeaders().set("X-Linked-Size", String.valueOf(f.announcedSize >= 0 ? f.announcedSize : f.content.length));
             x.getResponseHeaders().set("ETag", "\"" + sha + "\"");
             // another host name for the same server: the token must not follow the redirect
             x.getResponseHeaders().set("Location", "http://localhost:" + server.getAddress().getPort() + "/cdn/" + repo + "/" + file);

@@ -93,6 +93,21 @@ class JobsCommandTest {
     }
 
     @Test
+    void submitImageFile_goesAsADataUri_andMakesAnImageToVideoJob() throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        Path png = dir.resolve("still.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+
+        CliRun r = jobs("submit", "testsrc", "--image", png.toString(), "--prompt", "from a still", "--wait");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode job = new ObjectMapper().readTree(jobs("show", idOf(r), "--json").out());
+        assertThat(job.path("task").asText()).isEqualTo("i2v");
+        assertThat(job.path("state").asText()).isEqualTo("succeeded");
+        assertThat(job.path("inputs").size()).isEqualTo(1);
+    }
+
+    @Test
     void listShowAndCancel_ofAHeldJob_andWatchExitsNonZeroForTheCancelledJob() throws Exception {
         String id = idOf(jobs("submit", "testsrc", "--prompt", "held", "--param", "hold=true"));
         org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS)

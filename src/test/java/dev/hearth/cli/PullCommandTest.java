@@ -80,6 +80,9 @@ class PullCommandTest {
                 .allSatisfy(q -> assertThat(q.authorization()).as("no token to the CDN").isNull());
         assertThat(hub.requests).filteredOn(q -> q.path().startsWith("/api/") || q.path().contains("/resolve/"))
                 .allSatisfy(q -> assertThat(q.authorization()).isEqualTo("Bearer hf_secret"));
+        assertThat(hub.requests).filteredOn(q -> q.path().contains("/resolve/"))
+                .as("every file from the commit the listing named").isNotEmpty()
+                .allSatisfy(q -> assertThat(q.path()).contains("/resolve/" + FakeHub.COMMIT + "/"));
         assertThat(progress.toString(StandardCharsets.UTF_8))
                 .contains("tiny.Q4_K_M.gguf: downloaded").contains("ETA").contains("/s");
         assertThat(r.out()).contains("Pulled acme/Tiny-GGUF into " + models().toAbsolutePath());
@@ -152,6 +155,17 @@ class PullCommandTest {
         assertThat(missing.err()).contains("No such repo on " + hub.endpoint() + ": acme/Nope");
         assertThat(noMatch.code()).isEqualTo(1);
         assertThat(noMatch.err()).contains("No file in acme/Tiny-GGUF matches '*Q4_K_M.gguf'");
+    }
+
+    @Test
+    void pull_thatWouldNotFitOnTheDisk_saysSoBeforeDownloading() {
+        hub.put("acme/Huge-GGUF", "huge.gguf", bytes(1000, 11), true).announcedSize = 1L << 60; // an exbibyte
+
+        CliRun r = pull("acme/Huge-GGUF", "--dir", models().toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("Not enough disk space in ").contains("the pull needs 1048576.0 TiB");
+        assertThat(hub.requests).noneMatch(q -> q.path().startsWith("/cdn/"));
     }
 
     @Test

@@ -26,7 +26,10 @@ final class ConfigAppend {
 
     private static final Pattern LATER_SHARD = Pattern.compile(".*-(\\d{5})-of-\\d{5}\\.gguf$");
 
-    static int addGgufs(Path configOrNull, Path dir, List<String> files, PrintStream out, PrintStream err) {
+    /**
+     * @param defaultDir the directory the built-in catalog scans for GGUFs when there is no hearth.yaml
+     */
+    static int addGgufs(Path configOrNull, Path dir, Path defaultDir, List<String> files, PrintStream out, PrintStream err) {
         Path config = configOrNull != null ? configOrNull : Path.of(dev.hearth.config.Defaults.CONFIG_FILE);
         List<String> ggufs = files.stream().filter(ConfigAppend::isModelFile).toList();
         if (ggufs.isEmpty()) {
@@ -34,13 +37,24 @@ final class ConfigAppend {
                     + " add the entry to " + config + " by hand (hearth.example.yaml shows every engine)");
             return 1;
         }
+        if (!Files.exists(config)) {
+            // a hearth.yaml with models: replaces the built-in catalog, so none is made just for this
+            if (dir.equals(defaultDir.toAbsolutePath().normalize())) {
+                out.println("No " + config + " here: `hearth serve` without one serves every GGUF in " + dir
+                        + " already, so nothing was added");
+                return 0;
+            }
+            err.println("hearth pull --add: no " + config + " to add to; copy hearth.example.yaml to " + config
+                    + " (or pass --config FILE) and run the pull again: the files are in place, only the entries are missing");
+            return 1;
+        }
         try {
-            String before = Files.exists(config) ? Files.readString(config, StandardCharsets.UTF_8) : null;
-            Map<String, ?> taken = before == null ? Map.of() : ConfigLoader.load(config, Map.of()).models();
+            String before = Files.readString(config, StandardCharsets.UTF_8);
+            Map<String, ?> taken = ConfigLoader.load(config, Map.of()).models();
             List<String> names = new ArrayList<>();
             StringBuilder entries = new StringBuilder();
             for (String f : ggufs) {
-                String name = unique(nameOf(f), taken.keySet(), names);
+                String name = unique(ConfigLoader.ggufModelName(Path.of(f)), taken.keySet(), names);
                 names.add(name);
                 entries.append(name).append(":\n")
                         .append("  task: chat\n")
@@ -54,8 +68,7 @@ final class ConfigAppend {
                     if (!loaded.models().containsKey(n)) throw new IllegalStateException("the entry " + n + " did not load");
                 }
             } catch (ConfigException | IllegalStateException e) {
-                if (before == null) Files.deleteIfExists(config);
-                else Files.writeString(config, before, StandardCharsets.UTF_8);
+                Files.writeString(config, before, StandardCharsets.UTF_8);
                 err.println("hearth pull --add: " + config + " would not load with the new entries, so it was left as it"
                         + " was:\n" + e.getMessage());
                 return 1;
@@ -110,14 +123,6 @@ final class ConfigAppend {
         if (!name.endsWith(".gguf") || name.startsWith("mmproj")) return false;
         var shard = LATER_SHARD.matcher(name);
         return !shard.matches() || shard.group(1).equals("00001");
-    }
-
-    /** As the embedded default names a GGUF it finds: "Qwen2.5 7B Q4_K_M.gguf" → "qwen2.5-7b-q4_k_m". */
-    static String nameOf(String file) {
-        String base = Path.of(file).getFileName().toString();
-        base = base.substring(0, base.length() - ".gguf".length()).toLowerCase(Locale.ROOT);
-        String name = base.replaceAll("[^a-z0-9._-]", "-").replaceFirst("-00001-of-\\d{5}$", "");
-        return name.isEmpty() ? "model" : name;
     }
 
     private static String unique(String name, java.util.Set<String> taken, List<String> added) {

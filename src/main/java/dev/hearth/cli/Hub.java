@@ -93,7 +93,7 @@ final class Hub {
         var h = r.headers();
         String etag = h.firstValue("X-Linked-Etag").or(() -> h.firstValue("ETag")).map(Hub::unquote).orElse(null);
         long size = h.firstValue("X-Linked-Size").or(() -> s < 300 ? h.firstValue("Content-Length") : java.util.Optional.empty())
-                .map(Long::parseLong).orElse(-1L);
+                .map(Hub::size).orElse(-1L);
         String sha = etag != null && SHA256.matcher(etag.toLowerCase(Locale.ROOT)).matches()
                 ? etag.toLowerCase(Locale.ROOT) : null;
         return new FileInfo(file, size, sha);
@@ -171,6 +171,14 @@ final class Hub {
                     : "No such file in " + repo + " at revision " + revision + ": " + file);
             default -> new HubException("HTTP " + status + " from " + endpoint + " for " + what);
         };
+    }
+
+    private static long size(String header) {
+        try {
+            return Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return -1; // unknown: the file is then checked by its sha256 alone, if any
+        }
     }
 
     private static String unquote(String etag) {

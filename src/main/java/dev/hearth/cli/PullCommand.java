@@ -155,7 +155,7 @@ final class PullCommand implements Callable<Integer> {
             ticker.shutdownNow();
         }
         System.out.println("Pulled " + repo + " into " + into);
-        if (add) return ConfigAppend.addGgufs(config, into, files, System.out, System.err);
+        if (add) return ConfigAppend.addGgufs(config, into, defaultDir(env), files, System.out, System.err);
         return 0;
     }
 

@@ -131,6 +131,35 @@ class JobsCommandTest {
     }
 
     @Test
+    void withApiKeys_theKeyIsSent_andWithoutOneTheRefusalIsOneLine() throws Exception {
+        Path keysDir = Files.createDirectories(dir.resolve("keyed"));
+        String key = "sk-hearth-cli-test-0123456789abcdef";
+        Path keys = Files.writeString(keysDir.resolve("keys"), "# the admin\n" + key + "\n");
+        Path yaml = Files.writeString(keysDir.resolve("hearth.yaml"), """
+                server:
+                  listen: 127.0.0.1:0
+                  data_dir: %s
+                  api_keys_file: %s
+                models:
+                  testsrc:
+                    engine: testsrc
+                """.formatted(keysDir.resolve("data"), keys));
+        Hearth keyed = Hearth.start(ConfigLoader.load(yaml, Map.of()));
+        try {
+            String at = keyed.baseUri().toString();
+            CliRun without = CliRun.of(new JobsCommand(), "list", "--url", at, "--api-key", "");
+            CliRun with = CliRun.of(new JobsCommand(), "list", "--url", at, "--api-key", key);
+
+            assertThat(without.code()).isEqualTo(1);
+            assertThat(without.err()).startsWith("HTTP 401").doesNotContain("Exception");
+            assertThat(with.code()).as(with.err()).isZero();
+            assertThat(with.out()).startsWith("ID ");
+        } finally {
+            keyed.close();
+        }
+    }
+
+    @Test
     void aJobThatFails_endsSubmitWaitNonZero_withItsMessage() {
         CliRun r = jobs("submit", "testsrc", "--prompt", "doomed", "--param", "hold=maybe", "--wait");
 

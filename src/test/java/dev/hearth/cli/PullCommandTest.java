@@ -200,6 +200,23 @@ class PullCommandTest {
     }
 
     @Test
+    void pullAdd_withoutAHearthYaml_makesNone_becauseServeAlreadyFindsTheGgufsInTheModelsDir() {
+        hub.put("acme/Tiny-GGUF", "tiny.Q4_K_M.gguf", bytes(10_000, 12), true);
+        env.put("HEARTH_MODELS_DIR", models().toString());
+        Path yaml = dir.resolve("hearth.yaml");
+
+        CliRun inModels = pull("acme/Tiny-GGUF", "--add", "--config", yaml.toString());
+        CliRun elsewhere = pull("acme/Tiny-GGUF", "--add", "--config", yaml.toString(), "--dir", dir.resolve("other").toString());
+
+        assertThat(inModels.code()).as(inModels.err()).isZero();
+        assertThat(inModels.out()).contains("serves every GGUF in " + models().toAbsolutePath() + " already");
+        assertThat(models().resolve("tiny.Q4_K_M.gguf")).exists();
+        assertThat(elsewhere.code()).isEqualTo(1);
+        assertThat(elsewhere.err()).contains("no " + yaml + " to add to");
+        assertThat(yaml).doesNotExist();
+    }
+
+    @Test
     void insert_putsEntriesAtTheEndOfTheModelsSection_orAddsOne() {
         assertThat(ConfigAppend.insert("server:\n  listen: x\n", "a:\n  path: p\n"))
                 .isEqualTo("server:\n  listen: x\nmodels:\n  a:\n    path: p\n");

@@ -208,7 +208,11 @@ final class JobsCommand implements Callable<Integer> {
             throws IOException, InterruptedException, JobFollower.FollowException {
         Progress p = new Progress(System.err, Progress.stderrIsTerminal(), Duration.ofSeconds(5));
         JobFollower f = new JobFollower(api, p);
-        JsonNode end = f.follow(id, timeout);
+        JsonNode end;
+        try (InterruptNote note = InterruptNote.on("Stopped following " + id + "; the job goes on: `hearth jobs watch " + id
+                + "` follows it again, `hearth jobs cancel " + id + "` stops it")) {
+            end = f.follow(id, timeout);
+        }
         int code = JobFollower.verdict(end);
         if (code == 0 && output != null) f.download(end, output);
         if (code == 0) System.out.println(id + " succeeded");

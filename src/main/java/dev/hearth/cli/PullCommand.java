@@ -116,7 +116,9 @@ final class PullCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         Semaphore slots = new Semaphore(parallel);
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (InterruptNote note = InterruptNote.on("hearth pull: interrupted; the partial files are kept as <file>.part in "
+                + into + ": run the same pull again to resume them");
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Hub.FileInfo info : infos) {
                 AtomicLong c = new AtomicLong();
                 counters.add(c);

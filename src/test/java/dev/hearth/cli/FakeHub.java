@@ -37,6 +37,8 @@ final class FakeHub implements AutoCloseable {
         final boolean lfs;
         boolean cutFirst;
         boolean wrongSha;
+        /** The first download sends half the body and then nothing (until the test ends, at most 30 s). */
+        boolean stallFirst;
         /** The size the hub announces, when it should not be the content's. */
         long announcedSize = -1;
 
@@ -188,6 +190,17 @@ final class FakeHub implements AutoCloseable {
             return;
         }
         x.sendResponseHeaders(start > 0 ? 206 : 200, length == 0 ? -1 : length);
+        if (f.stallFirst) {
+            f.stallFirst = false;
+            x.getResponseBody().write(f.content, start, length / 2);
+            x.getResponseBody().flush();
+            try {
+                closed.await(30, TimeUnit.SECONDS); // silent: the client must give up on its own
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         x.getResponseBody().write(f.content, start, length);
     }
 
@@ -202,8 +215,11 @@ final class FakeHub implements AutoCloseable {
         x.getResponseBody().write(b);
     }
 
+    private final CountDownLatch closed = new CountDownLatch(1);
+
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

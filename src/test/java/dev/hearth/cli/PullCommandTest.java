@@ -106,6 +106,20 @@ class PullCommandTest {
     }
 
     @Test
+    void pull_dropsAConnectionThatFallsSilent_andResumesWhereItStopped() throws Exception {
+        byte[] big = bytes(600_000, 13);
+        hub.put("acme/Stall-GGUF", "stall.gguf", big, true).stallFirst = true;
+
+        CliRun r = pull("acme/Stall-GGUF", "--dir", models().toString(), "--stall-timeout", "1");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(models().resolve("stall.gguf"))).isEqualTo(big);
+        var cdn = hub.requests.stream().filter(q -> q.path().startsWith("/cdn/")).toList();
+        assertThat(cdn).hasSize(2);
+        assertThat(cdn.get(1).range()).matches("bytes=[1-9][0-9]*-");
+    }
+
+    @Test
     void pull_resumesAPartLeftByAnEarlierRun() throws Exception {
         byte[] big = bytes(400_000, 5);
         hub.put("acme/Part-GGUF", "part.gguf", big, true);

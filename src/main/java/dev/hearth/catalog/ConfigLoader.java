@@ -50,6 +50,14 @@ public final class ConfigLoader {
      */
 
     /**
+     * The model name the embedded default gives a GGUF it finds ("Qwen2.5 7B Q4_K_M.gguf" →
+     * "qwen2.5-7b-q4_k_m"); {@code hearth pull --add} names its entries the same way.
+     */
+    public static String ggufModelName(Path gguf) {
+        return EmbeddedDefault.nameOf(gguf);
+    }
+
+    /**
      * Which file to read: the one given with --config, else ./hearth.yaml when present, else null
      * (the embedded default).
      */

@@ -69,6 +69,77 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    Answer postJson(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body))));
+    }
+
+    /** multipart/form-data: the text fields, then each file (streamed from disk, never read whole into memory). */
+    Answer postForm(String path, Map<String, String> fields, Map<String, Path> files) throws IOException, InterruptedException {
+        String boundary = "hearth-" + java.util.UUID.randomUUID();
+        java.util.List<HttpRequest.BodyPublisher> parts = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        fields.forEach((k, v) -> text.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
+                .append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+        parts.add(HttpRequest.BodyPublishers.ofString(text.toString()));
+        for (Map.Entry<String, Path> f : files.entrySet()) {
+            String type = java.util.Objects.requireNonNullElse(java.nio.file.Files.probeContentType(f.getValue()),
+                    "application/octet-stream");
+            parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                    + f.getKey() + "\"; filename=\"" + f.getValue().getFileName().toString().replace("\"", "_")
+                    + "\"\r\nContent-Type: " + type + "\r\n\r\n"));
+            parts.add(HttpRequest.BodyPublishers.ofFile(f.getValue()));
+            parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))));
+    }
+
+    /** A GET whose body is read as it comes (an SSE stream); the answer's headers within 30 s. */
+    HttpResponse<java.io.InputStream> stream(String path) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "text/event-stream").GET();
+        authorize(b);
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            throw notAnswering(e);
+        }
+    }
+
+    /** Downloads {@code path} into {@code file} (through a temporary file beside it); returns the HTTP status. */
+    int download(String path, Path file) throws IOException, InterruptedException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".part");
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(2)).GET();
+        authorize(b);
+        HttpResponse<Path> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofFile(tmp));
+        } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            throw notAnswering(e);
+        }
+        if (r.statusCode() != 200) {
+            java.nio.file.Files.deleteIfExists(tmp);
+            return r.statusCode();
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return 200;
+    }
+
+    private void authorize(HttpRequest.Builder b) {
+        if (apiKey != null && !apiKey.isBlank()) b.header("Authorization", "Bearer " + apiKey);
+    }
+
+    private IOException notAnswering(IOException e) {
+        return new IOException("Hearth is not answering at " + url() + " (from " + target.source()
+                + "); is `./hearth serve` running there? Use --url or HEARTH_URL to reach another one.", e);
+    }
+
     private URI uri(String path) throws IOException {
         try {
             return URI.create(url() + path);
@@ -78,17 +149,14 @@ final class ApiClient {
     }
 
     private Answer send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        if (apiKey != null && !apiKey.isBlank()) {
-            b.header("Authorization", "Bearer " + apiKey);
-        }
+        authorize(b);
         try {
             HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofMinutes(15)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = r.body().length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(r.body());
             return new Answer(r.statusCode(), body);
         } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
-            throw new IOException("Hearth is not answering at " + url() + " (from " + target.source()
-                    + "); is `./hearth serve` running there? Use --url or HEARTH_URL to reach another one.", e);
+            throw notAnswering(e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException("The server at " + url() + " (from " + target.source()
                     + ") did not answer like Hearth: its answer is not JSON.", e);

@@ -91,12 +91,21 @@ class ServeCommandTest {
 
     @Test
     void help_onEverySubcommand_printsItsUsage_andExitsZero() {
-        for (String command : List.of("serve", "health", "models", "bench")) {
+        for (String command : List.of("serve", "health", "models", "bench", "pull", "jobs", "service")) {
             Run r = run(command, "--help");
 
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).as(command).startsWith("Usage: hearth " + command);
             assertThat(r.err()).as(command).isEmpty();
+        }
+        Run top = run("--help");
+        assertThat(top.code()).isZero();
+        assertThat(top.out()).containsPattern("\\n\\s+pull\\s").containsPattern("\\n\\s+jobs\\s")
+                .containsPattern("\\n\\s+service\\s");
+        for (String[] sub : new String[][] {{"jobs", "submit"}, {"jobs", "list"}, {"service", "install"}}) {
+            Run r = run(sub[0], sub[1], "--help");
+            assertThat(r.code()).as(String.join(" ", sub)).isZero();
+            assertThat(r.out()).startsWith("Usage: hearth " + sub[0] + " " + sub[1]);
         }
         assertThat(HearthCommand.keepsRunning(new String[] {"serve", "--help"}))
                 .as("`serve --help` ends the JVM like any other command").isFalse();

@@ -22,6 +22,8 @@ public record Node(String id, URI url, String version, String process, String de
      * A model on a node: its state there (a {@code ModelState}'s wire name), the requests it serves
      * now, how many it may, and the work queued for it there.
      */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ModelAt(String name, String state, int inFlight, int maxConcurrency, int queued) {
         /** Loaded (or loading): a request or job for it is best served there. */
         public boolean present() {

@@ -48,6 +48,18 @@ public final class Cluster implements AutoCloseable {
                 .map(Node::url);
     }
 
+    /**
+     * A live node that serves {@code model} at all (for a model this node has no entry for): one with it
+     * loaded and free first, else one loading it, else the one with the fewest requests queued for it.
+     */
+    public Optional<URI> serves(String model) {
+        Optional<URI> loaded = serving(model);
+        if (loaded.isPresent()) return loaded;
+        return nodes.peers().stream().filter(n -> n.model(model) != null)
+                .min(Comparator.comparingInt(n -> n.model(model).queued() + n.model(model).inFlight()))
+                .map(Node::url);
+    }
+
     @Override
     public void close() {
         nodes.close();

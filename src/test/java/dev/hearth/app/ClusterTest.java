@@ -95,7 +95,12 @@ class ClusterTest {
                   stories:
                     engine: llamacpp
                     path: %s
-                """.formatted(dir.resolve("data-" + name), db, name, blobs, TestModels.stories260K()));
+                %s""".formatted(dir.resolve("data-" + name), db, name, blobs, TestModels.stories260K(),
+                i != 2 ? "" : """
+                  only-on-c:
+                    engine: llamacpp
+                    path: %s
+                """.formatted(TestModels.stories260K())));
         return new HearthProcess(config, dir.resolve(name + ".log"));
     }
 
@@ -236,6 +241,19 @@ class ClusterTest {
 
     @Test
     @Order(3)
+    void aRequestToA_forAModelOnlyCServes_isServedByC() {
+        String chat = "{\"model\":\"only-on-c\",\"messages\":[{\"role\":\"user\",\"content\":\"Once\"}],"
+                + "\"max_tokens\":4}";
+        HttpResponse<String> r = send(node[0].base, "POST", "/v1/chat/completions", chat);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).path("choices").path(0).path("message").has("content")).isTrue();
+        // a node that serves no such model and has no peer that does still answers 404
+        assertThat(send(node[0].base, "POST", "/v1/chat/completions", chat.replace("only-on-c", "nowhere"))
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(4)
     void killNineOfTheNodeRunningAJob_anotherNodeFinishesIt_once_andTheRestartedNodeRejoins() throws Exception {
         Jobs a = new Jobs(node[0].base);
         String id = a.submit("{\"model\":\"testsrc\",\"prompt\":\"survives\",\"params\":{\"hold\":true}}")

@@ -31,6 +31,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hearth.cluster.Cluster;
+import dev.hearth.config.ProxyTimeouts;
 import dev.hearth.scheduler.ModelState;
 
 import java.net.URI;
@@ -99,7 +100,16 @@ public final class OpenAiRoutes {
         byte[] bytes = Routes.body(req);
         refuseIfQueueFull(bytes, pathModel, task);
         ObjectNode body = Json.parseObject(bytes);
-        ModelSpec spec = resolve(OpenAiRequests.model(body, pathModel));
+        String name = OpenAiRequests.model(body, pathModel);
+        if (cluster != null && catalog.resolve(name).isEmpty() && !req.headers().contains(FORWARDED)) {
+            // a model this node does not serve, that another live node does: served there
+            URI elsewhere = cluster.serves(name).orElse(null);
+            if (elsewhere != null) {
+                forwardToPeer(req, res, name, ProxyTimeouts.DEFAULTS, task, elsewhere, bytes, OpenAiRequests.stream(body));
+                return;
+            }
+        }
+        ModelSpec spec = resolve(name);
         if (!spec.task().serves(task)) {
             throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire()
                     + " model; it cannot serve " + req.path().path() + ".", "model");
@@ -108,7 +118,7 @@ public final class OpenAiRoutes {
         boolean stream = OpenAiRequests.stream(body);
         URI peer = peerServing(req, spec);
         if (peer != null) {
-            forwardToPeer(req, res, spec, task, peer, bytes, stream);
+            forwardToPeer(req, res, spec.name(), spec.proxy(), task, peer, bytes, stream);
             return;
         }
         LoadingStream.Mode feedback = stream && task != Task.EMBEDDINGS ? LoadingStream.requested(req, task == Task.CHAT)
@@ -155,26 +165,26 @@ public final class OpenAiRoutes {
      * stream included) comes back unchanged. A peer that fails is this request's failure (a 502),
      * not a reason to load the model here too.
      */
-    private void forwardToPeer(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, URI peer,
-                               byte[] bytes, boolean stream) {
+    private void forwardToPeer(ServerRequest req, ServerResponse res, String model, ProxyTimeouts timeouts, Task task,
+                               URI peer, byte[] bytes, boolean stream) {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put(Cluster.FORWARDED_BY, cluster.self());
         req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).ifPresent(a -> headers.put("Authorization", a));
         long start = System.nanoTime();
         int status = 500;
-        metrics.requestStarted(spec.name(), task.wire());
+        metrics.requestStarted(model, task.wire());
         Abort abort = new Abort();
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
                 () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()))) {
-            Proxy.Upstream node = new Proxy.Upstream(spec.name(), peer, CompletableFuture::new);
+            Proxy.Upstream node = new Proxy.Upstream(model, peer, CompletableFuture::new);
             Proxy.Outcome outcome = proxy.forward(node, req.path().rawPath(), HttpRequest.BodyPublishers.ofByteArray(bytes),
-                    "application/json", headers, stream, Proxy.DONE, res, spec.proxy(), abort, null);
+                    "application/json", headers, stream, Proxy.DONE, res, timeouts, abort, null);
             status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
         } catch (RuntimeException e) {
             status = Errors.classify(Errors.unwrap(e)).status();
             throw e;
         } finally {
-            metrics.requestFinished(spec.name(), task.wire(), status, System.nanoTime() - start);
+            metrics.requestFinished(model, task.wire(), status, System.nanoTime() - start);
         }
     }
 

@@ -1,8 +1,10 @@
-// Audio: transcribe a file, a dropped one or a microphone recording with a transcription model; speak
-// text with a speech model and play it inline. Transcripts and segments are shown as text, never HTML.
+// Audio: transcribe a file, a dropped one or a microphone recording with a transcription model — at once,
+// or as a job for a long recording (progress by seconds of audio, the transcript and its subtitle files);
+// speak text with a speech model and play it inline. Transcripts and segments are shown as text, never HTML.
 import { html, nothing } from 'lit';
 import { Screen, store } from './app.js';
 import { request, upload, human } from './api.js';
+import { FINAL } from './jobview.js';
 import { dropZone, pastedFile, copyText, clock, modelSelect } from './files.js';
 
 const TRANSCRIPTS = ['json', 'text', 'srt', 'vtt', 'verbose_json'];
@@ -15,18 +17,39 @@ const canRecord = () => !!(navigator.mediaDevices && navigator.mediaDevices.getU
 
 class Audio extends Screen {
   static properties = { hear: { state: true }, say: { state: true }, file: { state: true }, heard: { state: true },
-    said: { state: true }, recorder: { state: true }, busy: { state: true }, errors: { state: true }, copied: { state: true } };
-  static watch = ['models'];
+    said: { state: true }, recorder: { state: true }, busy: { state: true }, errors: { state: true }, copied: { state: true },
+    job: { state: true } };
+  static watch = ['models', 'job'];
 
   constructor() {
     super();
-    this.hear = { model: '', language: '', format: 'json', words: false };
+    this.hear = { model: '', language: '', format: 'json', words: false, asJob: false };
     this.say = { model: '', input: '', voice: 'alloy', format: 'mp3', speed: '1' };
     this.busy = {};
     this.errors = {};
   }
 
   of(task) { return store.models.filter(m => m.task === task); }
+
+  /** A transcription model on a worker only runs jobs. */
+  jobsOnly(name) { const m = store.model(name); return !!m && m.engine === 'worker'; }
+
+  storeChanged(name, detail) {
+    if (name === 'job' && this.job && detail.id === this.job.id) {
+      this.job = detail;
+      if (detail.state === 'succeeded') this.fetchTranscript(detail);
+    } else this.requestUpdate();
+  }
+
+  /** The finished job's transcript.json, shown like an answer in verbose_json. */
+  async fetchTranscript(job) {
+    const out = (job.outputs || []).find(o => o.name === 'transcript.json');
+    if (!out || (this.heard && this.heard.job === job.id)) return;
+    await this.attempt('hear', async () => {
+      const res = await request(out.url, { raw: true });
+      this.heard = { ...(await res.json()), job: job.id };
+    });
+  }
 
   hidden() { if (this.recorder) this.recorder.stop(); }
 
@@ -76,6 +99,13 @@ class Audio extends Screen {
     const form = new FormData();
     form.append('file', this.file.blob, this.file.name);
     form.append('model', f.model);
+    if (f.asJob || this.jobsOnly(f.model)) {
+      form.append('task', 'transcribe');
+      if (f.language.trim()) form.append('language', f.language.trim());
+      this.heard = null;
+      await this.attempt('hear', async () => { this.job = await (await upload('/v1/jobs', form)).json(); });
+      return;
+    }
     form.append('response_format', f.format);
     if (f.language.trim()) form.append('language', f.language.trim());
     if (f.format === 'verbose_json' && f.words) form.append('timestamp_granularities[]', 'word');
@@ -155,10 +185,29 @@ class Audio extends Screen {
         </div>
         ${f.format === 'verbose_json' ? html`<label class="check"><input type="checkbox" .checked=${f.words}
           @change=${e => this.set('hear', 'words', e)}> Word timestamps</label>` : ''}
+        <label class="check"><input type="checkbox" id="hear-job" .checked=${f.asJob || this.jobsOnly(f.model)}
+          ?disabled=${this.jobsOnly(f.model)} @change=${e => this.set('hear', 'asJob', e)}> As a job (long recordings:
+          progress, and the transcript with .srt and .vtt files)</label>
         <button type="submit" ?disabled=${this.busy.hear || !file}>${this.busy.hear ? 'Transcribing…' : 'Transcribe'}</button>
         ${this.error('hear')}
       </form>
-      <div class="result" aria-live="polite">${this.transcript()}</div>`;
+      <div class="result" aria-live="polite">${this.jobState()}${this.transcript()}</div>`;
+  }
+
+  /** A transcribe job: its progress in seconds of audio, then its files. */
+  jobState() {
+    const j = this.job;
+    if (!j) return '';
+    const heard = j.stage === 'transcribe' && j.steps ? `${j.step} of ${j.steps} s of audio` : j.stage || '';
+    return html`<div class="job" data-job=${j.id}>
+      <p><span class="state badge ${j.state}" data-testid="transcribe-job-state">${j.state}</span>
+        ${FINAL.has(j.state) ? '' : html`<span class="status" role="status" data-testid="transcribe-job-progress">
+          ${j.state === 'queued' ? 'queued' : heard}</span>`}</p>
+      ${FINAL.has(j.state) ? '' : html`<progress max="1" .value=${j.progress || 0} aria-label="Transcription progress"></progress>`}
+      ${j.error ? html`<p class="error" role="alert">${j.error.message}</p>` : ''}
+      ${(j.outputs || []).length ? html`<p class="actions">${j.outputs.map(o =>
+        html`<a class="button secondary small" href=${o.url} download=${o.name}>${o.name}</a> `)}</p>` : ''}
+    </div>`;
   }
 
   transcript() {

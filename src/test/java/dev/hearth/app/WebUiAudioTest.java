@@ -68,6 +68,24 @@ class WebUiAudioTest extends WebUiBrowser {
     }
 
     @Test
+    void audio_transcribesAsAJob_showingItsStateThenTheTranscriptAndItsFiles() {
+        Path wav = DebianEnginesSupport.goForward(dir, "wav");
+        signIn(ADMIN);
+        go("audio");
+        page.getByLabel("Transcription model").selectOption("pocketsphinx-en-us");
+        page.locator("#hear-file").setInputFiles(wav);
+        page.locator("#hear-job").check();
+        page.getByRole(AriaRole.BUTTON, named("Transcribe")).click();
+
+        expect(page.getByTestId("transcribe-job-state")).hasText("succeeded");
+        expect(page.getByTestId("transcript")).containsText("forward");
+        for (String name : List.of("transcript.txt", "transcript.srt", "transcript.vtt", "transcript.json")) {
+            expect(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name))).isVisible();
+        }
+        expect(page.getByTestId("segments").locator("tbody tr").first().locator("td").nth(2)).containsText("forward");
+    }
+
+    @Test
     void audio_speaksHelloWorld_andThePagePlaysIt() {
         signIn(ADMIN);
         go("audio");

@@ -106,7 +106,10 @@ public final class Hearth implements AutoCloseable {
         Path blobs = config.cluster().blobs(s.dataDir()); // inputs and outputs: shared by the nodes, or the data dir
         Inputs inputs = new Inputs(blobs, MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
         this.jobs = new JobCore(config, catalog, scheduler, store, inputs, new Outputs(blobs), events, Clock.systemUTC());
-        if (shared != null) shared.relay(Job.TOPIC, store::get);
+        if (shared != null) {
+            shared.relay(Job.TOPIC, store::get);
+            shared.carryModelEvents();
+        }
         this.catalog = catalog;
         SseWriter sse = new SseWriter();
         OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio());

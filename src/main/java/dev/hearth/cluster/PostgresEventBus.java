@@ -6,6 +6,7 @@ import dev.hearth.Json;
 import dev.hearth.observe.EventBus;
 import dev.hearth.observe.LocalEventBus;
 import dev.hearth.observe.Topic;
+import dev.hearth.scheduler.ModelEvent;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -29,8 +30,9 @@ import java.util.function.Function;
  * subscribers at once (a {@link LocalEventBus}), and, for the topics that can be told by key (a
  * job, re-read from the shared store), a NOTIFY on one channel carries the topic and the key to
  * every other node, whose listener re-reads the event and hands it to its local subscribers. So an
- * SSE client on node A follows a job that runs on node B without polling. Model events stay on
- * their node: each node's models are its own (their state elsewhere is in /api/nodes).
+ * SSE client on node A follows a job that runs on node B without polling. A model event travels
+ * whole (its JSON in the payload) and reaches the other nodes as a {@link PeerModelEvent}, on a topic
+ * of its own: each node's models are its own, so its metrics never count another node's.
  *
  * <p>One connection of its own LISTENs (a pooled one would be handed back, and its LISTEN with it);
  * if it breaks, the listener reconnects every {@link #RETRY} and says so in the log.
@@ -49,6 +51,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
     private final Thread listener;
     private volatile boolean closed;
     private volatile Connection listening;
+    private volatile boolean carried;
 
     /** A topic carried across nodes: its events are found again by key on the receiving node. */
     private record Relay<T>(Topic<T> topic, Function<String, Optional<T>> byKey) {
@@ -67,6 +70,11 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         this.pool = pool;
         this.node = node;
         this.listener = Thread.ofPlatform().daemon().name("hearth-cluster-events").unstarted(this::listen);
+    }
+
+    /** This node's model events reach the others as {@link PeerModelEvent}s. */
+    public void carryModelEvents() {
+        carried = true;
     }
 
     /** Carries {@code topic} across nodes; a receiving node finds each event by its key with {@code byKey}. */
@@ -88,8 +96,16 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
     @Override
     public <T> void publish(Topic<T> topic, String key, T event) {
         local.publish(topic, key, event);
-        if (!relays.containsKey(topic.name()) || key == null) return;
         ObjectNode payload = Json.object().put("node", node).put("topic", topic.name()).put("key", key);
+        if (carried && event instanceof ModelEvent e) {
+            payload.set("event", PeerModelEvent.json(e));
+        } else if (!relays.containsKey(topic.name()) || key == null) {
+            return;
+        }
+        notify(payload, topic, key);
+    }
+
+    private void notify(ObjectNode payload, Topic<?> topic, String key) {
         try (Connection c = pool.getConnection(); PreparedStatement n = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             n.setString(1, CHANNEL);
             n.setString(2, payload.toString());
@@ -139,6 +155,11 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         try {
             JsonNode p = Json.MAPPER.readTree(payload);
             if (node.equals(p.path("node").asText())) return;
+            if (p.path("topic").asText().equals(ModelEvent.TOPIC.name()) && p.has("event")) {
+                PeerModelEvent e = PeerModelEvent.read(p.path("node").asText(), p.path("event"));
+                local.publish(PeerModelEvent.TOPIC, e.event().model(), e);
+                return;
+            }
             Relay<?> relay = relays.get(p.path("topic").asText());
             if (relay != null) relay.deliver(local, p.path("key").asText());
         } catch (IOException | RuntimeException e) {

@@ -210,8 +210,23 @@ class ClusterTest {
 
     @Test
     @Order(2)
-    void aChatRequestToA_isServedByBsLoadedModel_andStreamsUnchanged() {
+    void aChatRequestToA_isServedByBsLoadedModel_andStreamsUnchanged() throws Exception {
+        // /api/events on A hears B's model events, naming B
+        List<String> heard = new CopyOnWriteArrayList<>();
+        HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(node[0].base.resolve("/api/events")).GET()
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+                for (String l; (l = in.readLine()) != null; ) if (l.startsWith("data:")) heard.add(l);
+            } catch (Exception closed) {
+                // the test closed the stream
+            }
+        });
         load(node[1], "node-b", "stories");
+        await().atMost(WAIT).until(() -> heard.stream().anyMatch(l -> l.contains("\"node\":\"node-b\"")
+                && l.contains("\"model\":\"stories\"") && l.contains("\"type\":\"ready\"")));
+        events.body().close();
+        reader.join(Duration.ofSeconds(10));
         String chat = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],"
                 + "\"max_tokens\":16,\"temperature\":0,\"stream\":true}";
         String viaA = send(node[0].base, "POST", "/v1/chat/completions", chat).body();

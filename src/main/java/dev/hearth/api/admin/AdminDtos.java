@@ -61,5 +61,7 @@ final class AdminDtos {
 
     /** A model event on /v1/events. */
     @JsonNaming(SnakeCaseStrategy.class)
-    record ModelEventView(String at, String model, String type, String reason, long memoryBytes, String detail) {}
+    record ModelEventView(String at, String model, String type, String reason, long memoryBytes, String detail,
+                          @com.fasterxml.jackson.annotation.JsonInclude(
+                                  com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String node) {}
 }

@@ -9,6 +9,7 @@ import dev.hearth.HearthException;
 import dev.hearth.jobs.Job;
 import dev.hearth.jobs.JobService;
 import dev.hearth.observe.EventBus;
+import dev.hearth.cluster.PeerModelEvent;
 import dev.hearth.scheduler.ModelEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -41,6 +42,7 @@ public final class EventsRoute {
         Principal caller = Callers.of(req);
         SseWriter.Stream<Object> stream = sse.stream(QUEUE);
         try (EventBus.Subscription models = bus.subscribe(ModelEvent.TOPIC, null, stream);
+             EventBus.Subscription peers = bus.subscribe(PeerModelEvent.TOPIC, null, stream);
              EventBus.Subscription mine = jobs.as(caller).subscribeAll(stream::accept)) {
             sse.write(res, stream, "hearth events", null, new Feed(caller.admin()));
         }
@@ -60,6 +62,7 @@ public final class EventsRoute {
         public boolean send(Object item, SseWriter.Out out) throws Exception {
             switch (item) {
                 case ModelEvent e -> out.event("model", json(e, admin));
+                case PeerModelEvent p -> out.event("model", json(p.event(), admin, p.node()));
                 case Job j -> {
                     Long before = sent.get(j.id());
                     if (before != null && j.version() < before) return true;
@@ -83,8 +86,13 @@ public final class EventsRoute {
     }
 
     static AdminDtos.ModelEventView json(ModelEvent e, boolean admin) {
+        return json(e, admin, null);
+    }
+
+    /** @param node the node it happened on, when not this one */
+    static AdminDtos.ModelEventView json(ModelEvent e, boolean admin, String node) {
         return new AdminDtos.ModelEventView(e.at().toString(), e.model(), e.type().wire(),
                 e.reason() == null ? null : e.reason().wire(), e.memoryBytes(),
-                e.detail() == null ? null : admin ? e.detail() : ClientText.of(e.detail(), e.model()));
+                e.detail() == null ? null : admin ? e.detail() : ClientText.of(e.detail(), e.model()), node);
     }
 }

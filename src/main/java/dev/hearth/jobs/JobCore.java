@@ -16,7 +16,6 @@ import dev.hearth.media.AudioInputs;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.Outputs;
 import dev.hearth.media.Retention;
-import dev.hearth.media.StoredInput;
 import dev.hearth.observe.EventBus;
 import dev.hearth.scheduler.ModelScheduler;
 import dev.hearth.scheduler.UnknownModelException;
@@ -57,12 +56,11 @@ public final class JobCore implements JobService, AutoCloseable {
 
     private final HearthConfig config;
     private final Catalog catalog;
-    private final Inputs inputs;
     private final Path dataDir;
     private final JobContext ctx;
     private final JobTransitions transitions;
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
-    private final AudioInputs audio;
+    private final JobInputs files;
     private volatile Peers peers = Peers.NONE;
 
     /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
@@ -70,8 +68,8 @@ public final class JobCore implements JobService, AutoCloseable {
                    Outputs outputs, EventBus events, Clock clock) {
         this.config = config;
         this.catalog = catalog;
-        this.inputs = inputs;
-        this.audio = new AudioInputs(inputs, config.media().maxAudioBytes());
+        this.files = new JobInputs(inputs, new AudioInputs(inputs, config.media().maxAudioBytes()),
+                config.cluster().blobs(config.server().dataDir()));
         this.dataDir = config.cluster().blobs(config.server().dataDir()); // where inputs and outputs live
         Map<String, Double> priors = new HashMap<>();
         config.models().values().forEach(m -> priors.put(m.name(), m.jobs().secondsPerUnit()));
@@ -176,7 +174,7 @@ public final class JobCore implements JobService, AutoCloseable {
         Map<String, InputSource> given = s.inputs() == null ? Map.of() : s.inputs();
         String task = s.task() != null && !s.task().isBlank() ? s.task()
                 : transcription ? "transcribe" : given.containsKey("image") ? "i2v" : "t2v";
-        List<String> served = tasks(spec);
+        List<String> served = JobInputs.tasks(spec);
         if (!served.contains(task)) {
             String field = names.getOrDefault("task", "task");
             String shown = task.length() > 40 ? task.substring(0, 40) + "…" : task;
@@ -213,20 +211,9 @@ public final class JobCore implements JobService, AutoCloseable {
                 .withOwner(s.owner());
         // original = prompt marks "enhancement pending" (PromptEnhancer.pending); the dispatcher rewrites prompt
         Job job = enhance ? created.withEnhancedPrompt(prompt) : created;
-        Map<String, String> stored = new LinkedHashMap<>();
         try {
-            Job toInsert = job;
-            for (var in : given.entrySet()) {
-                if (transcription && in.getKey().equals("audio")) {
-                    AudioInputs.StoredAudio audio = storeAudio(job.id(), in.getValue());
-                    stored.put("audio", BlobKeys.key(dataDir, audio.input().path()));
-                    params.put(JobParams.AUDIO_SECONDS, Math.round(audio.seconds() * 1000) / 1000.0);
-                    toInsert = toInsert.withParams(new Params(params));
-                } else {
-                    stored.put(in.getKey(), BlobKeys.key(dataDir, store(job.id(), in.getKey(), in.getValue()).path()));
-                }
-            }
-            Job inserted = ctx.store().insert(toInsert.withInputs(stored), spec.maxQueue());
+            Map<String, String> stored = files.store(job.id(), given, transcription, params);
+            Job inserted = ctx.store().insert(job.withParams(new Params(params)).withInputs(stored), spec.maxQueue());
             dispatchers.get(spec.name()).wake();
             return inserted;
         } catch (QueueFullException full) {
@@ -239,36 +226,8 @@ public final class JobCore implements JobService, AutoCloseable {
         }
     }
 
-    /**
-     * The job tasks a model serves, checked at the door. A command model translates only when its
-     * command takes ${TASK}; a worker refuses a task it did not announce itself.
-     */
-    static List<String> tasks(ModelSpec spec) {
-        return switch (spec.task()) {
-            case VIDEO -> List.of("t2v", "i2v");
-            case TRANSCRIPTION -> spec.engine() == dev.hearth.catalog.EngineKind.COMMAND
-                    && !dev.hearth.catalog.CommandSettings.of(spec).template().uses("TASK")
-                    ? List.of("transcribe") : List.of("transcribe", "translate");
-            case CHAT, COMPLETION, EMBEDDINGS, SPEECH, OCR -> List.of();
-        };
-    }
-
-    private AudioInputs.StoredAudio storeAudio(String id, InputSource src) {
-        return switch (src) {
-            case InputSource.Reference r -> audio.fromReference(id, r.field() == null ? "audio" : r.field(), r.value());
-            case InputSource.Upload u -> audio.fromUpload(id, u.upload());
-        };
-    }
-
     /** Recordings for transcribe jobs, with their own cap (media.max_audio_bytes). */
-    public AudioInputs audio() { return audio; }
-
-    private StoredInput store(String id, String name, InputSource src) {
-        return switch (src) {
-            case InputSource.Reference r -> inputs.fromReference(id, r.field() == null ? name : r.field(), r.value());
-            case InputSource.Upload u -> inputs.fromUpload(id, u.upload());
-        };
-    }
+    public AudioInputs audio() { return files.recordings(); }
 
     @Override
     public Job get(String id) {

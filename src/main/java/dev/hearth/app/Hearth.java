@@ -29,6 +29,7 @@ import dev.hearth.jobs.store.JobStore;
 import dev.hearth.jobs.store.PostgresJobStore;
 import dev.hearth.jobs.Job;
 import dev.hearth.api.admin.NodesRoute;
+import dev.hearth.api.PeerForward;
 import dev.hearth.cluster.Cluster;
 import dev.hearth.cluster.Nodes;
 import dev.hearth.cluster.PostgresEventBus;
@@ -72,7 +73,7 @@ public final class Hearth implements AutoCloseable {
     private final List<Device> devices;
     private final Catalog catalog;
     private final NodesRoute nodesRoute;
-    private final OpenAiRoutes openAi;
+    private final PeerForward peers;
     private volatile Cluster cluster;
 
     private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock) {
@@ -112,12 +113,13 @@ public final class Hearth implements AutoCloseable {
         }
         this.catalog = catalog;
         SseWriter sse = new SseWriter();
-        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio());
-        JobRoutes jobRoutes = new JobRoutes(jobs, sse, jobs.audio());
+        PeerForward peers = new PeerForward();
+        this.peers = peers;
+        OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio(), peers);
+        JobRoutes jobRoutes = new JobRoutes(jobs, sse, jobs.audio(), peers);
         EventsRoute eventsRoute = new EventsRoute(events, jobs, sse);
         AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());
         this.nodesRoute = new NodesRoute(catalog, scheduler, this::advertised, version(), config.cluster().nodeId());
-        this.openAi = openAi;
         LightX2vRoutes lightx2v = new LightX2vRoutes(jobs, catalog, inputs);
         VideosDgxRoutes videosDgx = new VideosDgxRoutes(jobs, catalog, scheduler);
         DocsRoutes docs = new DocsRoutes();
@@ -231,7 +233,7 @@ public final class Hearth implements AutoCloseable {
                 () -> finalDevices, () -> NodesRoute.modelsHere(scheduler, catalog)), Clock.systemUTC()).start();
         this.cluster = new Cluster(nodes, bus);
         jobs.peers(cluster.peers());
-        openAi.cluster(cluster);
+        peers.cluster(cluster);
         nodesRoute.cluster(cluster);
         LOG.log(Level.INFO, "node {0} joined {1} other node(s) on the shared database", config.cluster().nodeId(),
                 nodes.peers().size());

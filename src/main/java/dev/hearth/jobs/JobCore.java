@@ -230,6 +230,11 @@ public final class JobCore implements JobService, AutoCloseable {
     public AudioInputs audio() { return files.recordings(); }
 
     @Override
+    public boolean serves(String model) {
+        return catalog.resolve(model).isPresent();
+    }
+
+    @Override
     public Job get(String id) {
         return ctx.store().get(id).orElseThrow(() -> new JobNotFoundException(id));
     }

@@ -69,6 +69,9 @@ public interface JobService {
     /** Validates, stores inputs, queues. Returns the queued job. */
     Job submit(Submission submission);
 
+    /** Whether this node has an entry (or alias) for {@code model}: one it can check and run jobs for. */
+    boolean serves(String model);
+
     /** @throws JobNotFoundException 404 */
     Job get(String id);
 

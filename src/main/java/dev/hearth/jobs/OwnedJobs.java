@@ -34,6 +34,9 @@ final class OwnedJobs implements JobService {
     }
 
     @Override
+    public boolean serves(String model) { return core.serves(model); }
+
+    @Override
     public Job submit(Submission s) {
         if (!caller.admin() && s.priority() > maxUserPriority) {
             String field = s.paramName() == null ? "priority" : s.paramName().getOrDefault("priority", "priority");

@@ -100,6 +100,9 @@ class ClusterTest {
                   only-on-c:
                     engine: llamacpp
                     path: %s
+                  video-on-c:
+                    engine: testsrc
+                    defaults: { size: 160x96, fps: 8, seconds: 1 }
                 """.formatted(TestModels.stories260K())));
         return new HearthProcess(config, dir.resolve(name + ".log"));
     }
@@ -265,6 +268,11 @@ class ClusterTest {
         // a node that serves no such model and has no peer that does still answers 404
         assertThat(send(node[0].base, "POST", "/v1/chat/completions", chat.replace("only-on-c", "nowhere"))
                 .statusCode()).isEqualTo(404);
+
+        // a job too: submitted on C, where its model is, and followed from A
+        Jobs a = new Jobs(node[0].base);
+        String id = a.submit("{\"model\":\"video-on-c\",\"prompt\":\"only on c\"}").path("id").asText();
+        assertThat(a.awaitState(id, "succeeded", WAIT).path("outputs").findValuesAsText("name")).contains("video.mp4");
     }
 
     @Test

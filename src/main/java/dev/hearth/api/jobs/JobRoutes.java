@@ -16,7 +16,13 @@ import dev.hearth.jobs.JobState;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.gateway.RangeSender;
 import dev.hearth.observe.EventBus;
+import dev.hearth.api.PeerForward;
+import dev.hearth.config.ProxyTimeouts;
+import dev.hearth.gateway.Proxy;
 import dev.hearth.media.AudioInputs;
+import dev.hearth.media.MultipartBody;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import dev.hearth.media.Multipart;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -46,11 +52,31 @@ public final class JobRoutes {
     private final SseWriter sse;
     private final AudioInputs recordings;
 
-    /** @param recordings how an uploaded recording is parsed (its cap is media.max_audio_bytes) */
-    public JobRoutes(JobService jobs, SseWriter sse, AudioInputs recordings) {
+    /**
+     * @param recordings how an uploaded recording is parsed (its cap is media.max_audio_bytes)
+     * @param peers      the other nodes: a job for a model only another node serves is submitted there
+     */
+    public JobRoutes(JobService jobs, SseWriter sse, AudioInputs recordings, PeerForward peers) {
         this.jobs = jobs;
         this.sse = sse;
         this.recordings = recordings;
+        this.peers = peers;
+    }
+
+    private final PeerForward peers;
+
+    /**
+     * Several nodes: a job for a model this node has no entry for, that another live node serves, is
+     * submitted on that node (it checks it against its own entry); the shared queue then shows it
+     * everywhere. Returns whether the request was answered so.
+     */
+    private boolean elsewhere(ServerRequest req, ServerResponse res, String model, HttpRequest.BodyPublisher body,
+                              String type) {
+        if (model == null || !peers.may(req) || jobs.serves(model)) return false;
+        URI peer = peers.serving(model).orElse(null);
+        if (peer == null) return false;
+        peers.forward(req, res, model, peer, body, type, false, Proxy.DONE, ProxyTimeouts.DEFAULTS);
+        return true;
     }
 
     public void register(HttpRouting.Builder r) {
@@ -83,8 +109,10 @@ public final class JobRoutes {
             createFromForm(req, res, type);
             return;
         }
-        ObjectNode body = Json.parseObject(Routes.body(req));
+        byte[] bytes = Routes.body(req);
+        ObjectNode body = Json.parseObject(bytes);
         String model = text(body, "model", true);
+        if (elsewhere(req, res, model, HttpRequest.BodyPublishers.ofByteArray(bytes), "application/json")) return;
         JsonNode p = body.get("params");
         if (p != null && !p.isNull() && !p.isObject()) throw new BadRequestException("'params' must be an object.", "params");
         ObjectNode params = p == null || p.isNull() ? Json.object() : ((ObjectNode) p).deepCopy();
@@ -123,6 +151,13 @@ public final class JobRoutes {
             Map<String, String> f = form.fields();
             String model = f.get("model");
             if (model == null || model.isBlank()) throw new BadRequestException("'model' is required.", "model");
+            if (peers.may(req) && !jobs.serves(model)) {
+                MultipartBody again = new MultipartBody();
+                f.forEach(again::field);
+                form.files().values().forEach(u -> again.file(u.field(), u.filename() == null ? u.field() : u.filename(),
+                        u.contentType() == null ? "application/octet-stream" : u.contentType(), u.path()));
+                if (elsewhere(req, res, model, again.publisher(), again.contentType())) return;
+            }
             ObjectNode params = Json.object();
             if (f.get("params") != null) {
                 if (!(Json.parseObject(f.get("params").getBytes(java.nio.charset.StandardCharsets.UTF_8))

@@ -30,7 +30,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.hearth.cluster.Cluster;
+import dev.hearth.api.PeerForward;
 import dev.hearth.config.ProxyTimeouts;
 import dev.hearth.scheduler.ModelState;
 
@@ -55,13 +55,16 @@ public final class OpenAiRoutes {
     private final Metrics metrics;
     private final Proxy proxy = new Proxy();
 
-    private volatile Cluster cluster;
+    private final PeerForward peers;
     private final AudioRoutes audio;
     private final TranscriptionRoutes transcriptions;
     private final OcrRoutes ocr;
 
     /** @param recordings uploads to transcribe, with their own cap (media.max_audio_bytes) */
-    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Inputs inputs, AudioInputs recordings) {
+    /** @param peers the other nodes, where a request for a model loaded there is served */
+    public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Inputs inputs, AudioInputs recordings,
+                        PeerForward peers) {
+        this.peers = peers;
         this.catalog = catalog;
         this.models = models;
         this.metrics = metrics;
@@ -69,12 +72,6 @@ public final class OpenAiRoutes {
         this.audio = new AudioRoutes(calls, this);
         this.transcriptions = new TranscriptionRoutes(calls, this, recordings);
         this.ocr = new OcrRoutes(calls);
-    }
-
-    /** Several nodes on one PostgreSQL: requests for a model loaded on another node are served there. */
-    public OpenAiRoutes cluster(Cluster nodes) {
-        this.cluster = nodes;
-        return this;
     }
 
     public void register(HttpRouting.Builder r) {
@@ -101,9 +98,9 @@ public final class OpenAiRoutes {
         refuseIfQueueFull(bytes, pathModel, task);
         ObjectNode body = Json.parseObject(bytes);
         String name = OpenAiRequests.model(body, pathModel);
-        if (cluster != null && catalog.resolve(name).isEmpty() && !req.headers().contains(FORWARDED)) {
+        if (peers.may(req) && catalog.resolve(name).isEmpty()) {
             // a model this node does not serve, that another live node does: served there
-            URI elsewhere = cluster.serves(name).orElse(null);
+            URI elsewhere = peers.serving(name).orElse(null);
             if (elsewhere != null) {
                 forwardToPeer(req, res, name, ProxyTimeouts.DEFAULTS, task, elsewhere, bytes, OpenAiRequests.stream(body));
                 return;
@@ -149,11 +146,9 @@ public final class OpenAiRoutes {
      * there — unless this request was forwarded already (it is then served here, whatever it takes).
      */
     private URI peerServing(ServerRequest req, ModelSpec spec) {
-        if (cluster == null || req.headers().contains(FORWARDED) || loadedHere(spec.name())) return null;
-        return cluster.serving(spec.name()).orElse(null);
+        if (!peers.may(req) || loadedHere(spec.name())) return null;
+        return peers.loaded(spec.name()).orElse(null);
     }
-
-    private static final io.helidon.http.HeaderName FORWARDED = io.helidon.http.HeaderNames.create(Cluster.FORWARDED_BY);
 
     private boolean loadedHere(String model) {
         return models.status().stream().anyMatch(s -> s.name().equals(model)
@@ -161,25 +156,17 @@ public final class OpenAiRoutes {
     }
 
     /**
-     * The request's own bytes, to the same path on the peer, with the client's key: its answer (a
-     * stream included) comes back unchanged. A peer that fails is this request's failure (a 502),
-     * not a reason to load the model here too.
+     * The request's own bytes, to the same path on the peer: a peer that fails is this request's
+     * failure (a 502), not a reason to load the model here too.
      */
     private void forwardToPeer(ServerRequest req, ServerResponse res, String model, ProxyTimeouts timeouts, Task task,
                                URI peer, byte[] bytes, boolean stream) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put(Cluster.FORWARDED_BY, cluster.self());
-        req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).ifPresent(a -> headers.put("Authorization", a));
         long start = System.nanoTime();
         int status = 500;
         metrics.requestStarted(model, task.wire());
-        Abort abort = new Abort();
-        try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
-                () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()))) {
-            Proxy.Upstream node = new Proxy.Upstream(model, peer, CompletableFuture::new);
-            Proxy.Outcome outcome = proxy.forward(node, req.path().rawPath(), HttpRequest.BodyPublishers.ofByteArray(bytes),
-                    "application/json", headers, stream, Proxy.DONE, res, timeouts, abort, null);
-            status = outcome.clientGone() ? CLIENT_GONE : outcome.status();
+        try {
+            status = peers.forward(req, res, model, peer, HttpRequest.BodyPublishers.ofByteArray(bytes),
+                    "application/json", stream, Proxy.DONE, timeouts);
         } catch (RuntimeException e) {
             status = Errors.classify(Errors.unwrap(e)).status();
             throw e;

@@ -94,6 +94,33 @@ public final class Proxy {
     public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
                            Map<String, String> headers, boolean stream, byte[] end, ServerResponse res,
                            ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
+        return forward(engine, path, body, bodyType, headers, stream, end, res, timeouts, abort, opened, Reshape.NONE);
+    }
+
+    /**
+     * How the client hears an engine's answer when it asked another API than the engine speaks (the
+     * Responses API over an engine's chat completions): timeouts, aborts and metrics stay the proxy's.
+     */
+    public interface Reshape {
+        Reshape NONE = new Reshape() {
+            @Override public byte[] whole(int status, byte[] body) { return body; }
+            @Override public OutputStream stream(OutputStream client) { return client; }
+        };
+
+        /** A whole answer, any status, as the client gets it (JSON). */
+        byte[] whole(int status, byte[] body);
+
+        /**
+         * Where the engine's stream is written: the bytes as they arrive, any final error event in the
+         * envelope, then close; it writes what the client gets to {@code client}.
+         */
+        OutputStream stream(OutputStream client);
+    }
+
+    /** @param reshape how the engine's answer reaches the client */
+    public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
+                           Map<String, String> headers, boolean stream, byte[] end, ServerResponse res,
+                           ProxyTimeouts timeouts, Abort abort, OutputStream opened, Reshape reshape) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
@@ -122,10 +149,10 @@ public final class Proxy {
                     byte[] whole = readWhole(engine, in, deadline, abort);
                     res.status(upstream.statusCode());
                     res.header(HeaderNames.CONTENT_TYPE, contentType);
-                    res.send(whole);
+                    res.send(reshape.whole(upstream.statusCode(), whole));
                     return new Outcome(upstream.statusCode(), System.nanoTime() - start, false, completionTokens(whole));
                 }
-                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened, end);
+                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened, end, reshape);
             } catch (IOException closing) {
                 return new Outcome(upstream.statusCode(), 0, abort.clientGone());
             }
@@ -185,7 +212,7 @@ public final class Proxy {
     }
 
     private Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
-                         Deadline deadline, Abort abort, OutputStream opened, byte[] end) {
+                         Deadline deadline, Abort abort, OutputStream opened, byte[] end, Reshape reshape) {
         byte[] buf = new byte[16 * 1024];
         int n;
         try {
@@ -208,6 +235,7 @@ public final class Proxy {
             res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
             out = res.outputStream();
         }
+        out = reshape.stream(out);
         StreamScan scan = new StreamScan(end);
         while (n >= 0) {
             deadline.chunkArrived();

@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
 /**
  * The OpenAI-compatible routes: /v1/models, /v1/chat/completions, /v1/completions, /v1/embeddings,
  * /v1/audio/transcriptions and /translations ({@link TranscriptionRoutes}), /v1/audio/speech
- * ({@link AudioRoutes}) and /v1/ocr ({@link OcrRoutes}),
+ * ({@link AudioRoutes}), /v1/ocr ({@link OcrRoutes}) and /v1/responses ({@link ResponsesRoutes}),
  * and the same under /v1/{model}/… where the path's model wins (as in the DGX Spark stack, so a
  * tool can be given one base URL per model).
  */
@@ -58,6 +58,7 @@ public final class OpenAiRoutes {
     private final AudioRoutes audio;
     private final TranscriptionRoutes transcriptions;
     private final OcrRoutes ocr;
+    private final ResponsesRoutes responses;
 
     /** @param recordings uploads to transcribe, with their own cap (media.max_audio_bytes) */
     public OpenAiRoutes(Catalog catalog, ModelScheduler models, Metrics metrics, Inputs inputs, AudioInputs recordings) {
@@ -68,6 +69,8 @@ public final class OpenAiRoutes {
         this.audio = new AudioRoutes(calls, this);
         this.transcriptions = new TranscriptionRoutes(calls, this, recordings);
         this.ocr = new OcrRoutes(calls);
+        this.responses = new ResponsesRoutes(this, new ResponseStore(ResponseStore.CAPACITY, ResponseStore.TTL,
+                java.time.Clock.systemUTC()));
     }
 
     /** Several nodes on one PostgreSQL: requests for a model loaded on another node are served there. */
@@ -89,6 +92,7 @@ public final class OpenAiRoutes {
         audio.register(r);
         transcriptions.register(r);
         ocr.register(r);
+        responses.register(r);
     }
 
     private static String pathModel(ServerRequest req) {
@@ -129,7 +133,7 @@ public final class OpenAiRoutes {
             }
             case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
                     .ofByteArray(Json.bytes(body)), "application/json", stream, Proxy.DONE, res, abort,
-                    waiting == null || waiting.stream == null ? null : waiting.stream.out());
+                    waiting == null || waiting.stream == null ? null : waiting.stream.out(), Proxy.Reshape.NONE);
             default -> throw notServed(spec, req, lease.engine().endpoint());
         });
     }
@@ -184,11 +188,19 @@ public final class OpenAiRoutes {
      */
     void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
                  HttpRequest.BodyPublisher body, String contentType, boolean stream) {
+        forward(req, res, spec, task, path, body, contentType, stream, Proxy.TRANSCRIPT_DONE, Proxy.Reshape.NONE);
+    }
+
+    /**
+     * @param end     what the engine's stream ends with ({@link Proxy#DONE} for chat)
+     * @param reshape how the engine's answer reaches the client (a Responses request translated to chat)
+     */
+    void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
+                 HttpRequest.BodyPublisher body, String contentType, boolean stream, byte[] end, Proxy.Reshape reshape) {
         Abort abort = new Abort();
         leased(req, res, spec, task, abort, null, lease -> {
             if (lease.engine().endpoint() instanceof Endpoint.Http http) {
-                return relay(lease.engine(), http, spec, path, body, contentType, stream, Proxy.TRANSCRIPT_DONE, res,
-                        abort, null);
+                return relay(lease.engine(), http, spec, path, body, contentType, stream, end, res, abort, null, reshape);
             }
             throw notServed(spec, req, lease.engine().endpoint());
         });
@@ -196,10 +208,10 @@ public final class OpenAiRoutes {
 
     private int relay(Engine engine, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
                       String contentType, boolean stream, byte[] end, ServerResponse res, Abort abort,
-                      java.io.OutputStream opened) {
+                      java.io.OutputStream opened, Proxy.Reshape reshape) {
         Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
         Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, end, res, spec.proxy(),
-                abort, opened);
+                abort, opened, reshape);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
         if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
         return outcome.clientGone() ? CLIENT_GONE : outcome.status();
@@ -265,7 +277,7 @@ public final class OpenAiRoutes {
      * A 429 storm is answered from the model name alone: no body tree, no validation, no trip
      * through the scheduler's thread (which the requests being served need).
      */
-    private void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
+    void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
         String name = pathModel != null ? pathModel : OpenAiRequests.peekModel(bytes);
         ModelSpec spec = name == null ? null : catalog.resolve(name).orElse(null);
         QueueFullException full = spec == null ? null : models.queueFull(spec.name());
@@ -344,7 +356,7 @@ public final class OpenAiRoutes {
         };
     }
 
-    private ModelSpec resolve(String name) {
+    ModelSpec resolve(String name) {
         return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
     }
 

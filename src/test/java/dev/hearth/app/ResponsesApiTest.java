@@ -83,7 +83,7 @@ class ResponsesApiTest {
 
     @Test
     void streamed_eventsArriveInOrder_andTheirDeltasAreTheDoneText_andChatsAnswer() throws Exception {
-        List<JsonNode> events = stream("""
+        List<JsonNode> events = stream(h, """
                 {"model":"stories","input":"%s","max_output_tokens":16,"temperature":0,"seed":3,"stream":true}"""
                 .formatted(PROMPT));
 
@@ -192,7 +192,7 @@ class ResponsesApiTest {
     }
 
     /** The data of each SSE event, checking that its event: line names its type. */
-    static List<JsonNode> stream(String body) throws Exception {
+    static List<JsonNode> stream(TestHearth h, String body) throws Exception {
         HttpResponse<java.io.InputStream> r = h.http.send(HttpRequest.newBuilder(h.uri("/v1/responses"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());

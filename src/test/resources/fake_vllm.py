@@ -74,12 +74,12 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path == "/v1/responses":
             request = json.loads(body)
             say("responses " + json.dumps(request, sort_keys=True))
-            self.responses(request)
+            self.response_api(request)
         elif url.path not in ("/sleep", "/wake_up"):
             self.answer(404, {"detail": "Not Found"})
 
 
-    def responses(self, request):
+    def response_api(self, request):
         text = "fake vllm response"
         message = {"type": "message", "id": "msg_fake", "status": "completed", "role": "assistant",
                    "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}]}

@@ -29,6 +29,7 @@ class ResponsesPassthroughTest {
                   engine: vllm
                   cmd: python3 %s --port ${PORT} --name ${NAME}
                   aliases: [fast]
+                  start_timeout: 60s
                   tool_parser: hermes
                 """.formatted(FAKE_VLLM));
     }

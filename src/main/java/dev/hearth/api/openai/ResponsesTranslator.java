@@ -110,8 +110,13 @@ final class ResponsesTranslator {
         if (!input.isArray() || input.isEmpty()) {
             throw new BadRequestException("'input' must be a string or a non-empty array of input items.", "input");
         }
+        int before = messages.size();
         for (int i = 0; i < input.size(); i++) {
             item(input.get(i), "input[" + i + "]", messages);
+        }
+        if (messages.size() == before) {
+            throw new BadRequestException("'input' must hold at least one message, function_call or"
+                    + " function_call_output item.", "input");
         }
     }
 

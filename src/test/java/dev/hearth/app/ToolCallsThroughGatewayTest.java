@@ -92,7 +92,9 @@ class ToolCallsThroughGatewayTest {
     private static void chat(HttpExchange x) throws IOException {
         JsonNode body = JSON.readTree(x.getRequestBody().readAllBytes());
         received.add(body);
-        if (body.path("stream").asBoolean()) {
+        if (body.path("stream").asBoolean() && body.toString().contains("break off")) {
+            answer(x, "text/event-stream", List.of(chunk("{\"role\":\"assistant\",\"content\":\"Once\"}", null)));
+        } else if (body.path("stream").asBoolean()) {
             answer(x, "text/event-stream", STREAM);
         } else {
             answer(x, "application/json", List.of(WHOLE));
@@ -187,6 +189,20 @@ class ToolCallsThroughGatewayTest {
         assertThat(done.at("/output/1/call_id").asText()).isEqualTo("call_b");
         assertThat(done.at("/usage/input_tokens").asInt()).isEqualTo(21);
         assertThat(received.getFirst().at("/stream_options/include_usage").asBoolean()).isTrue();
+    }
+
+    @Test
+    void responsesStream_anEngineThatBreaksOffMidStream_endsInResponseFailed() throws Exception {
+        List<JsonNode> events = ResponsesApiTest.stream(h, """
+                {"model":"tools","input":"break off","stream":true}""");
+
+        assertThat(events.stream().map(e -> e.path("type").asText())).containsExactly("response.created",
+                "response.in_progress", "response.output_item.added", "response.content_part.added",
+                "response.output_text.delta", "response.failed");
+        JsonNode failed = events.getLast().path("response");
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.at("/error/code").asText()).isEqualTo("server_error");
+        assertThat(failed.at("/error/message").asText()).contains("tools");
     }
 
     @Test

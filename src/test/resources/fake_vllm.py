@@ -100,6 +100,10 @@ class Handler(BaseHTTPRequestHandler):
                    "content_index": 0, "delta": text, "logprobs": []},
                   {"type": "response.output_item.done", "output_index": 0, "item": message},
                   {"type": "response.completed", "response": response}]
+        if request.get("max_output_tokens"):  # as OpenAI does when the limit cuts the answer short
+            events[-1] = {"type": "response.incomplete",
+                          "response": dict(response, status="incomplete",
+                                           incomplete_details={"reason": "max_output_tokens"})}
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()

@@ -63,4 +63,13 @@ class ResponsesPassthroughTest {
                 "response.completed");
         assertThat(events.getLast().at("/response/id").asText()).isEqualTo("resp_fakevllm");
     }
+
+    @Test
+    void streamed_endingInResponseIncomplete_isAWholeStream_notABrokenOne() throws Exception {
+        List<JsonNode> events = ResponsesApiTest.stream(h, """
+                {"model":"qwen","input":"Hi","stream":true,"max_output_tokens":1}""");
+
+        assertThat(events.getLast().path("type").asText()).isEqualTo("response.incomplete");
+        assertThat(events).noneMatch(e -> e.has("error")); // no "stream ended without" event appended
+    }
 }

@@ -35,6 +35,7 @@ import dev.hearth.scheduler.ModelState;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -132,7 +133,7 @@ public final class OpenAiRoutes {
                 yield 200;
             }
             case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
-                    .ofByteArray(Json.bytes(body)), "application/json", stream, Proxy.DONE, res, abort,
+                    .ofByteArray(Json.bytes(body)), "application/json", stream, List.of(Proxy.DONE), res, abort,
                     waiting == null || waiting.stream == null ? null : waiting.stream.out(), Proxy.Reshape.NONE);
             default -> throw notServed(spec, req, lease.engine().endpoint());
         });
@@ -188,30 +189,31 @@ public final class OpenAiRoutes {
      */
     void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
                  HttpRequest.BodyPublisher body, String contentType, boolean stream) {
-        forward(req, res, spec, task, path, body, contentType, stream, Proxy.TRANSCRIPT_DONE, Proxy.Reshape.NONE);
+        forward(req, res, spec, task, path, body, contentType, stream, List.of(Proxy.TRANSCRIPT_DONE), Proxy.Reshape.NONE);
     }
 
     /**
-     * @param end     what the engine's stream ends with ({@link Proxy#DONE} for chat)
+     * @param ends    what the engine's stream may end with ({@link Proxy#DONE} for chat)
      * @param reshape how the engine's answer reaches the client (a Responses request translated to chat)
      */
     void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
-                 HttpRequest.BodyPublisher body, String contentType, boolean stream, byte[] end, Proxy.Reshape reshape) {
+                 HttpRequest.BodyPublisher body, String contentType, boolean stream, List<byte[]> ends,
+                 Proxy.Reshape reshape) {
         Abort abort = new Abort();
         leased(req, res, spec, task, abort, null, lease -> {
             if (lease.engine().endpoint() instanceof Endpoint.Http http) {
-                return relay(lease.engine(), http, spec, path, body, contentType, stream, end, res, abort, null, reshape);
+                return relay(lease.engine(), http, spec, path, body, contentType, stream, ends, res, abort, null, reshape);
             }
             throw notServed(spec, req, lease.engine().endpoint());
         });
     }
 
     private int relay(Engine engine, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
-                      String contentType, boolean stream, byte[] end, ServerResponse res, Abort abort,
+                      String contentType, boolean stream, List<byte[]> ends, ServerResponse res, Abort abort,
                       java.io.OutputStream opened, Proxy.Reshape reshape) {
         Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
-        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, end, res, spec.proxy(),
-                abort, opened, reshape);
+        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, ends, res,
+                spec.proxy(), abort, opened, reshape);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
         if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
         return outcome.clientGone() ? CLIENT_GONE : outcome.status();

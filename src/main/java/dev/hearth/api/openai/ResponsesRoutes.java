@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * OpenAI's Responses API, {@code POST /v1/responses} and {@code /v1/{model}/responses}. An engine that
@@ -30,8 +32,9 @@ final class ResponsesRoutes {
     /** Presets whose servers answer /v1/responses themselves. */
     static final Set<String> NATIVE = Set.of("vllm", "sglang");
 
-    /** A native stream's last event; the proxy reports a stream that closes before it as broken. */
-    static final byte[] COMPLETED = "\"response.completed\"".getBytes(StandardCharsets.US_ASCII);
+    /** A native stream's last events; the proxy reports a stream that closes before one as broken. */
+    static final List<byte[]> FINAL_EVENTS = Stream.of("response.completed", "response.incomplete", "response.failed")
+            .map(type -> ("\"" + type + "\"").getBytes(StandardCharsets.US_ASCII)).toList();
 
     private final OpenAiRoutes routes;
     private final ResponseStore store;
@@ -63,13 +66,13 @@ final class ResponsesRoutes {
             boolean stream = OpenAiRequests.stream(body);
             body.put("model", spec.upstreamName());
             routes.forward(req, res, spec, Task.CHAT, "/v1/responses", publisher(body), "application/json", stream,
-                    COMPLETED, Proxy.Reshape.NONE);
+                    FINAL_EVENTS, Proxy.Reshape.NONE);
             return;
         }
         ResponsesTranslator.Translated t = ResponsesTranslator.toChat(body, spec.upstreamName(), store::conversation);
         ResponsesOutput response = ResponsesOutput.start(spec.name(), t.echo());
         routes.forward(req, res, spec, Task.CHAT, "/v1/chat/completions", publisher(t.chat()), "application/json",
-                t.stream(), Proxy.DONE, new Retold(response, t));
+                t.stream(), List.of(Proxy.DONE), new Retold(response, t));
     }
 
     private static HttpRequest.BodyPublisher publisher(ObjectNode body) {

@@ -152,8 +152,10 @@ class ResponsesApiTest {
                 "input[0].type", "computer_call");
         assertError(h.post("/v1/responses", "{\"model\":\"stories\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}"),
                 "input[0].role", "user");
-        assertError(h.post("/v1/responses", "{\"model\":\"stories\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}"),
-                "tools[0].type", "function");
+        assertError(h.post("/v1/responses", "{\"model\":\"stories\",\"input\":\"x\",\"tools\":[\"web_search\"]}"),
+                "tools[0]", "type");
+        assertError(h.post("/v1/responses", "{\"model\":\"stories\",\"input\":\"x\",\"tools\":[{\"type\":\"function\"}]}"),
+                "tools[0].name", "string");
         assertError(h.post("/v1/responses", "{\"model\":\"stories\",\"input\":\"x\",\"max_output_tokens\":0}"),
                 "max_output_tokens", "positive");
         assertError(h.post("/v1/responses", "{\"model\":\"stories\",\"input\":\"x\",\"temperature\":7}"),

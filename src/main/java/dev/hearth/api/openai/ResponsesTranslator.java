@@ -213,20 +213,26 @@ final class ResponsesTranslator {
         return text.asText();
     }
 
-    /** Function tools as chat's tools; other kinds (web_search, file_search…) need OpenAI's servers. */
+    /**
+     * Function tools as chat's tools. Other kinds (web_search, file_search, custom, local_shell…) need
+     * OpenAI's servers or a grammar no chat engine takes; they are left out, as a model without them
+     * would not call them — so an agent that offers them (Codex CLI) still works through its function
+     * tools.
+     */
     private static ArrayNode tools(JsonNode tools) {
         ArrayNode chat = Json.MAPPER.createArrayNode();
         if (!present(tools)) return chat;
         if (!tools.isArray()) {
-            throw new BadRequestException("'tools' must be an array of function tools.", "tools");
+            throw new BadRequestException("'tools' must be an array of tools.", "tools");
         }
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);
             String at = "tools[" + i + "]";
-            if (!t.isObject() || !"function".equals(t.path("type").asText())) {
-                throw new BadRequestException("'" + at + ".type' must be function: Hearth serves function tools only.",
-                        at + ".type");
+            if (!t.isObject() || !t.path("type").isTextual()) {
+                throw new BadRequestException("'" + at + "' must be a tool object with a 'type', such as"
+                        + " {\"type\": \"function\", \"name\": …}.", at);
             }
+            if (!"function".equals(t.get("type").asText())) continue;
             ObjectNode function = chat.addObject().put("type", "function").putObject("function");
             function.put("name", text(t, "name", at));
             for (String same : new String[] {"description", "parameters", "strict"}) {

@@ -34,7 +34,8 @@ final class ModelSection {
     static final List<String> COMMON_KEYS = List.of("task", "engine", "aliases", "memory", "idle_unload", "pinned",
             "max_concurrency", "max_queue", "queue_timeout", "start_timeout", "stop_grace", "defaults", "options", "port",
             "stall_timeout", "cancel_grace", "max_attempts", "seconds_per_unit", "prompt_enhancer", "limits",
-            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency", "gpus", "sleep");
+            "connect_timeout", "first_byte_timeout", "chunk_timeout", "max_wait", "min_residency", "gpus", "sleep",
+            "tool_parser");
     static final List<String> KEYS = Stream.concat(COMMON_KEYS.stream(),
             Stream.of("cmd", "args", "model", "env", "cwd", "health", "url", "path", "run_timeout", "input_format",
                     "output_format", "voices")).toList();
@@ -128,6 +129,7 @@ final class ModelSection {
                 env.putIfAbsent("VLLM_SERVER_DEV_MODE", "1");
             }
         }
+        cmd = toolParser(preset, engineName, cmd);
         // A .gguf given alone runs on llama.cpp's llama-server when Hearth found one (server.gguf_engine);
         // the entry is checked as the llamacpp entry it is, so whether it is valid never depends on the machine.
         if (kind == EngineKind.LLAMACPP && engineText == null && server.ggufServer() != null && file != null) {
@@ -301,6 +303,33 @@ final class ModelSection {
         }
         return task;
     }
+
+    /**
+     * tool_parser: the flags with which vLLM (--enable-auto-tool-choice --tool-call-parser) or SGLang
+     * (--tool-call-parser) turn a model's tool-call text into the {@code tool_calls} clients expect.
+     */
+    private String toolParser(Presets.Preset preset, String engineName, String cmd) {
+        if (!given("tool_parser")) return cmd;
+        String parser = f.get(m.get("tool_parser"), key("tool_parser"), Values.TEXT);
+        String flags = preset == null ? null : switch (preset.name()) {
+            case "vllm" -> "--enable-auto-tool-choice --tool-call-parser ";
+            case "sglang" -> "--tool-call-parser ";
+            default -> null;
+        };
+        if (flags == null) {
+            f.problems.at(m.get("tool_parser"), key("tool_parser"), "only engine vllm or sglang takes a tool call"
+                    + " parser, not engine " + engineName + " (for llama-server its --jinja is enough)");
+            return cmd;
+        }
+        if (parser == null || !TOOL_PARSER.matcher(parser).matches()) {
+            f.problems.at(m.get("tool_parser"), key("tool_parser"), "expected the name of a tool call parser of "
+                    + engineName + ", like hermes, llama3_json or qwen3_coder");
+            return cmd;
+        }
+        return cmd == null || cmd.contains("--tool-call-parser") ? cmd : cmd + " " + flags + parser;
+    }
+
+    private static final java.util.regex.Pattern TOOL_PARSER = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
 
     /** cmd, else the preset's; args appended; ${MODEL} and ${NAME} filled in; ${PORT} left for the engine. */
     private String command(EngineKind kind, Presets.Preset preset, String engineName, String model) {

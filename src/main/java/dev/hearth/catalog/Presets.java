@@ -15,6 +15,8 @@ import java.util.Optional;
  * name in Hearth, both filled in by the config loader; {@code ${PORT}} is filled in by the engine
  * at each start. Every preset serves the model under its Hearth name (--served-model-name,
  * --alias), so the gateway forwards requests with {@code "model": <name>} and the server accepts it.
+ * llama-server runs with {@code --jinja}: the model's own chat template, which is what turns its
+ * tool-call text into {@code tool_calls} (newer builds default to it; older ones need the flag).
  * Each binds to loopback: only Hearth talks to it.
  *
  * <p>llama-server is rarely installed where a package manager puts things: it is often a build
@@ -41,7 +43,7 @@ public final class Presets {
                     "the Hugging Face id or local directory vLLM serves, like Qwen/Qwen2.5-7B-Instruct"),
             new Preset("llama-server", EngineKind.PROCESS,
                     "\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m ${MODEL} --host 127.0.0.1 --port ${PORT}"
-                            + " --alias ${NAME}",
+                            + " --alias ${NAME} --jinja",
                     "/health",
                     "the .gguf file llama-server loads, like /models/qwen2.5-7b-instruct-q4_k_m.gguf"),
             new Preset("sglang", EngineKind.PROCESS,
@@ -63,6 +65,7 @@ public final class Presets {
         StringBuilder cmd = new StringBuilder(shellQuote(binary.toString()))
                 .append(" -m ").append(shellQuote(gguf.toAbsolutePath().toString()))
                 .append(" --host 127.0.0.1 --port ${PORT} --alias ").append(name);
+        if (task == Task.CHAT) cmd.append(" --jinja"); // the model's own chat template: tool calls work
         LLAMACPP_OPTIONS.forEach((key, flag) -> {
             if (options.get(key) instanceof Number n) cmd.append(' ').append(flag).append(' ').append(n.intValue());
         });

@@ -94,6 +94,38 @@ public final class Proxy {
     public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
                            Map<String, String> headers, boolean stream, byte[] end, ServerResponse res,
                            ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
+        return forward(engine, path, body, bodyType, headers, stream, java.util.List.of(end), res, timeouts, abort, opened,
+                Reshape.NONE);
+    }
+
+    /**
+     * How the client hears an engine's answer when it asked another API than the engine speaks (the
+     * Responses API over an engine's chat completions): timeouts, aborts and metrics stay the proxy's.
+     */
+    public interface Reshape {
+        Reshape NONE = new Reshape() {
+            @Override public byte[] whole(int status, byte[] body) { return body; }
+            @Override public OutputStream stream(OutputStream client) { return client; }
+        };
+
+        /** A whole answer, any status, as the client gets it (JSON). */
+        byte[] whole(int status, byte[] body);
+
+        /**
+         * Where the engine's stream is written: the bytes as they arrive, any final error event in the
+         * envelope, then close; it writes what the client gets to {@code client}.
+         */
+        OutputStream stream(OutputStream client);
+    }
+
+    /**
+     * @param ends    what a stream's last event may carry when it ended as it should (the Responses API
+     *                ends in response.completed, .incomplete or .failed)
+     * @param reshape how the engine's answer reaches the client
+     */
+    public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
+                           Map<String, String> headers, boolean stream, java.util.List<byte[]> ends, ServerResponse res,
+                           ProxyTimeouts timeouts, Abort abort, OutputStream opened, Reshape reshape) {
         long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
@@ -122,10 +154,10 @@ public final class Proxy {
                     byte[] whole = readWhole(engine, in, deadline, abort);
                     res.status(upstream.statusCode());
                     res.header(HeaderNames.CONTENT_TYPE, contentType);
-                    res.send(whole);
+                    res.send(reshape.whole(upstream.statusCode(), whole));
                     return new Outcome(upstream.statusCode(), System.nanoTime() - start, false, completionTokens(whole));
                 }
-                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened, end);
+                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened, ends, reshape);
             } catch (IOException closing) {
                 return new Outcome(upstream.statusCode(), 0, abort.clientGone());
             }
@@ -185,7 +217,7 @@ public final class Proxy {
     }
 
     private Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
-                         Deadline deadline, Abort abort, OutputStream opened, byte[] end) {
+                         Deadline deadline, Abort abort, OutputStream opened, java.util.List<byte[]> ends, Reshape reshape) {
         byte[] buf = new byte[16 * 1024];
         int n;
         try {
@@ -208,7 +240,8 @@ public final class Proxy {
             res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
             out = res.outputStream();
         }
-        StreamScan scan = new StreamScan(end);
+        out = reshape.stream(out);
+        StreamScan scan = new StreamScan(ends);
         while (n >= 0) {
             deadline.chunkArrived();
             scan.feed(buf, n);
@@ -227,11 +260,11 @@ public final class Proxy {
         }
         if (!scan.done()) {
             return endWithError(EngineStopped.of(engine, new IOException("stream ended without "
-                    + new String(end, StandardCharsets.US_ASCII))),
+                    + new String(ends.getFirst(), StandardCharsets.US_ASCII))),
                     out, status, firstByte, abort);
         }
         close(out);
-        return new Outcome(status, firstByte, false, Math.max(0, scan.events() - (end == DONE ? 1 : 0)));
+        return new Outcome(status, firstByte, false, Math.max(0, scan.events() - (ends.getFirst() == DONE ? 1 : 0)));
     }
 
     /**
@@ -315,28 +348,32 @@ public final class Proxy {
     }
 
     /**
-     * One pass over a stream read in chunks, whatever the boundaries: whether "[DONE]" came, and how
+     * One pass over a stream read in chunks, whatever the boundaries: whether an end marker ("[DONE]") came, and how
      * many SSE events ("data:" at a line's start) there were.
      */
     private static final class StreamScan {
         private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-        private final byte[] end;
-        private int doneMatched;
+        private final java.util.List<byte[]> ends;
+        private final int[] matched;
         private boolean done;
         private int dataMatched;
         private boolean lineStart = true;
         private long events;
 
-        StreamScan(byte[] end) {
-            this.end = end;
+        StreamScan(java.util.List<byte[]> ends) {
+            this.ends = ends;
+            this.matched = new int[ends.size()];
         }
 
         void feed(byte[] buf, int n) {
             for (int i = 0; i < n; i++) {
                 byte b = buf[i];
                 if (!done) {
-                    doneMatched = b == end[doneMatched] ? doneMatched + 1 : (b == end[0] ? 1 : 0);
-                    done = doneMatched == end.length;
+                    for (int e = 0; e < matched.length && !done; e++) {
+                        byte[] end = ends.get(e);
+                        matched[e] = b == end[matched[e]] ? matched[e] + 1 : (b == end[0] ? 1 : 0);
+                        done = matched[e] == end.length;
+                    }
                 }
                 if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
                     lineStart = false;

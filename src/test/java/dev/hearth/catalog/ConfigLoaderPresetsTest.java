@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static dev.hearth.catalog.ConfigFiles.load;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderPresetsTest {
     @TempDir
@@ -45,7 +46,7 @@ class ConfigLoaderPresetsTest {
                 """).models().get("coder");
 
         assertThat(m.engine().wire()).isEqualTo("process");
-        assertThat(m.cmd()).isEqualTo("\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m /models/coder.gguf --host 127.0.0.1 --port ${PORT} --alias coder");
+        assertThat(m.cmd()).isEqualTo("\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m /models/coder.gguf --host 127.0.0.1 --port ${PORT} --alias coder --jinja");
         assertThat(m.health()).isEqualTo("/health");
     }
 
@@ -109,6 +110,47 @@ class ConfigLoaderPresetsTest {
         assertThat(m.cmd()).endsWith(" --served-model-name qwen --enable-sleep-mode");
         assertThat(m.env()).containsEntry("VLLM_SERVER_DEV_MODE", "1");
         assertThat(m.sharing().sleep()).isEqualTo(1);
+    }
+
+    @Test
+    void vllmWithAToolParser_getsAutoToolChoiceAndTheParser_sglangItsParser() {
+        var models = load(dir, """
+                models:
+                  qwen:
+                    engine: vllm
+                    model: Qwen/Qwen2.5-7B-Instruct
+                    memory: 40GiB
+                    tool_parser: hermes
+                  coder:
+                    engine: sglang
+                    model: Qwen/Qwen3-Coder-30B-A3B-Instruct
+                    memory: 40GiB
+                    tool_parser: qwen3_coder
+                """).models();
+
+        assertThat(models.get("qwen").cmd()).isEqualTo("vllm serve Qwen/Qwen2.5-7B-Instruct --host 127.0.0.1"
+                + " --port ${PORT} --served-model-name qwen --enable-auto-tool-choice --tool-call-parser hermes");
+        assertThat(models.get("coder").cmd()).endsWith(" --served-model-name coder --tool-call-parser qwen3_coder");
+    }
+
+    @Test
+    void toolParser_isRefusedOutsideVllmAndSglang_andWhenNotAParserName() {
+        assertThatThrownBy(() -> load(dir, """
+                models:
+                  coder:
+                    engine: llama-server
+                    model: /models/coder.gguf
+                    tool_parser: hermes
+                """)).hasMessageContaining("models.coder.tool_parser")
+                .hasMessageContaining("only engine vllm or sglang");
+        assertThatThrownBy(() -> load(dir, """
+                models:
+                  qwen:
+                    engine: vllm
+                    model: Qwen/Qwen2.5-7B-Instruct
+                    tool_parser: "hermes; rm -rf /"
+                """)).hasMessageContaining("models.qwen.tool_parser")
+                .hasMessageContaining("like hermes");
     }
 
     @Test

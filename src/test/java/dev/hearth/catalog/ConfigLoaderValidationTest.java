@@ -80,7 +80,7 @@ class ConfigLoaderValidationTest {
                 file() + ":8: models.a.colour: unknown key; expected one of task, engine, aliases, memory, idle_unload,"
                         + " pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace, defaults,"
                         + " options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit, prompt_enhancer,"
-                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, cmd, args, model, env, cwd, health, url, path, run_timeout, input_format, output_format or voices");
+                        + " limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, tool_parser, cmd, args, model, env, cwd, health, url, path, run_timeout, input_format, output_format or voices");
     }
 
     @Test
@@ -339,7 +339,7 @@ class ConfigLoaderValidationTest {
                 file() + ":10: models.b.database: unknown key; expected one of task, engine, aliases, memory,"
                         + " idle_unload, pinned, max_concurrency, max_queue, queue_timeout, start_timeout, stop_grace,"
                         + " defaults, options, port, stall_timeout, cancel_grace, max_attempts, seconds_per_unit,"
-                        + " prompt_enhancer, limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, cmd, args, model, env,"
+                        + " prompt_enhancer, limits, connect_timeout, first_byte_timeout, chunk_timeout, max_wait, min_residency, gpus, sleep, tool_parser, cmd, args, model, env,"
                         + " cwd, health, url, path, run_timeout, input_format, output_format or voices");
     }
 

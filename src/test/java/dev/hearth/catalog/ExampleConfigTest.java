@@ -41,7 +41,8 @@ class ExampleConfigTest {
         assertThat(CommandSettings.of(config.models().get("tesseract-eng")).template().items())
                 .containsExactly("tesseract", "${INPUT}", "stdout", "-l", "eng");
         assertThat(config.models().get("qwen2.5-7b").cmd()).startsWith("vllm serve Qwen/Qwen2.5-7B-Instruct ")
-                .endsWith("--gpu-memory-utilization 0.35 --max-model-len 16384 --enable-sleep-mode");
+                .endsWith("--gpu-memory-utilization 0.35 --max-model-len 16384 --enable-sleep-mode"
+                        + " --enable-auto-tool-choice --tool-call-parser hermes");
         assertThat(config.models().get("qwen2.5-7b").env()).containsEntry("VLLM_SERVER_DEV_MODE", "1");
         assertThat(config.models().get("qwen2.5-7b").env()).containsEntry("HF_HOME", "/var/cache/huggingface");
         assertThat(config.models().get("qwen2.5-coder-7b").cmd()).startsWith("llama-server -m ");

@@ -52,7 +52,7 @@ class GgufEngineChoiceTest {
         assertThat(m.engine()).isEqualTo(EngineKind.PROCESS);
         // the binary and the file are quoted for the shell: both have a space, the file a quote
         assertThat(m.cmd()).isEqualTo("'" + binary + "' -m '" + dir.resolve("models") + "/tiny story'\\''s.gguf'"
-                + " --host 127.0.0.1 --port ${PORT} --alias tiny --ctx-size 256 --threads 2");
+                + " --host 127.0.0.1 --port ${PORT} --alias tiny --jinja --ctx-size 256 --threads 2");
         assertThat(m.health()).isEqualTo("/health");
         assertThat(m.options()).containsEntry("preset", "llama-server");
         assertThat(m.path()).isEqualTo(gguf);

@@ -36,6 +36,7 @@ import dev.hearth.scheduler.ModelState;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -45,7 +46,7 @@ import java.util.stream.Collectors;
 /**
  * The OpenAI-compatible routes: /v1/models, /v1/chat/completions, /v1/completions, /v1/embeddings,
  * /v1/audio/transcriptions and /translations ({@link TranscriptionRoutes}), /v1/audio/speech
- * ({@link AudioRoutes}) and /v1/ocr ({@link OcrRoutes}),
+ * ({@link AudioRoutes}), /v1/ocr ({@link OcrRoutes}) and /v1/responses ({@link ResponsesRoutes}),
  * and the same under /v1/{model}/… where the path's model wins (as in the DGX Spark stack, so a
  * tool can be given one base URL per model).
  */
@@ -59,6 +60,7 @@ public final class OpenAiRoutes {
     private final AudioRoutes audio;
     private final TranscriptionRoutes transcriptions;
     private final OcrRoutes ocr;
+    private final ResponsesRoutes responses;
 
     /** @param recordings uploads to transcribe, with their own cap (media.max_audio_bytes) */
     /** @param peers the other nodes, where a request for a model loaded there is served */
@@ -72,6 +74,8 @@ public final class OpenAiRoutes {
         this.audio = new AudioRoutes(calls, this);
         this.transcriptions = new TranscriptionRoutes(calls, this, recordings);
         this.ocr = new OcrRoutes(calls);
+        this.responses = new ResponsesRoutes(this, new ResponseStore(ResponseStore.CAPACITY, ResponseStore.TTL,
+                java.time.Clock.systemUTC()));
     }
 
     public void register(HttpRouting.Builder r) {
@@ -87,6 +91,7 @@ public final class OpenAiRoutes {
         audio.register(r);
         transcriptions.register(r);
         ocr.register(r);
+        responses.register(r);
     }
 
     private static String pathModel(ServerRequest req) {
@@ -135,8 +140,8 @@ public final class OpenAiRoutes {
                 yield 200;
             }
             case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
-                    .ofByteArray(Json.bytes(body)), "application/json", stream, Proxy.DONE, res, abort,
-                    waiting == null || waiting.stream == null ? null : waiting.stream.out());
+                    .ofByteArray(Json.bytes(body)), "application/json", stream, List.of(Proxy.DONE), res, abort,
+                    waiting == null || waiting.stream == null ? null : waiting.stream.out(), Proxy.Reshape.NONE);
             default -> throw notServed(spec, req, lease.engine().endpoint());
         });
     }
@@ -181,22 +186,31 @@ public final class OpenAiRoutes {
      */
     void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
                  HttpRequest.BodyPublisher body, String contentType, boolean stream) {
+        forward(req, res, spec, task, path, body, contentType, stream, List.of(Proxy.TRANSCRIPT_DONE), Proxy.Reshape.NONE);
+    }
+
+    /**
+     * @param ends    what the engine's stream may end with ({@link Proxy#DONE} for chat)
+     * @param reshape how the engine's answer reaches the client (a Responses request translated to chat)
+     */
+    void forward(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, String path,
+                 HttpRequest.BodyPublisher body, String contentType, boolean stream, List<byte[]> ends,
+                 Proxy.Reshape reshape) {
         Abort abort = new Abort();
         leased(req, res, spec, task, abort, null, lease -> {
             if (lease.engine().endpoint() instanceof Endpoint.Http http) {
-                return relay(lease.engine(), http, spec, path, body, contentType, stream, Proxy.TRANSCRIPT_DONE, res,
-                        abort, null);
+                return relay(lease.engine(), http, spec, path, body, contentType, stream, ends, res, abort, null, reshape);
             }
             throw notServed(spec, req, lease.engine().endpoint());
         });
     }
 
     private int relay(Engine engine, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
-                      String contentType, boolean stream, byte[] end, ServerResponse res, Abort abort,
-                      java.io.OutputStream opened) {
+                      String contentType, boolean stream, List<byte[]> ends, ServerResponse res, Abort abort,
+                      java.io.OutputStream opened, Proxy.Reshape reshape) {
         Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
-        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, end, res, spec.proxy(),
-                abort, opened);
+        Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, ends, res,
+                spec.proxy(), abort, opened, reshape);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());
         if (outcome.tokens() > 0) metrics.tokens(spec.name(), outcome.tokens());
         return outcome.clientGone() ? CLIENT_GONE : outcome.status();
@@ -262,7 +276,7 @@ public final class OpenAiRoutes {
      * A 429 storm is answered from the model name alone: no body tree, no validation, no trip
      * through the scheduler's thread (which the requests being served need).
      */
-    private void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
+    void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
         String name = pathModel != null ? pathModel : OpenAiRequests.peekModel(bytes);
         ModelSpec spec = name == null ? null : catalog.resolve(name).orElse(null);
         QueueFullException full = spec == null ? null : models.queueFull(spec.name());
@@ -341,7 +355,7 @@ public final class OpenAiRoutes {
         };
     }
 
-    private ModelSpec resolve(String name) {
+    ModelSpec resolve(String name) {
         return catalog.resolve(name).orElseThrow(() -> new UnknownModelException(name));
     }
 

@@ -58,6 +58,19 @@ final class OpenAiRequests {
         }
     }
 
+    /**
+     * The model's {@code defaults:} for what the request leaves out (a {@code max_tokens} for clients
+     * that never send one, as some coding agents do not). {@code max_tokens} counts as given when the
+     * request has {@code max_completion_tokens} (or, on /v1/responses, {@code max_output_tokens}).
+     */
+    static void applyDefaults(ObjectNode body, java.util.Map<String, Object> defaults) {
+        defaults.forEach((key, value) -> {
+            if (body.has(key)) return;
+            if (key.equals("max_tokens") && (body.has("max_completion_tokens") || body.has("max_output_tokens"))) return;
+            body.set(key, dev.hearth.Json.MAPPER.valueToTree(value));
+        });
+    }
+
     static boolean stream(ObjectNode body) {
         JsonNode stream = body.get("stream");
         if (stream == null || stream.isNull()) {

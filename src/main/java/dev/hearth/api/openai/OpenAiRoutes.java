@@ -117,6 +117,7 @@ public final class OpenAiRoutes {
                     + " model; it cannot serve " + req.path().path() + ".", "model");
         }
         OpenAiRequests.validate(task, body);
+        OpenAiRequests.applyDefaults(body, spec.defaults());
         boolean stream = OpenAiRequests.stream(body);
         URI peer = peerServing(req, spec);
         if (peer != null) {

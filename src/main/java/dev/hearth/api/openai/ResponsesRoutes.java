@@ -64,12 +64,16 @@ final class ResponsesRoutes {
         }
         if (servesNatively(spec)) {
             boolean stream = OpenAiRequests.stream(body);
+            if (!body.has("max_output_tokens") && spec.defaults().get("max_tokens") != null) {
+                body.set("max_output_tokens", Json.MAPPER.valueToTree(spec.defaults().get("max_tokens")));
+            }
             body.put("model", spec.upstreamName());
             routes.forward(req, res, spec, Task.CHAT, "/v1/responses", publisher(body), "application/json", stream,
                     FINAL_EVENTS, Proxy.Reshape.NONE);
             return;
         }
         ResponsesTranslator.Translated t = ResponsesTranslator.toChat(body, spec.upstreamName(), store::conversation);
+        OpenAiRequests.applyDefaults(t.chat(), spec.defaults());
         ResponsesOutput response = ResponsesOutput.start(spec.name(), t.echo());
         routes.forward(req, res, spec, Task.CHAT, "/v1/chat/completions", publisher(t.chat()), "application/json",
                 t.stream(), List.of(Proxy.DONE), new Retold(response, t));

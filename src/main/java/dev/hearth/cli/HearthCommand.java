@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Self-hosted inference: LLMs, embeddings and long jobs behind one port and one memory budget.",
         subcommands = {ServeCommand.class, EngineCommand.class, HealthCommand.class, ModelsCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, AotTrainingCommand.class})
 public final class HearthCommand implements Runnable {
 
     @Override

@@ -24,8 +24,7 @@ import dev.hearth.jobs.JobService;
 import dev.hearth.api.lightx2v.LightX2vRoutes;
 import dev.hearth.api.openaivideos.OpenAiVideoRoutes;
 import dev.hearth.api.videosdgx.VideosDgxRoutes;
-import dev.hearth.jobs.store.JobStore;
-import dev.hearth.jobs.store.JobStores;
+import dev.hearth.jobs.store.OpeningJobStore;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
 import dev.hearth.media.Outputs;
@@ -46,8 +45,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** One running Hearth: configuration wired into scheduler, gateway and HTTP server. */
 public final class Hearth implements AutoCloseable {
@@ -63,7 +60,7 @@ public final class Hearth implements AutoCloseable {
     private final DataDirLock dataDirLock;
 
     /** @param store the job store, opening on another thread (see {@link #start(HearthConfig, Hardware)}) */
-    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock, CompletableFuture<JobStore> store) {
+    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock, OpeningJobStore store) {
         this.config = config;
         this.dataDirLock = dataDirLock;
         ServerConfig s = config.server();
@@ -82,7 +79,7 @@ public final class Hearth implements AutoCloseable {
         events.subscribe(ModelEvent.TOPIC, null, Hearth::log);
         Catalog catalog = new Catalog(config);
         Inputs inputs = new Inputs(s.dataDir(), MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
-        this.jobs = new JobCore(config, catalog, scheduler, opened(store), inputs, new Outputs(s.dataDir()), events,
+        this.jobs = new JobCore(config, catalog, scheduler, store, inputs, new Outputs(s.dataDir()), events,
                 Clock.systemUTC());
         SseWriter sse = new SseWriter();
         OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio());
@@ -128,17 +125,6 @@ public final class Hearth implements AutoCloseable {
         this.server = server.build();
     }
 
-    /** The store opened on its own thread, or what went wrong there, thrown here as it would have been. */
-    private static JobStore opened(CompletableFuture<JobStore> store) {
-        try {
-            return store.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
-    }
-
     private static String socketName(String model) {
         return "model:" + model;
     }
@@ -169,25 +155,24 @@ public final class Hearth implements AutoCloseable {
         }
         // before Leftovers.reap: holding the lock proves that no live Hearth owns the engines it finds
         DataDirLock lock = DataDirLock.acquire(s.dataDir());
-        // The job store (SQLite's native library, Flyway's migrations) opens on a second thread while
-        // this one probes the GPUs and wires the rest: the two are independent and each takes a while.
-        CompletableFuture<JobStore> store = CompletableFuture.supplyAsync(() -> JobStores.open(s.database(),
-                s.dataDir()), Thread::startVirtualThread);
+        // The job store (SQLite's native library, Flyway's migrations) opens on its own thread while
+        // this one wires the rest and starts listening: /health need not wait for it, a job route does.
+        OpeningJobStore store = OpeningJobStore.open(s.database(), s.dataDir());
         Hearth hearth;
         try {
             hearth = new Hearth(config, hardware, lock, store);
         } catch (RuntimeException e) {
-            store.thenAccept(JobStore::close);
+            store.close();
             lock.close();
             throw e;
         }
         try {
-            hearth.jobs.start();
             hearth.server.start();
             if (!hearth.server.isRunning() || hearth.server.port() <= 0) {
                 // another process took the port between the check and the bind
                 throw new StartupException(s.host() + ":" + s.port() + " is in use; set HEARTH_LISTEN or --listen");
             }
+            hearth.jobs.start(); // after listening: its first step waits for the store to open
         } catch (RuntimeException e) {
             hearth.close();
             throw e;

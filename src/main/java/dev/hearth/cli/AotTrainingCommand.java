@@ -1,16 +1,14 @@
 package dev.hearth.cli;
 
-import dev.hearth.HttpClients;
 import dev.hearth.app.Hearth;
 import dev.hearth.catalog.ConfigLoader;
 import dev.hearth.config.ServerSection;
 import picocli.CommandLine.Command;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +25,39 @@ import java.util.concurrent.Callable;
         description = "Start Hearth, answer a few requests and stop: the training run of the launcher's start-up cache.")
 final class AotTrainingCommand implements Callable<Integer> {
 
-    /** What a first visit asks: health checks, the model lists, the UI, an error envelope. */
+    /**
+     * What a first visit asks: health checks, the model lists, the UI's page, metrics. Not the OpenAPI
+     * document: its YAML parser would be loaded at every start for a page that few starts serve.
+     */
     private static final List<String> GETS = List.of("/health", "/ready", "/info", "/v1/models", "/api/models",
-            "/metrics", "/", "/openapi.json");
+            "/metrics", "/");
 
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(ServerSection.LISTEN_OPTION, "127.0.0.1:0");
         try (Hearth hearth = Hearth.start(ConfigLoader.load(null, env))) {
-            HttpClient http = HttpClients.engine(Duration.ofSeconds(5));
-            URI base = hearth.baseUri();
             for (String path : GETS) {
-                http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                ask(hearth.port(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             }
             // a chat request refused before any engine: the body's parse and the error envelope
-            http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.discarding());
+            String chat = "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            ask(hearth.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + chat.length() + "\r\n\r\n" + chat);
         }
         return 0;
+    }
+
+    /**
+     * One request on its own connection, read to the end. A plain socket, not the JDK's HTTP client:
+     * the cache holds what the training run loaded, and every start loads the cache's classes, so
+     * the client's own (TLS included) would cost each start without serving it.
+     */
+    private static void ask(int port, String request) throws java.io.IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().transferTo(OutputStream.nullOutputStream());
+        }
     }
 }

@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 /**
  * The training run of the start-up cache (JDK 25's AOT cache, see the {@code hearth} launcher):
  * starts Hearth as {@code hearth serve} would, with the embedded default models, on a free loopback
- * port and the data dir of {@code HEARTH_DATA_DIR} (the launcher gives a temporary one), asks what a
- * first visit asks, and stops. The JVM then writes every class this loaded and linked into the cache.
+ * port, with SQLite in the data dir of {@code HEARTH_DATA_DIR} (the launcher gives a temporary one),
+ * asks what a first visit asks, and stops. The JVM then writes every class this loaded and linked
+ * into the cache.
  * No engine starts: only the gateway's own routes are called.
  */
 @Command(name = "aot-training", hidden = true,
@@ -36,6 +37,8 @@ final class AotTrainingCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(ServerSection.LISTEN_OPTION, "127.0.0.1:0");
+        // never the user's database: a training run on a shared PostgreSQL would act as one more node
+        env.put("HEARTH_DATABASE", "sqlite");
         try (Hearth hearth = Hearth.start(ConfigLoader.load(null, env))) {
             for (String path : GETS) {
                 ask(hearth.port(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");

@@ -21,16 +21,19 @@ import java.util.Map;
  *     llama-server that {@code bin/build-llama-server} builds from llama-cpp-python 0.3.36).</li>
  * <li>vLLM: {@code --max-num-seqs N}. Without it vLLM (V1 engine) picks 256 as an API server, or 1024
  *     on a GPU of 70 GiB or more that is not an A100 (H100, H200, GB10, MI300), by the GPU it finds
- *     at start. Hearth cannot know that GPU here, so it takes the larger: a limit above the server's
- *     only moves the wait into vLLM's own scheduler, a limit below it leaves batch slots empty.</li>
+ *     at start (its {@code EngineArgs} batch defaults, read in vLLM's source; vLLM itself is not
+ *     installed here). Hearth cannot know that GPU here, so it takes the larger: a limit above the
+ *     server's only moves the wait into vLLM's own scheduler, a limit below it leaves batch slots
+ *     empty.</li>
  * <li>SGLang: {@code --max-running-requests N}. Without it SGLang sizes the limit from its KV cache
  *     (thousands of requests for a usual model), so Hearth's ceiling, 1024, is used.</li>
  * <li>Hearth's own {@code llamacpp} engine generates one answer at a time behind a fair lock; its
  *     limit is 2, one generating and one already waiting at the lock, so the engine never idles
  *     between two requests while the rest wait in Hearth's queue (where queue_timeout and 429 apply).</li>
- * <li>Any other HTTP server (a process without a recognised flag, a remote URL): 64. Such servers (Ollama, TGI, speaches, another vLLM behind a URL…) queue what they
- *     cannot serve at once, so a low limit only idles them; 64 keeps a batching server busy while a
- *     flood still meets Hearth's bounded queue rather than opening a socket per client upstream.</li>
+ * <li>Any other HTTP server (a process without a recognised flag, a remote URL): 64. Such servers
+ *     (Ollama, TGI, speaches, another vLLM behind a URL…) queue what they cannot serve at once, so a
+ *     low limit only idles them; 64 keeps a batching server busy while a flood still meets Hearth's
+ *     bounded queue rather than opening a socket per client upstream.</li>
  * <li>{@code command} and in-JVM engines keep {@link Defaults#MAX_CONCURRENCY}; job engines run one
  *     job at a time.</li>
  * </ul>

@@ -44,6 +44,36 @@ public final class HttpClients {
                 .build();
     }
 
+    /**
+     * A client built at its first use, once, for a field that start-up would otherwise pay for:
+     * the first client of a JVM sets up TLS (a few hundred ms), and most of Hearth's clients serve
+     * requests that a start never makes.
+     */
+    public static Lazy lazy(java.util.function.Supplier<HttpClient> make) {
+        return new Lazy(make);
+    }
+
+    /** See {@link #lazy}; safe to share between threads. */
+    public static final class Lazy {
+        private final java.util.function.Supplier<HttpClient> make;
+        private volatile HttpClient client;
+
+        private Lazy(java.util.function.Supplier<HttpClient> make) {
+            this.make = make;
+        }
+
+        public HttpClient get() {
+            HttpClient c = client;
+            if (c == null) {
+                synchronized (this) {
+                    c = client;
+                    if (c == null) client = c = make.get();
+                }
+            }
+            return c;
+        }
+    }
+
     private static HttpClient.Builder engineBuilder(Duration connectTimeout) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
     }

@@ -26,6 +26,7 @@ import dev.hearth.api.openaivideos.OpenAiVideoRoutes;
 import dev.hearth.api.videosdgx.VideosDgxRoutes;
 import dev.hearth.jobs.store.JobStores;
 import dev.hearth.jobs.store.JobStore;
+import dev.hearth.jobs.store.OpeningJobStore;
 import dev.hearth.jobs.store.PostgresJobStore;
 import dev.hearth.jobs.Job;
 import dev.hearth.api.admin.NodesRoute;
@@ -76,7 +77,12 @@ public final class Hearth implements AutoCloseable {
     private final PeerForward peers;
     private volatile Cluster cluster;
 
-    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock) {
+    /**
+     * @param store   the job store: on SQLite still opening on another thread (see {@link #start(HearthConfig,
+     *                Hardware)}), on PostgreSQL open (the nodes' rows and events need its pool now)
+     * @param process the store's name for this process (node id and pid), as leases and history rows carry it
+     */
+    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock, JobStore store, String process) {
         this.config = config;
         this.dataDirLock = dataDirLock;
         ServerConfig s = config.server();
@@ -90,8 +96,6 @@ public final class Hearth implements AutoCloseable {
                 scheduler::usedBytes, scheduler::budgetBytes);
         // several nodes on one PostgreSQL: the job store's node is this process (node id and pid), and
         // job events reach the other nodes by NOTIFY
-        String process = config.cluster().nodeId() + "-" + ProcessHandle.current().pid();
-        JobStore store = JobStores.open(s.database(), s.dataDir(), process);
         PostgresEventBus shared = store instanceof PostgresJobStore pg
                 ? new PostgresEventBus(s.database(), pg.dataSource(), config.cluster().nodeId()) : null;
         this.sharedDb = shared == null ? null : ((PostgresJobStore) store).dataSource();
@@ -190,10 +194,23 @@ public final class Hearth implements AutoCloseable {
         }
         // before Leftovers.reap: holding the lock proves that no live Hearth owns the engines it finds
         DataDirLock lock = DataDirLock.acquire(s.dataDir());
+        // The job store (SQLite's native library, Flyway's migrations) opens on its own thread while
+        // this one wires the rest and starts listening: /health need not wait for it, a job route does.
+        // Several nodes open PostgreSQL here, before wiring: their membership and events need its pool.
+        String process = config.cluster().nodeId() + "-" + ProcessHandle.current().pid();
+        JobStore store;
+        try {
+            store = config.cluster().shared() ? JobStores.open(s.database(), s.dataDir(), process)
+                    : OpeningJobStore.open(s.database(), s.dataDir(), process);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         Hearth hearth;
         try {
-            hearth = new Hearth(config, hardware, lock);
+            hearth = new Hearth(config, hardware, lock, store, process);
         } catch (RuntimeException e) {
+            store.close();
             lock.close();
             throw e;
         }

@@ -27,11 +27,6 @@ final class ModelDefaults {
         };
     }
 
-    /** A job engine runs one job at a time; anything that answers requests serves several. */
-    static int maxConcurrency(EngineKind engine) {
-        return engine != null && engine.runsJobs() ? MAX_CONCURRENCY_JOBS : MAX_CONCURRENCY;
-    }
-
     /**
      * Memory a model takes from the budget when its entry says nothing, or null where only the
      * user can know (process and worker engines run arbitrary servers). llamacpp is estimated from
@@ -52,7 +47,8 @@ final class ModelDefaults {
     static ModelSpec testsrc(ServerConfig server) {
         return new ModelSpec(TESTSRC_MODEL, Task.VIDEO, EngineKind.TESTSRC, List.of(), null, Map.of(), null, HEALTH,
                 null, null, TESTSRC_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY_JOBS, server.maxQueue(),
-                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS, null);
+                server.queueTimeout(), START_TIMEOUT, STOP_GRACE, TESTSRC_DEFAULTS, null, Map.of(), TESTSRC_JOBS, null,
+                null, EngineConcurrency.of(EngineKind.TESTSRC, null, Map.of()).source());
     }
 
     /** A command model the embedded default found installed (see {@link DebianEngines}). */
@@ -61,9 +57,10 @@ final class ModelDefaults {
         var settings = new CommandSettings(CommandTemplate.parse(cmd), COMMAND_RUN_TIMEOUT, inputFormat, outputFormat,
                 voices);
         return new ModelSpec(name, task, EngineKind.COMMAND, List.of(), cmd, Map.of(), null, HEALTH, null, null,
-                COMMAND_MEMORY, server.idleUnload(), false, maxConcurrency(EngineKind.COMMAND), server.maxQueue(),
+                COMMAND_MEMORY, server.idleUnload(), false, MAX_CONCURRENCY, server.maxQueue(),
                 server.queueTimeout(), START_TIMEOUT, STOP_GRACE, defaults, null,
-                Map.of(CommandSettings.OPTION, settings), null, server.proxyTimeouts());
+                Map.of(CommandSettings.OPTION, settings), null, server.proxyTimeouts(), null,
+                EngineConcurrency.of(EngineKind.COMMAND, cmd, Map.of()).source());
     }
 
     /** A model with every default, for models Hearth adds itself (the embedded default). */
@@ -88,9 +85,10 @@ final class ModelDefaults {
     private static ModelSpec model(String name, Task task, EngineKind engine, List<String> aliases, String cmd,
                                    String health, Path path, long memoryBytes, Map<String, Object> options,
                                    ServerConfig server) {
+        EngineConcurrency.Limit concurrency = EngineConcurrency.of(engine, cmd, Map.of());
         return new ModelSpec(name, task, engine, aliases, cmd, Map.of(), null, health, null, path,
-                memoryBytes, server.idleUnload(), false, maxConcurrency(engine), server.maxQueue(),
+                memoryBytes, server.idleUnload(), false, concurrency.value(), server.maxQueue(),
                 server.queueTimeout(), START_TIMEOUT, STOP_GRACE, Map.of(), null, options, null,
-                server.proxyTimeouts());
+                server.proxyTimeouts(), null, concurrency.source());
     }
 }

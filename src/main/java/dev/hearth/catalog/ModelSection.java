@@ -139,13 +139,17 @@ final class ModelSection {
             if (!given("health")) health = Presets.find(GgufEngine.LLAMA_SERVER).orElseThrow().health();
         }
 
+        // (after the command is final: a preset's with args:, the sleep flag, llama-server for a .gguf)
+        Integer given = f.get(m.get("max_concurrency"), key("max_concurrency"), Values.integer(1, EngineConcurrency.MAX));
+        EngineConcurrency.Limit concurrency = given != null ? new EngineConcurrency.Limit(given, EngineConcurrency.CONFIG)
+                : EngineConcurrency.of(kind, cmd, env);
+
         return new ModelSpec(name, task, kind,
                 f.names(m.get("aliases"), key("aliases")), cmd, env, cwd, health,
                 url, file, memory,
                 requireNonNullElse(f.get(m.get("idle_unload"), key("idle_unload"), Values.DURATION), server.idleUnload()),
                 requireNonNullElse(f.get(m.get("pinned"), key("pinned"), Values.BOOL), false),
-                requireNonNullElse(f.get(m.get("max_concurrency"), key("max_concurrency"), Values.integer(1, 1024)),
-                        ModelDefaults.maxConcurrency(kind)),
+                concurrency.value(),
                 requireNonNullElse(f.get(m.get("max_queue"), key("max_queue"), Values.integer(0, 1_000_000)),
                         server.maxQueue()),
                 duration("queue_timeout", Values.DURATION, server.queueTimeout()),
@@ -163,7 +167,7 @@ final class ModelSection {
                         f.get(m.get("prompt_enhancer"), key("prompt_enhancer"), Values.TEXT),
                         limits()),
                 ServerSection.proxyTimeouts(m, "models." + name, server.proxyTimeouts(), f),
-                sharing(kind != null && kind.runsJobs()));
+                sharing(kind != null && kind.runsJobs()), concurrency.source());
     }
 
     /** Rule 7's max_wait and min_residency, each defaulting to the task's, and rule 9's gpus. */

@@ -41,6 +41,9 @@ import java.util.Map;
  *                       max_attempts, seconds_per_unit
  * @param proxy          timeouts of requests proxied to the model's HTTP server (process, remote, llamacpp)
  * @param sharing        max_wait and min_residency (scheduler rule 7); null = the task's defaults
+ * @param maxConcurrencySource where {@code maxConcurrency} came from: {@code config} when the entry
+ *                       (or the code that built the spec) set it, else the engine's own limit as read
+ *                       from its command line, like {@code llama-server --parallel 4} (see EngineConcurrency)
  */
 public record ModelSpec(
         String name,
@@ -66,7 +69,8 @@ public record ModelSpec(
         Map<String, Object> options,
         JobSettings jobs,
         ProxyTimeouts proxy,
-        Sharing sharing) {
+        Sharing sharing,
+        String maxConcurrencySource) {
 
     /** The spec with the task's {@link Sharing} defaults. */
     public ModelSpec(String name, Task task, EngineKind engine, List<String> aliases, String cmd,
@@ -76,11 +80,23 @@ public record ModelSpec(
                      Map<String, Object> options, JobSettings jobs, ProxyTimeouts proxy) {
         this(name, task, engine, aliases, cmd, env, cwd, health, url, path, memoryBytes, idleUnload, pinned,
                 maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port, options, jobs, proxy,
-                null);
+                null, null);
     }
 
-    /** {@code jobs}, {@code proxy} and {@code sharing} may be null: their defaults apply. */
+    /** The spec with {@code maxConcurrency} set by its maker ({@code config}). */
+    public ModelSpec(String name, Task task, EngineKind engine, List<String> aliases, String cmd,
+                     Map<String, String> env, Path cwd, String health, URI url, Path path, long memoryBytes,
+                     Duration idleUnload, boolean pinned, int maxConcurrency, int maxQueue, Duration queueTimeout,
+                     Duration startTimeout, Duration stopGrace, Map<String, Object> defaults, Integer port,
+                     Map<String, Object> options, JobSettings jobs, ProxyTimeouts proxy, Sharing sharing) {
+        this(name, task, engine, aliases, cmd, env, cwd, health, url, path, memoryBytes, idleUnload, pinned,
+                maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port, options, jobs, proxy,
+                sharing, null);
+    }
+
+    /** {@code jobs}, {@code proxy}, {@code sharing} and {@code maxConcurrencySource} may be null: their defaults apply. */
     public ModelSpec {
+        maxConcurrencySource = maxConcurrencySource == null ? "config" : maxConcurrencySource;
         sharing = sharing == null ? (engine != null && engine.runsJobs() ? Sharing.JOBS : Sharing.REQUESTS) : sharing;
         jobs = jobs == null ? JobSettings.DEFAULTS : jobs;
         proxy = proxy == null ? ProxyTimeouts.DEFAULTS : proxy;
@@ -99,7 +115,7 @@ public record ModelSpec(
         more.put(name, value);
         return new ModelSpec(this.name, task, engine, aliases, cmd, more, cwd, health, url, path, memoryBytes,
                 idleUnload, pinned, maxConcurrency, maxQueue, queueTimeout, startTimeout, stopGrace, defaults, port,
-                options, jobs, proxy, sharing);
+                options, jobs, proxy, sharing, maxConcurrencySource);
     }
 
     /** The model's idle time-to-live; zero means it is never unloaded for idleness. */

@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -56,8 +55,10 @@ final class ApiClient {
     @Option(names = "--api-key", description = "API key (default: $HEARTH_API_KEY)")
     String apiKey = System.getenv("HEARTH_API_KEY");
 
-    // --url may name a Hearth anywhere, behind any proxy: a user-given address, not an engine
-    private final HttpClient http = HttpClients.userUrl(Duration.ofSeconds(5));
+    // --url may name a Hearth anywhere, behind any proxy: a user-given address, not an engine.
+    // Built at the first call: picocli makes every command's mixin to parse any command line, and a
+    // client (its TLS context above all) costs `hearth serve` a few hundred ms it never uses.
+    private final HttpClients.Lazy http = HttpClients.lazy(() -> HttpClients.userUrl(Duration.ofSeconds(5)));
 
     record Answer(int status, JsonNode body) {}
 
@@ -106,7 +107,7 @@ final class ApiClient {
                 .header("Accept", "text/event-stream").GET();
         authorize(b);
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return http.get().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
             throw notAnswering(e);
         }
@@ -119,7 +120,7 @@ final class ApiClient {
         authorize(b);
         HttpResponse<Path> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofFile(tmp));
+            r = http.get().send(b.build(), HttpResponse.BodyHandlers.ofFile(tmp));
         } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
             throw notAnswering(e);
         }
@@ -151,7 +152,7 @@ final class ApiClient {
     private Answer send(HttpRequest.Builder b) throws IOException, InterruptedException {
         authorize(b);
         try {
-            HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofMinutes(15)).build(),
+            HttpResponse<byte[]> r = http.get().send(b.timeout(Duration.ofMinutes(15)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = r.body().length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(r.body());
             return new Answer(r.statusCode(), body);

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Self-hosted inference: LLMs, embeddings and long jobs behind one port and one memory budget.",
         subcommands = {ServeCommand.class, EngineCommand.class, HealthCommand.class, ModelsCommand.class,
-                BenchCommand.class, PullCommand.class, JobsCommand.class, ServiceCommand.class})
+                BenchCommand.class, PullCommand.class, JobsCommand.class, ServiceCommand.class,
+                AotTrainingCommand.class})
 public final class HearthCommand implements Runnable {
 
     @Override

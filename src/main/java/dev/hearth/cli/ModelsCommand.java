@@ -53,13 +53,16 @@ final class ModelsCommand implements Callable<Integer> {
     }
 
     static void table(JsonNode models) {
-        System.out.printf("%-28s %-11s %-16s %-10s %9s %8s%n", "MODEL", "TASK", "ENGINE", "STATE", "MEMORY", "IN-FLIGHT");
+        System.out.printf("%-28s %-11s %-16s %-10s %9s %9s %5s  %s%n", "MODEL", "TASK", "ENGINE", "STATE", "MEMORY",
+                "IN-FLIGHT", "LIMIT", "LIMIT FROM");
         for (JsonNode m : models) {
-            System.out.printf("%-28s %-11s %-16s %-10s %9s %8d%n", m.path("name").asText(), m.path("task").asText(),
+            System.out.printf("%-28s %-11s %-16s %-10s %9s %9d %5d  %s%n", m.path("name").asText(),
+                    m.path("task").asText(),
                     // a preset says more than "process": vllm, llama-server…
                     m.path("preset").isTextual() ? m.path("preset").asText() : m.path("engine").asText(),
                     m.path("state").asText(), gib(m.path("memory_bytes").asLong()),
-                    m.path("in_flight").asInt());
+                    m.path("in_flight").asInt(), m.path("max_concurrency").asInt(),
+                    m.path("max_concurrency_source").asText());
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * `hearth bench --storm N`: streaming chat on one model, alone and then while N clients retry a
@@ -66,6 +67,7 @@ final class StormBench {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong refused = new AtomicLong();
                 AtomicLong other = new AtomicLong();
+                AtomicReference<String> retryAfter = new AtomicReference<>("none");
                 HttpRequest stormRequest = HttpRequest.newBuilder(post(chat, body("full", 64 * 1024)), (k, v) -> true)
                         .timeout(Duration.ofSeconds(10)).build(); // a lost request must not stall the bench
                 List<Thread> stormers = new ArrayList<>();
@@ -73,8 +75,9 @@ final class StormBench {
                     stormers.add(Thread.ofVirtual().start(() -> {
                         while (!stop.get()) { // retry at once, as the clients of the issue did
                             try {
-                                int status = http.send(stormRequest, HttpResponse.BodyHandlers.discarding()).statusCode();
-                                (status == 429 ? refused : other).incrementAndGet();
+                                HttpResponse<Void> r = http.send(stormRequest, HttpResponse.BodyHandlers.discarding());
+                                (r.statusCode() == 429 ? refused : other).incrementAndGet();
+                                r.headers().firstValue("Retry-After").ifPresent(retryAfter::set);
                             } catch (IOException | InterruptedException e) {
                                 other.incrementAndGet();
                             }
@@ -103,8 +106,8 @@ final class StormBench {
                         "tok/s", "ttft p50", "ttft p99", "fail", "429/s");
                 row("alone", alone, 0);
                 row(storm + " clients storm", stormed, (refused.get() - r1) / seconds);
-                System.out.printf(Locale.ROOT, "storm alone: %.0f 429/s, %.0f µs of CPU each (client and server)%n",
-                        stormAlone, cpuPerRefusal);
+                System.out.printf(Locale.ROOT, "storm alone: %.0f 429/s, %.0f µs of CPU each (client and server);"
+                        + " Retry-After: %s s%n", stormAlone, cpuPerRefusal, retryAfter.get());
                 System.out.printf(Locale.ROOT, "served throughput with the storm: %.0f%% of alone; storm answers "
                         + "other than 429: %d%n", 100 * stormed.rps() / alone.rps(), other.get());
             }

@@ -49,9 +49,17 @@ public final class Defaults {
     public static final long MAX_AUDIO_BYTES = 1024L * 1024 * 1024;
 
     // models.<name>:
-    /** Interactive models overlap requests well (continuous batching); job models run one at a time. */
+    /**
+     * max_concurrency when the engine's own limit is unknown. A request model's default is what its
+     * engine serves at once (catalog's EngineConcurrency reads it from the command line); these are
+     * the fallbacks: command and in-JVM engines, job engines (one job at a time), an HTTP server that
+     * queues internally, Hearth's llamacpp engine (one generating, one waiting), and the most allowed.
+     */
     public static final int MAX_CONCURRENCY = 4;
     public static final int MAX_CONCURRENCY_JOBS = 1;
+    public static final int MAX_CONCURRENCY_HTTP = 64;
+    public static final int MAX_CONCURRENCY_LLAMACPP = 2;
+    public static final int MAX_CONCURRENCY_LIMIT = 1024;
     /** Rule 7: how long waiting work of an interactive model lets a loaded model in use keep serving. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(5);
     /** Rule 7 for job models (video, audio): their jobs take minutes, and so does their load. */

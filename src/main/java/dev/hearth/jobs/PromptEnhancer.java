@@ -10,7 +10,6 @@ import dev.hearth.scheduler.ModelScheduler;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,7 +30,7 @@ public final class PromptEnhancer {
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
     private final ModelScheduler models;
-    private final HttpClient http = HttpClients.engine(Duration.ofSeconds(10));
+    private final HttpClients.Lazy http = HttpClients.lazy(() -> HttpClients.engine(Duration.ofSeconds(10)));
 
     public PromptEnhancer(ModelScheduler models) {
         this.models = models;
@@ -74,7 +73,7 @@ public final class PromptEnhancer {
         messages.addObject().put("role", "user").put("content", prompt);
         HttpResponse<String> res;
         try {
-            res = http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).timeout(ANSWER_TIMEOUT)
+            res = http.get().send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).timeout(ANSWER_TIMEOUT)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(),
                     HttpResponse.BodyHandlers.ofString());

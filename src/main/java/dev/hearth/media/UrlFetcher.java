@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -48,7 +47,7 @@ public final class UrlFetcher {
     private final MediaLimits limits;
     private final Sleeper sleeper;
     private final Resolver resolver;
-    private final HttpClient client;
+    private final HttpClients.Lazy client;
 
     public UrlFetcher(MediaLimits limits) {
         this(limits, d -> Thread.sleep(d.toMillis()), InetAddress::getAllByName);
@@ -58,7 +57,8 @@ public final class UrlFetcher {
         this.limits = limits;
         this.sleeper = sleeper;
         this.resolver = resolver;
-        this.client = HttpClients.userUrl(limits.urlTimeout()); // we follow redirects, checking each target
+        // we follow redirects, checking each target; built at the first fetch, not at start-up
+        this.client = HttpClients.lazy(() -> HttpClients.userUrl(limits.urlTimeout()));
     }
 
     /** Fetches the URL given in {@code field}; 400 naming the field or 413 on failure. */
@@ -204,7 +204,7 @@ public final class UrlFetcher {
         HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(limits.urlTimeout())
                 .header("Accept", accept).build();
         try {
-            return client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            return client.get().send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             // connect refused/reset/timeout: the server may be back in a moment
             throw new Transient(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,6 +59,10 @@ final class ModelSlot {
     private ModelState state = ModelState.UNLOADED;
     /** Ids of the granted leases; a release whose id is not here (e.g. after a crash) changes nothing. */
     final Set<Long> leases = new LinkedHashSet<>();
+    /** When each lease out was granted: its service time is measured at its release. */
+    final Map<Long, Instant> grantedAt = new HashMap<>();
+    /** (3) How long a lease is held, smoothed over recent releases; null before the first. For Retry-After. */
+    Duration serviceTime;
     /** Lease requests, first come first served; bounded by maxQueue. */
     final Deque<Waiter> queue = new ArrayDeque<>();
     /** Load commands waiting for READY; they take no lease and no queue place. */
@@ -93,10 +99,11 @@ final class ModelSlot {
     private boolean measuredThisLoad;
     private long reportedPeak;
     /**
-     * Whether a request arriving now would be refused because the queue is full: written by the
-     * owner after each event, read by any thread so a 429 storm never queues on the owner thread.
+     * The Retry-After (seconds) of the 429 a request arriving now would get because the queue is
+     * full, or -1 when it would not be refused: written by the owner after each event, read by any
+     * thread so a 429 storm never queues on the owner thread.
      */
-    volatile boolean refusing;
+    volatile long refusing = -1;
     Instant nextStartAt;
 
     ModelSlot(ModelSpec spec, ServerConfig server) {
@@ -163,9 +170,36 @@ final class ModelSlot {
     boolean hasFreeLease() { return leases.size() < maxConcurrency; }
 
     /** (3) onRequest's refusal as of now: no lease to grant at once and the queue full. */
-    void publishAdmission(boolean shuttingDown) {
+    void publishAdmission(boolean shuttingDown, Instant now) {
         boolean grantNow = acceptsGrants() && hasFreeLease() && queue.isEmpty();
-        refusing = !shuttingDown && !grantNow && queue.size() >= maxQueue;
+        refusing = !shuttingDown && !grantNow && queue.size() >= maxQueue ? retryAfterSeconds(now) : -1;
+    }
+
+    /** (3) A lease went back: its time held counts into the service time, the recent ones most. */
+    void served(long leaseId, Instant now) {
+        Instant granted = grantedAt.remove(leaseId);
+        if (granted == null) return;
+        Duration held = Duration.between(granted, now);
+        serviceTime = serviceTime == null ? held : serviceTime.multipliedBy(7).plus(held).dividedBy(8);
+    }
+
+    /** All leases are void (a crash, a stop): their releases change nothing and measure nothing. */
+    void clearLeases() {
+        leases.clear();
+        grantedAt.clear();
+    }
+
+    /** (3) Retry-After for a request refused now: the queue's drain time, see {@link Refusals#retryAfterSeconds}. */
+    long retryAfterSeconds(Instant now) {
+        Duration untilServing = state.serving() ? Duration.ZERO
+                : lastLoad == null ? null
+                : loadingSince != null && state == ModelState.LOADING
+                ? max(Duration.ZERO, lastLoad.minus(Duration.between(loadingSince, now))) : lastLoad;
+        return Refusals.retryAfterSeconds(serviceTime, queue.size(), maxConcurrency, untilServing);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** (3) May be stopped to make room: ready, no lease, not pinned, not already on its way out. */

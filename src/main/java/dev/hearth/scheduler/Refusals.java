@@ -10,8 +10,33 @@ final class Refusals {
 
     /** A guess at when capacity may return: long enough for a request to finish or a swap to progress. */
     static final long RETRY_AFTER_SECONDS = 5;
+    /** The longest Retry-After a full queue asks for: beyond it an estimate is a guess anyway. */
+    static final long MAX_RETRY_AFTER_SECONDS = 600;
 
     private Refusals() {}
+
+    /**
+     * (3) Retry-After for a request refused because the model's queue is full: how long the queue
+     * ahead of it takes to drain, so that clients honouring it come back when there is room rather
+     * than all at once a few seconds later. That is the recent service time of one request times
+     * the requests ahead (those queued, plus one turn for the leases out), divided by how many run
+     * at once, plus what is left of a load in progress. At least 1 s, at most {@value
+     * #MAX_RETRY_AFTER_SECONDS} s; {@value #RETRY_AFTER_SECONDS} s before anything is known.
+     *
+     * @param serviceTime  how long a lease is held, recently; null before the first release
+     * @param queued       requests waiting in the model's queue
+     * @param concurrency  its max_concurrency
+     * @param untilServing until the model serves: zero when it does, what is left of its load when
+     *                     loading, its last load time when not loaded, null when it never loaded
+     */
+    static long retryAfterSeconds(Duration serviceTime, int queued, int concurrency, Duration untilServing) {
+        if (serviceTime == null && (untilServing == null || untilServing.isZero())) return RETRY_AFTER_SECONDS;
+        double seconds = untilServing == null ? 0 : untilServing.toNanos() / 1e9;
+        if (serviceTime != null) {
+            seconds += serviceTime.toNanos() / 1e9 * (queued + 1.0) / Math.max(1, concurrency);
+        }
+        return Math.clamp((long) Math.ceil(seconds), 1, MAX_RETRY_AFTER_SECONDS);
+    }
 
     static ModelTooLargeException tooLarge(ModelSlot s, Budget budget) {
         if (budget.devices().size() > 1) {

@@ -283,7 +283,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             owner.execute(() -> {
                 try {
                     event.run();
-                    core.publishAdmission();
+                    core.publishAdmission(now());
                 } catch (RuntimeException | Error e) {
                     LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
                 } finally {

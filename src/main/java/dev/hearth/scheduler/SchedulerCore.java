@@ -89,7 +89,7 @@ final class SchedulerCore {
             return;
         }
         if (s.queue.size() >= s.maxQueue) { // (3) bounded queue: refuse at once
-            fx.fail(id, QueueFullException.requests(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS));
+            fx.fail(id, QueueFullException.requests(model, s.maxQueue, s.retryAfterSeconds(now)));
             return;
         }
         s.queue.addLast(demand == null ? new Waiter(id, now)
@@ -137,6 +137,7 @@ final class SchedulerCore {
         if (s == null || !s.leases.remove(leaseId)) {
             return; // lease from before a crash or a shutdown: its memory was counted free already
         }
+        s.served(leaseId, now);
         s.lastUsed = now;
         if (s.leases.isEmpty()) {
             s.idleSince = now;
@@ -209,7 +210,7 @@ final class SchedulerCore {
         s.moveTo(ModelState.FAILED); // the process is gone: its memory is free now
         s.drainingFor = null;
         s.recordFailure(reason, true, now);
-        s.leases.clear();
+        s.clearLeases();
         fx.publish(s.event(Type.CRASHED, null, reason, now));
         answerUnloads(s, s.memory());
         dispatch(now); // waiting requests reload it (after the backoff, if it keeps crashing)
@@ -282,9 +283,9 @@ final class SchedulerCore {
 
     long usedBytes() { return Budget.used(slots.values()); }
 
-    /** After each event: which models would refuse a request at once, for {@link #refusal}. */
-    void publishAdmission() {
-        slots.values().forEach(s -> s.publishAdmission(shuttingDown));
+    /** After each event: which models would refuse a request at once, and for how long, for {@link #refusal}. */
+    void publishAdmission(Instant now) {
+        slots.values().forEach(s -> s.publishAdmission(shuttingDown, now));
     }
 
     /**
@@ -293,8 +294,8 @@ final class SchedulerCore {
      */
     QueueFullException refusal(String model) {
         ModelSlot s = slots.get(model); // slots is never changed after construction: safe to read
-        return s != null && s.refusing
-                ? QueueFullException.requests(model, s.maxQueue, Refusals.RETRY_AFTER_SECONDS) : null;
+        long retryAfter = s == null ? -1 : s.refusing;
+        return retryAfter >= 0 ? QueueFullException.requests(model, s.maxQueue, retryAfter) : null;
     }
 
     long budgetBytes() { return budget.total(); }
@@ -352,6 +353,7 @@ final class SchedulerCore {
             return; // the caller gave up meanwhile: no lease, nothing to release
         }
         s.leases.add(id);
+        s.grantedAt.put(id, now);
         s.lastGrant = now;
         if (s.state() == ModelState.READY) {
             s.moveTo(ModelState.BUSY);
@@ -404,7 +406,7 @@ final class SchedulerCore {
         s.pendingStop = null;
         s.drainingFor = null;
         s.stopping = reason;
-        s.leases.clear(); // only shutdown stops a model with leases; their release is then a no-op
+        s.clearLeases(); // only shutdown stops a model with leases; their release is then a no-op
         fx.publish(s.event(Type.UNLOADING, reason, detail, now));
         fx.stopEngine(s.name(), reason);
     }

@@ -51,8 +51,9 @@ class ConfigLoaderDefaultsTest {
 
         ModelSpec m = config.models().get("chatty");
         assertThat(m).isEqualTo(new ModelSpec("chatty", Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, List.of(), "server --port ${PORT}",
-                Map.of(), null, "/health", null, null, 1L << 30, Duration.ofMinutes(5), false, 4, 7,
-                Duration.ofSeconds(9), Duration.ofMinutes(10), Duration.ofSeconds(10), Map.of(), null, Map.of(), null, null));
+                Map.of(), null, "/health", null, null, 1L << 30, Duration.ofMinutes(5), false, 64, 7,
+                Duration.ofSeconds(9), Duration.ofMinutes(10), Duration.ofSeconds(10), Map.of(), null, Map.of(), null, null,
+                null, "default for HTTP servers"));
     }
 
     @Test

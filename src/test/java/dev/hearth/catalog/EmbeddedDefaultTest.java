@@ -52,8 +52,9 @@ class EmbeddedDefaultTest {
         ModelSpec m = config.models().get("stories-260k");
         long size = Files.size(gguf);
         assertThat(m).isEqualTo(new ModelSpec("stories-260k", Task.CHAT, dev.hearth.catalog.EngineKind.LLAMACPP, List.of(), null, Map.of(), null,
-                "/health", null, gguf, size + size / 5 + (64L << 20), Duration.ofMinutes(30), false, 4, 100,
-                Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(10), Map.of(), null, Map.of(), null, null));
+                "/health", null, gguf, size + size / 5 + (64L << 20), Duration.ofMinutes(30), false, 2, 100,
+                Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(10), Map.of(), null, Map.of(), null, null,
+                null, "llamacpp: one generation at a time, one more waiting"));
     }
 
     @Test

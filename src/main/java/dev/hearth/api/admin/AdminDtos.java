@@ -50,12 +50,15 @@ final class AdminDtos {
      * {@code devices} the GPUs (or the one pool) it holds memory on (rule 9). For a job model,
      * {@code defaults} (its params when a job names none), {@code limits} (what its worker accepts, as
      * declared) and {@code prompt_enhancer} (the chat model rewriting prompts, or null) let a form
-     * offer and bound its fields; for others they are empty and null.
+     * offer and bound its fields; for others they are empty and null. {@code max_concurrency} is the
+     * limit of requests served at once (more wait in its queue) and {@code max_concurrency_source}
+     * where it came from: {@code config}, or the engine's own, like {@code llama-server --parallel 4}.
      */
     @JsonNaming(SnakeCaseStrategy.class)
     record ModelView(String name, String task, String engine, String preset, String state, long memoryBytes,
                      Long memoryDeclaredBytes, Long memoryMeasuredBytes, String memoryMeasuredBy, List<Integer> devices,
-                     boolean pinned, long idleUnloadSeconds, int inFlight, int queued, String loadedAt,
+                     boolean pinned, long idleUnloadSeconds, int inFlight, int queued, int maxConcurrency,
+                     String maxConcurrencySource, String loadedAt,
                      String lastUsed, String lastError, Map<String, Object> defaults, Map<String, Object> limits,
                      String promptEnhancer) {}
 

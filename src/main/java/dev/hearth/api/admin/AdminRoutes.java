@@ -143,7 +143,8 @@ public final class AdminRoutes {
                 status == null ? List.of() : status.devices(),
                 status == null ? spec.pinned() : status.pinned(),
                 spec.idleUnload().toSeconds(), status == null ? 0 : status.inFlight(),
-                status == null ? 0 : status.queued(), time(status == null ? null : status.loadedAt()),
+                status == null ? 0 : status.queued(), spec.maxConcurrency(), spec.maxConcurrencySource(),
+                time(status == null ? null : status.loadedAt()),
                 time(status == null ? null : status.lastUsed()), lastError, spec.defaults(),
                 spec.runsJobs() ? spec.jobs().limits().toMap() : java.util.Map.of(),
                 spec.runsJobs() ? catalog.enhancerOf(spec) : null);

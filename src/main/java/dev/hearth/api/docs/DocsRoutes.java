@@ -18,16 +18,20 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /openapi.json}: the API's OpenAPI 3.1 document (the resource {@code openapi.yaml}
- * beside this class, read once), with {@code servers} set to the URL the client asked at, so
- * Swagger UI and schemathesis call the server they read it from. {@code GET /docs}: that document
- * in Swagger UI, whose files come from the swagger-ui WebJar in the jar (no CDN; works offline).
+ * beside this class, read once at the first request), with {@code servers} set to the URL the client
+ * asked at, so Swagger UI and schemathesis call the server they read it from. {@code GET /docs}: that
+ * document in Swagger UI, whose files come from the swagger-ui WebJar in the jar (no CDN; works offline).
  * Both are open without an API key (gateway's {@code ApiKeys.OPEN}).
  */
 public final class DocsRoutes {
     /** A file name of the WebJar's folder: no path, no "..". */
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    private final ObjectNode document = load();
+    /** Parsed at the first GET /openapi.json (class initialisation is once and thread-safe), not at start-up. */
+    private static final class Document {
+        static final ObjectNode DOCUMENT = load();
+    }
+
     private final byte[] index = resource("index.html");
     /** Swagger UI's files: the gateway's class path file server (ETag, gzip), from the WebJar's folder. */
     private final StaticFiles files = new StaticFiles(DocsRoutes.class.getClassLoader());
@@ -42,7 +46,7 @@ public final class DocsRoutes {
     }
 
     private void openapi(ServerRequest req, ServerResponse res) {
-        ObjectNode doc = document.deepCopy();
+        ObjectNode doc = Document.DOCUMENT.deepCopy();
         doc.putArray("servers").addObject().put("url", origin(req));
         Routes.json(res, 200, doc);
     }

@@ -172,6 +172,28 @@ class CodingAgentsTest {
         System.out.println("Codex CLI sent: " + sent);
     }
 
+    @Test
+    void cline_runsATurnOverChatCompletions() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("cline-home"));
+        Path work = Files.createDirectories(dir.resolve("cline-work"));
+        String config = home.resolve("config").toString();
+        String data = home.resolve("data").toString();
+        ProcessBuilder auth = new ProcessBuilder(agents.resolve("cline").toString(), "auth", "-p", "openai-compatible",
+                "-k", "sk-none", "-m", "stories", "-b", base(), "--config", config, "--data-dir", data);
+        auth.environment().put("HOME", home.toString());
+        run(auth, dir, 120);
+        ProcessBuilder cline = new ProcessBuilder(agents.resolve("cline").toString(), "--config", config, "--data-dir",
+                data, "-c", work.toString(), "-t", "240", "--json", "Once upon a time");
+        cline.environment().put("HOME", home.toString());
+        // as with Codex: each answer ends at the model's max_tokens, which Cline reports and exits 1 for
+        String out = run(cline, dir, 300, 1);
+        List<String> errors = out.lines().filter(l -> l.startsWith("{") && l.contains("\"type\":\"error\"")).toList();
+        assertThat(errors).as(out).allMatch(l -> l.contains("maximum output token limit"));
+        assertThat(sent).as(out).anyMatch(s -> s.startsWith("POST /v1/chat/completions stream") && s.endsWith("-> 200"));
+        assertThat(sent).as(out).noneMatch(s -> s.matches(".*-> [45]\\d\\d"));
+        System.out.println("Cline sent: " + sent);
+    }
+
     /** Runs the command and returns its stdout and stderr; fails with them when it fails or hangs. */
     static String run(ProcessBuilder pb, Path dir, int timeoutSeconds) throws IOException, InterruptedException {
         return run(pb, dir, timeoutSeconds, 0);

@@ -111,6 +111,19 @@ def frames_for(spec: PipelineSpec, seconds: float, fps: int) -> int:
     return spec.frame_step * k + 1
 
 
+def shapes(params: Any, inputs: Any) -> tuple:
+    """A run's params and inputs as dicts (absent ones empty); ParamError when either is not an object."""
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise ParamError("params", "must be an object")
+    if inputs is None:
+        inputs = {}
+    if not isinstance(inputs, dict):
+        raise ParamError("inputs", "must be an object")
+    return params, inputs
+
+
 def validate(spec: PipelineSpec, task: Optional[str], params: Any, inputs: Any) -> dict:
     """Checks a run's params/inputs against the pipeline; returns the normalised job dict.
 
@@ -121,14 +134,7 @@ def validate(spec: PipelineSpec, task: Optional[str], params: Any, inputs: Any) 
         task = spec.tasks[0]
     if task not in spec.tasks:
         raise ParamError("task", f"this worker ({spec.name}) serves {', '.join(spec.tasks)}, not {task!r}")
-    if params is None:
-        params = {}
-    if not isinstance(params, dict):
-        raise ParamError("params", "must be an object")
-    if inputs is None:
-        inputs = {}
-    if not isinstance(inputs, dict):
-        raise ParamError("inputs", "must be an object")
+    params, inputs = shapes(params, inputs)
 
     prompt = params.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from . import transcript
-from .protocol import ParamError, _Failure, atomic_write, number
+from .protocol import ParamError, _Failure, atomic_write, number, shapes
 
 log = logging.getLogger("hearth_worker")
 
@@ -95,14 +95,7 @@ def validate(spec: TranscribeSpec, task: Optional[str], params: Any, inputs: Any
     if task not in spec.tasks:
         why = " (an English-only model cannot translate)" if task == "translate" else ""
         raise ParamError("task", f"this worker ({spec.name}) serves {', '.join(spec.tasks)}, not {task!r}{why}")
-    if params is None:
-        params = {}
-    if not isinstance(params, dict):
-        raise ParamError("params", "must be an object")
-    if inputs is None:
-        inputs = {}
-    if not isinstance(inputs, dict):
-        raise ParamError("inputs", "must be an object")
+    params, inputs = shapes(params, inputs)
 
     audio = inputs.get("audio")
     if not isinstance(audio, str) or not audio:

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
@@ -100,7 +101,20 @@ public final class OpeningJobStore implements JobStore {
 
     /** Closes the store once it is open (at once when it is); one that failed to open has nothing to close. */
     @Override
+    /**
+     * Waits for the opening to end (a minute at most), then closes: a Hearth that fails at start must
+     * not leave a thread still writing its data dir after it returned.
+     */
     public void close() {
-        opening.thenAccept(JobStore::close);
+        try {
+            opening.get(1, java.util.concurrent.TimeUnit.MINUTES).close();
+        } catch (java.util.concurrent.ExecutionException | CancellationException e) {
+            // it never opened: nothing to close
+        } catch (java.util.concurrent.TimeoutException e) {
+            opening.thenAccept(JobStore::close); // closed whenever it opens
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            opening.thenAccept(JobStore::close);
+        }
     }
 }

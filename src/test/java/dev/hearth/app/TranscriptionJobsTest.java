@@ -107,9 +107,10 @@ class TranscriptionJobsTest {
         assertThat(job.path("task").asText()).isEqualTo("transcribe");
         assertThat(job.path("params").path("audio_seconds").asDouble()).isCloseTo(seconds, within(0.1));
 
+        // the events seen depend on when the stream opened; each counts seconds of audio, and the last is whole
         List<JsonNode> progress = progressEvents(id);
         int steps = (int) Math.ceil(seconds - 0.05);
-        assertThat(progress.getFirst().path("step").asInt()).isZero();
+        assertThat(progress).isNotEmpty();
         assertThat(progress).allSatisfy(p -> assertThat(p.path("steps").asInt()).isBetween(steps, steps + 1));
         assertThat(progress.getLast().path("step").asInt()).isEqualTo(progress.getLast().path("steps").asInt());
         assertThat(progress).allSatisfy(p -> assertThat(p.path("stage").asText()).isEqualTo("transcribe"));

@@ -260,14 +260,12 @@ public final class Hearth implements AutoCloseable {
     private URI advertised() {
         if (config.cluster().advertiseUrl() != null) return config.cluster().advertiseUrl();
         String host = config.server().host();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
-                host = "localhost";
-            }
+        if (!host.equals("0.0.0.0") && !host.equals("::")) return baseUri();
+        try {
+            return URI.create("http://" + java.net.InetAddress.getLocalHost().getHostName() + ":" + port());
+        } catch (java.net.UnknownHostException e) {
+            return URI.create("http://localhost:" + port());
         }
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
     }
 
     public int port() { return server.port(); }

@@ -121,7 +121,7 @@ final class Dispatcher {
             return;
         }
         Peers others = peers.get();
-        if (others != Peers.NONE && !loadedHere()) {
+        if (others != Peers.NONE && !ctx.models().loaded(model)) {
             // several nodes: the model's queued jobs go where it is loaded; after max_wait, here too
             var queued = ctx.store().queued(model);
             boolean young = queued.oldest() == null
@@ -155,12 +155,6 @@ final class Dispatcher {
             Optional<Job> claimed = claim(Claim.TO_RUN);
             if (claimed.isPresent()) run(claimed.get(), lease);
         }
-    }
-
-    /** Whether the model is loaded on this node now (a lease would not start it). */
-    private boolean loadedHere() {
-        return ctx.models().status().stream().anyMatch(s -> s.name().equals(model)
-                && (s.state() == dev.hearth.scheduler.ModelState.READY || s.state() == dev.hearth.scheduler.ModelState.BUSY));
     }
 
     /**

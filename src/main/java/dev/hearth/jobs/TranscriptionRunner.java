@@ -72,8 +72,7 @@ final class TranscriptionRunner implements JobEngine {
             try {
                 String text = Files.readString(out, StandardCharsets.UTF_8);
                 Files.deleteIfExists(out);
-                return settings.outputFormat().equals("timed_words") ? Transcripts.timedWords(text, seconds)
-                        : Transcripts.text(text, seconds);
+                return Transcripts.of(settings.outputFormat(), text, seconds);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -64,6 +64,11 @@ public final class Transcripts {
     /** pocketsphinx's alternative pronunciations: "forward(2)". */
     private static final Pattern VARIANT = Pattern.compile("\\(\\d+\\)$");
 
+    /** A command's output in its model's output_format ({@code timed_words}, else plain text). */
+    public static Transcript of(String outputFormat, String output, double duration) {
+        return outputFormat.equals("timed_words") ? timedWords(output, duration) : text(output, duration);
+    }
+
     /** Plain text: one segment spanning the whole audio. */
     public static Transcript text(String output, double duration) {
         String text = output.strip().replaceAll("\\s+", " ");

@@ -45,6 +45,12 @@ public interface ModelScheduler {
 
     List<ModelStatus> status();
 
+    /** Whether {@code model} is loaded and serving now (ready or busy): a lease would not start it. */
+    default boolean loaded(String model) {
+        return status().stream().anyMatch(s -> s.name().equals(model)
+                && (s.state() == ModelState.READY || s.state() == ModelState.BUSY));
+    }
+
     /**
      * Pins the model (never evicted to make room for another) or unpins it, until Hearth restarts
      * (POST /api/models/{m}/pin, /unpin); {@code pinned: true} in hearth.yaml is the lasting way.

@@ -32,7 +32,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import dev.hearth.api.PeerForward;
 import dev.hearth.config.ProxyTimeouts;
-import dev.hearth.scheduler.ModelState;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -152,13 +151,8 @@ public final class OpenAiRoutes {
      * there — unless this request was forwarded already (it is then served here, whatever it takes).
      */
     private URI peerServing(ServerRequest req, ModelSpec spec) {
-        if (!peers.may(req) || loadedHere(spec.name())) return null;
+        if (!peers.may(req) || models.loaded(spec.name())) return null;
         return peers.loaded(spec.name()).orElse(null);
-    }
-
-    private boolean loadedHere(String model) {
-        return models.status().stream().anyMatch(s -> s.name().equals(model)
-                && (s.state() == ModelState.READY || s.state() == ModelState.BUSY));
     }
 
     /**

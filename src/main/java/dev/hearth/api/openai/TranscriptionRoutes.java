@@ -162,19 +162,14 @@ final class TranscriptionRoutes {
             Ffmpeg.toEngineAudio("file", file.path(), audio, settings.inputFormat());
             double duration = settings.inputFormat().equals("raw")
                     ? Files.size(audio) / (double) AudioChunks.BYTES_PER_SECOND : Ffmpeg.duration(audio);
-            Transcript t = read(settings, CommandCalls.text(calls.run(req, spec, Task.TRANSCRIPTION, audio, values)),
-                    duration).with(asked.language(), asked.task());
+            String output = CommandCalls.text(calls.run(req, spec, Task.TRANSCRIPTION, audio, values));
+            Transcript t = Transcripts.of(settings.outputFormat(), output, duration).with(asked.language(), asked.task());
             answer(res, t, asked);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             calls.inputs.discard(id);
         }
-    }
-
-    private static Transcript read(CommandSettings settings, String output, double seconds) {
-        return settings.outputFormat().equals("timed_words") ? Transcripts.timedWords(output, seconds)
-                : Transcripts.text(output, seconds);
     }
 
     private static void answer(ServerResponse res, Transcript t, Asked asked) {
@@ -199,12 +194,14 @@ final class TranscriptionRoutes {
             OutputStream[] out = {null};
             try {
                 Transcript whole = ChunkedTranscription.run(pcm, STREAM_PIECE_SECONDS, settings.inputFormat(), dir,
-                        (piece, seconds) -> read(settings, CommandCalls.text(runs.run(piece, values)), seconds),
+                        (piece, seconds) -> Transcripts.of(settings.outputFormat(),
+                                CommandCalls.text(runs.run(piece, values)), seconds),
                         (piece, done, total) -> {
                             if (piece.text().isEmpty()) return;
                             String gap = out[0] == null ? "" : " ";
                             if (out[0] == null) out[0] = open(res);
-                            event(out[0], Json.object().put("type", "transcript.text.delta").put("delta", gap + piece.text()));
+                            event(out[0], Json.object().put("type", "transcript.text.delta")
+                                    .put("delta", gap + piece.text()));
                         },
                         () -> false);
                 if (out[0] == null) out[0] = open(res);

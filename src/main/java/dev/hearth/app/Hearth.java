@@ -4,6 +4,7 @@ import dev.hearth.catalog.Catalog;
 import dev.hearth.catalog.Task;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.catalog.HearthConfig;
+import dev.hearth.config.ClusterConfig;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.engine.Engine;
 import dev.hearth.engine.Engines;
@@ -35,9 +36,12 @@ import dev.hearth.cluster.Cluster;
 import dev.hearth.cluster.Nodes;
 import dev.hearth.cluster.PostgresEventBus;
 import dev.hearth.Json;
+import dev.hearth.media.BlobStore;
+import dev.hearth.media.DirBlobStore;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.MediaLimits;
 import dev.hearth.media.Outputs;
+import dev.hearth.media.S3BlobStore;
 import dev.hearth.observe.EventBus;
 import dev.hearth.observe.Hardware;
 import dev.hearth.observe.LocalEventBus;
@@ -82,7 +86,8 @@ public final class Hearth implements AutoCloseable {
      *                Hardware)}), on PostgreSQL open (the nodes' rows and events need its pool now)
      * @param process the store's name for this process (node id and pid), as leases and history rows carry it
      */
-    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock, JobStore store, String process) {
+    private Hearth(HearthConfig config, Hardware hardware, DataDirLock dataDirLock, JobStore store, BlobStore blobStore,
+                   String process) {
         this.config = config;
         this.dataDirLock = dataDirLock;
         ServerConfig s = config.server();
@@ -110,7 +115,8 @@ public final class Hearth implements AutoCloseable {
         Catalog catalog = new Catalog(config);
         Path blobs = config.cluster().blobs(s.dataDir()); // inputs and outputs: shared by the nodes, or the data dir
         Inputs inputs = new Inputs(blobs, MediaLimits.defaults().withAllowedDirs(config.media().allowedPaths()));
-        this.jobs = new JobCore(config, catalog, scheduler, store, inputs, new Outputs(blobs), events, Clock.systemUTC());
+        this.jobs = new JobCore(config, catalog, scheduler, store, inputs, new Outputs(blobs), blobStore,
+                events, Clock.systemUTC());
         if (shared != null) {
             shared.relay(Job.TOPIC, store::get);
             shared.carryModelEvents();
@@ -206,10 +212,19 @@ public final class Hearth implements AutoCloseable {
             lock.close();
             throw e;
         }
+        BlobStore blobs;
+        try {
+            blobs = blobStore(config, config.cluster().blobs(s.dataDir()));
+        } catch (RuntimeException e) {
+            store.close();
+            lock.close();
+            throw e instanceof IllegalStateException ? new StartupException(e.getMessage()) : e;
+        }
         Hearth hearth;
         try {
-            hearth = new Hearth(config, hardware, lock, store, process);
+            hearth = new Hearth(config, hardware, lock, store, blobs, process);
         } catch (RuntimeException e) {
+            blobs.close();
             store.close();
             lock.close();
             throw e;
@@ -290,6 +305,21 @@ public final class Hearth implements AutoCloseable {
         scheduler.close();
         jobs.close();
         dataDirLock.close();
+    }
+
+    /** The shared directory (or the data dir), or the bucket: checked now, so a wrong one stops the start. */
+    private static BlobStore blobStore(HearthConfig config, Path local) {
+        ClusterConfig.Bucket b = config.cluster().bucket();
+        if (b == null) return new DirBlobStore(local);
+        S3BlobStore s3 = new S3BlobStore(local, new S3BlobStore.Location(b.bucket(), b.prefix(), b.endpoint(), b.region()));
+        try {
+            s3.check();
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+        LOG.log(Level.INFO, "job inputs and outputs are kept in {0}", s3.describe());
+        return s3;
     }
 
     /** One line per model event, so the server log tells what was loaded, unloaded and why. */

@@ -19,7 +19,7 @@ public final class ServerSection {
             "exclusive", "max_queue", "queue_timeout", "job_timeout", "retention", "api_keys_file", "job_lease",
             "retention_max_bytes", "prompt_enhancer", "prompt_enhancer_instructions", "max_user_priority",
             "connect_timeout", "first_byte_timeout", "chunk_timeout", "gguf_engine", "placement", "node_id",
-            "advertise_url", "blob_dir");
+            "advertise_url", "blob_dir", "s3_endpoint", "s3_region");
 
     private static final Values.Kind<Integer> MAX_QUEUE = Values.integer(0, 1_000_000);
     private static final Values.Kind<Integer> PRIORITY = Values.integer(-1_000_000, 1_000_000);

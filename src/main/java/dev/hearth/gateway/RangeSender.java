@@ -1,5 +1,6 @@
 package dev.hearth.gateway;
 
+import dev.hearth.Blob;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -10,12 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
@@ -54,26 +51,27 @@ public final class RangeSender {
     private RangeSender() {}
 
     public static void send(ServerRequest req, ServerResponse res, Path file, String contentType) {
+        send(req, res, Blob.of(file), contentType, null);
+    }
+
+    public static void send(ServerRequest req, ServerResponse res, Blob file, String contentType) {
         send(req, res, file, contentType, null);
+    }
+
+    public static void send(ServerRequest req, ServerResponse res, Path file, String contentType, String downloadName) {
+        send(req, res, Blob.of(file), contentType, downloadName);
     }
 
     /**
      * @param downloadName when not null, {@code Content-Disposition: attachment} with this name;
      *                     when null, the browser shows the file inline
      */
-    public static void send(ServerRequest req, ServerResponse res, Path file, String contentType, String downloadName) {
-        long size;
-        String etag;
-        String lastModified;
-        try {
-            size = Files.size(file);
-            long mtime = Files.getLastModifiedTime(file).toMillis();
-            etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtime) + "\"";
-            lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    java.time.Instant.ofEpochMilli(mtime).atZone(ZoneOffset.UTC));
-        } catch (IOException e) {
-            throw new UncheckedIOException("serving " + file, e);
-        }
+    public static void send(ServerRequest req, ServerResponse res, Blob file, String contentType, String downloadName) {
+        long size = file.size();
+        long mtime = file.modified().toEpochMilli();
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtime) + "\"";
+        String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.Instant.ofEpochMilli(mtime).atZone(ZoneOffset.UTC));
         res.header(HeaderNames.ACCEPT_RANGES, "bytes");
         res.header(HeaderNames.ETAG, etag);
         res.header(HeaderNames.LAST_MODIFIED, lastModified);
@@ -146,15 +144,14 @@ public final class RangeSender {
         }
     }
 
-    private static void body(ServerResponse res, Path file, String contentType, long start, long length, boolean head) {
+    private static void body(ServerResponse res, Blob file, String contentType, long start, long length, boolean head) {
         res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.contentLength(length);
         if (head) {
             res.send();
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-             InputStream in = Channels.newInputStream(ch.position(start));
+        try (InputStream in = file.open(start, length);
              OutputStream out = res.outputStream()) {
             byte[] buf = new byte[64 * 1024];
             long left = length;
@@ -167,7 +164,7 @@ public final class RangeSender {
                 left -= r;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("serving " + file, e);
+            throw new UncheckedIOException("serving " + file.location(), e);
         }
     }
 

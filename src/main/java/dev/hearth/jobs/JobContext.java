@@ -2,6 +2,7 @@ package dev.hearth.jobs;
 
 import dev.hearth.engine.JobEngine;
 import dev.hearth.jobs.store.JobStore;
+import dev.hearth.media.BlobStore;
 import dev.hearth.media.Outputs;
 import dev.hearth.scheduler.ModelScheduler;
 
@@ -16,12 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What the dispatchers and the service share.
  *
+ * @param blobs      where job files are kept and published (the outputs' root is this node's copy)
  * @param lease      how long a claim lasts without a heartbeat ({@code server.job_lease})
  * @param jobTimeout a running job longer than this fails as {@code timeout}; zero = no limit
  * @param running    the jobs this process runs now, so a cancel from the API reaches their worker
  * @param closing    set once Hearth stops: a worker that fails now was stopped under its job, not broken
  */
-record JobContext(JobStore store, ModelScheduler models, Outputs outputs, JobEvents events, Eta eta, Clock clock,
+record JobContext(JobStore store, ModelScheduler models, Outputs outputs, BlobStore blobs, JobEvents events, Eta eta, Clock clock,
                   Duration lease, Duration jobTimeout, ScheduledExecutorService timer,
                   Map<String, Running> running, AtomicBoolean closing) {
 

@@ -8,12 +8,14 @@ import dev.hearth.catalog.Task;
 import dev.hearth.catalog.HearthConfig;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.BadRequestException;
+import dev.hearth.Blob;
 import dev.hearth.Json;
 import dev.hearth.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.jobs.store.JobStore;
 import dev.hearth.media.AudioInputs;
 import dev.hearth.media.Inputs;
+import dev.hearth.media.BlobStore;
 import dev.hearth.media.Outputs;
 import dev.hearth.media.Retention;
 import dev.hearth.observe.EventBus;
@@ -56,7 +58,7 @@ public final class JobCore implements JobService, AutoCloseable {
 
     private final HearthConfig config;
     private final Catalog catalog;
-    private final Path dataDir;
+    private final BlobStore blobs;
     private final JobContext ctx;
     private final JobTransitions transitions;
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
@@ -65,17 +67,16 @@ public final class JobCore implements JobService, AutoCloseable {
 
     /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
     public JobCore(HearthConfig config, Catalog catalog, ModelScheduler models, JobStore store, Inputs inputs,
-                   Outputs outputs, EventBus events, Clock clock) {
+                   Outputs outputs, BlobStore blobs, EventBus events, Clock clock) {
         this.config = config;
         this.catalog = catalog;
-        this.files = new JobInputs(inputs, new AudioInputs(inputs, config.media().maxAudioBytes()),
-                config.cluster().blobs(config.server().dataDir()));
-        this.dataDir = config.cluster().blobs(config.server().dataDir()); // where inputs and outputs live
+        this.files = new JobInputs(inputs, new AudioInputs(inputs, config.media().maxAudioBytes()), blobs);
+        this.blobs = blobs; // where inputs and outputs live
         Map<String, Double> priors = new HashMap<>();
         config.models().values().forEach(m -> priors.put(m.name(), m.jobs().secondsPerUnit()));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().daemon().name("hearth-jobs-timer-", 0).factory());
-        this.ctx = new JobContext(store, models, outputs, new JobEvents(events), new Eta(priors), clock,
+        this.ctx = new JobContext(store, models, outputs, blobs, new JobEvents(events), new Eta(priors), clock,
                 config.server().jobLease(), config.server().jobTimeout(), timer, null, null);
         this.transitions = new JobTransitions(ctx);
         PromptEnhancer enhancer = new PromptEnhancer(models);
@@ -135,16 +136,16 @@ public final class JobCore implements JobService, AutoCloseable {
         try {
             if (cap <= 0) {
                 if (keep == null || keep.isZero()) return;
-                for (String id : ctx.store().deleteFinishedBefore(ctx.now().minus(keep))) Retention.remove(dataDir, id);
+                for (String id : ctx.store().deleteFinishedBefore(ctx.now().minus(keep))) blobs.remove(id);
                 return;
             }
             List<Retention.FinishedJob> finished = new ArrayList<>();
             for (Map.Entry<String, Instant> e : ctx.store().finishedJobs().entrySet()) {
-                finished.add(new Retention.FinishedJob(e.getKey(), e.getValue(), Retention.bytesOnDisk(dataDir, e.getKey())));
+                finished.add(new Retention.FinishedJob(e.getKey(), e.getValue(), blobs.bytes(e.getKey())));
             }
             for (String id : Retention.decide(finished, ctx.now(), keep, cap)) {
                 ctx.store().delete(id);
-                Retention.remove(dataDir, id);
+                blobs.remove(id);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "retention: " + e);
@@ -326,10 +327,10 @@ public final class JobCore implements JobService, AutoCloseable {
     }
 
     @Override
-    public Path output(String id, String name) {
+    public Blob output(String id, String name) {
         Job j = get(id);
-        return j.outputs().stream().filter(o -> o.name().equals(name)).map(o -> BlobKeys.resolve(dataDir, o.path()))
-                .filter(Files::isRegularFile).findFirst().orElseThrow(() -> new OutputNotFoundException(id, name));
+        return j.outputs().stream().filter(o -> o.name().equals(name)).findFirst().flatMap(o -> blobs.find(o.path()))
+                .orElseThrow(() -> new OutputNotFoundException(id, name));
     }
 
     @Override
@@ -351,7 +352,7 @@ public final class JobCore implements JobService, AutoCloseable {
 
     private void removeFiles(String id) {
         try {
-            Retention.remove(dataDir, id);
+            blobs.remove(id);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing files of job " + id + ": " + e);
         }
@@ -376,5 +377,6 @@ public final class JobCore implements JobService, AutoCloseable {
         }
         ctx.timer().shutdownNow();
         ctx.store().close();
+        blobs.close();
     }
 }

@@ -6,10 +6,14 @@ import dev.hearth.catalog.EngineKind;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.jobs.JobService.InputSource;
 import dev.hearth.media.AudioInputs;
+import dev.hearth.media.BlobStore;
+import dev.hearth.media.BlobStoreException;
 import dev.hearth.media.Inputs;
 import dev.hearth.media.StoredInput;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +26,12 @@ import java.util.Map;
 final class JobInputs {
     private final Inputs images;
     private final AudioInputs recordings;
-    private final Path root;
+    private final BlobStore blobs;
 
-    JobInputs(Inputs images, AudioInputs recordings, Path root) {
+    JobInputs(Inputs images, AudioInputs recordings, BlobStore blobs) {
         this.images = images;
         this.recordings = recordings;
-        this.root = root;
+        this.blobs = blobs;
     }
 
     AudioInputs recordings() { return recordings; }
@@ -35,10 +39,14 @@ final class JobInputs {
     /**
      * Stores each input; a recording's length goes into {@code params} ({@link JobParams#AUDIO_SECONDS}).
      *
+     * Each is published to the blob store, and this node's copy released, before the job is queued:
+     * whichever node runs it reads them from there.
+     *
      * @return the stored files' keys by input name
      */
     Map<String, String> store(String id, Map<String, InputSource> given, boolean transcription, ObjectNode params) {
         Map<String, String> stored = new LinkedHashMap<>();
+        List<Path> files = new ArrayList<>();
         for (var in : given.entrySet()) {
             if (transcription && in.getKey().equals("audio")) {
                 AudioInputs.StoredAudio audio = switch (in.getValue()) {
@@ -46,7 +54,8 @@ final class JobInputs {
                             r.value());
                     case InputSource.Upload u -> recordings.fromUpload(id, u.upload());
                 };
-                stored.put("audio", BlobKeys.key(root, audio.input().path()));
+                stored.put("audio", blobs.key(audio.input().path()));
+                files.add(audio.input().path());
                 params.put(JobParams.AUDIO_SECONDS, Math.round(audio.seconds() * 1000) / 1000.0);
             } else {
                 StoredInput image = switch (in.getValue()) {
@@ -54,9 +63,17 @@ final class JobInputs {
                             r.value());
                     case InputSource.Upload u -> images.fromUpload(id, u.upload());
                 };
-                stored.put(in.getKey(), BlobKeys.key(root, image.path()));
+                stored.put(in.getKey(), blobs.key(image.path()));
+                files.add(image.path());
             }
         }
+        try {
+            for (Path f : files) blobs.publish(f);
+        } catch (IOException e) {
+            throw new BlobStoreException("The job's inputs could not be stored in the blob store; try again in a"
+                    + " moment.", e);
+        }
+        if (!files.isEmpty()) blobs.release(id);
         return stored;
     }
 

@@ -8,6 +8,7 @@ import dev.hearth.engine.WorkerListener;
 import dev.hearth.engine.WorkerRun;
 import dev.hearth.jobs.JobContext.Running;
 import dev.hearth.jobs.JobTransitions.Move;
+import dev.hearth.media.BlobStore;
 import dev.hearth.media.Outputs;
 
 import java.io.IOException;
@@ -50,8 +51,8 @@ final class JobRun {
     private volatile String outputError;                     // set on the driving thread, read after run
     /** The job as last written or read here: a progress line is computed from it, not read back. */
     private final AtomicReference<Job> known;
-    /** The blob directory: job files are named by their key under it. */
-    private final Path root;
+    /** Where job files are kept: named by their key, published as they are written. */
+    private final BlobStore blobs;
     private final ProgressThrottle throttle;
     private final Object progressLock = new Object();
     private ScheduledFuture<?> pendingFlush;                 // guarded by progressLock
@@ -64,7 +65,7 @@ final class JobRun {
         this.transitions = transitions;
         this.throttle = new ProgressThrottle(ctx.clock());
         this.known = new AtomicReference<>(job);
-        this.root = ctx.outputs().root();
+        this.blobs = ctx.blobs();
     }
 
     /**
@@ -92,7 +93,9 @@ final class JobRun {
         try {
             Path out = ctx.outputs().dir(id);
             Files.createDirectories(out);
-            outcome = engine.run(new JobRequest(id, job.task(), params(), inputFiles(), out), listener());
+            java.util.Map<String, String> inputs = inputFiles();
+            outcome = inputs == null ? new WorkerRun.Error("input_unavailable", "An input of the job is missing from "
+                    + blobs.describe() + ".") : engine.run(new JobRequest(id, job.task(), params(), inputs, out), listener());
         } catch (IOException | RuntimeException e) {
             // a worker stopped by Hearth's shutdown under a just-claimed job: queue it again, as below
             outcome = ctx.closing().get() ? new WorkerRun.Cancelled()
@@ -104,12 +107,23 @@ final class JobRun {
             flushProgress();   // the last line before the end is never lost to the throttle
         }
         settle(outcome);
+        blobs.release(id);
     }
 
-    /** The job's inputs as files under this node's mount of the blob directory. */
-    private java.util.Map<String, String> inputFiles() {
+    /**
+     * The job's inputs as files on this node: its mount of the blob directory, or fetched from the
+     * bucket; null when one is gone from the store. A bucket that does not answer is an IOException.
+     */
+    private java.util.Map<String, String> inputFiles() throws IOException {
         java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
-        job.inputs().forEach((name, key) -> files.put(name, BlobKeys.resolve(root, key).toString()));
+        for (var in : job.inputs().entrySet()) {
+            try {
+                files.put(in.getKey(), blobs.local(in.getValue()).toString());
+            } catch (java.nio.file.NoSuchFileException e) {
+                LOG.log(Level.WARNING, "job " + job.id() + ": input " + in.getKey() + " missing: " + e.getMessage());
+                return null;
+            }
+        }
         return files;
     }
 
@@ -144,10 +158,14 @@ final class JobRun {
             public void output(Path path, String contentType) {
                 try {
                     Outputs.OutputFile f = ctx.outputs().store(job.id(), path);
+                    blobs.publish(f.path());
                     List<JobOutput> files = new ArrayList<>(List.of(stored(f)));
                     if (f.contentType().startsWith("video/")) {
                         Path thumb = ctx.outputs().thumbnail(f.path()).orElse(null);
-                        if (thumb != null) files.add(stored(Outputs.describe(thumb)));
+                        if (thumb != null) {
+                            blobs.publish(thumb);
+                            files.add(stored(Outputs.describe(thumb)));
+                        }
                     }
                     synchronized (progressLock) { // after it, no progress line is computed from a job without them
                         remember(transitions.addOutputs(job.id(), files), true);
@@ -179,7 +197,7 @@ final class JobRun {
     }
 
     private JobOutput stored(Outputs.OutputFile f) {
-        return new JobOutput(f.name(), BlobKeys.key(root, f.path()), f.contentType(), f.size(), f.sha256());
+        return new JobOutput(f.name(), blobs.key(f.path()), f.contentType(), f.size(), f.sha256());
     }
 
     /** On the timer: keep the claim, and pass on a stop asked for elsewhere or before the worker took the job. */

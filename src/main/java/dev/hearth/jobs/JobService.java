@@ -1,6 +1,7 @@
 package dev.hearth.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.Blob;
 import dev.hearth.Principal;
 import dev.hearth.jobs.store.JobQuery;
 import dev.hearth.media.Multipart;
@@ -104,7 +105,7 @@ public interface JobService {
     QueueStatus queue(String modelOrNull);
 
     /** The stored file of a finished job's output ("video.mp4", "thumbnail.jpg"); 404 when absent. */
-    Path output(String id, String name);
+    Blob output(String id, String name);
 
     /** Calls {@code onChange} with the job after every change (state, progress) until closed. */
     EventBus.Subscription subscribe(String id, Consumer<Job> onChange);

@@ -95,7 +95,7 @@ final class OwnedJobs implements JobService {
     }
 
     @Override
-    public Path output(String id, String name) {
+    public dev.hearth.Blob output(String id, String name) {
         get(id);
         return core.output(id, name);
     }

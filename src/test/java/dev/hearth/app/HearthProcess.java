@@ -28,10 +28,17 @@ final class HearthProcess implements AutoCloseable {
     final URI base;
 
     HearthProcess(Path config, Path log) {
+        this(config, log, java.util.Map.of());
+    }
+
+    /** @param env more environment for the child (credentials of a bucket) */
+    HearthProcess(Path config, Path log, java.util.Map<String, String> env) {
         this.log = log;
         try {
-            process = new ProcessBuilder(command("serve", "--config", config.toString()))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command("serve", "--config", config.toString()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

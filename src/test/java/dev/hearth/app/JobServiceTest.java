@@ -49,7 +49,7 @@ class JobServiceTest {
             assertThat(done.state()).as("error: %s", done.failure()).isEqualTo(JobState.SUCCEEDED);
             assertThat(done.progress().fraction()).isEqualTo(1.0);
             assertThat(done.outputs()).extracting(o -> o.name()).containsExactlyInAnyOrder("video.mp4", "thumbnail.jpg");
-            Path video = jobs.output(done.id(), "video.mp4");
+            Path video = jobs.output(done.id(), "video.mp4").file().orElseThrow();
             assertThat(video).startsWith(dir.resolve("data/outputs"));
             assertThat(Files.isRegularFile(video)).isTrue();
             assertThatThrownBy(() -> jobs.output(done.id(), "nope.mp4")).isInstanceOf(OutputNotFoundException.class);

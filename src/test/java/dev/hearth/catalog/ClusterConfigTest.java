@@ -1,5 +1,6 @@
 package dev.hearth.catalog;
 
+import dev.hearth.config.ClusterConfig;
 import dev.hearth.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +52,43 @@ class ClusterConfigTest {
                   node_id: "gpu 1/a"
                 models: {}
                 """).getMessage()).contains("server.node_id: expected a name of letters");
+    }
+
+    @Test
+    void aBucket_isReadFromBlobDir_withItsEndpointAndRegion() {
+        HearthConfig c = ConfigFiles.load(dir, """
+                server:
+                  database: "jdbc:postgresql://db:5432/hearth"
+                  blob_dir: s3://hearth-media/prod/jobs
+                  s3_endpoint: http://minio.lan:9000
+                  s3_region: eu-west-1
+                models: {}
+                """);
+        assertThat(c.cluster().bucket()).isEqualTo(new ClusterConfig.Bucket("hearth-media", "prod/jobs",
+                URI.create("http://minio.lan:9000"), "eu-west-1"));
+        assertThat(c.cluster().blobDir()).isNull();
+        assertThat(c.cluster().blobs(c.server().dataDir())).isEqualTo(c.server().dataDir());
+    }
+
+    @Test
+    void aBadBucketName_andS3SettingsWithoutABucket_areRefused() {
+        assertThat(ConfigFiles.refused(dir, """
+                server:
+                  database: "jdbc:postgresql://db:5432/hearth"
+                  blob_dir: s3://Bad_Bucket
+                models: {}
+                """).getMessage()).contains("server.blob_dir: expected s3://bucket or s3://bucket/prefix");
+        assertThat(ConfigFiles.refused(dir, """
+                server:
+                  database: "jdbc:postgresql://db:5432/hearth"
+                  blob_dir: /mnt/shared
+                  s3_endpoint: http://minio.lan:9000
+                models: {}
+                """).getMessage()).contains("server.s3_endpoint: only for a bucket");
+        assertThat(ConfigFiles.refused(dir, """
+                server:
+                  blob_dir: s3://hearth-media
+                models: {}
+                """).getMessage()).contains("server.blob_dir: only for several nodes sharing one PostgreSQL");
     }
 }

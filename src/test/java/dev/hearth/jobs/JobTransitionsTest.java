@@ -47,7 +47,7 @@ class JobTransitionsTest {
                 });
         LocalEventBus bus = new LocalEventBus();
         bus.subscribe(Job.TOPIC, null, published::add);
-        JobContext ctx = new JobContext(recorded, null, null, new JobEvents(bus), new Eta(Map.of()),
+        JobContext ctx = new JobContext(recorded, null, null, null, new JobEvents(bus), new Eta(Map.of()),
                 Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC), Duration.ofSeconds(30), Duration.ZERO, null, null,
                 null);
         transitions = new JobTransitions(ctx);

@@ -240,7 +240,7 @@ public final class JobRoutes {
     private void output(ServerRequest req, ServerResponse res) {
         String id = id(req);
         String name = req.path().pathParameters().get("name");
-        Path file = jobs(req).output(id, name);
+        dev.hearth.Blob file = jobs(req).output(id, name);
         String type = jobs(req).get(id).outputs().stream().filter(o -> o.name().equals(name)).findFirst()
                 .map(o -> o.contentType().toLowerCase(Locale.ROOT)).orElse("application/octet-stream");
         RangeSender.send(req, res, file, type);

@@ -94,7 +94,7 @@ public final class VideosDgxRoutes {
             OptionalInt position = job.state() == JobState.QUEUED
                     ? jobs(req).position(job.id()).queuePosition() : OptionalInt.empty();
             // output_path: where the video is on this node (a job's files are named by key in the database)
-            String path = Views.output(job, Views.VIDEO).map(o -> jobs(req).output(job.id(), o.name()).toString())
+            String path = Views.output(job, Views.VIDEO).map(o -> jobs(req).output(job.id(), o.name()).location())
                     .orElse(null);
             Routes.json(res, 200, VideosDgxMapper.job(job, position, urlBase.apply(spec) + "/jobs/" + job.id()
                     + "/download", path));

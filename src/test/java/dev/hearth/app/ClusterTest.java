@@ -244,7 +244,7 @@ class ClusterTest {
     }
 
     /** The streamed text: every delta's content, in order. */
-    private static String content(String sse) {
+    static String content(String sse) {
         StringBuilder out = new StringBuilder();
         for (String l : sse.split("\n")) {
             if (!l.startsWith("data: {")) continue;

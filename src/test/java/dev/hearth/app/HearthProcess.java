@@ -33,17 +33,29 @@ final class HearthProcess implements AutoCloseable {
 
     /** @param env more environment for the child (credentials of a bucket) */
     HearthProcess(Path config, Path log, java.util.Map<String, String> env) {
+        this(List.of(), config, log, env);
+    }
+
+    /** @param prefix what runs the JVM (`ip netns exec <name>`), or nothing */
+    HearthProcess(List<String> prefix, Path config, Path log, java.util.Map<String, String> env) {
         this.log = log;
         try {
-            ProcessBuilder pb = new ProcessBuilder(command("serve", "--config", config.toString()))
+            List<String> cmd = new java.util.ArrayList<>(prefix);
+            cmd.addAll(command("serve", "--config", config.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(env);
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.base = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(this::announced, u -> u != null || !process.isAlive());
+        try {
+            this.base = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(this::announced, u -> u != null || !process.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Hearth did not announce its address within 60 s:\n" + output(), e);
+        }
         if (base == null) throw new IllegalStateException("Hearth exited with " + process.exitValue() + ":\n" + output());
     }
 

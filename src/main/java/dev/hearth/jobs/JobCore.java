@@ -64,6 +64,7 @@ public final class JobCore implements JobService, AutoCloseable {
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
     private final JobInputs files;
     private volatile Peers peers = Peers.NONE;
+    private volatile EventBus.Subscription queuedElsewhere;
 
     /** @param events the bus its job changes are published on ({@link Job#TOPIC}) */
     public JobCore(HearthConfig config, Catalog catalog, ModelScheduler models, JobStore store, Inputs inputs,
@@ -100,6 +101,11 @@ public final class JobCore implements JobService, AutoCloseable {
     public JobCore start() {
         reap();
         dispatchers.values().forEach(Dispatcher::start);
+        // a job queued on another node (a submit, a requeue) wakes the dispatcher here at once, not at its next poll
+        queuedElsewhere = ctx.events().subscribe(null, j -> {
+            Dispatcher d = j.state() == JobState.QUEUED ? dispatchers.get(j.model()) : null;
+            if (d != null) d.wake();
+        });
         Duration every = ctx.lease().dividedBy(2);
         ctx.timer().scheduleAtFixedRate(this::reap, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         Duration keep = config.server().retention();
@@ -215,6 +221,8 @@ public final class JobCore implements JobService, AutoCloseable {
         try {
             Map<String, String> stored = files.store(job.id(), given, transcription, params);
             Job inserted = ctx.store().insert(job.withParams(new Params(params)).withInputs(stored), spec.maxQueue());
+            // before the wake, so "queued" is never published after "running"; every node's dispatcher for it wakes
+            ctx.events().publish(inserted);
             dispatchers.get(spec.name()).wake();
             return inserted;
         } catch (QueueFullException full) {
@@ -369,6 +377,8 @@ public final class JobCore implements JobService, AutoCloseable {
     /** After the scheduler closed: waits for the dispatchers to record how their jobs ended, closes the store. */
     @Override
     public void close() {
+        EventBus.Subscription sub = queuedElsewhere;
+        if (sub != null) sub.close();
         stopClaiming();
         try {
             for (Dispatcher d : dispatchers.values()) d.join(Duration.ofSeconds(10));

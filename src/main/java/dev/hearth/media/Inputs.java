@@ -172,6 +172,12 @@ public final class Inputs {
     /** As {@link #fromUpload(String, Multipart.Upload)}, for a file of one of the {@code accepted} kinds. */
     public StoredInput fromUpload(String jobId, Multipart.Upload upload, Set<MediaType> accepted) {
         String field = upload.field();
+        try {
+            // a form may have been read under a larger cap (a job's recording): an image keeps its own
+            if (Files.size(upload.path()) > limits.maxBytes()) throw tooLarge(field, accepted);
+        } catch (IOException e) {
+            throw storageFailure(field, e);
+        }
         MediaType type = sniffFile(field, upload.path(), accepted);
         Path target = dir(jobId).resolve(fileName(field, type));
         try {

@@ -3,6 +3,7 @@ package dev.hearth.media;
 import dev.hearth.BadRequestException;
 import dev.hearth.PayloadTooLargeException;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.contentstream.operator.Operator;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -61,7 +62,8 @@ public final class PdfPages implements AutoCloseable {
     public static PdfPages open(String field, Path pdf, Duration renderTimeout) {
         PDDocument document;
         try {
-            document = Loader.loadPDF(pdf.toFile());
+            // decoded streams go to temp files, not the heap: a small PDF can inflate to gigabytes
+            document = Loader.loadPDF(pdf.toFile(), IOUtils.createTempFileOnlyStreamCache());
         } catch (InvalidPasswordException e) {
             throw new BadRequestException(field + ": the PDF is encrypted and needs a password to open;"
                     + " send a copy without one.", field);

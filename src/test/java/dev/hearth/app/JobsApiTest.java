@@ -220,4 +220,22 @@ class JobsApiTest {
         assertThat(error.path("param").asText()).as(r.body()).isEqualTo(param);
         assertThat(error.path("message").asText()).isNotBlank();
     }
+
+    @Test
+    void anImageUploadedInAMultipartJob_keepsTheImageCap_thoughTheFormMayCarryALargeRecording() {
+        try (TestHearth h = new TestHearth(dir, "", TESTSRC)) {
+            byte[] big = new byte[(int) dev.hearth.media.MediaLimits.DEFAULT_MAX_BYTES + 1];
+            byte[] png = DialectSupport.png();
+            System.arraycopy(png, 0, big, 0, png.length); // a PNG's start, then far more than an image may be
+            java.net.http.HttpResponse<String> r = DialectSupport.postMultipart(h, "/v1/jobs",
+                    java.util.Map.of("model", "testsrc", "task", "i2v", "prompt", "too big"), "image", big);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+            assertThat(Jobs.json(r.body()).path("error").path("param").asText()).isEqualTo("image");
+            assertThat(Jobs.json(r.body()).path("error").path("message").asText()).contains("the image is larger than");
+
+            java.net.http.HttpResponse<String> ok = DialectSupport.postMultipart(h, "/v1/jobs",
+                    java.util.Map.of("model", "testsrc", "task", "i2v", "prompt", "small"), "image", png);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+    }
 }

@@ -53,11 +53,11 @@ public final class PeerForward {
     /**
      * Sends the request to {@code peer} and relays its answer; a client that leaves ends the call.
      *
-     * @param end what the last event of a stream carries ({@link Proxy#DONE} for chat)
+     * @param ends what the last event of a stream may carry ({@link Proxy#DONE} for chat)
      * @return the status the peer answered (499 when the client left first)
      */
     public int forward(ServerRequest req, ServerResponse res, String model, URI peer, HttpRequest.BodyPublisher body,
-                       String contentType, boolean stream, byte[] end, ProxyTimeouts timeouts) {
+                       String contentType, boolean stream, java.util.List<byte[]> ends, ProxyTimeouts timeouts) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(Cluster.FORWARDED_BY, cluster.self());
         req.headers().first(HeaderNames.AUTHORIZATION).ifPresent(a -> headers.put("Authorization", a));
@@ -65,7 +65,7 @@ public final class PeerForward {
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
                 () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()))) {
             Proxy.Outcome outcome = proxy.forward(new Proxy.Upstream(model, peer, CompletableFuture::new),
-                    req.path().rawPath(), body, contentType, headers, stream, end, res, timeouts, abort, null);
+                    req.path().rawPath(), body, contentType, headers, stream, ends, res, timeouts, abort, null, Proxy.Reshape.NONE);
             return outcome.clientGone() ? 499 : outcome.status();
         }
     }

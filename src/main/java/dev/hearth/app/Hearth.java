@@ -79,6 +79,7 @@ public final class Hearth implements AutoCloseable {
     private final Catalog catalog;
     private final NodesRoute nodesRoute;
     private final PeerForward peers;
+    private final OpenAiRoutes openAi;
     private volatile Cluster cluster;
 
     /**
@@ -126,6 +127,7 @@ public final class Hearth implements AutoCloseable {
         PeerForward peers = new PeerForward();
         this.peers = peers;
         OpenAiRoutes openAi = new OpenAiRoutes(catalog, scheduler, metrics, inputs, jobs.audio(), peers);
+        this.openAi = openAi;
         JobRoutes jobRoutes = new JobRoutes(jobs, sse, jobs.audio(), peers);
         EventsRoute eventsRoute = new EventsRoute(events, jobs, sse);
         AdminRoutes admin = new AdminRoutes(catalog, scheduler, metrics, hardware, this::logs, version());
@@ -267,6 +269,7 @@ public final class Hearth implements AutoCloseable {
         jobs.peers(cluster.peers());
         peers.cluster(cluster);
         nodesRoute.cluster(cluster);
+        openAi.shareResponses(sharedDb);
         LOG.log(Level.INFO, "node {0} joined {1} other node(s) on the shared database", config.cluster().nodeId(),
                 nodes.peers().size());
     }

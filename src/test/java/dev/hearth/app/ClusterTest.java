@@ -302,4 +302,30 @@ class ClusterTest {
         await().atMost(WAIT).until(() -> alive(node[0]).stream().anyMatch(x -> x.path("id").asText().equals("node-b")));
         assertThat(alive(node[1])).hasSize(3);
     }
+
+    @Test
+    @Order(5)
+    void aResponsesConversation_isRoutedToTheNodeWithTheModel_andContinuesOnAnotherNode() {
+        load(node[2], "node-c", "stories");
+        String first = "{\"model\":\"stories\",\"input\":\"Once upon a time\",\"max_output_tokens\":12,"
+                + "\"temperature\":0}";
+        // A has stories but not loaded: C, where it is, answers
+        JsonNode one = json(send(node[0].base, "POST", "/v1/responses", first));
+        assertThat(one.path("status").asText()).isIn("completed", "incomplete"); // incomplete: max_output_tokens
+        assertThat(json(send(node[0].base, "GET", "/api/models/stories", null)).path("state").asText()).isEqualTo("unloaded");
+
+        // the model moves to A; the conversation, kept by C, continues there through the shared database
+        assertThat(send(node[2].base, "POST", "/api/models/stories/unload", null).statusCode()).isEqualTo(200);
+        load(node[0], "node-a", "stories");
+        String next = "{\"model\":\"stories\",\"input\":\"And then\",\"max_output_tokens\":12,\"temperature\":0,"
+                + "\"previous_response_id\":\"" + one.path("id").asText() + "\"}";
+        HttpResponse<String> two = send(node[0].base, "POST", "/v1/responses", next);
+        assertThat(two.statusCode()).as(two.body()).isEqualTo(200);
+        assertThat(json(two).path("status").asText()).isIn("completed", "incomplete");
+        // an id no node kept is still a 400 naming it
+        HttpResponse<String> unknown = send(node[1].base, "POST", "/v1/responses", next.replace(one.path("id").asText(),
+                "resp_never"));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("previous_response_id");
+    }
 }

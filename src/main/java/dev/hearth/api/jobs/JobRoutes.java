@@ -75,7 +75,7 @@ public final class JobRoutes {
         if (model == null || !peers.may(req) || jobs.serves(model)) return false;
         URI peer = peers.serving(model).orElse(null);
         if (peer == null) return false;
-        peers.forward(req, res, model, peer, body, type, false, Proxy.DONE, ProxyTimeouts.DEFAULTS);
+        peers.forward(req, res, model, peer, body, type, false, java.util.List.of(Proxy.DONE), ProxyTimeouts.DEFAULTS);
         return true;
     }
 

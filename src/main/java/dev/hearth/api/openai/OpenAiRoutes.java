@@ -60,6 +60,7 @@ public final class OpenAiRoutes {
     private final TranscriptionRoutes transcriptions;
     private final OcrRoutes ocr;
     private final ResponsesRoutes responses;
+    private final ResponseStore conversations;
 
     /** @param recordings uploads to transcribe, with their own cap (media.max_audio_bytes) */
     /** @param peers the other nodes, where a request for a model loaded there is served */
@@ -73,8 +74,13 @@ public final class OpenAiRoutes {
         this.audio = new AudioRoutes(calls, this);
         this.transcriptions = new TranscriptionRoutes(calls, this, recordings);
         this.ocr = new OcrRoutes(calls);
-        this.responses = new ResponsesRoutes(this, new ResponseStore(ResponseStore.CAPACITY, ResponseStore.TTL,
-                java.time.Clock.systemUTC()));
+        this.conversations = new ResponseStore(ResponseStore.CAPACITY, ResponseStore.TTL, java.time.Clock.systemUTC());
+        this.responses = new ResponsesRoutes(this, conversations);
+    }
+
+    /** Several nodes: /v1/responses conversations are kept in the shared database too, for every node. */
+    public void shareResponses(javax.sql.DataSource db) {
+        conversations.share(new dev.hearth.cluster.SharedConversations(db, ResponseStore.TTL, java.time.Clock.systemUTC()));
     }
 
     public void register(HttpRouting.Builder r) {
@@ -106,7 +112,8 @@ public final class OpenAiRoutes {
             // a model this node does not serve, that another live node does: served there
             URI elsewhere = peers.serving(name).orElse(null);
             if (elsewhere != null) {
-                forwardToPeer(req, res, name, ProxyTimeouts.DEFAULTS, task, elsewhere, bytes, OpenAiRequests.stream(body));
+                forwardToPeer(req, res, name, ProxyTimeouts.DEFAULTS, task, elsewhere, bytes, OpenAiRequests.stream(body),
+                        List.of(Proxy.DONE));
                 return;
             }
         }
@@ -118,11 +125,7 @@ public final class OpenAiRoutes {
         OpenAiRequests.validate(task, body);
         OpenAiRequests.applyDefaults(body, spec.defaults());
         boolean stream = OpenAiRequests.stream(body);
-        URI peer = peerServing(req, spec);
-        if (peer != null) {
-            forwardToPeer(req, res, spec.name(), spec.proxy(), task, peer, bytes, stream);
-            return;
-        }
+        if (servedByPeer(req, res, spec, task, bytes, stream, List.of(Proxy.DONE))) return;
         LoadingStream.Mode feedback = stream && task != Task.EMBEDDINGS ? LoadingStream.requested(req, task == Task.CHAT)
                 : null;
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
@@ -148,11 +151,18 @@ public final class OpenAiRoutes {
 
     /**
      * Several nodes: a model not loaded here but loaded, with room, on another live node is served
-     * there — unless this request was forwarded already (it is then served here, whatever it takes).
+     * there, the request's own bytes forwarded — unless this request was forwarded already (it is then
+     * served here, whatever it takes).
+     *
+     * @return whether a peer served it
      */
-    private URI peerServing(ServerRequest req, ModelSpec spec) {
-        if (!peers.may(req) || models.loaded(spec.name())) return null;
-        return peers.loaded(spec.name()).orElse(null);
+    boolean servedByPeer(ServerRequest req, ServerResponse res, ModelSpec spec, Task task, byte[] bytes, boolean stream,
+                         List<byte[]> ends) {
+        if (!peers.may(req) || models.loaded(spec.name())) return false;
+        URI peer = peers.loaded(spec.name()).orElse(null);
+        if (peer == null) return false;
+        forwardToPeer(req, res, spec.name(), spec.proxy(), task, peer, bytes, stream, ends);
+        return true;
     }
 
     /**
@@ -160,13 +170,13 @@ public final class OpenAiRoutes {
      * failure (a 502), not a reason to load the model here too.
      */
     private void forwardToPeer(ServerRequest req, ServerResponse res, String model, ProxyTimeouts timeouts, Task task,
-                               URI peer, byte[] bytes, boolean stream) {
+                               URI peer, byte[] bytes, boolean stream, List<byte[]> ends) {
         long start = System.nanoTime();
         int status = 500;
         metrics.requestStarted(model, task.wire());
         try {
             status = peers.forward(req, res, model, peer, HttpRequest.BodyPublishers.ofByteArray(bytes),
-                    "application/json", stream, Proxy.DONE, timeouts);
+                    "application/json", stream, ends, timeouts);
         } catch (RuntimeException e) {
             status = Errors.classify(Errors.unwrap(e)).status();
             throw e;

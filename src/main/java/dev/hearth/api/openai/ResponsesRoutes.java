@@ -62,6 +62,8 @@ final class ResponsesRoutes {
             throw new BadRequestException("Model '" + spec.name() + "' is a " + spec.task().wire()
                     + " model; it cannot serve " + req.path().path() + ".", "model");
         }
+        // several nodes: a model loaded on another node only is served there, the request as it came
+        if (routes.servedByPeer(req, res, spec, Task.CHAT, bytes, OpenAiRequests.stream(body), FINAL_EVENTS)) return;
         if (servesNatively(spec)) {
             boolean stream = OpenAiRequests.stream(body);
             if (!body.has("max_output_tokens") && spec.defaults().get("max_tokens") != null) {

@@ -146,8 +146,10 @@ public final class JobCore implements JobService, AutoCloseable {
                 return;
             }
             List<Retention.FinishedJob> finished = new ArrayList<>();
-            for (Map.Entry<String, Instant> e : ctx.store().finishedJobs().entrySet()) {
-                finished.add(new Retention.FinishedJob(e.getKey(), e.getValue(), blobs.bytes(e.getKey())));
+            Map<String, Instant> ended = ctx.store().finishedJobs();
+            Map<String, Long> sizes = blobs.bytes(ended.keySet());
+            for (Map.Entry<String, Instant> e : ended.entrySet()) {
+                finished.add(new Retention.FinishedJob(e.getKey(), e.getValue(), sizes.getOrDefault(e.getKey(), 0L)));
             }
             for (String id : Retention.decide(finished, ctx.now(), keep, cap)) {
                 ctx.store().delete(id);

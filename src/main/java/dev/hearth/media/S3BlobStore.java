@@ -245,6 +245,26 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
+    /** One listing of the bucket's job files, summed by job: a sweep costs a page per 1,000 files, not a call per job. */
+    @Override
+    public java.util.Map<String, Long> bytes(java.util.Collection<String> jobIds) throws IOException {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (String id : jobIds) out.put(id, 0L);
+        try {
+            for (String dir : List.of("inputs/", "outputs/")) {
+                String prefix = where.prefix() + dir;
+                for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(where.bucket()).prefix(prefix)).contents()) {
+                    String rest = o.key().substring(prefix.length());
+                    int slash = rest.indexOf('/');
+                    if (slash > 0) out.computeIfPresent(rest.substring(0, slash), (k, v) -> v + o.size());
+                }
+            }
+            return out;
+        } catch (SdkException e) {
+            throw new IOException("listing the job files in " + where + ": " + e.getMessage(), e);
+        }
+    }
+
     private List<S3Object> objects(String jobId) {
         String safe = Files2.safeName(jobId);
         List<S3Object> all = new ArrayList<>();

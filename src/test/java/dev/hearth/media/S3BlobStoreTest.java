@@ -75,6 +75,8 @@ class S3BlobStoreTest {
             assertThat(local).startsWith(b.root());
             assertThat(Files.readAllBytes(local)).isEqualTo(video);
             assertThat(b.bytes("job1")).isEqualTo(video.length);
+            assertThat(b.bytes(java.util.List.of("job1", "job9"))).containsEntry("job1", (long) video.length)
+                    .containsEntry("job9", 0L).hasSize(2);
 
             b.remove("job1");
             assertThat(s3.keys("jobs", "house/")).isEmpty();

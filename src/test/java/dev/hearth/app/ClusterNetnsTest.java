@@ -2,6 +2,7 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.TestModels;
+import dev.hearth.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -47,12 +44,7 @@ class ClusterNetnsTest {
 
     @BeforeAll
     static void twoNodesInTheirOwnNamespaces() throws Exception {
-        String pg = System.getenv("HEARTH_TEST_PG_URL");
-        if (pg == null || pg.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("namespace cluster test skipped: " + why);
-        }
+        String pg = TestPostgres.url("namespace cluster test");
         try {
             net = Netns.create(2);
         } catch (RuntimeException e) {
@@ -60,8 +52,7 @@ class ClusterNetnsTest {
             if ("required".equals(System.getenv("HEARTH_TEST_NETNS"))) fail("HEARTH_TEST_NETNS=required but " + why);
             abort(why);
         }
-        schema = "netns_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        exec(pg, "CREATE SCHEMA " + schema);
+        schema = TestPostgres.createSchema("netns");
         // the nodes cannot reach this namespace's loopback, where the test PostgreSQL listens: a relay on the bridge
         URI u = URI.create(pg.substring("jdbc:".length()));
         int relay = net.relay(u.getHost(), u.getPort());
@@ -101,14 +92,8 @@ class ClusterNetnsTest {
     @AfterAll
     static void stop() throws Exception {
         for (HearthProcess n : new HearthProcess[] {a, b}) if (n != null) n.close();
-        if (schema != null) exec(System.getenv("HEARTH_TEST_PG_URL"), "DROP SCHEMA " + schema + " CASCADE");
+        TestPostgres.dropSchema(schema);
         if (net != null) net.close();
-    }
-
-    private static void exec(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url)) {
-            c.createStatement().execute(sql);
-        }
     }
 
     /** A request with the key, as a client elsewhere on the network sends it. */

@@ -2,6 +2,7 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.S3Server;
+import dev.hearth.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,19 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Two Hearth processes on one PostgreSQL with their job files in an S3-compatible bucket (S3Proxy,
@@ -44,14 +39,8 @@ class ClusterS3Test {
 
     @BeforeAll
     static void twoNodesOnABucket() throws Exception {
-        String base = System.getenv("HEARTH_TEST_PG_URL");
-        if (base == null || base.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("S3 cluster test skipped: " + why);
-        }
-        schema = "s3_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        exec(base, "CREATE SCHEMA " + schema);
+        TestPostgres.url("S3 cluster test");
+        schema = TestPostgres.createSchema("s3");
         s3 = new S3Server();
         s3.createBucket("house");
         a = start("node-a");
@@ -60,8 +49,7 @@ class ClusterS3Test {
     }
 
     private static HearthProcess start(String name) throws Exception {
-        String db = System.getenv("HEARTH_TEST_PG_URL");
-        db = db + (db.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        String db = TestPostgres.withSchema(schema);
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 server:
@@ -83,13 +71,7 @@ class ClusterS3Test {
     static void stop() throws Exception {
         for (HearthProcess n : new HearthProcess[] {a, b}) if (n != null) n.close();
         if (s3 != null) s3.close();
-        if (schema != null) exec(System.getenv("HEARTH_TEST_PG_URL"), "DROP SCHEMA " + schema + " CASCADE");
-    }
-
-    private static void exec(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url)) {
-            c.createStatement().execute(sql);
-        }
+        TestPostgres.dropSchema(schema);
     }
 
     @Test
@@ -138,7 +120,6 @@ class ClusterS3Test {
     @Test
     void aNodeWhoseBucketIsMissing_refusesToStart_sayingSo() throws Exception {
         Path config = dir.resolve("no-bucket.yaml");
-        String db = System.getenv("HEARTH_TEST_PG_URL");
         Files.writeString(config, """
                 server:
                   listen: 127.0.0.1:0
@@ -147,8 +128,7 @@ class ClusterS3Test {
                   blob_dir: s3://no-such-bucket
                   s3_endpoint: %s
                 models: {}
-                """.formatted(dir.resolve("data-c"), db + (db.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                s3.endpoint()));
+                """.formatted(dir.resolve("data-c"), TestPostgres.withSchema(schema), s3.endpoint()));
         HearthProcess.Finished r = HearthProcess.run(dir.resolve("no-bucket.log"), Map.copyOf(S3Server.env()), "serve",
                 "--config", config.toString());
         assertThat(r.code()).as(r.output()).isNotZero();

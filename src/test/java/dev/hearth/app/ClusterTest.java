@@ -2,6 +2,7 @@ package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.TestModels;
+import dev.hearth.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,21 +21,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Three Hearth processes on 127.0.0.1 — their own ports and data dirs, one PostgreSQL (a fresh
@@ -57,14 +51,8 @@ class ClusterTest {
 
     @BeforeAll
     static void threeNodes() throws Exception {
-        String base = System.getenv("HEARTH_TEST_PG_URL");
-        if (base == null || base.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("cluster test skipped: " + why);
-        }
-        schema = "cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        exec(base, "CREATE SCHEMA " + schema);
+        TestPostgres.url("cluster test");
+        schema = TestPostgres.createSchema("cluster");
         blobs = Files.createDirectories(dir.resolve("blobs"));
         for (int i = 0; i < 3; i++) node[i] = start(i);
         // each sees the other two
@@ -75,8 +63,7 @@ class ClusterTest {
 
     private static HearthProcess start(int i) throws Exception {
         String name = "node-" + (char) ('a' + i);
-        String db = System.getenv("HEARTH_TEST_PG_URL");
-        db = db + (db.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        String db = TestPostgres.withSchema(schema);
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 server:
@@ -110,15 +97,7 @@ class ClusterTest {
     @AfterAll
     static void stop() throws Exception {
         for (HearthProcess n : node) if (n != null) n.close();
-        if (schema != null) exec(System.getenv("HEARTH_TEST_PG_URL"), "DROP SCHEMA " + schema + " CASCADE");
-    }
-
-    private static void exec(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url)) {
-            c.createStatement().execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        TestPostgres.dropSchema(schema);
     }
 
     static HttpResponse<String> send(URI base, String method, String path, String body) {

@@ -1,21 +1,15 @@
 package dev.hearth.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * The dispatcher on a real PostgreSQL queue (a fresh schema), as several nodes would share it.
@@ -27,20 +21,14 @@ class JobsOnPostgresTest {
     private String schema;
 
     private String database() {
-        String base = System.getenv("HEARTH_TEST_PG_URL");
-        if (base == null || base.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("PostgreSQL dispatcher test skipped: " + why);
-        }
-        schema = "jobs_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        exec(base, "CREATE SCHEMA " + schema);
-        return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        TestPostgres.url("PostgreSQL dispatcher test");
+        schema = TestPostgres.createSchema("jobs_e2e");
+        return TestPostgres.withSchema(schema);
     }
 
     @AfterEach
     void dropSchema() {
-        if (schema != null) exec(System.getenv("HEARTH_TEST_PG_URL"), "DROP SCHEMA " + schema + " CASCADE");
+        TestPostgres.dropSchema(schema);
     }
 
     @Test
@@ -59,14 +47,6 @@ class JobsOnPostgresTest {
             // FIFO: the first submitted started first
             assertThat(java.time.Instant.parse(doneA.path("started_at").asText()))
                     .isBeforeOrEqualTo(java.time.Instant.parse(doneB.path("started_at").asText()));
-        }
-    }
-
-    private static void exec(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url)) {
-            c.createStatement().execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
 }

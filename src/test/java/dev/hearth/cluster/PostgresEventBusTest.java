@@ -11,9 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Two nodes' buses on one real PostgreSQL: an event published on one reaches the other's
@@ -25,12 +23,7 @@ class PostgresEventBusTest {
 
     @BeforeEach
     void database() {
-        url = System.getenv("HEARTH_TEST_PG_URL");
-        if (url == null || url.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("PostgreSQL event bus test skipped: " + why);
-        }
+        url = dev.hearth.TestPostgres.url("PostgreSQL event bus test");
     }
 
     private PostgresEventBus bus(String node) {

@@ -5,15 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.util.Locale;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * The contract on a real PostgreSQL, a fresh schema per test. Set HEARTH_TEST_PG_URL (for example
@@ -26,40 +19,25 @@ class PostgresJobStoreTest extends JobStoreContract {
 
     @BeforeAll
     static void requirePostgres() {
-        baseUrl = System.getenv("HEARTH_TEST_PG_URL");
-        if (baseUrl == null || baseUrl.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("PostgreSQL job-store tests skipped: " + why);
-        }
+        baseUrl = dev.hearth.TestPostgres.url("PostgreSQL job-store tests");
     }
 
     @Override
     public JobStore open(String node) {
         if (schema == null) {
-            schema = "jobs_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-            exec("CREATE SCHEMA " + schema);
+            schema = dev.hearth.TestPostgres.createSchema("jobs_test");
         }
-        return JobStores.open(baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                Path.of("unused"), node);
+        return JobStores.open(dev.hearth.TestPostgres.withSchema(schema), Path.of("unused"), node);
     }
 
     @AfterEach
     void dropSchema() {
         closeStores(); // JUnit runs the contract's @AfterEach after this one; close before dropping
-        if (schema != null) exec("DROP SCHEMA " + schema + " CASCADE");
+        dev.hearth.TestPostgres.dropSchema(schema);
     }
 
     @Test
     void open_choosesPostgres_forAJdbcPostgresqlUrl() {
         assertThat(store).isInstanceOf(PostgresJobStore.class);
-    }
-
-    private static void exec(String sql) {
-        try (Connection c = DriverManager.getConnection(baseUrl)) {
-            c.createStatement().execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
     }
 }

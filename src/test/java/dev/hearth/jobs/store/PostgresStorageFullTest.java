@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * PostgreSQL out of disk for real: the job tables live in a tablespace on a small tmpfs that is
@@ -39,12 +37,7 @@ class PostgresStorageFullTest {
 
     @Test
     void PostgresJobStore_answers507_andRecovers_whenItsDiskIsFull() throws Exception {
-        String base = System.getenv("HEARTH_TEST_PG_URL");
-        if (base == null || base.isBlank()) {
-            String why = "HEARTH_TEST_PG_URL is not set; run: export HEARTH_TEST_PG_URL=\"$(.ci/start-postgres)\"";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true but " + why);
-            abort("PostgreSQL disk-full test skipped: " + why);
-        }
+        String base = dev.hearth.TestPostgres.url("PostgreSQL disk-full test");
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         String schema = "jobs_full_" + id;
         String space = "hearth_full_" + id;

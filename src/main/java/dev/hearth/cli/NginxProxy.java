@@ -92,6 +92,13 @@ final class NginxProxy implements AutoCloseable {
 
     URI base() { return base; }
 
+    /** CPU time (user + system) nginx has used so far: its master and its worker. */
+    java.time.Duration cpu() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .map(h -> h.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
+                .reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: nginx's fast shutdown

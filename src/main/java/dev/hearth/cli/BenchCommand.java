@@ -130,19 +130,21 @@ final class BenchCommand implements Callable<Integer> {
                 Duration n0 = proxy == null ? null : proxy.cpu();
                 StreamLoad.Result n = viaNginx == null ? null : load.run(viaNginx, "bench", c, per, maxTokens);
                 Duration nCpu = proxy == null ? null : proxy.cpu().minus(n0);
-                Duration h0 = hearth.cpu();
+                HearthChild.Cpu h0 = hearth.cpu();
                 StreamLoad.Result h = load.run(viaHearth, "bench", c, per, maxTokens);
-                Duration hCpu = hearth.cpu().minus(h0);
+                HearthChild.Cpu hCpu = hearth.cpu().minus(h0);
                 row("direct", d, null);
                 if (n != null) {
                     row("nginx", n, nCpu);
                     added("+nginx", n, d);
                 }
-                row("hearth", h, hCpu);
+                row("hearth", h, hCpu.total());
+                System.out.printf(Locale.ROOT, "%-8s %-14s %79s%n", "", "  of which JIT", perThousand(hCpu.jit(), h));
                 added("+hearth", h, d);
             }
             System.out.printf("%ncpu s/1k: CPU seconds (user + system) the proxy's own process spent per 1,000"
-                    + " requests of its row (nginx: master and worker; Hearth: its JVM, not its engine)%n");
+                    + " requests of its row (nginx: master and worker; Hearth: its JVM, not its engine);%n"
+                    + "of which JIT: Hearth's JIT compiler threads, still compiling in a JVM this young%n");
             System.out.printf(Locale.ROOT, "%ncold start (%d runs, median): engine start→ready %.0f ms; "
                             + "through Hearth, first request → first token %.0f ms%n",
                     coldRuns, median(engineReady) / 1e6, median(cold) / 1e6);
@@ -162,11 +164,14 @@ final class BenchCommand implements Callable<Integer> {
 
     /** @param cpu what the proxy's process spent during the row; null for the direct row */
     private static void row(String path, StreamLoad.Result r, Duration cpu) {
-        String perThousand = cpu == null ? "-" : String.format(Locale.ROOT, "%.2f",
-                cpu.toNanos() / 1e9 * 1000 / Math.max(1, r.requests() + r.failures()));
+        String perThousand = cpu == null ? "-" : perThousand(cpu, r);
         System.out.printf(Locale.ROOT, "%-8d %-8s %8.1f %9.0f %8.2fms %8.2fms %10.2fms %10.2fms %6d %10s%n", r.clients(),
                 path, r.rps(), r.tokensPerSecond(), r.ttftMs(.5), r.ttftMs(.99), r.totalMs(.5), r.totalMs(.99),
                 r.failures(), perThousand);
+    }
+
+    private static String perThousand(Duration cpu, StreamLoad.Result r) {
+        return String.format(Locale.ROOT, "%.2f", cpu.toNanos() / 1e9 * 1000 / Math.max(1, r.requests() + r.failures()));
     }
 
     /** What a proxy added to the direct figures. */

@@ -109,7 +109,7 @@ final class HearthChild implements AutoCloseable {
         return Duration.ofMillis(ticks * 10);
     }
 
-    private static long compilerTicks(Path stat) {
+    static long compilerTicks(Path stat) {
         try {
             String line = Files.readString(stat);
             int open = line.indexOf('('), close = line.lastIndexOf(')');

@@ -46,6 +46,8 @@ final class HearthChild implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("HEARTH_")); // it serves the bench's yaml, nothing else
         pb.environment().put("OPT_OUT_TRACKING", "true");
         Process p = pb.start();
+        // a bench ended by Ctrl-C leaves no Hearth (and engine) serving; SIGTERM lets it stop its engine
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "hearth-child-stop"));
         Path log = dir.resolve("hearth.log");
         CompletableFuture<URI> serving = new CompletableFuture<>();
         Thread.ofVirtual().name("hearth-child-log").start(() -> copyLog(p, log, serving));

@@ -69,6 +69,7 @@ final class NginxProxy implements AutoCloseable {
         Process p = new ProcessBuilder(nginx.toString(), "-p", dir.toAbsolutePath().toString(), "-c", conf.toString(),
                 "-e", dir.resolve("error.log").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "nginx-stop")); // a bench ended by Ctrl-C
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!listening(port)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {

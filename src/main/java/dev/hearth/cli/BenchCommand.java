@@ -1,8 +1,6 @@
 package dev.hearth.cli;
 
-import dev.hearth.app.Hearth;
 import dev.hearth.catalog.ConfigLoader;
-import dev.hearth.catalog.HearthConfig;
 import dev.hearth.catalog.ModelSpec;
 import dev.hearth.engine.Engines;
 import dev.hearth.engine.Engine;
@@ -12,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +18,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * `hearth bench`: streaming chat straight to a llamacpp engine versus through Hearth, side by side
- * from one run, plus cold start: first request → first token through Hearth versus the engine's own
- * start-to-ready time. Starts everything it measures itself; needs nothing running.
+ * `hearth bench`: streaming chat straight to a llamacpp engine versus through nginx and through Hearth,
+ * side by side from one run, with the CPU time nginx and Hearth spent per 1,000 requests of each row,
+ * plus cold start: first request → first token through Hearth versus the engine's own start-to-ready
+ * time. Starts everything it measures itself (Hearth as {@code hearth serve} in a child JVM, see
+ * {@link HearthChild}); needs nothing running.
  */
 @Command(name = "bench", subcommands = {SwapsBench.class, QueueBench.class},
         description = "Measure Hearth's overhead against a direct engine (see BENCHMARKS.md).")
@@ -57,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-nginx", description = "leave out the nginx row")
     boolean noNginx;
 
+    @Option(names = "--hearth-jvm-option", description = "an option for Hearth's JVM, e.g."
+            + " -XX:StartFlightRecording=filename=hearth.jfr (repeatable)")
+    List<String> hearthJvmOptions = new ArrayList<>();
+
     @Option(names = "--yardstick", description = "instead: 'engines' compares Hearth's llamacpp engine with"
             + " llama-server on the same GGUF and threads (prompt and generation tok/s)")
     String yardstick;
@@ -81,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
             new EngineYardstick().run(dir, model, threads, llamaServerBinary(), maxTokens, requests);
             return 0;
         }
-        HearthConfig config = config(dir, engine);
-        ModelSpec spec = config.models().get("bench");
+        Path yaml = config(dir, engine);
+        ModelSpec spec = ConfigLoader.load(yaml, Map.of()).models().get("bench");
         Path nginxBinary = noNginx ? null : NginxProxy.find(nginx);
         StreamLoad load = new StreamLoad();
         System.out.printf(Locale.ROOT, "hearth bench: %s on %s (%d threads), %d cores, max_tokens %d, about %d requests"
@@ -100,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
             direct.start();
             engineReady.add(System.nanoTime() - t0);
         }
-        try (Hearth hearth = Hearth.start(config);
+        try (HearthChild hearth = HearthChild.start(yaml, dir, hearthJvmOptions);
              NginxProxy proxy = nginxBinary == null ? null
                      : NginxProxy.start(nginxBinary, direct.endpoint().httpUrl(), dir.resolve("nginx"))) {
             URI viaHearth = hearth.baseUri().resolve("/v1/chat/completions");
@@ -108,27 +113,38 @@ final class BenchCommand implements Callable<Integer> {
             URI viaNginx = proxy == null ? null : proxy.base().resolve("/v1/chat/completions");
             List<Long> cold = new ArrayList<>();
             for (int i = 0; i < coldRuns; i++) {
-                hearth.scheduler().unload("bench").join();
+                hearth.unload("bench");
                 cold.add(load.one(viaHearth, "bench", 4, i).ttftNanos());
             }
-            load.run(straight, "bench", 4, 4, maxTokens);   // warm both paths
-            load.run(viaHearth, "bench", 4, 4, maxTokens);
-            if (viaNginx != null) load.run(viaNginx, "bench", 4, 4, maxTokens);
-            System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s%n", "clients", "path", "req/s", "tok/s",
-                    "ttft p50", "ttft p99", "latency p50", "latency p99", "fail");
+            // warm every path: a level's worth of requests, so Hearth's JIT has compiled its request path
+            // before its CPU time is counted, as in a Hearth that has been serving for a while
+            int warm = Math.max(4, requests / 4);
+            load.run(straight, "bench", 4, warm, maxTokens);
+            load.run(viaHearth, "bench", 4, warm, maxTokens);
+            if (viaNginx != null) load.run(viaNginx, "bench", 4, warm, maxTokens);
+            System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
+                    "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
             for (int c : clients) {
                 int per = Math.max(2, requests / c);
                 StreamLoad.Result d = load.run(straight, "bench", c, per, maxTokens);
+                Duration n0 = proxy == null ? null : proxy.cpu();
                 StreamLoad.Result n = viaNginx == null ? null : load.run(viaNginx, "bench", c, per, maxTokens);
+                Duration nCpu = proxy == null ? null : proxy.cpu().minus(n0);
+                HearthChild.Cpu h0 = hearth.cpu();
                 StreamLoad.Result h = load.run(viaHearth, "bench", c, per, maxTokens);
-                row("direct", d);
+                HearthChild.Cpu hCpu = hearth.cpu().minus(h0);
+                row("direct", d, null);
                 if (n != null) {
-                    row("nginx", n);
+                    row("nginx", n, nCpu);
                     added("+nginx", n, d);
                 }
-                row("hearth", h);
+                row("hearth", h, hCpu.total());
+                System.out.printf(Locale.ROOT, "%-8s %-14s %79s%n", "", "  of which JIT", perThousand(hCpu.jit(), h));
                 added("+hearth", h, d);
             }
+            System.out.printf("%ncpu s/1k: CPU seconds (user + system) the proxy's own process spent per 1,000"
+                    + " requests of its row (nginx: master and worker; Hearth: its JVM, not its engine);%n"
+                    + "of which JIT: Hearth's JIT compiler threads, still compiling in a JVM this young%n");
             System.out.printf(Locale.ROOT, "%ncold start (%d runs, median): engine start→ready %.0f ms; "
                             + "through Hearth, first request → first token %.0f ms%n",
                     coldRuns, median(engineReady) / 1e6, median(cold) / 1e6);
@@ -146,9 +162,16 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void row(String path, StreamLoad.Result r) {
-        System.out.printf(Locale.ROOT, "%-8d %-8s %8.1f %9.0f %8.2fms %8.2fms %10.2fms %10.2fms %6d%n", r.clients(), path,
-                r.rps(), r.tokensPerSecond(), r.ttftMs(.5), r.ttftMs(.99), r.totalMs(.5), r.totalMs(.99), r.failures());
+    /** @param cpu what the proxy's process spent during the row; null for the direct row */
+    private static void row(String path, StreamLoad.Result r, Duration cpu) {
+        String perThousand = cpu == null ? "-" : perThousand(cpu, r);
+        System.out.printf(Locale.ROOT, "%-8d %-8s %8.1f %9.0f %8.2fms %8.2fms %10.2fms %10.2fms %6d %10s%n", r.clients(),
+                path, r.rps(), r.tokensPerSecond(), r.ttftMs(.5), r.ttftMs(.99), r.totalMs(.5), r.totalMs(.99),
+                r.failures(), perThousand);
+    }
+
+    private static String perThousand(Duration cpu, StreamLoad.Result r) {
+        return String.format(Locale.ROOT, "%.2f", cpu.toNanos() / 1e9 * 1000 / Math.max(1, r.requests() + r.failures()));
     }
 
     /** What a proxy added to the direct figures. */
@@ -159,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The model "bench" on the chosen engine, with limits that never queue the load. */
-    private HearthConfig config(Path dir, String kind) throws Exception {
+    private Path config(Path dir, String kind) throws Exception {
         String entry = switch (kind) {
             case "llamacpp" -> """
                     engine: llamacpp
@@ -187,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
                     max_queue: 1000
                     idle_unload: 0
                 """.formatted(dir.resolve("data-" + kind), entry.indent(4).stripTrailing()));
-        return ConfigLoader.load(yaml, Map.of());
+        return yaml;
     }
 
     private Path llamaServerBinary() {

@@ -69,6 +69,7 @@ final class NginxProxy implements AutoCloseable {
         Process p = new ProcessBuilder(nginx.toString(), "-p", dir.toAbsolutePath().toString(), "-c", conf.toString(),
                 "-e", dir.resolve("error.log").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "nginx-stop")); // a bench ended by Ctrl-C
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!listening(port)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -91,6 +92,13 @@ final class NginxProxy implements AutoCloseable {
     }
 
     URI base() { return base; }
+
+    /** CPU time (user + system) nginx has used so far: its master and its worker. */
+    java.time.Duration cpu() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants())
+                .map(h -> h.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
+                .reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+    }
 
     @Override
     public void close() throws InterruptedException {

@@ -63,12 +63,30 @@ final class OpenAiRequests {
      * that never send one, as some coding agents do not). {@code max_tokens} counts as given when the
      * request has {@code max_completion_tokens} (or, on /v1/responses, {@code max_output_tokens}).
      */
-    static void applyDefaults(ObjectNode body, java.util.Map<String, Object> defaults) {
-        defaults.forEach((key, value) -> {
-            if (body.has(key)) return;
-            if (key.equals("max_tokens") && (body.has("max_completion_tokens") || body.has("max_output_tokens"))) return;
-            body.set(key, dev.hearth.Json.MAPPER.valueToTree(value));
-        });
+    /** @return whether it added any: the body then differs from the bytes the client sent */
+    static boolean applyDefaults(ObjectNode body, java.util.Map<String, Object> defaults) {
+        boolean added = false;
+        for (var d : defaults.entrySet()) {
+            String key = d.getKey();
+            if (body.has(key)) continue;
+            if (key.equals("max_tokens") && (body.has("max_completion_tokens") || body.has("max_output_tokens"))) continue;
+            body.set(key, dev.hearth.Json.MAPPER.valueToTree(d.getValue()));
+            added = true;
+        }
+        return added;
+    }
+
+    /**
+     * Names the model as its engine knows it. @return whether the body changed (it named the model
+     * otherwise: an alias, the Hearth name of a model served under another, or only in the path)
+     */
+    static boolean nameUpstream(ObjectNode body, String upstreamName) {
+        if (body.get("model") instanceof com.fasterxml.jackson.databind.node.TextNode t
+                && t.textValue().equals(upstreamName)) {
+            return false;
+        }
+        body.put("model", upstreamName);
+        return true;
     }
 
     static boolean stream(ObjectNode body) {

@@ -123,7 +123,7 @@ public final class OpenAiRoutes {
                     + " model; it cannot serve " + req.path().path() + ".", "model");
         }
         OpenAiRequests.validate(task, body);
-        OpenAiRequests.applyDefaults(body, spec.defaults());
+        boolean rewritten = OpenAiRequests.applyDefaults(body, spec.defaults());
         boolean stream = OpenAiRequests.stream(body);
         if (servedByPeer(req, res, spec, task, bytes, stream, List.of(Proxy.DONE))) return;
         LoadingStream.Mode feedback = stream && task != Task.EMBEDDINGS ? LoadingStream.requested(req, task == Task.CHAT)
@@ -131,7 +131,9 @@ public final class OpenAiRoutes {
         // in-JVM embeddings: parse fully now, so a bad request never loads the model
         EmbeddingsApi.Request embeddings = task == Task.EMBEDDINGS && spec.engine().serves() == EngineKind.Serves.IN_PROCESS
                 ? EmbeddingsApi.parse(body) : null;
-        body.put("model", spec.upstreamName());
+        rewritten |= OpenAiRequests.nameUpstream(body, spec.upstreamName());
+        // the client's own bytes where nothing was changed: no second serialisation per request
+        byte[] upstreamBody = rewritten ? Json.bytes(body) : bytes;
         long start = System.nanoTime();
         // from here every wait (queue, first byte, chunks) ends when the client leaves
         Abort abort = new Abort();
@@ -143,7 +145,7 @@ public final class OpenAiRoutes {
                 yield 200;
             }
             case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
-                    .ofByteArray(Json.bytes(body)), "application/json", stream, List.of(Proxy.DONE), res, abort,
+                    .ofByteArray(upstreamBody), "application/json", stream, List.of(Proxy.DONE), res, abort,
                     waiting == null || waiting.stream == null ? null : waiting.stream.out(), Proxy.Reshape.NONE);
             default -> throw notServed(spec, req, lease.engine().endpoint());
         });
@@ -379,38 +381,5 @@ public final class OpenAiRoutes {
     private static OpenAiDtos.Model entry(ModelSpec spec, ModelStatus status) {
         return new OpenAiDtos.Model(spec.name(), "model", 0, "hearth", spec.task().wire(), spec.engine().wire(),
                 spec.engine().description(), status == null ? "unloaded" : status.state().wire(), spec.aliases());
-    }
-
-
-    /**
-     * A streaming request that asked for progress ({@link LoadingStream}) while it waits for its
-     * model: the stream opens at the first note, a second into the wait.
-     */
-    private static final class Waiting {
-        private final ServerResponse res;
-        private final LoadingStream.Mode mode;
-        private final String model;
-        private final long startNanos;
-        private final Abort abort;
-        LoadingStream stream;
-
-        Waiting(ServerResponse res, LoadingStream.Mode mode, String model, long startNanos, Abort abort) {
-            this.res = res;
-            this.mode = mode;
-            this.model = model;
-            this.startNanos = startNanos;
-            this.abort = abort;
-        }
-
-        void note(java.util.List<ModelStatus> status) {
-            ModelStatus s = status.stream().filter(x -> x.name().equals(model)).findFirst().orElse(null);
-            if (s == null) return;
-            if (stream == null) stream = LoadingStream.open(res, mode, model);
-            Long eta = s.etaSeconds(java.time.Instant.now());
-            long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
-            if (!stream.note(s.state().wire(), elapsed, eta)) {
-                abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // withdraws the request
-            }
-        }
     }
 }

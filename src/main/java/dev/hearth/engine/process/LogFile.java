@@ -1,5 +1,6 @@
 package dev.hearth.engine.process;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,15 @@ final class LogFile implements AutoCloseable {
 
     /** Appends one line (a newline is added); flushed at once so {@code tail -f} sees it. */
     synchronized void append(String line) {
+        appendBuffered(line);
+        flush();
+    }
+
+    /**
+     * Appends one line, written to the file with the next {@link #flush}: a child's lines that
+     * arrived together (an engine logs a dozen per request) cost one write, not one each.
+     */
+    synchronized void appendBuffered(String line) {
         if (closed) {
             return;
         }
@@ -41,10 +51,21 @@ final class LogFile implements AutoCloseable {
                 rotate();
             }
             out.write(bytes);
-            out.flush();
             size += bytes.length;
         } catch (IOException e) {
             close(); // the lines still reach the in-memory buffer
+        }
+    }
+
+    /** Writes out the lines appended so far. */
+    synchronized void flush() {
+        if (closed || out == null) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            close();
         }
     }
 
@@ -60,7 +81,8 @@ final class LogFile implements AutoCloseable {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                64 * 1024);
         size = Files.size(path);
     }
 

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,7 @@ final class LogPump {
         } catch (IOException e) {
             // the pipe closed under us (the child was killed): the lines so far are kept
         } finally {
+            publish(); // what was read before the pipe broke
             drained.complete(null);
         }
     }
@@ -92,19 +95,35 @@ final class LogPump {
                     line.append(c);
                 }
             }
+            publish();
         }
         if (!line.isEmpty()) {
             emit(line);
         }
+        publish();
     }
 
+    private final List<String> pending = new ArrayList<>();
+
     private void emit(StringBuilder line) {
-        String s = line.toString();
+        pending.add(line.toString());
         line.setLength(0);
-        ring.add(s);
-        if (file != null) {
-            file.append(s);
+    }
+
+    /**
+     * The lines that arrived together: into the file with one write (an engine logs a dozen lines
+     * per request), then into the buffer, so a line seen there is already in the file.
+     */
+    private void publish() {
+        if (pending.isEmpty()) {
+            return;
         }
+        if (file != null) {
+            pending.forEach(file::appendBuffered);
+            file.flush();
+        }
+        pending.forEach(ring::add);
+        pending.clear();
         lastLineAt = clock.instant();
     }
 }

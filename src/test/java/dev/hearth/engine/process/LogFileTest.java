@@ -50,6 +50,37 @@ class LogFileTest {
     }
 
     @Test
+    void LogFile_writesBufferedLines_onFlushAndBeforeRotating() throws Exception {
+        Path log = dir.resolve("m.log");
+        try (var file = new LogFile(log, 100, 1)) {
+            file.append("first 56789012345678"); // 21 bytes with the newline: written at once
+            file.appendBuffered("second");
+            assertThat(Files.readString(log)).isEqualTo("first 56789012345678\n");
+            file.flush();
+            assertThat(Files.readString(log)).isEqualTo("first 56789012345678\nsecond\n");
+
+            for (int i = 0; i < 5; i++) file.appendBuffered("line %02d 123456789".formatted(i)); // 18 bytes each
+            assertThat(Files.readString(log.resolveSibling("m.log.1")))
+                    .isEqualTo("first 56789012345678\nsecond\n" + lines(0, 4));
+        }
+        assertThat(Files.readString(log)).as("close writes what is left").isEqualTo(lines(4, 5));
+    }
+
+    @Test
+    void LogPump_writesEveryLineToTheFile_whenTheChildsOutputEnds() throws Exception {
+        Path log = dir.resolve("pump.log");
+        var file = new LogFile(log, 10_000, 1);
+        var pump = new LogPump(new ByteArrayInputStream("a\nb\nc".getBytes(StandardCharsets.UTF_8)), new LogBuffer(10),
+                file, InstantSource.system());
+
+        pump.start("test-pump");
+
+        assertThat(pump.awaitDrained(Duration.ofSeconds(10))).isTrue();
+        assertThat(Files.readString(log)).isEqualTo("a\nb\nc\n");
+        file.close();
+    }
+
+    @Test
     void LogPump_splitsOnNewlineAndCarriageReturn_whenToolsRedrawProgress() {
         var ring = new LogBuffer(10);
         var input = "one\r\ntwo\rthree 10%\rthree 100%\n\nlast".getBytes(StandardCharsets.UTF_8);

@@ -63,6 +63,6 @@ public interface BlobStore extends AutoCloseable {
 
     /** An absolute key (a row written before keys) names a file outside any store: read where it is. */
     static boolean absolute(String key) {
-        return key.startsWith("/") || Path.of(key).isAbsolute();
+        return Path.of(key).isAbsolute();
     }
 }

@@ -64,6 +64,8 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private final Path root;
+    /** Rows written before keys name absolute paths on this node: read where they are. */
+    private final DirBlobStore local;
     private final Location where;
     private final S3Client s3;
     private final long multipartAbove;
@@ -77,6 +79,7 @@ public final class S3BlobStore implements BlobStore {
 
     S3BlobStore(Path root, Location where, AwsCredentialsProvider credentials, long multipartAbove, long partBytes) {
         this.root = root.toAbsolutePath().normalize();
+        this.local = new DirBlobStore(this.root);
         this.where = where;
         this.multipartAbove = multipartAbove;
         this.partBytes = partBytes;
@@ -165,7 +168,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Path local(String key) throws IOException {
-        if (BlobStore.absolute(key)) return new DirBlobStore(root).local(key);
+        if (BlobStore.absolute(key)) return local.local(key);
         Path target = root.resolve(key).normalize();
         if (!target.startsWith(root)) throw new NoSuchFileException(key);
         ReentrantLock lock = fetching.computeIfAbsent(key, k -> new ReentrantLock());
@@ -188,7 +191,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Optional<Blob> find(String key) {
-        if (BlobStore.absolute(key)) return new DirBlobStore(root).find(key);
+        if (BlobStore.absolute(key)) return local.find(key);
         HeadObjectResponse head;
         try {
             head = s3.headObject(b -> b.bucket(where.bucket()).key(object(key)));

@@ -55,6 +55,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--nginx", description = "nginx binary for the nginx row (default: found in /usr/sbin…)")
     Path nginx;
 
+    @Option(names = "--rounds", description = "rounds a level is split into, the paths taking turns (default: 4)")
+    int rounds = 4;
+
+    @Option(names = "--warmup", description = "requests through each path before any is measured (default: 1000)")
+    int warmup = 1000;
+
     @Option(names = "--no-nginx", description = "leave out the nginx row")
     boolean noNginx;
 
@@ -116,23 +122,41 @@ final class BenchCommand implements Callable<Integer> {
                 hearth.unload("bench");
                 cold.add(load.one(viaHearth, "bench", 4, i).ttftNanos());
             }
-            // warm every path: a level's worth of requests, so Hearth's JIT has compiled its request path
-            // before its CPU time is counted, as in a Hearth that has been serving for a while
-            int warm = Math.max(4, requests / 4);
-            load.run(straight, "bench", 4, warm, maxTokens);
-            load.run(viaHearth, "bench", 4, warm, maxTokens);
-            if (viaNginx != null) load.run(viaNginx, "bench", 4, warm, maxTokens);
+            // warm every path, so Hearth's JIT has compiled its request path before its CPU time is counted,
+            // as in a Hearth that has been serving for a while
+            int warm = Math.max(4, warmup);
+            load.run(straight, "bench", 4, warm / 4, maxTokens);
+            load.run(viaHearth, "bench", 4, warm / 4, maxTokens);
+            if (viaNginx != null) load.run(viaNginx, "bench", 4, warm / 4, maxTokens);
             System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
                     "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
             for (int c : clients) {
                 int per = Math.max(2, requests / c);
-                StreamLoad.Result d = load.run(straight, "bench", c, per, maxTokens);
-                Duration n0 = proxy == null ? null : proxy.cpu();
-                StreamLoad.Result n = viaNginx == null ? null : load.run(viaNginx, "bench", c, per, maxTokens);
-                Duration nCpu = proxy == null ? null : proxy.cpu().minus(n0);
-                HearthChild.Cpu h0 = hearth.cpu();
-                StreamLoad.Result h = load.run(viaHearth, "bench", c, per, maxTokens);
-                HearthChild.Cpu hCpu = hearth.cpu().minus(h0);
+                int r = Math.max(1, Math.min(rounds, per));
+                // the paths take turns, a round at a time, each round starting with the next path: whatever the
+                // machine does meanwhile (other work, a slower minute) falls on every path alike
+                List<Path3> paths = new ArrayList<>(List.of(Path3.DIRECT, Path3.NGINX, Path3.HEARTH));
+                if (viaNginx == null) paths.remove(Path3.NGINX);
+                StreamLoad.Result d = null, n = null, h = null;
+                Duration nCpu = Duration.ZERO;
+                HearthChild.Cpu hCpu = HearthChild.Cpu.ZERO;
+                for (int round = 0; round < r; round++) {
+                    for (int k = 0; k < paths.size(); k++) {
+                        switch (paths.get((round + k) % paths.size())) {
+                            case DIRECT -> d = plus(d, load.run(straight, "bench", c, per / r, maxTokens));
+                            case NGINX -> {
+                                Duration n0 = proxy.cpu();
+                                n = plus(n, load.run(viaNginx, "bench", c, per / r, maxTokens));
+                                nCpu = nCpu.plus(proxy.cpu().minus(n0));
+                            }
+                            case HEARTH -> {
+                                HearthChild.Cpu h0 = hearth.cpu();
+                                h = plus(h, load.run(viaHearth, "bench", c, per / r, maxTokens));
+                                hCpu = hCpu.plus(hearth.cpu().minus(h0));
+                            }
+                        }
+                    }
+                }
                 row("direct", d, null);
                 if (n != null) {
                     row("nginx", n, nCpu);
@@ -141,6 +165,10 @@ final class BenchCommand implements Callable<Integer> {
                 row("hearth", h, hCpu.total());
                 System.out.printf(Locale.ROOT, "%-8s %-14s %79s%n", "", "  of which JIT", perThousand(hCpu.jit(), h));
                 added("+hearth", h, d);
+                if (n != null) {
+                    System.out.printf(Locale.ROOT, "%-8s %-8s %8.2fx %9s %8.2fms %8s %10.2fms%n", "", "hearth/ng",
+                            h.rps() / n.rps(), "", h.ttftMs(.5) - n.ttftMs(.5), "", h.totalMs(.5) - n.totalMs(.5));
+                }
             }
             System.out.printf("%ncpu s/1k: CPU seconds (user + system) the proxy's own process spent per 1,000"
                     + " requests of its row (nginx: master and worker; Hearth: its JVM, not its engine);%n"
@@ -163,6 +191,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** @param cpu what the proxy's process spent during the row; null for the direct row */
+    private enum Path3 { DIRECT, NGINX, HEARTH }
+
+    private static StreamLoad.Result plus(StreamLoad.Result sum, StreamLoad.Result r) {
+        return sum == null ? r : sum.plus(r);
+    }
+
     private static void row(String path, StreamLoad.Result r, Duration cpu) {
         String perThousand = cpu == null ? "-" : perThousand(cpu, r);
         System.out.printf(Locale.ROOT, "%-8d %-8s %8.1f %9.0f %8.2fms %8.2fms %10.2fms %10.2fms %6d %10s%n", r.clients(),

@@ -91,7 +91,11 @@ final class HearthChild implements AutoCloseable {
     }
 
     record Cpu(Duration total, Duration jit) {
+        static final Cpu ZERO = new Cpu(Duration.ZERO, Duration.ZERO);
+
         Cpu minus(Cpu before) { return new Cpu(total.minus(before.total), jit.minus(before.jit)); }
+
+        Cpu plus(Cpu more) { return new Cpu(total.plus(more.total), jit.plus(more.jit)); }
     }
 
     /**

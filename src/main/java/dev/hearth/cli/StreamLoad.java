@@ -29,6 +29,19 @@ final class StreamLoad {
     record Result(int clients, int requests, int failures, long wallNanos, long[] ttft, long[] total, long tokens) {
         double rps() { return requests / (wallNanos / 1e9); }
 
+        /** Both runs as one: their requests, failures, samples and wall time together. */
+        Result plus(Result o) {
+            return new Result(clients, requests + o.requests, failures + o.failures, wallNanos + o.wallNanos,
+                    merged(ttft, o.ttft), merged(total, o.total), tokens + o.tokens);
+        }
+
+        private static long[] merged(long[] a, long[] b) {
+            long[] m = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, m, a.length, b.length);
+            java.util.Arrays.sort(m);
+            return m;
+        }
+
         double tokensPerSecond() { return tokens / (wallNanos / 1e9); }
 
         double ttftMs(double q) { return pct(ttft, q) / 1e6; }

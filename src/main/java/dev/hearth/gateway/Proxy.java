@@ -77,7 +77,7 @@ public final class Proxy {
      */
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
-        return forward(engine, path, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)), "application/json",
+        return forward(engine, path, bytes(Json.bytes(body)), "application/json",
                 Map.of(), stream, DONE, res, timeouts, abort, opened);
     }
 
@@ -96,6 +96,31 @@ public final class Proxy {
                            ProxyTimeouts timeouts, Abort abort, OutputStream opened) {
         return forward(engine, path, body, bodyType, headers, stream, java.util.List.of(end), res, timeouts, abort, opened,
                 Reshape.NONE);
+    }
+
+    /**
+     * A body the proxy holds whole (JSON): to an {@code http://} engine it is sent over
+     * {@link EngineHttp}, any other way (an upload streamed from disk, an {@code https://} engine)
+     * through the JDK client.
+     */
+    public static HttpRequest.BodyPublisher bytes(byte[] body) {
+        return new Bytes(body);
+    }
+
+    private static final class Bytes implements HttpRequest.BodyPublisher {
+        private final byte[] bytes;
+        private final HttpRequest.BodyPublisher publisher;
+
+        Bytes(byte[] bytes) {
+            this.bytes = bytes;
+            this.publisher = HttpRequest.BodyPublishers.ofByteArray(bytes);
+        }
+
+        @Override public long contentLength() { return publisher.contentLength(); }
+
+        @Override public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> s) {
+            publisher.subscribe(s);
+        }
     }
 
     /**
@@ -126,8 +151,12 @@ public final class Proxy {
     public Outcome forward(Upstream engine, String path, HttpRequest.BodyPublisher body, String bodyType,
                            Map<String, String> headers, boolean stream, java.util.List<byte[]> ends, ServerResponse res,
                            ProxyTimeouts timeouts, Abort abort, OutputStream opened, Reshape reshape) {
-        long start = System.nanoTime();
         URI uri = engine.baseUrl().resolve(path);
+        if (body instanceof Bytes bytes && EngineHttp.serves(uri)) {
+            return forwardPlain(engine, uri, bytes.bytes, bodyType, headers, stream, ends, res, timeouts, abort, opened,
+                    reshape);
+        }
+        long start = System.nanoTime();
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .header("Content-Type", bodyType)
                 .header("Accept", stream ? "text/event-stream" : "*/*")
@@ -141,27 +170,71 @@ public final class Proxy {
             HttpResponse<InputStream> upstream = await(sending, engine, timeouts, abort);
             try (InputStream in = upstream.body()) {
                 abort.onAbort(() -> closeQuietly(in)); // wakes a read blocked on a silent engine
-                String contentType = upstream.headers().firstValue("content-type").orElse("application/json");
-                if (!contentType.startsWith("text/event-stream") && opened != null) {
-                    // the engine answered with an error body where a stream was begun: its envelope as the last event
-                    byte[] whole = readWhole(engine, in, deadline, abort);
-                    write(opened, ("data: " + new String(whole, StandardCharsets.UTF_8).strip() + "\n\n")
-                            .getBytes(StandardCharsets.UTF_8), -1);
-                    close(opened);
-                    return new Outcome(upstream.statusCode(), System.nanoTime() - start, false);
-                }
-                if (!contentType.startsWith("text/event-stream")) {
-                    byte[] whole = readWhole(engine, in, deadline, abort);
-                    res.status(upstream.statusCode());
-                    res.header(HeaderNames.CONTENT_TYPE, contentType);
-                    res.send(reshape.whole(upstream.statusCode(), whole));
-                    return new Outcome(upstream.statusCode(), System.nanoTime() - start, false, completionTokens(whole));
-                }
-                return pipe(engine, in, upstream.statusCode(), res, start, deadline, abort, opened, ends, reshape);
+                return answered(engine, upstream.statusCode(),
+                        upstream.headers().firstValue("content-type").orElse("application/json"), in, res, start,
+                        deadline, abort, opened, ends, reshape);
             } catch (IOException closing) {
                 return new Outcome(upstream.statusCode(), 0, abort.clientGone());
             }
         }
+    }
+
+    /**
+     * {@link #forward} over {@link EngineHttp}: the same answers, timeouts and aborts, sent and read on
+     * a relay thread ({@link Relays}). Only platform threads use these connections: a socket a virtual
+     * thread has used stays non-blocking for good, and every read on it then costs a poll as well.
+     */
+    private Outcome forwardPlain(Upstream engine, URI uri, byte[] body, String bodyType, Map<String, String> headers,
+                                 boolean stream, java.util.List<byte[]> ends, ServerResponse res, ProxyTimeouts timeouts,
+                                 Abort abort, OutputStream opened, Reshape reshape) {
+        long start = System.nanoTime();
+        try (Deadline deadline = Deadline.start(abort, engine.model(), timeouts)) {
+            return Relays.run(() -> {
+                EngineBody answer;
+                try {
+                    // from here the abort closes the connection, which wakes whatever read or write waits on it
+                    answer = EngineHttp.SHARED.send(uri, body, bodyType, stream ? "text/event-stream" : "*/*", headers,
+                            timeouts.connect(), abort);
+                } catch (IOException e) {
+                    throw unreached(engine, e, timeouts, abort);
+                }
+                try (EngineBody in = answer) {
+                    return answered(engine, answer.status(), answer.contentType() == null ? "application/json"
+                            : answer.contentType(), in, res, start, deadline, abort, opened, ends, reshape);
+                }
+            }, abort);
+        }
+    }
+
+    /** The error for a request that never got an answer's head: the abort's, a connect timeout's, or a 502. */
+    private static HearthException unreached(Upstream engine, IOException e, ProxyTimeouts timeouts, Abort abort) {
+        if (e instanceof HttpConnectTimeoutException) {
+            abort.abort(Abort.Reason.CONNECT_TIMEOUT, Abort.timeout(engine.model(), "could not be connected to within "
+                    + Abort.human(timeouts.connect()), "connect_timeout"));
+        }
+        return aborted(abort, engine, e);
+    }
+
+    /** The engine's answer, whole or streamed, as the client gets it. */
+    private Outcome answered(Upstream engine, int status, String contentType, InputStream in, ServerResponse res,
+                             long start, Deadline deadline, Abort abort, OutputStream opened,
+                             java.util.List<byte[]> ends, Reshape reshape) {
+        if (!contentType.startsWith("text/event-stream") && opened != null) {
+            // the engine answered with an error body where a stream was begun: its envelope as the last event
+            byte[] whole = readWhole(engine, in, deadline, abort);
+            write(opened, ("data: " + new String(whole, StandardCharsets.UTF_8).strip() + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8), -1);
+            close(opened);
+            return new Outcome(status, System.nanoTime() - start, false);
+        }
+        if (!contentType.startsWith("text/event-stream")) {
+            byte[] whole = readWhole(engine, in, deadline, abort);
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+            res.send(reshape.whole(status, whole));
+            return new Outcome(status, System.nanoTime() - start, false, StreamScan.completionTokens(whole));
+        }
+        return pipe(engine, in, status, res, start, deadline, abort, opened, ends, reshape);
     }
 
     private HttpClient client(Duration connectTimeout) {
@@ -324,72 +397,5 @@ public final class Proxy {
         } catch (IOException ignored) {
             // already closed
         }
-    }
-
-    private static final byte[] COMPLETION_TOKENS = "\"completion_tokens\":".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * A whole answer's {@code usage.completion_tokens}, or 0: found by its bytes, not by parsing the
-     * answer (an embeddings answer is large and has none).
-     */
-    static long completionTokens(byte[] body) {
-        outer:
-        for (int i = 0; i + COMPLETION_TOKENS.length <= body.length; i++) {
-            for (int j = 0; j < COMPLETION_TOKENS.length; j++) {
-                if (body[i + j] != COMPLETION_TOKENS[j]) continue outer;
-            }
-            long n = 0;
-            int k = i + COMPLETION_TOKENS.length;
-            while (k < body.length && body[k] == ' ') k++;
-            for (; k < body.length && body[k] >= '0' && body[k] <= '9' && n < 1_000_000_000L; k++) n = n * 10 + (body[k] - '0');
-            return n;
-        }
-        return 0;
-    }
-
-    /**
-     * One pass over a stream read in chunks, whatever the boundaries: whether an end marker ("[DONE]") came, and how
-     * many SSE events ("data:" at a line's start) there were.
-     */
-    private static final class StreamScan {
-        private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-        private final java.util.List<byte[]> ends;
-        private final int[] matched;
-        private boolean done;
-        private int dataMatched;
-        private boolean lineStart = true;
-        private long events;
-
-        StreamScan(java.util.List<byte[]> ends) {
-            this.ends = ends;
-            this.matched = new int[ends.size()];
-        }
-
-        void feed(byte[] buf, int n) {
-            for (int i = 0; i < n; i++) {
-                byte b = buf[i];
-                if (!done) {
-                    for (int e = 0; e < matched.length && !done; e++) {
-                        byte[] end = ends.get(e);
-                        matched[e] = b == end[matched[e]] ? matched[e] + 1 : (b == end[0] ? 1 : 0);
-                        done = matched[e] == end.length;
-                    }
-                }
-                if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
-                    lineStart = false;
-                    if (++dataMatched == DATA.length) {
-                        events++;
-                        dataMatched = 0;
-                    }
-                    continue;
-                }
-                dataMatched = 0;
-                lineStart = b == '\n';
-            }
-        }
-
-        boolean done() { return done; }
-
-        long events() { return events; }
     }
 }

@@ -112,7 +112,7 @@ public final class JobRoutes {
         byte[] bytes = Routes.body(req);
         ObjectNode body = Json.parseObject(bytes);
         String model = text(body, "model", true);
-        if (elsewhere(req, res, model, HttpRequest.BodyPublishers.ofByteArray(bytes), "application/json")) return;
+        if (elsewhere(req, res, model, dev.hearth.gateway.Proxy.bytes(bytes), "application/json")) return;
         JsonNode p = body.get("params");
         if (p != null && !p.isNull() && !p.isObject()) throw new BadRequestException("'params' must be an object.", "params");
         ObjectNode params = p == null || p.isNull() ? Json.object() : ((ObjectNode) p).deepCopy();

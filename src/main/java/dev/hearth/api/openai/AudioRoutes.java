@@ -17,7 +17,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +75,7 @@ final class AudioRoutes {
         if (spec.engine().serves() == EngineKind.Serves.HTTP) {
             body.put("model", spec.upstreamName());
             http.forward(req, res, spec, Task.SPEECH, "/v1/audio/speech",
-                    HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)), "application/json", false);
+                    dev.hearth.gateway.Proxy.bytes(Json.bytes(body)), "application/json", false);
             return;
         }
         CommandSettings settings = calls.settings(spec);

@@ -144,8 +144,8 @@ public final class OpenAiRoutes {
                         embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings()));
                 yield 200;
             }
-            case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), HttpRequest.BodyPublishers
-                    .ofByteArray(upstreamBody), "application/json", stream, List.of(Proxy.DONE), res, abort,
+            case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), Proxy.bytes(upstreamBody),
+                    "application/json", stream, List.of(Proxy.DONE), res, abort,
                     waiting == null || waiting.stream == null ? null : waiting.stream.out(), Proxy.Reshape.NONE);
             default -> throw notServed(spec, req, lease.engine().endpoint());
         });
@@ -177,7 +177,7 @@ public final class OpenAiRoutes {
         int status = 500;
         metrics.requestStarted(model, task.wire());
         try {
-            status = peers.forward(req, res, model, peer, HttpRequest.BodyPublishers.ofByteArray(bytes),
+            status = peers.forward(req, res, model, peer, Proxy.bytes(bytes),
                     "application/json", stream, ends, timeouts);
         } catch (RuntimeException e) {
             status = Errors.classify(Errors.unwrap(e)).status();

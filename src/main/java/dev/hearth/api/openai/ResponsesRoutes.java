@@ -82,7 +82,7 @@ final class ResponsesRoutes {
     }
 
     private static HttpRequest.BodyPublisher publisher(ObjectNode body) {
-        return HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body));
+        return Proxy.bytes(Json.bytes(body));
     }
 
     /** The engine's chat answer as a Response; an error answer passes as the engine sent it. */

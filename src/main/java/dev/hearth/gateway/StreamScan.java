@@ -1,0 +1,71 @@
+package dev.hearth.gateway;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the proxy counts in an engine's answer. A stream: one pass over it read in chunks, whatever the
+ * boundaries — whether an end marker ("[DONE]") came, and how many SSE events ("data:" at a line's start)
+ * there were. A whole answer: its {@code usage.completion_tokens} ({@link #completionTokens}).
+ */
+final class StreamScan {
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private final java.util.List<byte[]> ends;
+    private final int[] matched;
+    private boolean done;
+    private int dataMatched;
+    private boolean lineStart = true;
+    private long events;
+
+    StreamScan(java.util.List<byte[]> ends) {
+        this.ends = ends;
+        this.matched = new int[ends.size()];
+    }
+
+    void feed(byte[] buf, int n) {
+        for (int i = 0; i < n; i++) {
+            byte b = buf[i];
+            if (!done) {
+                for (int e = 0; e < matched.length && !done; e++) {
+                    byte[] end = ends.get(e);
+                    matched[e] = b == end[matched[e]] ? matched[e] + 1 : (b == end[0] ? 1 : 0);
+                    done = matched[e] == end.length;
+                }
+            }
+            if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
+                lineStart = false;
+                if (++dataMatched == DATA.length) {
+                    events++;
+                    dataMatched = 0;
+                }
+                continue;
+            }
+            dataMatched = 0;
+            lineStart = b == '\n';
+        }
+    }
+
+    boolean done() { return done; }
+
+    long events() { return events; }
+
+    private static final byte[] COMPLETION_TOKENS = "\"completion_tokens\":".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A whole answer's {@code usage.completion_tokens}, or 0: found by its bytes, not by parsing the
+     * answer (an embeddings answer is large and has none).
+     */
+    static long completionTokens(byte[] body) {
+        outer:
+        for (int i = 0; i + COMPLETION_TOKENS.length <= body.length; i++) {
+            for (int j = 0; j < COMPLETION_TOKENS.length; j++) {
+                if (body[i + j] != COMPLETION_TOKENS[j]) continue outer;
+            }
+            long n = 0;
+            int k = i + COMPLETION_TOKENS.length;
+            while (k < body.length && body[k] == ' ') k++;
+            for (; k < body.length && body[k] >= '0' && body[k] <= '9' && n < 1_000_000_000L; k++) n = n * 10 + (body[k] - '0');
+            return n;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.hearth.gateway;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ProtocolException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The proxy's plain HTTP/1.1 client against a real socket server written here, which answers each
+ * request with what the test scripts: chunked streams split anywhere, lengths, bodies ended by the
+ * connection closing, engines that close kept-alive connections, and aborts mid-stream.
+ */
+class EngineHttpTest {
+    /** What the server does with one request: writes to the client's socket, may close it. */
+    interface Answer {
+        void write(Socket socket, OutputStream out) throws Exception;
+    }
+
+    private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final CountDownLatch clientClosed = new CountDownLatch(1);
+    private final ServerSocket server = serve();
+    private final EngineHttp http = new EngineHttp();
+    private final URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions");
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+    }
+
+    @Test
+    void chunkedStream_splitAcrossWritesAnywhere_readsAsTheEnginesBytes_andTheConnectionIsReused() throws Exception {
+        String events = "data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: [DONE]\n\n";
+        String wire = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "f;ext=1\r\ndata: {\"a\":1}\n\n\r\n" + "f\r\ndata: {\"b\":2}\n\n\r\n" + "e\r\ndata: [DONE]\n\n\r\n"
+                + "0\r\nX-Trailer: yes\r\n\r\n";
+        answers.add((s, out) -> { // a byte a write: every split a socket read can see
+            for (byte b : wire.getBytes(StandardCharsets.US_ASCII)) {
+                out.write(b);
+                out.flush();
+            }
+        });
+        answers.add(ok("again"));
+
+        EngineBody first = send("{\"stream\":true}");
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.contentType()).isEqualTo("text/event-stream");
+        assertThat(readAll(first)).isEqualTo(events);
+
+        assertThat(readAll(send("{}"))).isEqualTo("again");
+        assertThat(connections).hasValue(1);
+        assertThat(requests.getFirst()).startsWith("POST /v1/chat/completions HTTP/1.1\r\n")
+                .contains("Content-Length: 15\r\n", "Accept: text/event-stream\r\n", "X-Extra: 1\r\n")
+                .endsWith("\r\n\r\n{\"stream\":true}");
+    }
+
+    @Test
+    void aRead_givesWhatHasArrived_withoutWaitingForTheNextChunk() throws Exception {
+        CountDownLatch next = new CountDownLatch(1);
+        answers.add((s, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "6\r\nfirst\n\r\n" + "7\r\nsecond\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            next.await(10, TimeUnit.SECONDS);
+            out.write("5\r\nlast\n\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        });
+        EngineBody body = send("{}");
+        byte[] buf = new byte[1024];
+        StringBuilder got = new StringBuilder();
+        while (got.length() < "first\nsecond\n".length()) { // both chunks arrived together: no wait for "last"
+            got.append(new String(buf, 0, body.read(buf, 0, buf.length), StandardCharsets.US_ASCII));
+        }
+        assertThat(got).hasToString("first\nsecond\n");
+        next.countDown();
+        assertThat(readAll(body)).isEqualTo("last\n");
+    }
+
+    @Test
+    void contentLength_andABodyEndedByTheConnectionClosing_areReadWhole_andOnlyTheFirstKeepsTheConnection()
+            throws Exception {
+        answers.add(ok("{\"usage\":{}}"));
+        answers.add((s, out) -> {
+            out.write("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"old\":true}".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            s.close();
+        });
+        answers.add(ok("fresh"));
+
+        assertThat(readAll(send("{}"))).isEqualTo("{\"usage\":{}}");
+        assertThat(readAll(send("{}"))).isEqualTo("{\"old\":true}");
+        assertThat(readAll(send("{}"))).isEqualTo("fresh");
+        assertThat(connections).hasValue(2);
+    }
+
+    @Test
+    void connectionClose_isNotReused() throws Exception {
+        answers.add((s, out) -> out.write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
+                .getBytes(StandardCharsets.US_ASCII)));
+        answers.add(ok("next"));
+        assertThat(readAll(send("{}"))).isEqualTo("ok");
+        assertThat(readAll(send("{}"))).isEqualTo("next");
+        assertThat(connections).hasValue(2);
+    }
+
+    @Test
+    void anIdleConnectionTheEngineClosed_isNotReused_andOneClosedAsTheRequestArrives_isRetriedOnce() throws Exception {
+        answers.add((s, out) -> { // answers, then closes while the connection waits in the pool
+            out.write(okBytes("one"));
+            out.flush();
+            s.close();
+        });
+        answers.add(ok("two"));
+        answers.add((s, out) -> s.close()); // reads the request and closes without a byte
+        answers.add(ok("three"));
+
+        assertThat(readAll(send("{}"))).isEqualTo("one");
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1 && requests.size() == 1);
+        assertThat(readAll(send("{}"))).isEqualTo("two"); // the closed one was noticed: a fresh connection
+        assertThat(connections).hasValue(2);
+        assertThat(readAll(send("{}"))).isEqualTo("three"); // closed unanswered: sent again on a fresh one
+        assertThat(connections).hasValue(3);
+        assertThat(requests).hasSize(4);
+    }
+
+    @Test
+    void aFreshConnectionClosedBeforeAnswering_isAnError_notARetry() {
+        answers.add((s, out) -> s.close());
+        answers.add(ok("never"));
+        assertThatThrownBy(() -> send("{}")).isInstanceOf(IOException.class);
+        assertThat(requests).hasSize(1);
+    }
+
+    @Test
+    void notHttp_isAProtocolError() {
+        answers.add((s, out) -> out.write("SSH-2.0-OpenSSH\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThatThrownBy(() -> send("{}")).isInstanceOf(ProtocolException.class).hasMessageContaining("SSH-2.0");
+    }
+
+    @Test
+    void abortMidStream_closesTheEnginesConnection_andWakesTheBlockedRead() throws Exception {
+        answers.add((s, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "6\r\nfirst\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            if (s.getInputStream().read() < 0) { // the engine hears the client leave
+                clientClosed.countDown();
+            }
+        });
+        Abort abort = new Abort();
+        EngineBody body = http.send(uri, "{}".getBytes(StandardCharsets.UTF_8), "application/json", "text/event-stream",
+                Map.of(), Duration.ofSeconds(5), abort);
+        byte[] buf = new byte[64];
+        assertThat(new String(buf, 0, body.read(buf, 0, buf.length), StandardCharsets.US_ASCII)).isEqualTo("first\n");
+        Thread.ofVirtual().start(() -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> requests.size() == 1);
+            abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed());
+        });
+        assertThatThrownBy(() -> body.read(buf, 0, buf.length)).isInstanceOf(IOException.class);
+        assertThat(clientClosed.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aHeaderValueWithALineBreak_isRefused_notSent() {
+        assertThatThrownBy(() -> http.send(uri, new byte[0], "application/json", "*/*",
+                Map.of("Authorization", "Bearer x\r\nHost: evil"), Duration.ofSeconds(5), new Abort()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(requests).isEmpty();
+    }
+
+    private EngineBody send(String body) throws IOException {
+        return http.send(uri, body.getBytes(StandardCharsets.UTF_8), "application/json", "text/event-stream",
+                Map.of("X-Extra", "1"), Duration.ofSeconds(5), new Abort());
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Answer ok(String body) {
+        return (s, out) -> out.write(okBytes(body));
+    }
+
+    private static byte[] okBytes(String body) {
+        return ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private ServerSocket serve() {
+        try {
+            ServerSocket s = new ServerSocket(0);
+            Thread.ofVirtual().start(() -> {
+                while (!s.isClosed()) {
+                    try {
+                        Socket c = s.accept();
+                        connections.incrementAndGet();
+                        Thread.ofVirtual().start(() -> connection(c));
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Requests one after another on one connection, each answered by the next scripted answer. */
+    private void connection(Socket c) {
+        try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+            while (!c.isClosed()) {
+                String request = request(in);
+                if (request == null) return;
+                requests.add(request);
+                Answer answer = answers.poll(10, TimeUnit.SECONDS);
+                if (answer == null) return;
+                answer.write(c, out);
+                if (!c.isClosed()) out.flush();
+            }
+        } catch (Exception closed) {
+            // the client went away
+        }
+    }
+
+    private static String request(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        for (int b; !head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n"); ) {
+            if ((b = in.read()) < 0) return null;
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        int length = 0;
+        for (String line : h.split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * tables costs the kernel a walk of its whole connection hash (~2 ms a table on the development VM,
  * whatever the number of connections), which a request answered within that second never needs —
  * its client, if gone, is found by the answer's write. A profile under 16 streaming clients showed
- * these reads as 29 % of Hearth's CPU (issue 14, item 2).
+ * these reads as 29 % of Hearth's CPU (issue 14, item 2). The IPv6 table is read only for a connection
+ * the IPv4 one does not list.
  *
  * <p>Elsewhere (no /proc) nothing is noticed early; a gone client is then found when its answer
  * is written, as before. A client that half-closes its side after sending the request (HTTP
@@ -135,8 +136,12 @@ public final class ClientWatch {
             return;
         }
         Set<Integer> ports = new HashSet<>();
-        due.forEach(w -> ports.add(w.localPort));
-        Map<String, String> states = states(ports);
+        Set<String> wanted = new HashSet<>();
+        due.forEach(w -> {
+            ports.add(w.localPort);
+            wanted.add(key(w.localPort, w.remote, w.remotePort));
+        });
+        Map<String, String> states = states(ports, wanted);
         for (Watch w : due) {
                 String state = states.get(key(w.localPort, w.remote, w.remotePort));
                 if (ESTABLISHED.equals(state)) {
@@ -149,10 +154,15 @@ public final class ClientWatch {
         }
     }
 
-    /** "local port|remote address|remote port" → TCP state (hex, as the kernel writes it), for the given local ports. */
-    private Map<String, String> states(Set<Integer> ports) {
+    /**
+     * "local port|remote address|remote port" → TCP state (hex, as the kernel writes it), for the given local ports.
+     * The tables are read in turn until every wanted connection has been found: an IPv4 listener's are all in
+     * the first (tcp), so the second (tcp6), as costly to read, is read only when one is missing from it.
+     */
+    private Map<String, String> states(Set<Integer> ports, Set<String> wanted) {
         Map<String, String> states = new HashMap<>();
         for (Path table : tables) {
+            if (states.keySet().containsAll(wanted)) break;
             try (BufferedReader in = Files.newBufferedReader(table)) {
                 in.readLine(); // header
                 for (String line; (line = in.readLine()) != null; ) {

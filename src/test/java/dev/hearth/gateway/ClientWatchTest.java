@@ -70,6 +70,29 @@ class ClientWatchTest {
         assertThat(gone).hasValue(0);
     }
 
+    @Test
+    void secondTable_isReadOnlyForAConnectionTheFirstDoesNotList() throws Exception {
+        // the same connection CLOSE_WAIT in the second table: read, it would make the client gone
+        Path first = table("tcp", "01", CLIENT.getPort());
+        Path second = table("tcp6", "08", CLIENT.getPort());
+        ClientWatch watch = new ClientWatch(List.of(first, second), Duration.ofHours(1), Duration.ofSeconds(1), () -> now);
+        watch.watch(LOCAL_PORT, CLIENT, gone::incrementAndGet);
+        now += Duration.ofSeconds(2).toNanos();
+        watch.check();
+        assertThat(gone).hasValue(0);
+
+        table("tcp", "01", CLIENT.getPort() + 1); // now only another connection is in the first: the second is read
+        watch.check();
+        assertThat(gone).hasValue(1);
+    }
+
+    private Path table(String name, String state, int remotePort) throws Exception {
+        Path table = dir.resolve(name);
+        Files.writeString(table, HEADER + "   0: %s:%04X %s:%04X %s 00000000:00000000 00:00000000 00000000     0\n"
+                .formatted(hex(CLIENT), LOCAL_PORT, hex(CLIENT), remotePort, state));
+        return table;
+    }
+
     private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n";
 
     private Path table(String state) throws Exception {

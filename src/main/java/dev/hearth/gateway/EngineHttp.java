@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * HTTP/1.1 to an engine at an {@code http://} address, over plain sockets, on the calling thread:
@@ -29,14 +31,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * engines are not served here (the proxy's JDK client speaks TLS).
  */
 final class EngineHttp {
-    static final EngineHttp SHARED = new EngineHttp();
-
     /** How long a connection may wait idle before it is closed instead of reused. */
     static final Duration IDLE = Duration.ofSeconds(2);
     private static final int MAX_IDLE_PER_ENGINE = 256;
     private static final int BUFFER = 16 * 1024;
 
+    static final EngineHttp SHARED = new EngineHttp(System::nanoTime); // after IDLE, which it uses
+
     private final ConcurrentHashMap<String, Pool> pools = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+    private final AtomicLong nextSweep;
+
+    EngineHttp(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.nextSweep = new AtomicLong(nanoTime.getAsLong() + IDLE.toNanos());
+    }
 
     static boolean serves(URI uri) {
         return "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null;
@@ -64,6 +73,7 @@ final class EngineHttp {
      */
     Exchange begin(URI uri, byte[] body, String contentType, String accept, Map<String, String> headers,
                    Duration connectTimeout, Abort abort) throws IOException {
+        sweep();
         String host = uri.getHost();
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
         Exchange ex = new Exchange(pools.computeIfAbsent(host + ":" + port, k -> new Pool()), host, port,
@@ -81,6 +91,18 @@ final class EngineHttp {
         }
         ex.write(new Connection(ex.pool), false);
         return ex;
+    }
+
+    /**
+     * At most once per {@link #IDLE}, on a request's way: closes every pool's connections idle too long,
+     * those of engines no longer asked (stopped, or started again on another port) included.
+     */
+    private void sweep() {
+        long now = nanoTime.getAsLong();
+        long due = nextSweep.get();
+        if (now - due >= 0 && nextSweep.compareAndSet(due, now + IDLE.toNanos())) {
+            pools.values().forEach(p -> p.expire(now));
+        }
     }
 
     /** One request written to an engine, on the connection it went out on. */
@@ -187,12 +209,12 @@ final class EngineHttp {
     }
 
     /** Idle connections to one engine (host and port), most recently used first. */
-    private static final class Pool {
+    private final class Pool {
         private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
         private final AtomicInteger size = new AtomicInteger();
 
         Connection borrow() {
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             for (Connection c; (c = idle.pollFirst()) != null; ) {
                 size.decrementAndGet();
                 if (now - c.idleSince > IDLE.toNanos()) {
@@ -205,12 +227,16 @@ final class EngineHttp {
         }
 
         void offer(Connection c) {
-            c.idleSince = System.nanoTime();
+            c.idleSince = nanoTime.getAsLong();
             idle.offerFirst(c);
             size.incrementAndGet();
-            // the oldest go: over the cap, or idle too long (an engine no longer asked, or stopped)
+            expire(c.idleSince);
+        }
+
+        /** The oldest go: over the cap, or idle too long (an engine no longer asked, or stopped). */
+        void expire(long now) {
             for (Connection old; (old = idle.peekLast()) != null && (size.get() > MAX_IDLE_PER_ENGINE
-                    || c.idleSince - old.idleSince > IDLE.toNanos()); ) {
+                    || now - old.idleSince > IDLE.toNanos()); ) {
                 if (idle.removeLastOccurrence(old)) {
                     size.decrementAndGet();
                     old.close();

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,7 +43,9 @@ class EngineHttpTest {
     private final AtomicInteger connections = new AtomicInteger();
     private final CountDownLatch clientClosed = new CountDownLatch(1);
     private final ServerSocket server = serve();
-    private final EngineHttp http = new EngineHttp();
+    private final AtomicLong now = new AtomicLong();
+    private final AtomicInteger closedByClient = new AtomicInteger();
+    private final EngineHttp http = new EngineHttp(now::get);
     private final URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions");
 
     @AfterEach
@@ -146,6 +149,25 @@ class EngineHttpTest {
     }
 
     @Test
+    void idleConnections_areClosedOnceIdleTooLong_evenToAnEngineNoLongerAsked() throws Exception {
+        answers.add(ok("a"));
+        answers.add(ok("b"));
+        answers.add(ok("c"));
+        assertThat(readAll(send("{}"))).isEqualTo("a"); // idles in the pool of 127.0.0.1:port
+        now.addAndGet(EngineHttp.IDLE.toNanos() / 2);
+        URI other = URI.create("http://localhost:" + server.getLocalPort() + "/v1/chat/completions"); // another pool
+        assertThat(readAll(http.send(other, new byte[0], "application/json", "*/*", Map.of(), Duration.ofSeconds(5),
+                new Abort()))).isEqualTo("b");
+        assertThat(closedByClient).hasValue(0);
+
+        now.addAndGet(EngineHttp.IDLE.toNanos() + 1); // both idle too long; a request to either sweeps both
+        assertThat(readAll(http.send(other, new byte[0], "application/json", "*/*", Map.of(), Duration.ofSeconds(5),
+                new Abort()))).isEqualTo("c");
+        await().atMost(Duration.ofSeconds(10)).until(() -> closedByClient.get() == 2);
+        assertThat(connections).hasValue(3);
+    }
+
+    @Test
     void aFreshConnectionClosedBeforeAnswering_isAnError_notARetry() {
         answers.add((s, out) -> s.close());
         answers.add(ok("never"));
@@ -235,7 +257,10 @@ class EngineHttpTest {
         try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
             while (!c.isClosed()) {
                 String request = request(in);
-                if (request == null) return;
+                if (request == null) {
+                    closedByClient.incrementAndGet();
+                    return;
+                }
                 requests.add(request);
                 Answer answer = answers.poll(10, TimeUnit.SECONDS);
                 if (answer == null) return;

@@ -190,13 +190,13 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** @param cpu what the proxy's process spent during the row; null for the direct row */
     private enum Path3 { DIRECT, NGINX, HEARTH }
 
     private static StreamLoad.Result plus(StreamLoad.Result sum, StreamLoad.Result r) {
         return sum == null ? r : sum.plus(r);
     }
 
+    /** @param cpu what the proxy's process spent during the row; null for the direct row */
     private static void row(String path, StreamLoad.Result r, Duration cpu) {
         String perThousand = cpu == null ? "-" : perThousand(cpu, r);
         System.out.printf(Locale.ROOT, "%-8d %-8s %8.1f %9.0f %8.2fms %8.2fms %10.2fms %10.2fms %6d %10s%n", r.clients(),

@@ -65,13 +65,13 @@ final class EngineHttp {
 
     /**
      * Writes one request to the engine, on a kept-alive connection where one is idle; the answer is
-     * read next, on this thread or another ({@link Exchange#answer}). From the first step the abort
-     * closes the connection in use, whatever a thread is blocked in (connecting, writing, reading).
+     * read next ({@link Exchange#answer}). From the first step the abort closes the connection in use,
+     * whatever the thread is blocked in (connecting, writing, reading).
      *
      * @throws HttpConnectTimeoutException not connected within {@code connectTimeout}
      * @throws IOException                 the engine could not be reached, or the abort closed the connection
      */
-    Exchange begin(URI uri, byte[] body, String contentType, String accept, Map<String, String> headers,
+    private Exchange begin(URI uri, byte[] body, String contentType, String accept, Map<String, String> headers,
                    Duration connectTimeout, Abort abort) throws IOException {
         sweep();
         String host = uri.getHost();
@@ -106,7 +106,7 @@ final class EngineHttp {
     }
 
     /** One request written to an engine, on the connection it went out on. */
-    static final class Exchange {
+    private static final class Exchange {
         private final Pool pool;
         private final String host;
         private final int port;

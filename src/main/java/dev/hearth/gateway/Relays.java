@@ -1,23 +1,21 @@
 package dev.hearth.gateway;
 
-import dev.hearth.EngineException;
-
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Platform threads that relay streams from engines to clients. A virtual thread blocked on a socket
- * is woken through the JDK's poller (an epoll wait on another thread, then a hand-off to a carrier)
- * on every token; a platform thread blocked in {@code read} is woken by the kernel itself, so a
- * token costs one read and one write. One thread per request in flight, kept a minute after use, up
- * to {@link #MAX}; past that a request is relayed on its own (virtual) thread.
+ * Platform threads that send requests to engines and relay their answers to clients. A virtual
+ * thread blocked on a socket is woken through the JDK's poller (an epoll wait on another thread, then
+ * a hand-off to a carrier) on every token; a platform thread blocked in {@code read} is woken by the
+ * kernel itself, so a token costs one read and one write. One thread per request in flight, kept a
+ * minute after use, up to {@link #MAX}; past that a request is relayed on its own (virtual) thread.
  */
 final class Relays {
-    /** Relay threads at most (a thread's stack is reserved, not used: a few KiB each in practice). */
+    /** Relay threads at most (a thread's stack is address space, committed only as deep as it is used). */
     static final int MAX = 2048;
 
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(
@@ -31,16 +29,16 @@ final class Relays {
      * it aborts the request as the client's leaving would, and still waits for the relay to end, which
      * the abort makes prompt (it closes the engine's connection).
      */
-    static <T> T run(Callable<T> relay, Abort abort) {
+    static <T> T run(Supplier<T> relay, Abort abort) {
         if (RUNNING.incrementAndGet() > MAX) {
             RUNNING.decrementAndGet();
-            return inline(relay);
+            return relay.get();
         }
         Future<T> running;
         try {
             running = THREADS.submit(() -> {
                 try {
-                    return relay.call();
+                    return relay.get();
                 } finally {
                     RUNNING.decrementAndGet();
                 }
@@ -58,24 +56,12 @@ final class Relays {
                     interrupted = true;
                     abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed());
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException r) throw r;
-                    if (cause instanceof Error err) throw err;
-                    throw new EngineException("The request's relay failed: " + cause, cause);
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw (RuntimeException) e.getCause(); // a Supplier throws nothing checked
                 }
             }
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
-        }
-    }
-
-    private static <T> T inline(Callable<T> relay) {
-        try {
-            return relay.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new EngineException("The request's relay failed: " + e, e);
         }
     }
 }

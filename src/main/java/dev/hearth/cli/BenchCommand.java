@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "requests through each path before any is measured (default: 1000)")
     int warmup = 1000;
 
+    @Option(names = "--settle", description = "after --warmup, at most this many seconds more warm-up, every path"
+            + " alike, until Hearth's JIT compilers are all but idle (default: 120; 0: none)")
+    int settleSeconds = 120;
+
     @Option(names = "--no-nginx", description = "leave out the nginx row")
     boolean noNginx;
 
@@ -84,6 +88,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         quietLogs(); // the table is the output; load/unload lines would break it up
         Path dir = Files.createTempDirectory("hearth-bench");
+        try {
+            return run(dir);
+        } finally {
+            try {
+                dev.hearth.media.Files2.deleteTree(dir); // configs, engine logs, Hearth's data dir
+            } catch (java.io.IOException e) {
+                System.err.println("bench: could not remove " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private int run(Path dir) throws Exception {
         if (storm > 0) {
             new StormBench().run(dir, model, clients.getFirst(), requests, storm, maxTokens);
             return 0;
@@ -128,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
             load.run(straight, "bench", 4, warm / 4, maxTokens);
             load.run(viaHearth, "bench", 4, warm / 4, maxTokens);
             if (viaNginx != null) load.run(viaNginx, "bench", 4, warm / 4, maxTokens);
+            settle(load, hearth, viaHearth, straight, viaNginx);
             System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
                     "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
             for (int c : clients) {
@@ -181,6 +198,37 @@ final class BenchCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * Goes on warming, at the highest client level and every path alike, until Hearth's JIT compilers
+     * spent under {@link #SETTLED_JIT_SHARE} of a round's time ({@code --settle} seconds at most): a
+     * thousand requests at four clients leave C2 compiling for another minute, the paths seen only
+     * under load, and that CPU, taken from the engine on a small machine, is a young JVM's cost, not
+     * the gateway's. Prints how long it took and what the JIT spent in the last round.
+     */
+    private void settle(StreamLoad load, HearthChild hearth, URI viaHearth, URI straight, URI viaNginx) throws Exception {
+        if (settleSeconds <= 0) {
+            return;
+        }
+        int c = clients.stream().mapToInt(Integer::intValue).max().orElse(16);
+        int per = Math.max(2, 512 / c);
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(settleSeconds).toNanos();
+        double share;
+        do {
+            HearthChild.Cpu before = hearth.cpu();
+            long t0 = System.nanoTime();
+            load.run(viaHearth, "bench", c, per, maxTokens);
+            share = hearth.cpu().minus(before).jit().toNanos() / (double) (System.nanoTime() - t0);
+            load.run(straight, "bench", c, per, maxTokens);
+            if (viaNginx != null) load.run(viaNginx, "bench", c, per, maxTokens);
+        } while (share > SETTLED_JIT_SHARE && System.nanoTime() < deadline);
+        System.out.printf(Locale.ROOT, "warm-up: %.0f s more at %d clients on every path until Hearth's JIT settled"
+                + " (%.1f %% of a core in its last round)%n", (System.nanoTime() - start) / 1e9, c, share * 100);
+    }
+
+    /** Hearth's JIT compilers busy for under this share of a core: the request path is compiled. */
+    static final double SETTLED_JIT_SHARE = 0.02;
 
     static void quietLogs() {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.regex.Pattern;
 
-/** Small file helpers shared by inputs and outputs: safe names and atomic writes. */
-final class Files2 {
+/** Small file helpers shared by inputs and outputs (and the bench's scratch directory): safe names, atomic writes, removal. */
+public final class Files2 {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     private Files2() {}
@@ -60,7 +60,7 @@ final class Files2 {
     }
 
     /** Deletes a directory tree, if it exists. */
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -29,6 +29,15 @@ public interface ModelScheduler {
     }
 
     /**
+     * {@link #acquire(String)} for a caller that only waits for the lease ({@code get}, {@code join},
+     * {@code cancel}) and attaches no dependent stage: the scheduler may then complete it on its own
+     * thread, a hand-off fewer on every request.
+     */
+    default CompletableFuture<Lease> acquireToWait(String model) {
+        return acquire(model);
+    }
+
+    /**
      * The 429 that {@link #acquire} would answer at once because the model's queue is full, or null;
      * cheap and never waiting on the scheduler, so the gateway refuses a storm before parsing bodies.
      */

@@ -31,12 +31,15 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * The one owner of every model's state (STYLE rule 1). One thread runs every
- * {@link SchedulerCore} event in order; public methods post an event and return a future.
+ * The one owner of every model's state (STYLE rule 1). Every {@link SchedulerCore} event runs
+ * one at a time, in order ({@link SerialRunner}: on the posting thread when none is running);
+ * public methods post an event and return a future.
  * Engine start/stop run on per-model lanes ({@link EngineLanes}) and come back as events;
  * a ticker posts onTick for idle unloads, queue timeouts and backoffs.
  *
- * <p>Futures are completed off the scheduler thread, so callers' dependent stages never run on it.
+ * <p>Futures are completed off the scheduler thread, so callers' dependent stages never run on it;
+ * but a lease from {@link #acquireToWait}, which its caller only waits for, is completed on it (its
+ * waiter woken directly, not through a thread started to complete it).
  */
 public final class Scheduler implements ModelScheduler, AutoCloseable {
 
@@ -50,7 +53,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     private final SchedulerCore core;
     private final LongFunction<Optional<Footprint>> footprints;
     private final EngineLanes engines;
-    private final ExecutorService owner;
+    private final SerialRunner owner = new SerialRunner("hearth-scheduler");
     private final ScheduledExecutorService ticker;
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
     /**
@@ -59,10 +62,11 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
      * admission of the moment before (a queue that was full until that very grant). Owner thread only.
      */
     private final java.util.List<Runnable> afterEvent = new java.util.ArrayList<>();
+    /** As {@link #afterEvent}, for futures only waited for ({@link Waited}): run on the owner thread. */
+    private final java.util.List<Runnable> afterEventHere = new java.util.ArrayList<>();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> allStopped = new CompletableFuture<>();
-    private volatile Thread ownerThread;
     private volatile boolean closed;
 
     // Touched only on the owner thread.
@@ -106,11 +110,6 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         this.catalog = new Catalog(config);
         this.core = new SchedulerCore(config, devices, new OwnerEffects());
         this.engines = new EngineLanes(engines, new LaneResults());
-        this.owner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = Thread.ofVirtual().name("hearth-scheduler").unstarted(r);
-            ownerThread = t;
-            return t;
-        });
         this.ticker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("hearth-scheduler-tick").factory());
         ticker.scheduleAtFixedRate(() -> post(() -> core.onTick(now())),
@@ -148,16 +147,28 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
     @Override
     public CompletableFuture<Lease> acquire(String model, Demand demand) {
+        return acquire(model, demand, new CompletableFuture<>());
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireToWait(String model) {
+        return acquire(model, null, new Waited<>());
+    }
+
+    private CompletableFuture<Lease> acquire(String model, Demand demand, CompletableFuture<Lease> future) {
         QueueFullException full = queueFull(model);
         if (full != null) {
             return CompletableFuture.failedFuture(full);
         }
-        return submit(model, acquires, (id, name) -> core.onRequest(id, name, now(), demand));
+        return submit(model, acquires, future, (id, name) -> core.onRequest(id, name, now(), demand));
     }
+
+    /** A future its caller only waits for: completing it runs nothing of the caller's on the owner thread. */
+    private static final class Waited<T> extends CompletableFuture<T> {}
 
     @Override
     public CompletableFuture<ModelStatus> pin(String model, boolean pinned) {
-        return submit(model, pins, (id, name) -> core.onPin(id, name, pinned, now()));
+        return submit(model, pins, new CompletableFuture<>(), (id, name) -> core.onPin(id, name, pinned, now()));
     }
 
     @Override
@@ -173,12 +184,12 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
     @Override
     public CompletableFuture<ModelStatus> load(String model) {
-        return submit(model, loads, (id, name) -> core.onLoadCommand(id, name, now()));
+        return submit(model, loads, new CompletableFuture<>(), (id, name) -> core.onLoadCommand(id, name, now()));
     }
 
     @Override
     public CompletableFuture<UnloadResult> unload(String model) {
-        return submit(model, unloads, (id, name) -> core.onUnloadCommand(id, name, now()));
+        return submit(model, unloads, new CompletableFuture<>(), (id, name) -> core.onUnloadCommand(id, name, now()));
     }
 
     @Override
@@ -231,7 +242,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        owner.close();
+        owner.close(CLOSE_SLACK);
         engines.close(CLOSE_SLACK);
         completions.close();
     }
@@ -247,13 +258,13 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         void run(long id, String model);
     }
 
-    private <T> CompletableFuture<T> submit(String model, Map<Long, CompletableFuture<T>> pending, Command command) {
+    private <T> CompletableFuture<T> submit(String model, Map<Long, CompletableFuture<T>> pending,
+                                            CompletableFuture<T> future, Command command) {
         String name = nameOf(model);
         if (name == null) {
             return CompletableFuture.failedFuture(new UnknownModelException(model));
         }
         long id = ids.incrementAndGet();
-        CompletableFuture<T> future = new CompletableFuture<>();
         boolean posted = post(() -> {
             if (!future.isDone()) { // cancelled before the scheduler saw it
                 pending.put(id, future);
@@ -277,39 +288,42 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         return future;
     }
 
-    /** Runs an event on the owner thread; false once closed. */
+    /** Runs an event as the owner (see {@link SerialRunner}); false once closed. */
     private boolean post(Runnable event) {
-        try {
-            owner.execute(() -> {
-                try {
-                    event.run();
-                    core.publishAdmission(now());
-                } catch (RuntimeException | Error e) {
-                    LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
-                } finally {
-                    afterEvent.forEach(completions::execute);
-                    afterEvent.clear();
-                }
-                if (shutdownRan && core.allStopped()) {
-                    allStopped.complete(null);
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+        return owner.post(() -> {
+            try {
+                event.run();
+                core.publishAdmission(now());
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
+            } finally {
+                afterEvent.forEach(completions::execute);
+                afterEvent.clear();
+                afterEventHere.forEach(Runnable::run);
+                afterEventHere.clear();
+            }
+            if (shutdownRan && core.allStopped()) {
+                allStopped.complete(null);
+            }
+        });
     }
 
-    /** A read on the owner thread, so it never sees a half-made decision. */
+    /** A read as the owner, so it never sees a half-made decision. */
     private <T> T call(Supplier<T> read) {
-        if (Thread.currentThread() == ownerThread || owner.isTerminated()) {
+        if (owner.isRunnerThread() || owner.isTerminated()) {
             return read.get();
         }
-        try {
-            return CompletableFuture.supplyAsync(read, owner).join();
-        } catch (RejectedExecutionException e) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        if (!owner.post(() -> {
+            try {
+                answer.complete(read.get());
+            } catch (RuntimeException | Error e) {
+                answer.completeExceptionally(e);
+            }
+        })) {
             return read.get(); // closing: no event runs any more
         }
+        return answer.join();
     }
 
     private Instant now() { return clock.instant(); }
@@ -327,8 +341,13 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
     private <T> void complete(CompletableFuture<T> future, T value) {
         if (future != null) {
-            afterEvent.add(() -> future.complete(value));
+            afterEvent(future, () -> future.complete(value));
         }
+    }
+
+    /** Completes the future once the event's admission is published, on the owner thread when only waited for. */
+    private void afterEvent(CompletableFuture<?> future, Runnable completion) {
+        (future instanceof Waited ? afterEventHere : afterEvent).add(completion);
     }
 
     /** The core's effects, run on the owner thread. */
@@ -363,7 +382,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             });
             granted.put(id, lease);
             // Cancelled between the check and here: the caller never sees the lease, so release it.
-            afterEvent.add(() -> {
+            afterEvent(future, () -> {
                 if (!future.complete(lease)) {
                     lease.close();
                 }
@@ -379,7 +398,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             future = future != null ? future : pins.remove(id);
             if (future != null) {
                 CompletableFuture<?> f = future;
-                afterEvent.add(() -> f.completeExceptionally(error));
+                afterEvent(f, () -> f.completeExceptionally(error));
             }
         }
 

@@ -113,6 +113,27 @@ class SchedulerTest {
     }
 
     @Test
+    void FakeEngine_leasesOnlyWaitedFor_queueWithdrawAndReleaseAsOthers() throws Exception {
+        start(config(model("a", GIB).maxConcurrency(1).maxQueue(1)), 8 * GIB, Duration.ofSeconds(1));
+        ready.countDown();
+        Lease held = scheduler.acquireToWait("a").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        CompletableFuture<Lease> queued = scheduler.acquireToWait("a");
+        await().until(() -> status("a").queued() == 1);
+        assertThatThrownBy(() -> scheduler.acquireToWait("a").join()).hasCauseInstanceOf(QueueFullException.class);
+
+        queued.cancel(false);
+        await().until(() -> status("a").queued() == 0);
+        CompletableFuture<Lease> next = scheduler.acquireToWait("a");
+        held.close();
+
+        try (Lease lease = next.get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            assertThat(lease.engine().model()).isEqualTo("a");
+            assertThat(status("a").inFlight()).isEqualTo(1);
+        }
+        await().until(() -> status("a").inFlight() == 0);
+    }
+
+    @Test
     void FakeEngine_closingALeaseTwice_releasesItOnce() {
         start(config(model("a", GIB).maxConcurrency(1)), 8 * GIB, Duration.ofSeconds(1));
         ready.countDown();

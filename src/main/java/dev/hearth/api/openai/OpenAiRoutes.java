@@ -330,7 +330,7 @@ public final class OpenAiRoutes {
     }
 
     private Lease acquire(String model, Abort abort, Waiting waiting) {
-        CompletableFuture<Lease> pending = models.acquire(model);
+        CompletableFuture<Lease> pending = models.acquireToWait(model); // only waited for, below
         abort.onAbort(() -> pending.cancel(false));
         try {
             if (waiting == null) return pending.join();

@@ -4,8 +4,6 @@ import dev.hearth.engine.LogBuffer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +17,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Copies a child's merged stdout/stderr, line by line, into the engine's {@link LogBuffer} and
- * log file, on one virtual thread. It also remembers when the last line came: a child that
- * keeps writing is making progress, which is what slides the start deadline.
+ * log file, on one platform thread of its own. It also remembers when the last line came: a child
+ * that keeps writing is making progress, which is what slides the start deadline.
+ *
+ * <p>A platform thread, and bytes rather than a {@code Reader}: a virtual thread blocked reading a
+ * pipe holds its carrier, and the JDK wakes another carrier to stand in for it on every read — an
+ * engine that logs a dozen lines per request cost the gateway ~5 % of its CPU that way (profile in
+ * BENCHMARKS.md). {@code \n} and {@code \r} never occur inside a UTF-8 sequence, so lines are cut
+ * as bytes and decoded whole.
  */
 final class LogPump {
-    /** Longer lines are cut: a progress bar that never writes a newline must not fill the heap. */
+    /** Longer lines are cut (at this many bytes): a progress bar that never writes a newline must not fill the heap. */
     static final int MAX_LINE_CHARS = 16 * 1024;
 
     private final InputStream in;
@@ -42,7 +46,7 @@ final class LogPump {
     }
 
     void start(String threadName) {
-        Thread.ofVirtual().name(threadName).start(this::run);
+        Thread.ofPlatform().daemon().name(threadName).start(this::run);
     }
 
     /** When the child last wrote a line (or when the pump was made, before any line). */
@@ -65,8 +69,8 @@ final class LogPump {
     }
 
     private void run() {
-        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-            readLines(reader);
+        try (in) {
+            readLines();
         } catch (IOException e) {
             // the pipe closed under us (the child was killed): the lines so far are kept
         } finally {
@@ -76,38 +80,42 @@ final class LogPump {
     }
 
     /** Splits on \n, \r\n and a lone \r (tqdm redraws its progress bar with \r). */
-    private void readLines(Reader reader) throws IOException {
-        char[] buf = new char[8192];
-        var line = new StringBuilder();
+    private void readLines() throws IOException {
+        byte[] buf = new byte[8192];
+        byte[] line = new byte[256];
+        int length = 0;
         boolean afterCr = false;
         int n;
-        while ((n = reader.read(buf)) != -1) {
+        while ((n = in.read(buf)) != -1) {
             for (int i = 0; i < n; i++) {
-                char c = buf[i];
-                if (c == '\n' && afterCr) {
+                byte b = buf[i];
+                if (b == '\n' && afterCr) {
                     afterCr = false;
                     continue;
                 }
-                afterCr = c == '\r';
-                if (c == '\n' || c == '\r') {
-                    emit(line);
-                } else if (line.length() < MAX_LINE_CHARS) {
-                    line.append(c);
+                afterCr = b == '\r';
+                if (b == '\n' || b == '\r') {
+                    emit(line, length);
+                    length = 0;
+                } else if (length < MAX_LINE_CHARS) {
+                    if (length == line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_CHARS, line.length * 2));
+                    }
+                    line[length++] = b;
                 }
             }
             publish();
         }
-        if (!line.isEmpty()) {
-            emit(line);
+        if (length > 0) {
+            emit(line, length);
         }
         publish();
     }
 
     private final List<String> pending = new ArrayList<>();
 
-    private void emit(StringBuilder line) {
-        pending.add(line.toString());
-        line.setLength(0);
+    private void emit(byte[] line, int length) {
+        pending.add(new String(line, 0, length, StandardCharsets.UTF_8));
     }
 
     /**

@@ -93,6 +93,33 @@ class LogFileTest {
     }
 
     @Test
+    void LogPump_keepsMultiByteCharacters_whenAPipeHandsThemOverAByteAtATime() {
+        var ring = new LogBuffer(10);
+        byte[] bytes = "héllo → wörld\r\n日本語\n".getBytes(StandardCharsets.UTF_8);
+        var aByteARead = new java.io.InputStream() {
+            int i;
+
+            @Override
+            public int read() {
+                return i < bytes.length ? bytes[i++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (i >= bytes.length) return -1;
+                b[off] = bytes[i++];
+                return 1;
+            }
+        };
+        var pump = new LogPump(aByteARead, ring, null, InstantSource.system());
+
+        pump.start("test-pump");
+
+        assertThat(pump.awaitDrained(Duration.ofSeconds(10))).isTrue();
+        assertThat(ring.tail(10)).containsExactly("héllo → wörld", "日本語");
+    }
+
+    @Test
     void LogPump_cutsLine_whenItNeverEnds() {
         var ring = new LogBuffer(10);
         var input = "x".repeat(LogPump.MAX_LINE_CHARS * 3).getBytes(StandardCharsets.UTF_8);

@@ -62,8 +62,8 @@ final class BenchCommand implements Callable<Integer> {
     int warmup = 1000;
 
     @Option(names = "--settle", description = "after --warmup, at most this many seconds more warm-up, every path"
-            + " alike, until Hearth's JIT compilers are all but idle (default: 120; 0: none)")
-    int settleSeconds = 120;
+            + " alike, at each level until Hearth's JIT compilers are all but idle (default: 60; 0: none)")
+    int settleSeconds = 60;
 
     @Option(names = "--no-nginx", description = "leave out the nginx row")
     boolean noNginx;
@@ -144,10 +144,10 @@ final class BenchCommand implements Callable<Integer> {
             load.run(straight, "bench", 4, warm / 4, maxTokens);
             load.run(viaHearth, "bench", 4, warm / 4, maxTokens);
             if (viaNginx != null) load.run(viaNginx, "bench", 4, warm / 4, maxTokens);
-            settle(load, hearth, viaHearth, straight, viaNginx);
             System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
                     "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
             for (int c : clients) {
+                settle(load, hearth, c, viaHearth, straight, viaNginx);
                 int per = Math.max(2, requests / c);
                 int r = Math.max(1, Math.min(rounds, per));
                 // the paths take turns, a round at a time, each round starting with the next path: whatever the
@@ -200,18 +200,19 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Goes on warming, at the highest client level and every path alike, until Hearth's JIT compilers
-     * spent under {@link #SETTLED_JIT_SHARE} of a round's time ({@code --settle} seconds at most): a
-     * thousand requests at four clients leave C2 compiling for another minute, the paths seen only
-     * under load, and that CPU, taken from the engine on a small machine, is a young JVM's cost, not
-     * the gateway's. Prints how long it took and what the JIT spent in the last round.
+     * Before a level is measured, goes on warming at its client count, every path alike, until Hearth's
+     * JIT compilers spent under {@link #SETTLED_JIT_SHARE} of a round's time ({@code --settle} seconds at
+     * most): a thousand requests at four clients leave C2 compiling for another minute, and each level
+     * makes it compile again (code seen only under load, or only without it). That CPU, taken from the
+     * engine on a small machine, is a young JVM's cost, not the gateway's. Prints how long it took and
+     * what the JIT spent in the last round.
      */
-    private void settle(StreamLoad load, HearthChild hearth, URI viaHearth, URI straight, URI viaNginx) throws Exception {
+    private void settle(StreamLoad load, HearthChild hearth, int c, URI viaHearth, URI straight, URI viaNginx)
+            throws Exception {
         if (settleSeconds <= 0) {
             return;
         }
-        int c = clients.stream().mapToInt(Integer::intValue).max().orElse(16);
-        int per = Math.max(2, 512 / c);
+        int per = Math.max(2, 256 / c);
         long start = System.nanoTime();
         long deadline = start + Duration.ofSeconds(settleSeconds).toNanos();
         double share;
@@ -223,8 +224,8 @@ final class BenchCommand implements Callable<Integer> {
             load.run(straight, "bench", c, per, maxTokens);
             if (viaNginx != null) load.run(viaNginx, "bench", c, per, maxTokens);
         } while (share > SETTLED_JIT_SHARE && System.nanoTime() < deadline);
-        System.out.printf(Locale.ROOT, "warm-up: %.0f s more at %d clients on every path until Hearth's JIT settled"
-                + " (%.1f %% of a core in its last round)%n", (System.nanoTime() - start) / 1e9, c, share * 100);
+        System.out.printf(Locale.ROOT, "(warm-up at %d clients: %.0f s on every path until Hearth's JIT settled,"
+                + " %.1f %% of a core in its last round)%n", c, (System.nanoTime() - start) / 1e9, share * 100);
     }
 
     /** Hearth's JIT compilers busy for under this share of a core: the request path is compiled. */

@@ -62,8 +62,8 @@ final class BenchCommand implements Callable<Integer> {
     int warmup = 1000;
 
     @Option(names = "--settle", description = "after --warmup, at most this many seconds more warm-up, every path"
-            + " alike, at each level until Hearth's JIT compilers are all but idle (default: 60; 0: none)")
-    int settleSeconds = 60;
+            + " alike, at each level until Hearth's JIT compilers are all but idle (default: 90; 0: none)")
+    int settleSeconds = 90;
 
     @Option(names = "--no-nginx", description = "leave out the nginx row")
     boolean noNginx;
@@ -201,11 +201,12 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Before a level is measured, goes on warming at its client count, every path alike, until Hearth's
-     * JIT compilers spent under {@link #SETTLED_JIT_SHARE} of a round's time ({@code --settle} seconds at
-     * most): a thousand requests at four clients leave C2 compiling for another minute, and each level
-     * makes it compile again (code seen only under load, or only without it). That CPU, taken from the
-     * engine on a small machine, is a young JVM's cost, not the gateway's. Prints how long it took and
-     * what the JIT spent in the last round.
+     * JIT compilers spent under {@link #SETTLED_JIT_SHARE} of a core in two rounds in a row (each path
+     * once; {@code --settle} seconds at most): a thousand requests at four clients leave C2 compiling
+     * for another minute, and each level makes it compile again (code seen only under load, or only
+     * without it); one quiet round proved too little. That CPU, taken from the engine on a small
+     * machine, is a young JVM's cost, not the gateway's. Prints how long it took and what the JIT
+     * spent in the last round.
      */
     private void settle(StreamLoad load, HearthChild hearth, int c, URI viaHearth, URI straight, URI viaNginx)
             throws Exception {
@@ -216,20 +217,23 @@ final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = start + Duration.ofSeconds(settleSeconds).toNanos();
         double share;
+        int quiet = 0;
         do {
             HearthChild.Cpu before = hearth.cpu();
             long t0 = System.nanoTime();
             load.run(viaHearth, "bench", c, per, maxTokens);
-            share = hearth.cpu().minus(before).jit().toNanos() / (double) (System.nanoTime() - t0);
             load.run(straight, "bench", c, per, maxTokens);
             if (viaNginx != null) load.run(viaNginx, "bench", c, per, maxTokens);
-        } while (share > SETTLED_JIT_SHARE && System.nanoTime() < deadline);
+            // the whole round: what Hearth's requests gave C2 to compile may still compile meanwhile
+            share = hearth.cpu().minus(before).jit().toNanos() / (double) (System.nanoTime() - t0);
+            quiet = share <= SETTLED_JIT_SHARE ? quiet + 1 : 0;
+        } while (quiet < 2 && System.nanoTime() < deadline);
         System.out.printf(Locale.ROOT, "(warm-up at %d clients: %.0f s on every path until Hearth's JIT settled,"
                 + " %.1f %% of a core in its last round)%n", c, (System.nanoTime() - start) / 1e9, share * 100);
     }
 
     /** Hearth's JIT compilers busy for under this share of a core: the request path is compiled. */
-    static final double SETTLED_JIT_SHARE = 0.02;
+    static final double SETTLED_JIT_SHARE = 0.01;
 
     static void quietLogs() {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

@@ -254,18 +254,18 @@ class SchedulerTest {
         await().until(() -> status("a").queued() == 1);
         CountDownLatch busy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        scheduler.addListener(e -> { // listeners run on the owner thread: this one holds it
+        scheduler.addListener(e -> { // listeners run inside the owner's events: this one holds the owner
             if (e.model().equals("b") && e.type() == ModelEvent.Type.LOADING) {
                 busy.countDown();
                 try {
-                    release.await();
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
         });
-        scheduler.load("b");
-        busy.await();
+        Thread.ofPlatform().start(() -> scheduler.load("b")); // its event runs on that thread, and blocks it
+        assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<Lease> refused = scheduler.acquire("a");
 

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  * as bytes and decoded whole.
  */
 final class LogPump {
-    /** Longer lines are cut (at this many bytes): a progress bar that never writes a newline must not fill the heap. */
-    static final int MAX_LINE_CHARS = 16 * 1024;
+    /** Longer lines are cut: a progress bar that never writes a newline must not fill the heap. */
+    static final int MAX_LINE_BYTES = 16 * 1024;
 
     private final InputStream in;
     private final LogBuffer ring;
@@ -97,9 +97,9 @@ final class LogPump {
                 if (b == '\n' || b == '\r') {
                     emit(line, length);
                     length = 0;
-                } else if (length < MAX_LINE_CHARS) {
+                } else if (length < MAX_LINE_BYTES) {
                     if (length == line.length) {
-                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_CHARS, line.length * 2));
+                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, line.length * 2));
                     }
                     line[length++] = b;
                 }

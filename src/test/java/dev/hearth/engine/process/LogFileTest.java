@@ -122,13 +122,13 @@ class LogFileTest {
     @Test
     void LogPump_cutsLine_whenItNeverEnds() {
         var ring = new LogBuffer(10);
-        var input = "x".repeat(LogPump.MAX_LINE_CHARS * 3).getBytes(StandardCharsets.UTF_8);
+        var input = "x".repeat(LogPump.MAX_LINE_BYTES * 3).getBytes(StandardCharsets.UTF_8);
         var pump = new LogPump(new ByteArrayInputStream(input), ring, null, InstantSource.system());
 
         pump.start("test-pump");
 
         assertThat(pump.awaitDrained(Duration.ofSeconds(10))).isTrue();
-        assertThat(ring.tail(10)).singleElement().asString().hasSize(LogPump.MAX_LINE_CHARS);
+        assertThat(ring.tail(10)).singleElement().asString().hasSize(LogPump.MAX_LINE_BYTES);
     }
 
     private static String lines(int from, int to) {

@@ -174,11 +174,22 @@ class LlamaEngineApiTest {
     @Test
     void clientDisconnect_midStream_cancelsTheGeneration() throws Exception {
         String body = chat(",\"max_tokens\":3000,\"ignore_eos\":true,\"stream\":true");
-        HttpResponse<InputStream> r = engine.http.send(HttpRequest.newBuilder(engine.uri("/v1/chat/completions"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
-        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-        assertThat(in.readLine()).startsWith("data: ");
-        in.close(); // drops the connection
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // a plain socket, closed with a reset: the connection is gone at once, not whenever an HTTP
+        // client gets round to it (3,000 tokens take this engine under a second)
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", engine.port)) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("data: ")) {
+                // status line, headers, the first chunk's size
+            }
+            assertThat(line).startsWith("data: ");
+            socket.setSoLinger(true, 0); // drops the connection with a RST
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> engine.output().stream()
                 .anyMatch(l -> l.contains("client disconnected after") && l.contains("generation cancelled")));
         // and the engine is free again

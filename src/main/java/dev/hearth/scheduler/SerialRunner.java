@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * a small VM; BENCHMARKS.md). A thread runs at most {@link #SHARE} events that others posted before
  * a virtual thread of the runner's own takes the rest, so no request waits long behind others' work.
  */
-final class SerialRunner implements AutoCloseable {
+final class SerialRunner {
     /** Events one posting thread runs at most before it passes the rest on. */
     static final int SHARE = 64;
 
@@ -88,10 +88,5 @@ final class SerialRunner implements AutoCloseable {
             runEvents(Integer.MAX_VALUE);
         }
         own.close();
-    }
-
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(10));
     }
 }

@@ -2,42 +2,44 @@ package dev.hearth.gateway;
 
 import dev.hearth.config.ProxyTimeouts;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The first-byte and between-chunk timeouts of one proxied request. A chunk only moves the
- * deadline (one volatile write per token); the one timer task per request, when it fires early,
- * sleeps again for what is left. When the deadline passes the request is aborted with a 504.
+ * deadline (one volatile write per token); {@link DeadlineClock} looks at every request in flight
+ * once per tick, so a request costs no timer task and no timer-thread wake-up of its own. When the
+ * deadline has passed the request is aborted with a 504 (or a final error event), at most one tick
+ * late.
  */
 final class Deadline implements AutoCloseable {
-    private static final ScheduledExecutorService TIMER = timer();
+    private static final DeadlineClock CLOCK = new DeadlineClock(DeadlineClock.TICK);
 
     private final Abort abort;
     private final String model;
     private final ProxyTimeouts timeouts;
     private final long chunkNanos;
+    private final DeadlineClock clock;
     private volatile long deadline;
     private volatile boolean chunked; // a chunk has arrived: the chunk timeout applies from now on
+    private volatile boolean watched; // on the clock: a deadline applies
     private volatile boolean closed;
-    private ScheduledFuture<?> task; // guarded by this
 
-    private Deadline(Abort abort, String model, ProxyTimeouts timeouts) {
+    private Deadline(Abort abort, String model, ProxyTimeouts timeouts, DeadlineClock clock) {
         this.abort = abort;
         this.model = model;
         this.timeouts = timeouts;
         this.chunkNanos = timeouts.chunk().toNanos();
+        this.clock = clock;
     }
 
     /** Starts the first-byte clock (none when first_byte_timeout is 0). */
     static Deadline start(Abort abort, String model, ProxyTimeouts timeouts) {
-        Deadline d = new Deadline(abort, model, timeouts);
+        return start(abort, model, timeouts, CLOCK);
+    }
+
+    static Deadline start(Abort abort, String model, ProxyTimeouts timeouts, DeadlineClock clock) {
+        Deadline d = new Deadline(abort, model, timeouts, clock);
         if (!timeouts.firstByte().isZero()) {
-            d.deadline = System.nanoTime() + timeouts.firstByte().toNanos();
-            d.schedule(timeouts.firstByte().toNanos());
+            d.deadline = clock.now() + timeouts.firstByte().toNanos();
+            d.watch();
         }
         return d;
     }
@@ -47,37 +49,27 @@ final class Deadline implements AutoCloseable {
         if (chunkNanos == 0) {
             if (!chunked) { // the first byte ends the first-byte clock, and no chunk clock follows
                 chunked = true;
-                cancel();
+                unwatch();
             }
             return;
         }
-        deadline = System.nanoTime() + chunkNanos;
+        deadline = clock.now() + chunkNanos;
         if (!chunked) { // the first byte: the chunk clock replaces the (longer) first-byte one
             chunked = true;
-            cancel();
-            schedule(chunkNanos);
+            if (!watched) watch();
         }
     }
 
-    private synchronized void schedule(long nanos) {
-        if (!closed) {
-            task = TIMER.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void check() {
-        if (closed) {
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-            schedule(left);
+    /** The clock's look at this request: aborts it when its deadline has passed. */
+    void check(long now) {
+        if (closed || !watched || deadline - now > 0) {
             return;
         }
         boolean mid = chunked;
         if (mid && chunkNanos == 0) {
             return; // the first byte came just in time, and no chunk clock follows
         }
+        unwatch();
         abort.abort(mid ? Abort.Reason.CHUNK_TIMEOUT : Abort.Reason.FIRST_BYTE_TIMEOUT, mid
                 ? Abort.timeout(model, "went silent for " + Abort.human(timeouts.chunk()) + " mid-answer",
                         "chunk_timeout")
@@ -85,22 +77,19 @@ final class Deadline implements AutoCloseable {
                         "first_byte_timeout"));
     }
 
-    private synchronized void cancel() {
-        if (task != null) {
-            task.cancel(false);
-        }
+    private void watch() {
+        watched = true;
+        clock.add(this);
+    }
+
+    private void unwatch() {
+        watched = false;
+        clock.remove(this);
     }
 
     @Override
     public void close() {
         closed = true;
-        cancel();
-    }
-
-    private static ScheduledExecutorService timer() {
-        ScheduledThreadPoolExecutor t = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1,
-                Thread.ofPlatform().daemon().name("hearth-proxy-deadlines").factory());
-        t.setRemoveOnCancelPolicy(true); // thousands of finished requests must not linger in its queue
-        return t;
+        unwatch();
     }
 }

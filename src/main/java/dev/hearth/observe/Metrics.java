@@ -43,7 +43,13 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Supplier<List<ModelGauge>> models;
     private final List<String> states;
-    private final Map<Tags, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    // Meters a request touches, kept once made: building one through Micrometer's builders (tags
+    // sorted, histogram buckets converted, the registry's map searched) on every request cost ~5 % of
+    // the request threads' CPU under load (profile in BENCHMARKS.md).
+    private final Map<ModelRoute, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<Answered, RequestMeters> answered = new ConcurrentHashMap<>();
+    private final Map<String, Timer> firstToken = new ConcurrentHashMap<>();
+    private final Map<String, Counter> tokens = new ConcurrentHashMap<>();
     private final MultiGauge modelState;
     private final MultiGauge modelMemory;
     private final MultiGauge modelMeasured;
@@ -104,35 +110,45 @@ public final class Metrics {
 
     /** A request reached a model; pair with {@link #requestFinished}. */
     public void requestStarted(String model, String route) {
-        Tags tags = Tags.of("model", model, "route", route);
-        inFlight.computeIfAbsent(tags, t -> registry.gauge("hearth.requests.in.flight", t, new AtomicInteger()))
-                .incrementAndGet();
+        inFlight.computeIfAbsent(new ModelRoute(model, route), k -> registry.gauge("hearth.requests.in.flight",
+                Tags.of("model", model, "route", route), new AtomicInteger())).incrementAndGet();
     }
+
+    private record ModelRoute(String model, String route) {}
+
+    private record Answered(String model, String route, int status) {}
+
+    private record RequestMeters(Counter count, Timer duration) {}
 
     /** The response ended (or failed) with this HTTP status after this long. */
     public void requestFinished(String model, String route, int status, long durationNanos) {
-        AtomicInteger running = inFlight.get(Tags.of("model", model, "route", route));
+        AtomicInteger running = inFlight.get(new ModelRoute(model, route));
         if (running != null) {
             running.decrementAndGet();
         }
-        Tags tags = Tags.of("model", model, "route", route, "status", Integer.toString(status));
-        Counter.builder("hearth.requests").description("Requests answered").tags(tags).register(registry).increment();
-        Timer.builder("hearth.request.duration").description("Time to answer a request, streams included")
-                .serviceLevelObjectives(REQUEST_BUCKETS).tags(tags).register(registry)
-                .record(durationNanos, TimeUnit.NANOSECONDS);
+        RequestMeters meters = answered.computeIfAbsent(new Answered(model, route, status), k -> {
+            Tags tags = Tags.of("model", model, "route", route, "status", Integer.toString(status));
+            return new RequestMeters(
+                    Counter.builder("hearth.requests").description("Requests answered").tags(tags).register(registry),
+                    Timer.builder("hearth.request.duration").description("Time to answer a request, streams included")
+                            .serviceLevelObjectives(REQUEST_BUCKETS).tags(tags).register(registry));
+        });
+        meters.count().increment();
+        meters.duration().record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Time from receiving a streamed request to sending its first token. */
     public void timeToFirstToken(String model, long nanos) {
-        Timer.builder("hearth.time.to.first.token").description("Time until the first streamed token")
-                .serviceLevelObjectives(TTFT_BUCKETS).tags("model", model).register(registry)
+        firstToken.computeIfAbsent(model, m -> Timer.builder("hearth.time.to.first.token")
+                        .description("Time until the first streamed token")
+                        .serviceLevelObjectives(TTFT_BUCKETS).tags("model", m).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Tokens generated (completion tokens, as the engine's usage block reports them). */
     public void tokens(String model, long n) {
-        Counter.builder("hearth.tokens").description("Tokens generated").tags("model", model)
-                .register(registry).increment(n);
+        tokens.computeIfAbsent(model, m -> Counter.builder("hearth.tokens").description("Tokens generated")
+                .tags("model", m).register(registry)).increment(n);
     }
 
     /** A load attempt ended, ready ({@code ok}) or failed. */

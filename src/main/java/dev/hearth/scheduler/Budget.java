@@ -133,6 +133,7 @@ final class Budget {
 
     /** (3) Whether the model could ever fit, with everything else unloaded; waiting would not help otherwise. */
     boolean couldEverFit(ModelSlot s) {
+        if (s.state() == ModelState.READY || s.state() == ModelState.BUSY) return true; // it is loaded: it fits
         if (!s.sized()) return !candidates(s).isEmpty();
         return candidates(s).stream().anyMatch(set -> set.stream()
                 .allMatch(d -> s.memory() / set.size() <= byIndex.get(d).budgetBytes()));

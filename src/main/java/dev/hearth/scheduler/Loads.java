@@ -30,9 +30,14 @@ final class Loads {
 
     /** (3) Start models with waiting work, in the order {@link #pickNextToLoad} gives. */
     void run(Instant now) {
-        List<ModelSlot> candidates = new ArrayList<>(slots.stream()
-                .filter(s -> s.hasDemand() && s.canStart(now)).toList());
-        while (!candidates.isEmpty()) {
+        List<ModelSlot> candidates = null; // made only when one is found: this runs after every event
+        for (ModelSlot s : slots) {
+            if (s.hasDemand() && s.canStart(now)) {
+                if (candidates == null) candidates = new ArrayList<>();
+                candidates.add(s);
+            }
+        }
+        while (candidates != null && !candidates.isEmpty()) {
             ModelSlot next = pickNextToLoad(candidates, now);
             Plan plan = budget.plan(next, slots, now);
             switch (plan.verdict()) {

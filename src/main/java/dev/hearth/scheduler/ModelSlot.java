@@ -179,8 +179,9 @@ final class ModelSlot {
     void served(long leaseId, Instant now) {
         Instant granted = grantedAt.remove(leaseId);
         if (granted == null) return;
-        Duration held = Duration.between(granted, now);
-        serviceTime = serviceTime == null ? held : serviceTime.multipliedBy(7).plus(held).dividedBy(8);
+        long held = Duration.between(granted, now).toNanos();
+        // in nanoseconds: Duration's own multipliedBy and dividedBy go through BigDecimal, on every release
+        serviceTime = Duration.ofNanos(serviceTime == null ? held : (serviceTime.toNanos() * 7 + held) / 8);
     }
 
     /** All leases are void (a crash, a stop): their releases change nothing and measure nothing. */

@@ -19,7 +19,6 @@ final class Deadline implements AutoCloseable {
     private final DeadlineClock clock;
     private volatile long deadline;
     private volatile boolean chunked; // a chunk has arrived: the chunk timeout applies from now on
-    private volatile boolean watched; // on the clock: a deadline applies
     private volatile boolean closed;
 
     private Deadline(Abort abort, String model, ProxyTimeouts timeouts, DeadlineClock clock) {
@@ -39,7 +38,7 @@ final class Deadline implements AutoCloseable {
         Deadline d = new Deadline(abort, model, timeouts, clock);
         if (!timeouts.firstByte().isZero()) {
             d.deadline = clock.now() + timeouts.firstByte().toNanos();
-            d.watch();
+            clock.add(d);
         }
         return d;
     }
@@ -49,27 +48,27 @@ final class Deadline implements AutoCloseable {
         if (chunkNanos == 0) {
             if (!chunked) { // the first byte ends the first-byte clock, and no chunk clock follows
                 chunked = true;
-                unwatch();
+                clock.remove(this);
             }
             return;
         }
         deadline = clock.now() + chunkNanos;
         if (!chunked) { // the first byte: the chunk clock replaces the (longer) first-byte one
             chunked = true;
-            if (!watched) watch();
+            clock.add(this); // already there unless first_byte_timeout is 0
         }
     }
 
     /** The clock's look at this request: aborts it when its deadline has passed. */
     void check(long now) {
-        if (closed || !watched || deadline - now > 0) {
+        if (closed || deadline - now > 0) {
             return;
         }
         boolean mid = chunked;
         if (mid && chunkNanos == 0) {
             return; // the first byte came just in time, and no chunk clock follows
         }
-        unwatch();
+        clock.remove(this);
         abort.abort(mid ? Abort.Reason.CHUNK_TIMEOUT : Abort.Reason.FIRST_BYTE_TIMEOUT, mid
                 ? Abort.timeout(model, "went silent for " + Abort.human(timeouts.chunk()) + " mid-answer",
                         "chunk_timeout")
@@ -77,19 +76,9 @@ final class Deadline implements AutoCloseable {
                         "first_byte_timeout"));
     }
 
-    private void watch() {
-        watched = true;
-        clock.add(this);
-    }
-
-    private void unwatch() {
-        watched = false;
-        clock.remove(this);
-    }
-
     @Override
     public void close() {
         closed = true;
-        unwatch();
+        clock.remove(this);
     }
 }

@@ -29,15 +29,6 @@ import java.util.concurrent.TimeoutException;
 final class LogPump {
     /** Longer lines are cut: a progress bar that never writes a newline must not fill the heap. */
     static final int MAX_LINE_BYTES = 16 * 1024;
-    /**
-     * How long the pump lets a drained pipe fill before it reads again: an engine that logs a dozen
-     * lines per request in four or five bursts (llama.cpp's slot lines as a request starts and ends)
-     * costs one wake-up of this thread per batch instead of one per burst, and those wake-ups fell on
-     * the request's own path (its first token, the next request) on a machine with few cores. A child
-     * that writes faster than this fills the buffer and is read without pause.
-     */
-    static final Duration BATCH = Duration.ofMillis(50);
-    private static final int BUFFER = 8192;
 
     private final InputStream in;
     private final LogBuffer ring;
@@ -90,7 +81,7 @@ final class LogPump {
 
     /** Splits on \n, \r\n and a lone \r (tqdm redraws its progress bar with \r). */
     private void readLines() throws IOException {
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = new byte[8192];
         byte[] line = new byte[256];
         int length = 0;
         boolean afterCr = false;
@@ -114,22 +105,11 @@ final class LogPump {
                 }
             }
             publish();
-            if (n < buf.length) {
-                pause();
-            }
         }
         if (length > 0) {
             emit(line, length);
         }
         publish();
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(BATCH);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // not asked of a pump; it reads on without pausing
-        }
     }
 
     private final List<String> pending = new ArrayList<>();

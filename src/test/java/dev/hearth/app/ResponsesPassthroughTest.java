@@ -7,9 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * /v1/responses passed through to an engine that serves it, against a FAKE vLLM
@@ -46,11 +48,12 @@ class ResponsesPassthroughTest {
 
         assertThat(r.path("id").asText()).isEqualTo("resp_fakevllm");
         assertThat(r.at("/output/0/content/0/text").asText()).isEqualTo("fake vllm response");
-        String log = h.get("/api/models/qwen/logs?lines=100").body();
-        // the fake logs the body it got with sorted keys; what Hearth does not translate it does not touch
-        assertThat(log).contains("fake vllm: responses {\\\"input\\\": \\\"Hi\\\", \\\"model\\\": \\\"qwen\\\","
-                + " \\\"previous_response_id\\\": \\\"resp_kept_by_vllm\\\", \\\"reasoning\\\": {\\\"effort\\\": \\\"low\\\"}}");
-        assertThat(log).contains("tool call parser hermes"); // tool_parser: reached vLLM's command line
+        // the fake logs the body it got with sorted keys; what Hearth does not translate it does not touch.
+        // Its lines reach the log through a pipe Hearth reads on its own thread: a moment after the answer.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.get("/api/models/qwen/logs?lines=100")
+                .body()).contains("fake vllm: responses {\\\"input\\\": \\\"Hi\\\", \\\"model\\\": \\\"qwen\\\","
+                        + " \\\"previous_response_id\\\": \\\"resp_kept_by_vllm\\\", \\\"reasoning\\\": {\\\"effort\\\": \\\"low\\\"}}")
+                .contains("tool call parser hermes")); // tool_parser: reached vLLM's command line
     }
 
     @Test

@@ -55,15 +55,14 @@ final class StormBench {
                 load.run(chat, "bench", served, 2, maxTokens); // load and warm
                 StreamLoad.Result alone = load.run(chat, "bench", served, per, maxTokens);
 
-                // one request to "full" hangs in its engine, one waits in its queue: the queue is full
+                // one request to "full" hangs in its engine, then one waits in its queue: the queue is full.
+                // One at a time: sent together while "full" loads, the first waits in the queue and the
+                // second is refused.
                 List<CompletableFuture<?>> holders = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
-                    holders.add(http.sendAsync(post(chat, body("full", 16)), HttpResponse.BodyHandlers.discarding()));
-                }
-                while (hearth.scheduler().status().stream().filter(s -> s.name().equals("full"))
-                        .mapToInt(ModelStatus::queued).sum() < 1) {
-                    Thread.sleep(10); // a one-off poll in a CLI run, not a test
-                }
+                holders.add(http.sendAsync(post(chat, body("full", 16)), HttpResponse.BodyHandlers.discarding()));
+                awaitFull(hearth, ModelStatus::inFlight);
+                holders.add(http.sendAsync(post(chat, body("full", 16)), HttpResponse.BodyHandlers.discarding()));
+                awaitFull(hearth, ModelStatus::queued);
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong refused = new AtomicLong();
                 AtomicLong other = new AtomicLong();
@@ -111,6 +110,19 @@ final class StormBench {
                 System.out.printf(Locale.ROOT, "served throughput with the storm: %.0f%% of alone; storm answers "
                         + "other than 429: %d%n", 100 * stormed.rps() / alone.rps(), other.get());
             }
+        }
+    }
+
+    /** Waits (polling: a one-off in a CLI run, not a test) until "full" counts one request in {@code count}. */
+    private static void awaitFull(Hearth hearth, java.util.function.ToIntFunction<ModelStatus> count)
+            throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (hearth.scheduler().status().stream().filter(s -> s.name().equals("full")).mapToInt(count).sum() < 1) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("the storm bench's model 'full' did not take its holding request"
+                        + " within 30 s: " + hearth.scheduler().status());
+            }
+            Thread.sleep(10);
         }
     }
 

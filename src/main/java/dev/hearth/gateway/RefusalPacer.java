@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  */
 public final class RefusalPacer {
     /** Refusals of one model within a second that are answered at once. */
-    static final int BURST = 10;
+    public static final int BURST = 10;
     /** How long each refusal beyond the burst waits before it is answered. */
     public static final Duration HOLD = Duration.ofSeconds(1);
     private static final long SECOND = Duration.ofSeconds(1).toNanos();

@@ -71,7 +71,7 @@ class RefusalStormTest {
         long held = storm.stream().map(CompletableFuture::join)
                 .filter(took -> took >= RefusalPacer.HOLD.toNanos()).count();
         // sent together, the storm falls within one second, two at most: two bursts answered at once
-        assertThat(held).isGreaterThanOrEqualTo(STORM - 2L * 10);
+        assertThat(held).isGreaterThanOrEqualTo(STORM - 2L * RefusalPacer.BURST);
 
         engine.mode = HungEngine.Mode.ANSWER; // the queued request, granted once the engine is free, is answered
         h.post("/api/models/hung/unload", "");

@@ -8,24 +8,29 @@ public final class QueueFullException extends HearthException {
     /** Retry-After for a full job queue when there is no estimate of when a place frees. */
     public static final long DEFAULT_JOB_RETRY_AFTER_SECONDS = 30;
 
+    private final String model;
     private final long retryAfter;
 
-    private QueueFullException(String message, long retryAfterSeconds) {
+    private QueueFullException(String model, String message, long retryAfterSeconds) {
         super(429, "rate_limit_error", "queue_full", message);
+        this.model = model;
         this.retryAfter = retryAfterSeconds;
     }
 
     /** {@code maxQueue} requests already wait for the model. */
     public static QueueFullException requests(String model, int maxQueue, long retryAfterSeconds) {
-        return new QueueFullException("Model '" + model + "' has " + maxQueue
+        return new QueueFullException(model, "Model '" + model + "' has " + maxQueue
                 + " requests waiting already (max_queue); retry later.", retryAfterSeconds);
     }
 
     /** {@code maxQueue} jobs are already queued for the model. */
     public static QueueFullException jobs(String model, int maxQueue, long retryAfterSeconds) {
-        return new QueueFullException("Model '" + model + "' has " + maxQueue
+        return new QueueFullException(model, "Model '" + model + "' has " + maxQueue
                 + " jobs queued already (max_queue); retry later.", retryAfterSeconds);
     }
+
+    /** The model whose queue is full. */
+    public String model() { return model; }
 
     @Override
     public long retryAfterSeconds() { return retryAfter; }

@@ -3,6 +3,7 @@ package dev.hearth.gateway;
 import dev.hearth.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.HearthException;
+import dev.hearth.QueueFullException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
@@ -66,6 +67,9 @@ public final class Errors {
             return;
         }
         HearthException e = classify(unwrap(thrown));
+        if (e instanceof QueueFullException full) {
+            RefusalPacer.SHARED.refusing(full.model()); // a storm of retries at once is slowed here
+        }
         if (e.retryAfterSeconds() >= 0) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
         }

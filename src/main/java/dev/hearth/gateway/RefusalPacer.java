@@ -14,8 +14,11 @@ import java.util.function.LongSupplier;
  * about once a second, whatever it was written to do, and one that honours {@code Retry-After} (a
  * second at least) loses nothing, as it would not have come back sooner. An occasional 429 is
  * answered at once. A held request is one parked virtual thread; the server stopping ends the hold.
+ * Every 429 for a full queue (requests or jobs) is answered through {@link Errors#send}, which asks
+ * the one pacer of the process, {@link #SHARED}.
  */
 public final class RefusalPacer {
+    public static final RefusalPacer SHARED = new RefusalPacer();
     /** Refusals of one model within a second that are answered at once. */
     public static final int BURST = 10;
     /** How long each refusal beyond the burst waits before it is answered. */
@@ -25,7 +28,7 @@ public final class RefusalPacer {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
 
-    public RefusalPacer() {
+    private RefusalPacer() {
         this(System::nanoTime);
     }
 

@@ -39,7 +39,7 @@ class RefusalStormTest {
     }
 
     @Test
-    void aStormOfRefusals_isAnswered429WithRetryAfter_andPastTheBurstEachOneASecondLate() throws Exception {
+    void aStormOfChatRefusals_isAnswered429WithRetryAfter_andPastTheBurstEachOneASecondLate() throws Exception {
         engine = new HungEngine(HungEngine.Mode.HANG);
         h = new TestHearth(dir, "", """
                 hung:
@@ -55,12 +55,38 @@ class RefusalStormTest {
                 () -> h.post("/v1/chat/completions", TestHearth.chat("hung", "")));
         await().atMost(AT_MOST).until(() -> h.hearth.scheduler().status().getFirst().queued() == 1);
 
+        assertStormPaced(() -> h.post("/v1/chat/completions", TestHearth.chat("hung", "")));
+
+        engine.mode = HungEngine.Mode.ANSWER; // the queued request, granted once the engine is free, is answered
+        h.post("/api/models/hung/unload", "");
+        assertThat(inFlight.get(AT_MOST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+        assertThat(queued.get(AT_MOST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).statusCode()).isIn(200, 503);
+    }
+
+    @Test
+    void aStormOfJobSubmissions_toAFullJobQueue_isPacedToo() {
+        h = new TestHearth(dir, "", JobsApiTest.TESTSRC + "  max_queue: 1\n");
+        Jobs jobs = new Jobs(h.hearth.baseUri());
+        String running = jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"a\"," + JobsApiTest.HELD + "}").path("id").asText();
+        jobs.awaitState(running, "running", Duration.ofSeconds(60));
+        jobs.submit("{\"model\":\"testsrc\",\"prompt\":\"b\"}");
+
+        assertStormPaced(() -> jobs.post("{\"model\":\"testsrc\",\"prompt\":\"c\"}"));
+        jobs.cancel(running);
+    }
+
+    /**
+     * {@link #STORM} requests sent at once are all refused with 429 and Retry-After, and all but the
+     * bursts answered at once come a second late. Sent together, the storm falls within one second,
+     * two at most; a slow machine only makes refusals slower, so it cannot fail this.
+     */
+    private static void assertStormPaced(java.util.function.Supplier<HttpResponse<String>> refused) {
         List<CompletableFuture<Long>> storm = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < STORM; i++) {
                 storm.add(CompletableFuture.supplyAsync(() -> {
                     long sent = System.nanoTime();
-                    HttpResponse<String> r = h.post("/v1/chat/completions", TestHearth.chat("hung", ""));
+                    HttpResponse<String> r = refused.get();
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
                     assertThat(r.headers().firstValue("Retry-After")).isPresent();
                     assertThat(r.body()).contains("max_queue");
@@ -70,12 +96,6 @@ class RefusalStormTest {
         }
         long held = storm.stream().map(CompletableFuture::join)
                 .filter(took -> took >= RefusalPacer.HOLD.toNanos()).count();
-        // sent together, the storm falls within one second, two at most: two bursts answered at once
         assertThat(held).isGreaterThanOrEqualTo(STORM - 2L * RefusalPacer.BURST);
-
-        engine.mode = HungEngine.Mode.ANSWER; // the queued request, granted once the engine is free, is answered
-        h.post("/api/models/hung/unload", "");
-        assertThat(inFlight.get(AT_MOST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(503);
-        assertThat(queued.get(AT_MOST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).statusCode()).isIn(200, 503);
     }
 }

@@ -8,7 +8,6 @@ import dev.hearth.gateway.Errors;
 import dev.hearth.gateway.LoadingStream;
 import dev.hearth.HearthException;
 import dev.hearth.gateway.Proxy;
-import dev.hearth.gateway.RefusalPacer;
 import dev.hearth.gateway.Routes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.catalog.Catalog;
@@ -62,7 +61,6 @@ public final class OpenAiRoutes {
     private final OcrRoutes ocr;
     private final ResponsesRoutes responses;
     private final ResponseStore conversations;
-    private final RefusalPacer refusals = new RefusalPacer();
 
     /** @param recordings uploads to transcribe, with their own cap (media.max_audio_bytes) */
     /** @param peers the other nodes, where a request for a model loaded there is served */
@@ -283,18 +281,16 @@ public final class OpenAiRoutes {
 
     /**
      * A 429 storm is answered from the model name alone: no body tree, no validation, no trip
-     * through the scheduler's thread (which the requests being served need), and past a burst each
-     * refusal is held a second ({@link RefusalPacer}), so clients that retry at once retry slowly.
+     * through the scheduler's thread (which the requests being served need); past a burst each
+     * refusal is answered a second late ({@link dev.hearth.gateway.RefusalPacer}).
      */
     void refuseIfQueueFull(byte[] bytes, String pathModel, Task task) {
         String name = pathModel != null ? pathModel : OpenAiRequests.peekModel(bytes);
         ModelSpec spec = name == null ? null : catalog.resolve(name).orElse(null);
         QueueFullException full = spec == null ? null : models.queueFull(spec.name());
         if (full != null) {
-            long start = System.nanoTime();
             metrics.requestStarted(spec.name(), task.wire());
-            refusals.refusing(spec.name());
-            metrics.requestFinished(spec.name(), task.wire(), full.status(), System.nanoTime() - start);
+            metrics.requestFinished(spec.name(), task.wire(), full.status(), 0);
             throw full;
         }
     }

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -67,11 +68,11 @@ public final class Errors {
             return;
         }
         HearthException e = classify(unwrap(thrown));
-        if (e instanceof QueueFullException full) {
-            RefusalPacer.SHARED.refusing(full.model()); // a storm of retries at once is slowed here
-        }
+        Duration held = e instanceof QueueFullException full
+                ? RefusalPacer.SHARED.refusing(full.model()) // a storm of retries at once is slowed here
+                : Duration.ZERO;
         if (e.retryAfterSeconds() >= 0) {
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(RefusalPacer.retryAfter(e.retryAfterSeconds(), held)));
         }
         res.status(e.status());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");

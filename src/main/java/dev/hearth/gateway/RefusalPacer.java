@@ -11,8 +11,9 @@ import java.util.function.LongSupplier;
  * a full queue into a loop that takes the CPU from the requests being served (on a small machine the
  * engine's own). So a model that has refused more than {@link #BURST} requests within the past second
  * answers each further refusal only after {@link #HOLD}: a client that retries at once then retries
- * about once a second, whatever it was written to do, and one that honours {@code Retry-After} (a
- * second at least) loses nothing, as it would not have come back sooner. An occasional 429 is
+ * about once a second, whatever it was written to do. The time held is taken off the refusal's
+ * {@code Retry-After} ({@link #retryAfter}; a second at least), so a client that honours it comes back
+ * when it would have without the hold, unless the wait was under two seconds. An occasional 429 is
  * answered at once. A held request is one parked virtual thread; the server stopping ends the hold.
  * Every 429 for a full queue (requests or jobs) is answered through {@link Errors#send}, which asks
  * the one pacer of the process, {@link #SHARED}.
@@ -36,14 +37,27 @@ public final class RefusalPacer {
         this.nanoTime = nanoTime;
     }
 
-    /** A request to {@code model} is being refused: waits {@link #HOLD} first when the model is refusing a storm. */
-    public void refusing(String model) {
-        if (!hold(model)) return;
+    /**
+     * A request to {@code model} is being refused: waits {@link #HOLD} first when the model is refusing
+     * a storm. Returns how long it waited.
+     */
+    public Duration refusing(String model) {
+        if (!hold(model)) return Duration.ZERO;
+        long start = System.nanoTime();
         try {
             Thread.sleep(HOLD);
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt(); // answer now: the server is stopping
         }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * The {@code Retry-After} seconds of a refusal whose expected wait was {@code expectedSeconds} when
+     * it was refused and that was then held for {@code held}: the rest of the wait, a second at least.
+     */
+    public static long retryAfter(long expectedSeconds, Duration held) {
+        return Math.max(1, expectedSeconds - held.toSeconds());
     }
 
     /** Whether this refusal of {@code model} is past the second's burst. */

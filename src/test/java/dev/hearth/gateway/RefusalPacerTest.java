@@ -2,6 +2,7 @@ package dev.hearth.gateway;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -33,5 +34,13 @@ class RefusalPacerTest {
         IntStream.range(0, RefusalPacer.BURST + 1).forEach(i -> pacer.hold("stormed"));
         assertThat(pacer.hold("stormed")).isTrue();
         assertThat(pacer.hold("quiet")).isFalse();
+    }
+
+    @Test
+    void theTimeHeld_isTakenOffRetryAfter_whichStaysASecondAtLeast() {
+        assertThat(RefusalPacer.retryAfter(5, Duration.ZERO)).isEqualTo(5);
+        assertThat(RefusalPacer.retryAfter(5, Duration.ofMillis(1_003))).isEqualTo(4);
+        assertThat(RefusalPacer.retryAfter(1, Duration.ofMillis(1_003))).isEqualTo(1);
+        assertThat(RefusalPacer.retryAfter(0, Duration.ZERO)).isEqualTo(1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.hearth.gateway;
 
+import java.time.Duration;
+
 import dev.hearth.config.ProxyTimeouts;
 
 /**
@@ -20,6 +22,7 @@ final class Deadline implements AutoCloseable {
     private volatile long deadline;
     private volatile boolean chunked; // a chunk has arrived: the chunk timeout applies from now on
     private volatile boolean closed;
+    private volatile boolean ending; // the client has its whole answer; the engine is left to end its own
 
     private Deadline(Abort abort, String model, ProxyTimeouts timeouts, DeadlineClock clock) {
         this.abort = abort;
@@ -59,13 +62,25 @@ final class Deadline implements AutoCloseable {
         }
     }
 
+    /**
+     * The client has its whole answer: the engine has at most {@code grace} (its chunk timeout if that is
+     * shorter) to end the exchange, and is then cut off, so a lingering engine cannot hold the request.
+     */
+    void ending(Duration grace) {
+        long nanos = chunkNanos == 0 ? grace.toNanos() : Math.min(chunkNanos, grace.toNanos());
+        ending = true;
+        chunked = true;
+        deadline = clock.now() + nanos;
+        clock.add(this);
+    }
+
     /** The clock's look at this request: aborts it when its deadline has passed. */
     void check(long now) {
         if (closed || deadline - now > 0) {
             return;
         }
         boolean mid = chunked;
-        if (mid && chunkNanos == 0) {
+        if (mid && chunkNanos == 0 && !ending) {
             return; // the first byte came just in time, and no chunk clock follows
         }
         clock.remove(this);

@@ -42,6 +42,8 @@ import java.util.function.Supplier;
  */
 public final class Proxy {
     public static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    /** How long an engine has to end an exchange after its stream's [DONE] before its connection is cut. */
+    static final Duration ENDING_GRACE = Duration.ofSeconds(2);
     /** The last event of a streamed transcription (OpenAI's audio API sends no [DONE]). */
     public static final byte[] TRANSCRIPT_DONE = "\"transcript.text.done\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -307,6 +309,13 @@ public final class Proxy {
                 abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
                 return new Outcome(status, firstByte, true);
             }
+            if (scan.done() && StreamScan.endsAtDone(buf, n)) {
+                // the answer is whole: the client has its end now, not once the engine has ended its own
+                end(out, own);
+                deadline.ending(ENDING_GRACE);
+                drain(in, buf);
+                return new Outcome(status, firstByte, false, Math.max(0, scan.events() - 1));
+            }
             try {
                 n = readBatch(in, buf);
             } catch (IOException e) {
@@ -339,6 +348,21 @@ public final class Proxy {
             n += more;
         }
         return n;
+    }
+
+    /**
+     * Reads what the engine sends after a stream's end (its last chunk's terminator), so its kept-alive
+     * connection can serve the next request. A deadline ({@link Deadline#ending}) closes it if the
+     * engine lingers instead.
+     */
+    private static void drain(InputStream in, byte[] buf) {
+        try {
+            while (in.read(buf) >= 0) {
+                // after [DONE] there is nothing for the client
+            }
+        } catch (IOException cutOff) {
+            // the grace ran out or the engine closed: the connection is not reused
+        }
     }
 
     /** A stream has already answered 200, so the error travels as a final SSE event in the envelope. */

@@ -1,6 +1,7 @@
 package dev.hearth.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * What the proxy counts in an engine's answer. A stream: one pass over it read in chunks, whatever the
@@ -45,6 +46,25 @@ final class StreamScan {
     }
 
     boolean done() { return done; }
+
+    /**
+     * Whether {@code buf} ends with the {@code data: [DONE]} event: a stream's last, as OpenAI's API and
+     * the engines that speak it send it. Only at an event's end, so a token that spells "[DONE]" (inside
+     * a JSON string) never ends a stream early.
+     */
+    static boolean endsAtDone(byte[] buf, int n) {
+        int end = n;
+        int newlines = 0;
+        for (; end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r'); end--) {
+            if (buf[end - 1] == '\n') newlines++;
+        }
+        if (newlines < 2 || end < Proxy.DONE.length) return false; // an event ends with a blank line
+        int at = end - Proxy.DONE.length;
+        if (!Arrays.equals(buf, at, end, Proxy.DONE, 0, Proxy.DONE.length)) return false;
+        while (at > 0 && buf[at - 1] == ' ') at--;
+        return at >= DATA.length && Arrays.equals(buf, at - DATA.length, at, DATA, 0, DATA.length)
+                && (at == DATA.length || buf[at - DATA.length - 1] == '\n');
+    }
 
     long events() { return events; }
 

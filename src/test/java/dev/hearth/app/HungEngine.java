@@ -12,11 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real OpenAI-ish engine on a loopback socket that answers {@code /health} but misbehaves on
  * chat POSTs, the way a wedged vLLM does: {@link Mode#HANG} never answers, {@link Mode#STALL}
- * sends the stream's headers and first chunk and then nothing, {@link Mode#ANSWER} answers.
+ * sends the stream's headers and first chunk and then nothing, {@link Mode#LINGER} streams a whole
+ * answer to its {@code [DONE]} and then keeps the connection open without ending it, {@link Mode#ANSWER}
+ * answers.
  * Raw sockets, so it can count the calls whose connection Hearth closed.
  */
 final class HungEngine implements AutoCloseable {
-    enum Mode { HANG, STALL, ANSWER }
+    enum Mode { HANG, STALL, LINGER, ANSWER }
 
     private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     volatile Mode mode;
@@ -63,6 +65,13 @@ final class HungEngine implements AutoCloseable {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
                             + "data: {\"choices\":[{\"delta\":{\"content\":\"Once\"}}]}\n\n")
                             .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    waitForClose(in);
+                }
+                case LINGER -> {
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+                            + "data: {\"choices\":[{\"delta\":{\"content\":\"Once\"}}]}\n\n"
+                            + "data: [DONE]\n\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     waitForClose(in);
                 }

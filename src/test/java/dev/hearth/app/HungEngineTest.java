@@ -109,6 +109,20 @@ class HungEngineTest {
     }
 
     @Test
+    void stream_endsForTheClientAtItsDone_whileTheEngineLingers_whichIsCutOffAfterAGrace() throws Exception {
+        start(HungEngine.Mode.LINGER, "chunk_timeout: 10m", ""); // waiting for the engine's end would outlast the test
+
+        HttpResponse<String> r = h.post("/v1/chat/completions", TestHearth.chat("hung", "\"stream\":true"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"content\":\"Once\"");
+        assertThat(r.body().strip()).endsWith("data: [DONE]");
+        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
+        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
+        assertServedAgain();
+    }
+
+    @Test
     void clientThatLeaves_whileWaitingForTheFirstByte_closesTheUpstreamCall_andFreesTheLease() throws Exception {
         start(HungEngine.Mode.HANG, "", "");
         try (Socket client = rawPost(TestHearth.chat("hung", ""))) {

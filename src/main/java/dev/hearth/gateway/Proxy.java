@@ -7,14 +7,12 @@ import dev.hearth.HttpClients;
 import dev.hearth.config.ProxyTimeouts;
 import dev.hearth.EngineException;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -208,9 +206,9 @@ public final class Proxy {
         if (!contentType.startsWith("text/event-stream") && opened != null) {
             // the engine answered with an error body where a stream was begun: its envelope as the last event
             byte[] whole = readWhole(engine, in, deadline, abort);
-            write(opened, ("data: " + new String(whole, StandardCharsets.UTF_8).strip() + "\n\n")
+            StreamPipe.write(opened, ("data: " + new String(whole, StandardCharsets.UTF_8).strip() + "\n\n")
                     .getBytes(StandardCharsets.UTF_8), -1);
-            close(opened);
+            StreamPipe.close(opened);
             return new Outcome(status, System.nanoTime() - start, false);
         }
         if (!contentType.startsWith("text/event-stream")) {
@@ -220,7 +218,7 @@ public final class Proxy {
             res.send(reshape.whole(status, whole));
             return new Outcome(status, System.nanoTime() - start, false, StreamScan.completionTokens(whole));
         }
-        return pipe(engine, in, status, res, start, deadline, abort, opened, ends, reshape);
+        return StreamPipe.pipe(engine, in, status, res, start, deadline, abort, opened, ends, reshape);
     }
 
     private HttpClient client(Duration connectTimeout) {
@@ -253,7 +251,7 @@ public final class Proxy {
     }
 
     /** The abort's error, or a 502 if the call failed on its own. */
-    private static HearthException aborted(Abort abort, Upstream engine, Exception cause) {
+    static HearthException aborted(Abort abort, Upstream engine, Exception cause) {
         Abort.Why why = abort.why();
         return why != null ? why.error() : EngineStopped.of(engine, cause);
     }
@@ -275,149 +273,6 @@ public final class Proxy {
         return whole.toByteArray();
     }
 
-    private Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
-                         Deadline deadline, Abort abort, OutputStream opened, java.util.List<byte[]> ends, Reshape reshape) {
-        byte[] buf = new byte[16 * 1024];
-        int n;
-        try {
-            n = readBatch(in, buf); // before any header goes out: a timeout here is still a 504
-        } catch (IOException e) {
-            throw aborted(abort, engine, e);
-        }
-        if (abort.why() != null) {
-            throw abort.why().error();
-        }
-        if (n < 0) {
-            throw EngineStopped.of(engine, new IOException("stream ended before its first event"));
-        }
-        long firstByte = System.nanoTime() - start;
-        OutputStream out = opened;
-        ServerResponse own = opened == null ? res : null; // a response this stream began, which it also ends
-        if (out == null) {
-            res.status(status);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
-            out = res.outputStream();
-        }
-        out = reshape.stream(out);
-        StreamScan scan = new StreamScan(ends);
-        while (n >= 0) {
-            deadline.chunkArrived();
-            scan.feed(buf, n);
-            if (!write(out, buf, n)) {
-                abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
-                return new Outcome(status, firstByte, true);
-            }
-            if (scan.done() && StreamScan.endsAtDone(buf, n)) {
-                // the answer is whole: the client has its end now, not once the engine has ended its own
-                end(out, own);
-                deadline.ending(ENDING_GRACE);
-                drain(in, buf);
-                return new Outcome(status, firstByte, false, Math.max(0, scan.events() - 1));
-            }
-            try {
-                n = readBatch(in, buf);
-            } catch (IOException e) {
-                return endWithError(aborted(abort, engine, e), out, own, status, firstByte, abort);
-            }
-        }
-        if (abort.why() != null) {
-            return endWithError(abort.why().error(), out, own, status, firstByte, abort);
-        }
-        if (!scan.done()) {
-            return endWithError(EngineStopped.of(engine, new IOException("stream ended without "
-                    + new String(ends.getFirst(), StandardCharsets.US_ASCII))),
-                    out, own, status, firstByte, abort);
-        }
-        end(out, own);
-        return new Outcome(status, firstByte, false, Math.max(0, scan.events() - (ends.getFirst() == DONE ? 1 : 0)));
-    }
-
-    /**
-     * One read, plus whatever else has already arrived (never waiting for more): one write and
-     * flush per batch instead of per token when the engine outpaces us, as it does under load.
-     */
-    private static int readBatch(InputStream in, byte[] buf) throws IOException {
-        int n = in.read(buf);
-        while (n > 0 && n < buf.length && in.available() > 0) {
-            int more = in.read(buf, n, Math.min(in.available(), buf.length - n));
-            if (more <= 0) {
-                break;
-            }
-            n += more;
-        }
-        return n;
-    }
-
-    /**
-     * Reads what the engine sends after a stream's end (its last chunk's terminator), so its kept-alive
-     * connection can serve the next request. A deadline ({@link Deadline#ending}) closes it if the
-     * engine lingers instead.
-     */
-    private static void drain(InputStream in, byte[] buf) {
-        try {
-            while (in.read(buf) >= 0) {
-                // after [DONE] there is nothing for the client
-            }
-        } catch (IOException cutOff) {
-            // the grace ran out or the engine closed: the connection is not reused
-        }
-    }
-
-    /** A stream has already answered 200, so the error travels as a final SSE event in the envelope. */
-    private static Outcome endWithError(HearthException e, OutputStream out, ServerResponse res, int status,
-                                        long firstByte, Abort abort) {
-        if (abort.clientGone()) {
-            close(out);
-            return new Outcome(status, firstByte, true);
-        }
-        byte[] event = ("data: " + Json.MAPPER.valueToTree(Errors.envelope(e)).toString() + "\n\n")
-                .getBytes(StandardCharsets.UTF_8);
-        boolean delivered = write(out, event, event.length);
-        end(out, res);
-        return new Outcome(status, firstByte, !delivered);
-    }
-
-    /** @param n bytes of {@code buf} to write; -1 for all of it */
-    private static boolean write(OutputStream out, byte[] buf, int n) {
-        try {
-            out.write(buf, 0, n < 0 ? buf.length : n);
-            out.flush();
-            return true;
-        } catch (IOException | UncheckedIOException | IllegalStateException clientGone) {
-            return false;
-        } catch (RuntimeException clientGone) {
-            // Helidon reports a closed connection with its own runtime exception types
-            return false;
-        }
-    }
-
-    /**
-     * Ends a stream: with {@code res} (a response this proxy began) its last chunk goes out now, from the
-     * thread that relayed it, instead of once the request's own thread has woken to return. The client
-     * has its whole answer a wake-up sooner, and its next request on the connection is then mostly
-     * waiting when that thread looks for it, so it is read without a trip through the JDK's poller. The
-     * request's metrics are recorded and its lease given back on its own thread just after.
-     */
-    private static void end(OutputStream out, ServerResponse res) {
-        close(out);
-        if (res instanceof RoutingResponse routing) {
-            try {
-                routing.commit();
-            } catch (RuntimeException clientGone) {
-                // nothing left to tell it
-            }
-        }
-    }
-
-    private static void close(OutputStream out) {
-        try {
-            out.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the client is gone; nothing left to tell it
-        }
-    }
 
     private static void closeQuietly(InputStream in) {
         try {

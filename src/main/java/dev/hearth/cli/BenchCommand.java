@@ -157,18 +157,23 @@ final class BenchCommand implements Callable<Integer> {
                 StreamLoad.Result d = null, n = null, h = null;
                 Duration nCpu = Duration.ZERO;
                 HearthChild.Cpu hCpu = HearthChild.Cpu.ZERO;
+                double[] nRps = new double[r], hRps = new double[r];
                 for (int round = 0; round < r; round++) {
                     for (int k = 0; k < paths.size(); k++) {
                         switch (paths.get((round + k) % paths.size())) {
                             case DIRECT -> d = plus(d, load.run(straight, "bench", c, per / r, maxTokens));
                             case NGINX -> {
                                 Duration n0 = proxy.cpu();
-                                n = plus(n, load.run(viaNginx, "bench", c, per / r, maxTokens));
+                                StreamLoad.Result one = load.run(viaNginx, "bench", c, per / r, maxTokens);
+                                nRps[round] = one.rps();
+                                n = plus(n, one);
                                 nCpu = nCpu.plus(proxy.cpu().minus(n0));
                             }
                             case HEARTH -> {
                                 HearthChild.Cpu h0 = hearth.cpu();
-                                h = plus(h, load.run(viaHearth, "bench", c, per / r, maxTokens));
+                                StreamLoad.Result one = load.run(viaHearth, "bench", c, per / r, maxTokens);
+                                hRps[round] = one.rps();
+                                h = plus(h, one);
                                 hCpu = hCpu.plus(hearth.cpu().minus(h0));
                             }
                         }
@@ -183,8 +188,9 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-8s %-14s %79s%n", "", "  of which JIT", perThousand(hCpu.jit(), h));
                 added("+hearth", h, d);
                 if (n != null) {
-                    System.out.printf(Locale.ROOT, "%-8s %-8s %8.2fx %9s %8.2fms %8s %10.2fms%n", "", "hearth/ng",
-                            h.rps() / n.rps(), "", h.ttftMs(.5) - n.ttftMs(.5), "", h.totalMs(.5) - n.totalMs(.5));
+                    System.out.printf(Locale.ROOT, "%-8s %-8s %8.2fx %9s %8.2fms %8s %10.2fms   %s%n", "", "hearth/ng",
+                            h.rps() / n.rps(), "", h.ttftMs(.5) - n.ttftMs(.5), "", h.totalMs(.5) - n.totalMs(.5),
+                            roundsSpread(hRps, nRps));
                 }
             }
             System.out.printf("%ncpu s/1k: CPU seconds (user + system) the proxy's own process spent per 1,000"
@@ -244,6 +250,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private enum Path3 { DIRECT, NGINX, HEARTH }
+
+    /**
+     * How far one round's req/s ratio strays from the next (a round's Hearth and nginx turns run back to
+     * back): whether a ratio near 1 is a difference or the machine's own noise.
+     */
+    static String roundsSpread(double[] hearth, double[] nginx) {
+        double min = Double.MAX_VALUE, max = 0;
+        int ahead = 0;
+        for (int i = 0; i < hearth.length; i++) {
+            double ratio = hearth[i] / nginx[i];
+            min = Math.min(min, ratio);
+            max = Math.max(max, ratio);
+            if (ratio >= 1) ahead++;
+        }
+        return String.format(Locale.ROOT, "rounds %.2f–%.2fx, Hearth ≥ nginx in %d of %d", min, max, ahead,
+                hearth.length);
+    }
 
     private static StreamLoad.Result plus(StreamLoad.Result sum, StreamLoad.Result r) {
         return sum == null ? r : sum.plus(r);

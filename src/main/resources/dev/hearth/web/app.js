@@ -6,6 +6,9 @@ import { api, events, key, setKey, ApiError } from './api.js';
 const STATE_OF = { loading: 'loading', ready: 'ready', load_failed: 'failed', unloading: 'unloading', unloaded: 'unloaded', crashed: 'failed',
   sleeping: 'sleeping', asleep: 'asleep' };
 
+/** How far a job has come: queued and running (a job may go back to the queue), cancelling, then a final state. */
+const STAGE = { cancelling: 1, succeeded: 2, failed: 2, cancelled: 2 };
+
 /** What every screen reads: who is signed in, the models, live jobs and model events. */
 export class Store extends EventTarget {
   constructor() {
@@ -60,10 +63,19 @@ export class Store extends EventTarget {
     }, 500);
   }
 
+  /** A job's news, from the event stream or an action's reply; one that arrives late never moves the job back. */
   job(j) {
+    const held = this.jobs.get(j.id);
+    if (held && (STAGE[j.state] ?? 0) < (STAGE[held.state] ?? 0)) return;
     this.jobs.set(j.id, j);
     this.changed('job', j);
     this.refreshSoon();
+  }
+
+  /** An action's reply about a job (submitted, cancelled): the job as the store now knows it, which an event may already have moved on. */
+  track(j) {
+    this.job(j);
+    return this.jobs.get(j.id);
   }
 }
 

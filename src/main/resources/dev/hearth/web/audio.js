@@ -103,7 +103,10 @@ class Audio extends Screen {
       form.append('task', 'transcribe');
       if (f.language.trim()) form.append('language', f.language.trim());
       this.heard = null;
-      await this.attempt('hear', async () => { this.job = await (await upload('/v1/jobs', form)).json(); });
+      await this.attempt('hear', async () => {
+        this.job = store.track(await (await upload('/v1/jobs', form)).json());
+        if (this.job.state === 'succeeded') this.fetchTranscript(this.job); // it finished before its reply came
+      });
       return;
     }
     form.append('response_format', f.format);

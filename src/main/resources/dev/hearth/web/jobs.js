@@ -42,7 +42,7 @@ class Jobs extends Screen {
 
   filter(name, ev) { this[name] = ev.target.value; this.load(); }
 
-  async cancel(j) { await this.guard(async () => store.job(await api.del(`/v1/jobs/${j.id}`))); }
+  async cancel(j) { await this.guard(async () => store.track(await api.del(`/v1/jobs/${j.id}`))); }
 
   render() {
     const admin = store.admin;

@@ -82,13 +82,13 @@ class Studio extends Screen {
     if (f.enhance) body.enhance_prompt = true;
     this.busy = true;
     await this.guard(async () => {
-      this.job = await api.post('/v1/jobs', body);
+      this.job = store.track(await api.post('/v1/jobs', body));
       this.form = { ...this.form, seed, randomSeed: true };
     });
     this.busy = false;
   }
 
-  async cancel() { await this.guard(async () => { this.job = await api.del(`/v1/jobs/${this.job.id}`); }); }
+  async cancel() { await this.guard(async () => { this.job = store.track(await api.del(`/v1/jobs/${this.job.id}`)); }); }
 
   again() {
     const j = this.job;

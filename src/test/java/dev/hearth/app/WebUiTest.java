@@ -186,6 +186,29 @@ class WebUiTest extends WebUiBase {
         expect(row).hasCount(0);
     }
 
+    /**
+     * The race CI once lost: the cancel's own reply ("cancelling") reached the page after the event
+     * "cancelled", and the row stayed "cancelling". A late reply or event never moves a job back.
+     */
+    @Test
+    void jobs_aReplyArrivingAfterTheFinalEvent_doesNotMoveTheJobBack() {
+        String id = heldJob(ADMIN, "held for the late reply");
+        signIn(ADMIN);
+        go("jobs");
+        Locator badge = page.locator("tr[data-job='" + id + "'] .badge");
+        expect(badge).hasText("running");
+        page.evaluate("""
+                async id => {
+                  const { store } = await import('/ui/app.js');
+                  const row = { id, object: 'job', model: 'testsrc', state: 'cancelled', prompt: 'held for the late reply' };
+                  store.job(row);                               // the event: cancelled
+                  store.job({ ...row, state: 'cancelling' });  // then the DELETE's reply, late
+                  store.job({ ...row, state: 'running' });     // and a progress event later still
+                }""", id);
+        expect(badge).hasText("cancelled");
+        assertThat(page.evaluate("async id => (await import('/ui/app.js')).store.jobs.get(id).state", id)).isEqualTo("cancelled");
+    }
+
     @Test
     void models_unloadFromTheDashboard_changesItsStateLive() {
         assertThat(send(ADMIN, "POST", "/api/models/testsrc/load", "").statusCode()).isEqualTo(200);

@@ -9,9 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -120,6 +123,31 @@ class LlamaCppThroughHearthTest {
         assertThat(data.size()).isGreaterThan(5);
         assertThat(data.getLast()).isEqualTo("[DONE]");
         assertThat(JSON.readTree(data.getFirst()).at("/object").asText()).isEqualTo("chat.completion.chunk");
+    }
+
+    /**
+     * A client that keeps its connection (as SDKs do) gets stream after stream on it, each a whole
+     * chunked answer ending in [DONE] and the terminator; one that says {@code Connection: close} is
+     * told so, and the connection ends after its answer.
+     */
+    @Test
+    void streamsOnOneKeptConnection_eachEndWhole_andConnectionCloseEndsIt() throws Exception {
+        String body = TestHearth.chat("stories", "\"stream\":true,\"max_tokens\":6");
+        String req = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n%s"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+        try (Socket s = new Socket("127.0.0.1", h.hearth.port())) {
+            s.setSoTimeout(30_000);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+            for (String conn : new String[] {"", "", "Connection: close\r\n"}) {
+                s.getOutputStream().write(req.formatted(conn).getBytes(StandardCharsets.UTF_8));
+                String head = RawHttp.head(in);
+                assertThat(head).startsWith("HTTP/1.1 200 ").containsIgnoringCase("transfer-encoding: chunked")
+                        .containsIgnoringCase(conn.isEmpty() ? "connection: keep-alive" : "connection: close");
+                String events = RawHttp.chunks(in);
+                assertThat(events).startsWith("data: {").endsWith("data: [DONE]\n\n");
+            }
+            assertThat(in.read()).as("the connection ended after the answer it was closing with").isEqualTo(-1);
+        }
     }
 
     @Test

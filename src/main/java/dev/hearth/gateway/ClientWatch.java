@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * while its handler runs and offers no close event, and a write would commit the answer; so the
  * watch asks the kernel instead. On Linux {@code /proc/net/tcp[6]} lists every connection with its
  * TCP state: when the client closes, the server's side leaves ESTABLISHED (CLOSE_WAIT after a FIN,
- * gone after a reset) while Hearth still holds it. One thread polls while anything is watched.
+ * gone after a reset) while Hearth still holds it. One thread polls while anything is watched. Where
+ * the kernel's diagnostics socket opens ({@link SockDiag}) each watched connection is looked up there
+ * by its addresses instead, without the tables.
  *
  * <p>Only connections watched for longer than a grace period (a second) are looked up: reading the
  * tables costs the kernel a walk of its whole connection hash (~2 ms a table on the development VM,
@@ -44,12 +46,13 @@ import java.util.regex.Pattern;
  * clients do not) would be taken for gone.
  */
 public final class ClientWatch {
-    public static final ClientWatch SHARED = new ClientWatch(List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")),
-            Duration.ofMillis(200), Duration.ofSeconds(1), System::nanoTime);
+    public static final ClientWatch SHARED = new ClientWatch(SockDiag.open().orElse(null),
+            List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")), Duration.ofMillis(200), Duration.ofSeconds(1),
+            System::nanoTime);
 
-    private static final String ESTABLISHED = "01";
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
+    private final SockDiag diag;
     private final List<Path> tables;
     private final long periodMillis;
     private final long graceNanos;
@@ -64,6 +67,12 @@ public final class ClientWatch {
      * @param grace  how long a connection is watched before it is looked up
      */
     ClientWatch(List<Path> tables, Duration period, Duration grace, LongSupplier nanoTime) {
+        this(null, tables, period, grace, nanoTime);
+    }
+
+    /** @param diag where connections are looked up; null: in {@code tables} */
+    ClientWatch(SockDiag diag, List<Path> tables, Duration period, Duration grace, LongSupplier nanoTime) {
+        this.diag = diag;
         this.tables = tables.stream().filter(Files::isReadable).toList();
         this.periodMillis = period.toMillis();
         this.graceNanos = grace.toNanos();
@@ -72,6 +81,7 @@ public final class ClientWatch {
 
     /** One watched connection; close it when the request is over. */
     public final class Watch implements AutoCloseable {
+        private final InetSocketAddress local;
         private final int localPort;
         private final InetAddress remote;
         private final int remotePort;
@@ -79,9 +89,10 @@ public final class ClientWatch {
         private final long since;
         private boolean seen; // touched only by the polling thread
 
-        private Watch(int localPort, InetSocketAddress remote, Runnable onGone) {
+        private Watch(InetSocketAddress local, InetSocketAddress remote, Runnable onGone) {
             this.since = nanoTime.getAsLong();
-            this.localPort = localPort;
+            this.local = local;
+            this.localPort = local.getPort();
             this.remote = remote.getAddress();
             this.remotePort = remote.getPort();
             this.onGone = onGone;
@@ -93,16 +104,16 @@ public final class ClientWatch {
 
     /** Runs {@code onGone} once (on the watch's thread; it must not block) if the client goes away. */
     public Watch watch(ServerRequest req, Runnable onGone) {
-        if (tables.isEmpty() || !(req.remotePeer().address() instanceof InetSocketAddress remote)
-                || remote.getAddress() == null) {
-            return new Watch(-1, new InetSocketAddress(0), onGone); // cannot watch: closing it does nothing
+        if (diag == null && tables.isEmpty() || !(req.remotePeer().address() instanceof InetSocketAddress remote)
+                || remote.getAddress() == null || !(req.localPeer().address() instanceof InetSocketAddress local)) {
+            return new Watch(new InetSocketAddress(0), new InetSocketAddress(0), onGone); // cannot watch: closing it does nothing
         }
-        return watch(req.localPeer().port(), remote, onGone);
+        return watch(local, remote, onGone);
     }
 
-    /** Watches the connection from {@code remote} to this local port. */
-    Watch watch(int localPort, InetSocketAddress remote, Runnable onGone) {
-        Watch w = new Watch(localPort, remote, onGone);
+    /** Watches the connection from {@code remote} to {@code local}. */
+    Watch watch(InetSocketAddress local, InetSocketAddress remote, Runnable onGone) {
+        Watch w = new Watch(local, remote, onGone);
         watches.add(w);
         synchronized (this) {
             if (!polling) {
@@ -135,23 +146,34 @@ public final class ClientWatch {
         if (due.isEmpty()) {
             return;
         }
+        Map<String, String> states = diag != null ? Map.of() : tableStates(due);
+        for (Watch w : due) {
+            int state = diag != null ? diag.state(w.local, new InetSocketAddress(w.remote, w.remotePort))
+                    : tableState(states.get(key(w.localPort, w.remote, w.remotePort)));
+            if (state == SockDiag.ESTABLISHED) {
+                w.seen = true;
+            } else if (state > SockDiag.NONE || state == SockDiag.NONE && w.seen) { // closing, or gone after a reset
+                if (watches.remove(w)) {
+                    w.onGone.run();
+                }
+            }
+        }
+    }
+
+    /** The watched connections' states as the tables list them. */
+    private Map<String, String> tableStates(List<Watch> due) {
         Set<Integer> ports = new HashSet<>();
         Set<String> wanted = new HashSet<>();
         due.forEach(w -> {
             ports.add(w.localPort);
             wanted.add(key(w.localPort, w.remote, w.remotePort));
         });
-        Map<String, String> states = states(ports, wanted);
-        for (Watch w : due) {
-                String state = states.get(key(w.localPort, w.remote, w.remotePort));
-                if (ESTABLISHED.equals(state)) {
-                    w.seen = true;
-            } else if (state != null || w.seen) { // closing, or gone after a reset
-                if (watches.remove(w)) {
-                    w.onGone.run();
-                }
-            }
-        }
+        return states(ports, wanted);
+    }
+
+    /** A table's hex state as a number; {@link SockDiag#NONE} for a connection it does not list. */
+    private static int tableState(String hex) {
+        return hex == null ? SockDiag.NONE : Integer.parseInt(hex, 16);
     }
 
     /**

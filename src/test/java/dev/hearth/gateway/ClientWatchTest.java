@@ -3,7 +3,10 @@ package dev.hearth.gateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -13,10 +16,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The watch against a TCP table written here, in the kernel's format, on a clock moved by hand. */
+/**
+ * The watch against a TCP table written here, in the kernel's format, on a clock moved by hand; and
+ * against real loopback connections through the kernel's diagnostics socket ({@link SockDiag}).
+ */
 class ClientWatchTest {
     private static final int LOCAL_PORT = 8080;
+    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", LOCAL_PORT);
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
 
     @TempDir
@@ -33,7 +41,7 @@ class ClientWatchTest {
     void closingConnection_isNoticed_onlyOnceWatchedForTheGracePeriod() throws Exception {
         Path table = table("08"); // CLOSE_WAIT: the client sent its FIN
         ClientWatch watch = watchOver(table);
-        watch.watch(LOCAL_PORT, CLIENT, gone::incrementAndGet);
+        watch.watch(LOCAL, CLIENT, gone::incrementAndGet);
 
         now += Duration.ofMillis(999).toNanos();
         watch.check();
@@ -51,7 +59,7 @@ class ClientWatchTest {
     void resetConnection_isNoticed_whenItLeavesTheTableAfterBeingSeen() throws Exception {
         Path table = table("01"); // ESTABLISHED
         ClientWatch watch = watchOver(table);
-        watch.watch(LOCAL_PORT, CLIENT, gone::incrementAndGet);
+        watch.watch(LOCAL, CLIENT, gone::incrementAndGet);
         now += Duration.ofSeconds(2).toNanos();
         watch.check();
         assertThat(gone).hasValue(0);
@@ -64,7 +72,7 @@ class ClientWatchTest {
     @Test
     void closedWatch_isNotTold() throws Exception {
         ClientWatch watch = watchOver(table("08"));
-        watch.watch(LOCAL_PORT, CLIENT, gone::incrementAndGet).close();
+        watch.watch(LOCAL, CLIENT, gone::incrementAndGet).close();
         now += Duration.ofSeconds(2).toNanos();
         watch.check();
         assertThat(gone).hasValue(0);
@@ -76,7 +84,7 @@ class ClientWatchTest {
         Path first = table("tcp", "01", CLIENT.getPort());
         Path second = table("tcp6", "08", CLIENT.getPort());
         ClientWatch watch = new ClientWatch(List.of(first, second), Duration.ofHours(1), Duration.ofSeconds(1), () -> now);
-        watch.watch(LOCAL_PORT, CLIENT, gone::incrementAndGet);
+        watch.watch(LOCAL, CLIENT, gone::incrementAndGet);
         now += Duration.ofSeconds(2).toNanos();
         watch.check();
         assertThat(gone).hasValue(0);
@@ -85,6 +93,44 @@ class ClientWatchTest {
         watch.check();
         assertThat(gone).hasValue(1);
     }
+
+    @Test
+    void realConnections_closedOrResetByTheirClients_areNoticed_throughTheKernelsDiagnostics() throws Exception {
+        SockDiag diag = SockDiag.open().orElseThrow(() -> new AssertionError("Linux's NETLINK_SOCK_DIAG did not open"));
+        ClientWatch watch = new ClientWatch(diag, List.of(), Duration.ofHours(1), Duration.ofSeconds(1), () -> now);
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Socket closing = new Socket(listener.getInetAddress(), listener.getLocalPort());
+             Socket closed = listener.accept();
+             Socket resetting = new Socket(listener.getInetAddress(), listener.getLocalPort());
+             Socket reset = listener.accept();
+             Socket staying = new Socket(listener.getInetAddress(), listener.getLocalPort());
+             Socket stays = listener.accept()) {
+            AtomicInteger resets = new AtomicInteger();
+            AtomicInteger leaves = new AtomicInteger();
+            watch.watch(local(closed), remote(closed), gone::incrementAndGet);
+            watch.watch(local(reset), remote(reset), resets::incrementAndGet);
+            watch.watch(local(stays), remote(stays), leaves::incrementAndGet);
+            assertThat(diag.state(local(stays), remote(stays))).isEqualTo(SockDiag.ESTABLISHED);
+            now += Duration.ofSeconds(2).toNanos();
+            watch.check();
+            assertThat(List.of(gone.get(), resets.get(), leaves.get())).containsOnly(0);
+
+            closing.close();                 // a FIN: Hearth's side goes to CLOSE_WAIT
+            resetting.setSoLinger(true, 0);
+            resetting.close();               // a reset: Hearth's side leaves the kernel's table
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                watch.check();
+                assertThat(gone).hasValue(1);
+                assertThat(resets).hasValue(1);
+            });
+            assertThat(leaves).as("a client still connected is not taken for gone").hasValue(0);
+            assertThat(diag.state(local(stays), remote(stays))).isEqualTo(SockDiag.ESTABLISHED);
+        }
+    }
+
+    private static InetSocketAddress local(Socket s) { return (InetSocketAddress) s.getLocalSocketAddress(); }
+
+    private static InetSocketAddress remote(Socket s) { return (InetSocketAddress) s.getRemoteSocketAddress(); }
 
     private Path table(String name, String state, int remotePort) throws Exception {
         Path table = dir.resolve(name);

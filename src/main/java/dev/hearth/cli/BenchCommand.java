@@ -65,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
             + " alike, at each level until Hearth's JIT compilers are all but idle (default: 90; 0: none)")
     int settleSeconds = 90;
 
+    @Option(names = "--max-concurrency", description = "Hearth's max_concurrency for the model (default: none set,"
+            + " so Hearth's own: what the engine serves at once)")
+    Integer maxConcurrency;
+
     @Option(names = "--no-nginx", description = "leave out the nginx row")
     boolean noNginx;
 
@@ -131,6 +135,7 @@ final class BenchCommand implements Callable<Integer> {
              NginxProxy proxy = nginxBinary == null ? null
                      : NginxProxy.start(nginxBinary, direct.endpoint().httpUrl(), dir.resolve("nginx"))) {
             URI viaHearth = hearth.baseUri().resolve("/v1/chat/completions");
+            System.out.println("Hearth's max_concurrency for the model: " + hearth.maxConcurrency("bench"));
             URI straight = direct.endpoint().httpUrl().resolve("/v1/chat/completions");
             URI viaNginx = proxy == null ? null : proxy.base().resolve("/v1/chat/completions");
             List<Long> cold = new ArrayList<>();
@@ -291,7 +296,10 @@ final class BenchCommand implements Callable<Integer> {
                 via.totalMs(.5) - d.totalMs(.5), via.totalMs(.99) - d.totalMs(.99));
     }
 
-    /** The model "bench" on the chosen engine, with limits that never queue the load. */
+    /**
+     * The model "bench" on the chosen engine, with Hearth's own concurrency limit (what the engine serves
+     * at once, as users get it) unless --max-concurrency sets one, and a queue that never refuses the load.
+     */
     private Path config(Path dir, String kind) throws Exception {
         String entry = switch (kind) {
             case "llamacpp" -> """
@@ -316,10 +324,10 @@ final class BenchCommand implements Callable<Integer> {
                   bench:
                     task: chat
                 %s
-                    max_concurrency: 64
-                    max_queue: 1000
+                %s    max_queue: 1000
                     idle_unload: 0
-                """.formatted(dir.resolve("data-" + kind), entry.indent(4).stripTrailing()));
+                """.formatted(dir.resolve("data-" + kind), entry.indent(4).stripTrailing(),
+                maxConcurrency == null ? "" : "    max_concurrency: " + maxConcurrency + "\n"));
         return yaml;
     }
 

@@ -128,6 +128,15 @@ final class HearthChild implements AutoCloseable {
         }
     }
 
+    /** The model's concurrency limit as Hearth reports it: "4 (llama-server --parallel 4)". */
+    String maxConcurrency(String model) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/models/" + model)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IOException("model " + model + ": " + r.statusCode() + " " + r.body());
+        com.fasterxml.jackson.databind.JsonNode m = dev.hearth.Json.MAPPER.readTree(r.body());
+        return m.path("max_concurrency").asInt() + " (" + m.path("max_concurrency_source").asText() + ")";
+    }
+
     /** Unloads a model and waits until it is unloaded, as {@code POST /api/models/{m}/unload} does. */
     void unload(String model) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/models/" + model + "/unload"))

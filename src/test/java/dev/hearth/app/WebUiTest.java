@@ -172,11 +172,7 @@ class WebUiTest extends WebUiBase {
 
     @Test
     void jobs_cancelARunningJob_andTheTableUpdatesLive() {
-        String id = heldJob(ADMIN, "held for the jobs table");
-        signIn(ADMIN);
-        go("jobs");
-        Locator row = page.locator("tr[data-job='" + id + "']");
-        expect(row.locator(".badge")).hasText("running");
+        Locator row = runningJobRow(heldJob(ADMIN, "held for the jobs table"));
         expect(row).containsText(Pattern.compile("\\d+%|step \\d+/\\d+")); // its progress
         expect(row).containsText("root"); // the owner column, for an admin
         Chromium.screenshot(page, "jobs");
@@ -193,10 +189,7 @@ class WebUiTest extends WebUiBase {
     @Test
     void jobs_aReplyArrivingAfterTheFinalEvent_doesNotMoveTheJobBack() {
         String id = heldJob(ADMIN, "held for the late reply");
-        signIn(ADMIN);
-        go("jobs");
-        Locator badge = page.locator("tr[data-job='" + id + "'] .badge");
-        expect(badge).hasText("running");
+        Locator badge = runningJobRow(id).locator(".badge");
         page.evaluate("""
                 async id => {
                   const { store } = await import('/ui/app.js');
@@ -207,6 +200,15 @@ class WebUiTest extends WebUiBase {
                 }""", id);
         expect(badge).hasText("cancelled");
         assertThat(page.evaluate("async id => (await import('/ui/app.js')).store.jobs.get(id).state", id)).isEqualTo("cancelled");
+    }
+
+    /** The jobs screen, signed in as the admin, showing job {@code id} running: its row. */
+    private Locator runningJobRow(String id) {
+        signIn(ADMIN);
+        go("jobs");
+        Locator row = page.locator("tr[data-job='" + id + "']");
+        expect(row.locator(".badge")).hasText("running");
+        return row;
     }
 
     @Test

@@ -25,9 +25,11 @@ import java.util.function.LongSupplier;
  * write (the JDK {@code HttpClient} spends a dozen system calls and three thread hand-offs on each).
  *
  * <p>Connections are kept alive and reused, most recently used first; one idle longer than
- * {@link #IDLE} is closed rather than reused (engines close theirs after 5 s or more). A request on
- * a reused connection that the engine had closed — the write fails, or the connection ends before a
- * byte of an answer — is sent once more on a fresh one, as HTTP libraries do. {@code https://}
+ * {@link #IDLE} is closed rather than reused (engines close theirs after 5 s or more), and so is one
+ * whose engine has ended its side meanwhile (llama-server does after every stream; a probe of three
+ * system calls finds it before use). A request on a reused connection that the engine closed as the
+ * request went out — the write fails, or the connection ends before a byte of an answer — is sent
+ * once more on a fresh one, as HTTP libraries do. {@code https://}
  * engines are not served here (the proxy's JDK client speaks TLS).
  */
 final class EngineHttp {
@@ -217,7 +219,7 @@ final class EngineHttp {
             long now = nanoTime.getAsLong();
             for (Connection c; (c = idle.pollFirst()) != null; ) {
                 size.decrementAndGet();
-                if (now - c.idleSince > IDLE.toNanos()) {
+                if (now - c.idleSince > IDLE.toNanos() || c.peerClosed()) {
                     c.close();
                     continue;
                 }
@@ -272,6 +274,25 @@ final class EngineHttp {
         synchronized int lease() {
             received = 0;
             return ++lease;
+        }
+
+        /**
+         * Whether the engine has closed its side while this waited idle (its FIN is here, or bytes no
+         * request asked for): llama-server, for one, closes the connection after every streamed answer
+         * whatever its {@code Keep-Alive} says. Found here, a fresh connection is made at once instead
+         * of a request being written to a dead one and sent again.
+         */
+        boolean peerClosed() {
+            try {
+                channel.configureBlocking(false);
+                try {
+                    return channel.read(ByteBuffer.allocate(1)) != 0;
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            } catch (IOException | RuntimeException e) {
+                return true;
+            }
         }
 
         /** An abort's close: only while the request that registered it still holds the connection. */

@@ -148,6 +148,35 @@ class EngineHttpTest {
         assertThat(requests).hasSize(4);
     }
 
+    /**
+     * llama-server ends its side of the connection after every streamed answer, whatever its Keep-Alive
+     * says. The next request must not be written to that connection: an engine that still reads it
+     * would get the request twice (there, and again on the fresh connection the retry opens).
+     */
+    @Test
+    void anEngineThatEndsItsSideAfterAnAnswer_getsTheNextRequestOnce_onAFreshConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Socket> halfClosed = new java.util.concurrent.atomic.AtomicReference<>();
+        answers.add((s, out) -> {
+            out.write(okBytes("one"));
+            out.flush();
+            s.shutdownOutput(); // its FIN; it still reads what comes
+            halfClosed.set(s);
+        });
+        answers.add(ok("two"));
+        SockDiag diag = SockDiag.open().orElseThrow(() -> new AssertionError("Linux's NETLINK_SOCK_DIAG did not open"));
+
+        assertThat(readAll(send("{}"))).isEqualTo("one");
+        // the engine's side is FIN_WAIT2 once Hearth's kernel has taken the FIN: the connection idles closed
+        await().atMost(Duration.ofSeconds(10)).until(() -> halfClosed.get() != null && diag.state(
+                (java.net.InetSocketAddress) halfClosed.get().getLocalSocketAddress(),
+                (java.net.InetSocketAddress) halfClosed.get().getRemoteSocketAddress()) == FIN_WAIT2);
+        assertThat(readAll(send("{}"))).isEqualTo("two");
+        assertThat(requests).as("each request reached the engine once").hasSize(2);
+        assertThat(connections).hasValue(2);
+    }
+
+    private static final int FIN_WAIT2 = 5;
+
     @Test
     void idleConnections_areClosedOnceIdleTooLong_evenToAnEngineNoLongerAsked() throws Exception {
         answers.add(ok("a"));

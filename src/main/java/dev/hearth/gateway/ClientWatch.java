@@ -82,9 +82,7 @@ public final class ClientWatch {
     /** One watched connection; close it when the request is over. */
     public final class Watch implements AutoCloseable {
         private final InetSocketAddress local;
-        private final int localPort;
-        private final InetAddress remote;
-        private final int remotePort;
+        private final InetSocketAddress remote;
         private final Runnable onGone;
         private final long since;
         private boolean seen; // touched only by the polling thread
@@ -92,9 +90,7 @@ public final class ClientWatch {
         private Watch(InetSocketAddress local, InetSocketAddress remote, Runnable onGone) {
             this.since = nanoTime.getAsLong();
             this.local = local;
-            this.localPort = local.getPort();
-            this.remote = remote.getAddress();
-            this.remotePort = remote.getPort();
+            this.remote = remote;
             this.onGone = onGone;
         }
 
@@ -148,8 +144,7 @@ public final class ClientWatch {
         }
         Map<String, String> states = diag != null ? Map.of() : tableStates(due);
         for (Watch w : due) {
-            int state = diag != null ? diag.state(w.local, new InetSocketAddress(w.remote, w.remotePort))
-                    : tableState(states.get(key(w.localPort, w.remote, w.remotePort)));
+            int state = diag != null ? diag.state(w.local, w.remote) : tableState(states.get(key(w)));
             if (state == SockDiag.ESTABLISHED) {
                 w.seen = true;
             } else if (state > SockDiag.NONE || state == SockDiag.NONE && w.seen) { // closing, or gone after a reset
@@ -165,8 +160,8 @@ public final class ClientWatch {
         Set<Integer> ports = new HashSet<>();
         Set<String> wanted = new HashSet<>();
         due.forEach(w -> {
-            ports.add(w.localPort);
-            wanted.add(key(w.localPort, w.remote, w.remotePort));
+            ports.add(w.local.getPort());
+            wanted.add(key(w));
         });
         return states(ports, wanted);
     }
@@ -201,6 +196,10 @@ public final class ClientWatch {
             }
         }
         return states;
+    }
+
+    private static String key(Watch w) {
+        return key(w.local.getPort(), w.remote.getAddress(), w.remote.getPort());
     }
 
     private static String key(int localPort, InetAddress remote, int remotePort) {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -126,7 +127,7 @@ final class SockDiag {
     private int lookup(int family, byte[] local, int localPort, byte[] remote, int remotePort) {
         int id = ++seq;
         ByteBuffer req = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
-        java.util.Arrays.fill(request, (byte) 0);
+        Arrays.fill(request, (byte) 0);
         req.putInt(0, REQUEST_SIZE);                 // nlmsg_len
         req.putShort(4, SOCK_DIAG_BY_FAMILY);        // nlmsg_type
         req.putShort(6, NLM_F_REQUEST);              // one connection, not a dump

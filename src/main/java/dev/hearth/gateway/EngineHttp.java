@@ -31,6 +31,12 @@ import java.util.function.LongSupplier;
  * request went out — the write fails, or the connection ends before a byte of an answer — is sent
  * once more on a fresh one, as HTTP libraries do. {@code https://}
  * engines are not served here (the proxy's JDK client speaks TLS).
+ *
+ * <p>An engine that ends its connections after answering is learned from the connections it ended
+ * (one that had answered, found closed when borrowed or when a request went out on it). To such an
+ * engine the next request's connection is opened ahead: each request, once written, opens one while
+ * the engine works on its prompt, so the next request does not wait for a connect and the engine's
+ * accept — what a proxy that connects on demand pays on every request. One waits at most.
  */
 final class EngineHttp {
     /** How long a connection may wait idle before it is closed instead of reused. */
@@ -77,7 +83,7 @@ final class EngineHttp {
                    Duration connectTimeout, Abort abort) throws IOException {
         sweep();
         String host = uri.getHost();
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        int port = port(uri);
         Exchange ex = new Exchange(pools.computeIfAbsent(host + ":" + port, k -> new Pool()), host, port,
                 request(uri, host, port, body, contentType, accept, headers), connectTimeout, abort);
         Connection idle = ex.pool.borrow();
@@ -93,6 +99,10 @@ final class EngineHttp {
         }
         ex.write(new Connection(ex.pool), false);
         return ex;
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() < 0 ? 80 : uri.getPort();
     }
 
     /**
@@ -153,15 +163,18 @@ final class EngineHttp {
          */
         EngineBody answer() throws IOException {
             try {
+                pool.openAhead(host, port);
                 return EngineBody.read(conn);
             } catch (IOException e) {
                 conn.close();
                 if (!reused || conn.received() > 0 || e instanceof ProtocolException || abort.why() != null) {
                     throw e;
                 }
+                if (conn.served > 0) pool.endsAfterAnswers = true; // it had answered, then the engine ended it
             }
             write(new Connection(pool), false);
             try {
+                pool.openAhead(host, port);
                 return EngineBody.read(conn);
             } catch (IOException e) {
                 conn.close();
@@ -214,18 +227,64 @@ final class EngineHttp {
     private final class Pool {
         private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
         private final AtomicInteger size = new AtomicInteger();
+        /** Connections opened ahead and not yet borrowed: in the pool, or connecting. */
+        private final AtomicInteger spares = new AtomicInteger();
+        /**
+         * Whether the engine ends its side after answering: what the last connection that had answered
+         * showed when it was next borrowed or written to (one opened ahead and never used shows nothing).
+         */
+        private volatile boolean endsAfterAnswers;
 
         Connection borrow() {
             long now = nanoTime.getAsLong();
             for (Connection c; (c = idle.pollFirst()) != null; ) {
-                size.decrementAndGet();
-                if (now - c.idleSince > IDLE.toNanos() || c.peerClosed()) {
+                taken(c);
+                if (now - c.idleSince > IDLE.toNanos() || !c.connected()) {
+                    c.close();
+                    continue;
+                }
+                boolean ended = c.peerClosed();
+                if (c.served > 0) endsAfterAnswers = ended;
+                if (ended) {
                     c.close();
                     continue;
                 }
                 return c;
             }
             return null;
+        }
+
+        /** Counts a connection out of the pool. */
+        private void taken(Connection c) {
+            size.decrementAndGet();
+            if (c.spare) {
+                c.spare = false;
+                spares.decrementAndGet();
+            }
+        }
+
+        /**
+         * To an engine known to end its connections after answering, starts the next request's now,
+         * unless one opened ahead waits already. The connect does not block (to this machine it is
+         * done at once; one not done when a request borrows it is dropped, never waited for), so
+         * an engine slow to accept cannot hold up the request that opens it. Failing (the engine is
+         * stopping) is no error: the next request connects itself.
+         */
+        void openAhead(String host, int port) {
+            if (!endsAfterAnswers || !spares.compareAndSet(0, 1)) return;
+            Connection c = null;
+            try {
+                c = new Connection(this);
+                c.spare = true;
+                SocketChannel ch = c.channel();
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.configureBlocking(false);
+                ch.connect(new InetSocketAddress(host, port));
+                offer(c);
+            } catch (IOException | RuntimeException e) {
+                spares.decrementAndGet();
+                if (c != null) c.close();
+            }
         }
 
         void offer(Connection c) {
@@ -240,7 +299,7 @@ final class EngineHttp {
             for (Connection old; (old = idle.peekLast()) != null && (size.get() > MAX_IDLE_PER_ENGINE
                     || now - old.idleSince > IDLE.toNanos()); ) {
                 if (idle.removeLastOccurrence(old)) {
-                    size.decrementAndGet();
+                    taken(old);
                     old.close();
                 }
             }
@@ -256,6 +315,10 @@ final class EngineHttp {
         private boolean closed; // guarded by this
         private long received;
         private volatile long idleSince;
+        /** Opened ahead and not yet borrowed ({@link Pool#spares}); set and cleared by the pool's users in turn. */
+        private volatile boolean spare;
+        /** Answers read to their end on it; written by the request that holds it, read after the pool hands it on. */
+        private int served;
 
         Connection(Pool pool) throws IOException {
             this.pool = pool;
@@ -274,6 +337,15 @@ final class EngineHttp {
         synchronized int lease() {
             received = 0;
             return ++lease;
+        }
+
+        /** Whether the connect is done: at once for any but one opened ahead, which is not waited for. */
+        boolean connected() {
+            try {
+                return !channel.isConnectionPending() || channel.finishConnect(); // opened ahead: non-blocking
+            } catch (IOException | RuntimeException e) {
+                return false; // refused: the engine has stopped
+            }
         }
 
         /**
@@ -303,11 +375,19 @@ final class EngineHttp {
             close();
         }
 
-        /** The answer was read to its end: back to the pool for the next request. */
+        /**
+         * The answer was read to its end: back to the pool for the next request, unless the engine is
+         * known to end its side after answering and has already (a connection opened ahead replaces it).
+         */
         void release() {
             synchronized (this) {
                 if (closed) return;
                 lease++; // an abort hook of the request that used it no longer reaches it
+            }
+            served++;
+            if (pool.endsAfterAnswers && peerClosed()) {
+                close();
+                return;
             }
             pool.offer(this);
         }

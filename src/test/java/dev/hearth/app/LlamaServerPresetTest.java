@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -202,12 +203,96 @@ class LlamaServerPresetTest {
         assertFreshServerAnswers(pid);
     }
 
+    /**
+     * llama-server ends its connection after every streamed answer, so each request would wait for a
+     * connect and for llama-server's accept, as it does through nginx. Hearth opens the next request's
+     * connection while the engine works on the one before. Seen in the kernel: llama-server, frozen
+     * with SIGSTOP, holds the next request unread on a connection that was open before it was sent.
+     */
+    @Test
+    void afterAStream_theNextRequestGoesOutOnAConnectionOpenedBeforeIt() throws Exception {
+        String stream = TestHearth.chat(MODEL, "\"stream\":true,\"max_tokens\":4");
+        for (int i = 0; i < 2; i++) { // the second finds the first's connection ended: Hearth learns it
+            assertThat(events(h.stream(stream).body()).getLast()).isEqualTo("[DONE]");
+        }
+        int port = ((ProcessEngine) h.hearth.scheduler().engine(MODEL)).baseUrl().getPort();
+        Set<Integer> open = Tcp.established(port);
+
+        Tcp held = frozenWhile(stream, port);
+
+        assertThat(open).as("the connection the next request went on was open before it").contains(held.remotePort());
+    }
+
+    /**
+     * Sends {@code body} to Hearth while llama-server is stopped (SIGSTOP), waits until the kernel shows
+     * the request unread on llama-server's side, then lets llama-server answer it.
+     *
+     * @return the connection the request waited on, as llama-server's side sees it
+     */
+    private static Tcp frozenWhile(String body, int port) throws Exception {
+        long pid = pid();
+        signal("STOP", pid);
+        CompletableFuture<HttpResponse<InputStream>> answer;
+        Tcp held;
+        try {
+            answer = CompletableFuture.supplyAsync(() -> h.stream(body));
+            held = await().atMost(Duration.ofSeconds(30)).until(() -> Tcp.engineSide(port).stream()
+                    .filter(t -> t.unread() > 0).findFirst().orElse(null), java.util.Objects::nonNull);
+        } finally {
+            signal("CONT", pid);
+        }
+        assertThat(events(answer.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).getLast()).isEqualTo("[DONE]");
+        return held;
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        // the shell's kill: a bare Debian has no /bin/kill (procps)
+        assertThat(new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid).inheritIO().start().waitFor()).isZero();
+    }
+
+    /** One TCP socket on this machine, from /proc/net/tcp and tcp6: its ports, state, and bytes not yet read. */
+    record Tcp(int localPort, int remotePort, int state, long unread) {
+        static final int ESTABLISHED = 1;
+
+        static List<Tcp> all() throws IOException {
+            List<Tcp> all = new ArrayList<>();
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) { // Hearth's side is IPv4-mapped IPv6
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (String line : lines.subList(1, lines.size())) { // sl local rem st tx:rx ...
+                    String[] f = line.trim().split("\\s+");
+                    all.add(new Tcp(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16),
+                            Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16), Integer.parseInt(f[3], 16),
+                            Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16)));
+                }
+            }
+            return all;
+        }
+
+        /** The connections to llama-server's port, as its side sees them. */
+        static List<Tcp> engineSide(int port) throws IOException {
+            return all().stream().filter(t -> t.localPort() == port && t.remotePort() != 0).toList();
+        }
+
+        /** The connections to llama-server's port, as Hearth's side (the client) sees them. */
+        static List<Tcp> hearthSide(int port) throws IOException {
+            return all().stream().filter(t -> t.remotePort() == port).toList();
+        }
+
+        /** Hearth-side ports of the established connections to the port. */
+        static Set<Integer> established(int port) throws IOException {
+            Set<Integer> ports = new java.util.HashSet<>();
+            for (Tcp t : hearthSide(port)) {
+                if (t.state() == ESTABLISHED) ports.add(t.localPort());
+            }
+            return ports;
+        }
+    }
+
     /** A loaded llama-server, stopped with SIGSTOP: it accepts connections and answers nothing. */
     private static long frozenServer() throws IOException, InterruptedException {
         ok(h.post("/v1/chat/completions", TestHearth.chat(MODEL, "\"max_tokens\":2")));
         long pid = pid();
-        // the shell's kill: a bare Debian has no /bin/kill (procps)
-        assertThat(new ProcessBuilder("sh", "-c", "kill -STOP " + pid).inheritIO().start().waitFor()).isZero();
+        signal("STOP", pid);
         return pid;
     }
 

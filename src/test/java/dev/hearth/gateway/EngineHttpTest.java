@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -40,6 +41,8 @@ class EngineHttpTest {
 
     private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Which connection (1 for the first accepted) each request came on. */
+    private final List<Integer> requestConnections = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final CountDownLatch clientClosed = new CountDownLatch(1);
     private final ServerSocket server = serve();
@@ -142,10 +145,11 @@ class EngineHttpTest {
         assertThat(readAll(send("{}"))).isEqualTo("one");
         await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1 && requests.size() == 1);
         assertThat(readAll(send("{}"))).isEqualTo("two"); // the closed one was noticed: a fresh connection
-        assertThat(connections).hasValue(2);
+        assertThat(requestConnections.get(1)).isNotEqualTo(1);
         assertThat(readAll(send("{}"))).isEqualTo("three"); // closed unanswered: sent again on a fresh one
-        assertThat(connections).hasValue(3);
         assertThat(requests).hasSize(4);
+        assertThat(requestConnections.get(2)).as("the kept connection").isEqualTo(requestConnections.get(1));
+        assertThat(requestConnections.get(3)).as("a fresh connection").isNotIn(1, requestConnections.get(1));
     }
 
     /**
@@ -172,10 +176,70 @@ class EngineHttpTest {
                 (java.net.InetSocketAddress) halfClosed.get().getRemoteSocketAddress()) == FIN_WAIT2);
         assertThat(readAll(send("{}"))).isEqualTo("two");
         assertThat(requests).as("each request reached the engine once").hasSize(2);
-        assertThat(connections).hasValue(2);
+        assertThat(requestConnections).as("the second on a fresh connection").containsExactly(1, 2);
     }
 
     private static final int FIN_WAIT2 = 5;
+
+    /**
+     * To an engine that ends every connection after answering (llama-server after every stream), each
+     * request, once written, opens the next one's connection: the next request goes out on a
+     * connection the engine has accepted already, without waiting for a connect of its own.
+     */
+    @Test
+    void anEngineThatEndsEveryConnection_getsEachNextRequestOnAConnectionOpenedAhead() throws Exception {
+        List<InetSocketAddress[]> ended = new CopyOnWriteArrayList<>();
+        for (String body : List.of("one", "two", "three", "four")) {
+            answers.add((s, out) -> {
+                out.write(okBytes(body));
+                out.flush();
+                s.shutdownOutput(); // as llama-server does after a stream; the test server's loop then ends
+                ended.add(new InetSocketAddress[] {(InetSocketAddress) s.getLocalSocketAddress(),
+                        (InetSocketAddress) s.getRemoteSocketAddress()});
+            });
+        }
+        SockDiag diag = SockDiag.open().orElseThrow(() -> new AssertionError("Linux's NETLINK_SOCK_DIAG did not open"));
+
+        assertThat(readAll(send("{}"))).isEqualTo("one");
+        assertThat(connections).as("nothing learned yet: this engine might keep its connections").hasValue(1);
+        awaitFin(diag, ended, 1);
+        assertThat(readAll(send("{}"))).isEqualTo("two"); // the ended one is found closed: learned
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 3); // 2 for it, 3 opened ahead
+        awaitFin(diag, ended, 2);
+        assertThat(readAll(send("{}"))).isEqualTo("three");
+        awaitFin(diag, ended, 3);
+        assertThat(readAll(send("{}"))).isEqualTo("four");
+
+        assertThat(requestConnections).as("each request on the connection the one before opened").containsExactly(1, 2, 3, 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 5); // and the next one's waits
+        assertThat(requests).as("each request reached the engine once").hasSize(4);
+    }
+
+    @Test
+    void anEngineThatKeepsItsConnections_getsNoneOpenedAhead() throws Exception {
+        answers.add(ok("one"));
+        answers.add(ok("two"));
+        answers.add(ok("three"));
+
+        assertThat(readAll(send("{}"))).isEqualTo("one");
+        assertThat(readAll(send("{}"))).isEqualTo("two"); // the kept connection was alive: the engine keeps them
+        assertThat(readAll(send("{}"))).isEqualTo("three");
+
+        assertThat(requestConnections).containsExactly(1, 1, 1);
+        assertThat(connections).hasValue(1);
+    }
+
+    /**
+     * Waits until Hearth's kernel has the FIN of the {@code n}th connection the engine ended (its two
+     * addresses, the engine's first, noted as it ended it): the engine's side is FIN_WAIT2, or TIME_WAIT
+     * or gone once Hearth has closed its side too.
+     */
+    private static void awaitFin(SockDiag diag, List<InetSocketAddress[]> ended, int n) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.size() >= n && java.util.Set.of(FIN_WAIT2, TIME_WAIT,
+                SockDiag.NONE).contains(diag.state(ended.get(n - 1)[0], ended.get(n - 1)[1])));
+    }
+
+    private static final int TIME_WAIT = 6;
 
     @Test
     void idleConnections_areClosedOnceIdleTooLong_evenToAnEngineNoLongerAsked() throws Exception {
@@ -268,8 +332,8 @@ class EngineHttpTest {
                 while (!s.isClosed()) {
                     try {
                         Socket c = s.accept();
-                        connections.incrementAndGet();
-                        Thread.ofVirtual().start(() -> connection(c));
+                        int n = connections.incrementAndGet();
+                        Thread.ofVirtual().start(() -> connection(c, n));
                     } catch (IOException closed) {
                         return;
                     }
@@ -282,7 +346,7 @@ class EngineHttpTest {
     }
 
     /** Requests one after another on one connection, each answered by the next scripted answer. */
-    private void connection(Socket c) {
+    private void connection(Socket c, int n) {
         try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
             while (!c.isClosed()) {
                 String request = request(in);
@@ -290,6 +354,7 @@ class EngineHttpTest {
                     closedByClient.incrementAndGet();
                     return;
                 }
+                requestConnections.add(n);
                 requests.add(request);
                 Answer answer = answers.poll(10, TimeUnit.SECONDS);
                 if (answer == null) return;

@@ -216,6 +216,8 @@ class LlamaServerPresetTest {
             assertThat(events(h.stream(stream).body()).getLast()).isEqualTo("[DONE]");
         }
         int port = ((ProcessEngine) h.hearth.scheduler().engine(MODEL)).baseUrl().getPort();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Tcp.hearthSide(port).stream() // none still connecting
+                .noneMatch(t -> t.state() == Tcp.SYN_SENT));
         Set<Integer> open = Tcp.established(port);
 
         Tcp held = frozenWhile(stream, port);
@@ -253,6 +255,7 @@ class LlamaServerPresetTest {
     /** One TCP socket on this machine, from /proc/net/tcp and tcp6: its ports, state, and bytes not yet read. */
     record Tcp(int localPort, int remotePort, int state, long unread) {
         static final int ESTABLISHED = 1;
+        static final int SYN_SENT = 2;
 
         static List<Tcp> all() throws IOException {
             List<Tcp> all = new ArrayList<>();

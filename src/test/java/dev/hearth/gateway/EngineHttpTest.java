@@ -207,6 +207,8 @@ class EngineHttpTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 3); // 2 for it, 3 opened ahead
         awaitFin(diag, ended, 2);
         assertThat(readAll(send("{}"))).isEqualTo("three");
+        // accepted, so connected: one still connecting when borrowed would be dropped, not waited for
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 4);
         awaitFin(diag, ended, 3);
         assertThat(readAll(send("{}"))).isEqualTo("four");
 

@@ -83,7 +83,7 @@ final class EngineHttp {
                    Duration connectTimeout, Abort abort) throws IOException {
         sweep();
         String host = uri.getHost();
-        int port = port(uri);
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
         Exchange ex = new Exchange(pools.computeIfAbsent(host + ":" + port, k -> new Pool()), host, port,
                 request(uri, host, port, body, contentType, accept, headers), connectTimeout, abort);
         Connection idle = ex.pool.borrow();
@@ -99,10 +99,6 @@ final class EngineHttp {
         }
         ex.write(new Connection(ex.pool), false);
         return ex;
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() < 0 ? 80 : uri.getPort();
     }
 
     /**

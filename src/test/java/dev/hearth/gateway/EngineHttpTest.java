@@ -159,21 +159,19 @@ class EngineHttpTest {
      */
     @Test
     void anEngineThatEndsItsSideAfterAnAnswer_getsTheNextRequestOnce_onAFreshConnection() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Socket> halfClosed = new java.util.concurrent.atomic.AtomicReference<>();
+        List<InetSocketAddress[]> ended = new CopyOnWriteArrayList<>();
         answers.add((s, out) -> {
             out.write(okBytes("one"));
             out.flush();
             s.shutdownOutput(); // its FIN; it still reads what comes
-            halfClosed.set(s);
+            ended.add(new InetSocketAddress[] {(InetSocketAddress) s.getLocalSocketAddress(),
+                    (InetSocketAddress) s.getRemoteSocketAddress()});
         });
         answers.add(ok("two"));
         SockDiag diag = SockDiag.open().orElseThrow(() -> new AssertionError("Linux's NETLINK_SOCK_DIAG did not open"));
 
         assertThat(readAll(send("{}"))).isEqualTo("one");
-        // the engine's side is FIN_WAIT2 once Hearth's kernel has taken the FIN: the connection idles closed
-        await().atMost(Duration.ofSeconds(10)).until(() -> halfClosed.get() != null && diag.state(
-                (java.net.InetSocketAddress) halfClosed.get().getLocalSocketAddress(),
-                (java.net.InetSocketAddress) halfClosed.get().getRemoteSocketAddress()) == FIN_WAIT2);
+        awaitFin(diag, ended, 1); // Hearth's kernel has taken the FIN: the connection idles closed
         assertThat(readAll(send("{}"))).isEqualTo("two");
         assertThat(requests).as("each request reached the engine once").hasSize(2);
         assertThat(requestConnections).as("the second on a fresh connection").containsExactly(1, 2);

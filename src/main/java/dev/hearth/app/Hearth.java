@@ -7,12 +7,14 @@ import dev.hearth.catalog.HearthConfig;
 import dev.hearth.config.ClusterConfig;
 import dev.hearth.config.ServerConfig;
 import dev.hearth.engine.Engine;
+import dev.hearth.engine.Endpoint;
 import dev.hearth.engine.Engines;
 import dev.hearth.engine.Leftovers;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
 import dev.hearth.gateway.Http10;
+import dev.hearth.gateway.Proxy;
 import dev.hearth.gateway.Routes;
 import dev.hearth.gateway.SseWriter;
 import dev.hearth.api.admin.AdminRoutes;
@@ -111,6 +113,7 @@ public final class Hearth implements AutoCloseable {
         EventBus events = shared != null ? shared : new LocalEventBus();
         this.bus = shared;
         scheduler.addListener(e -> events.publish(ModelEvent.TOPIC, e.model(), e));
+        scheduler.addListener(e -> { if (e.type() == ModelEvent.Type.UNLOADING) stopping(scheduler.engine(e.model())); });
         events.subscribe(ModelEvent.TOPIC, null, ModelMetrics.feed(metrics));
         events.subscribe(ModelEvent.TOPIC, null, Hearth::log);
         Catalog catalog = new Catalog(config);
@@ -326,6 +329,11 @@ public final class Hearth implements AutoCloseable {
     }
 
     /** One line per model event, so the server log tells what was loaded, unloaded and why. */
+    /** Before an engine is stopped the gateway lets go of its idle connections to it, which llama-server waits on. */
+    private static void stopping(Engine engine) {
+        if (engine != null && engine.endpoint() instanceof Endpoint.Http http) Proxy.engineStopping(http.baseUrl());
+    }
+
     private static void log(ModelEvent e) {
         Level level = switch (e.type()) {
             case LOAD_FAILED, CRASHED -> Level.WARNING;

@@ -67,6 +67,14 @@ public final class Proxy {
      */
     public record Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed) {}
 
+    /**
+     * The engine at {@code baseUrl} is about to be stopped: the gateway closes its idle connections to
+     * it, which some servers would otherwise wait on before they exit.
+     */
+    public static void engineStopping(URI baseUrl) {
+        if (EngineHttp.serves(baseUrl)) EngineHttp.SHARED.closeIdle(baseUrl);
+    }
+
     public Outcome forward(Upstream engine, String path, ObjectNode body, boolean stream, ServerResponse res,
                     ProxyTimeouts timeouts, Abort abort) {
         return forward(engine, path, body, stream, res, timeouts, abort, null);

@@ -226,8 +226,36 @@ class LlamaServerPresetTest {
     }
 
     /**
+     * llama-server keeps a connection open after a whole answer, and on SIGTERM waits for the worker
+     * that holds it (~0.1 s more per unload). Hearth closes its idle connections to an engine before it
+     * stops it: with llama-server frozen (SIGSTOP), the unload's close shows in the kernel while the
+     * server is still there, before the SIGKILL that ends its stop grace would close the connection.
+     */
+    @Test
+    void anUnloadRightAfterAWholeAnswer_closesHearthsIdleConnectionBeforeTheServerIsStopped() throws Exception {
+        ok(h.post("/v1/chat/completions", TestHearth.chat(MODEL, "\"max_tokens\":2")));
+        int port = ((ProcessEngine) h.hearth.scheduler().engine(MODEL)).baseUrl().getPort();
+        int kept = frozenWhile(TestHearth.chat(MODEL, "\"max_tokens\":2"), port).remotePort();
+        assertThat(Tcp.established(port)).as("the answer's connection, kept").contains(kept);
+        ProcessHandle server = ProcessHandle.of(pid()).orElseThrow();
+
+        signal("STOP", server.pid());
+        CompletableFuture<HttpResponse<String>> unload;
+        try {
+            unload = CompletableFuture.supplyAsync(() -> h.post("/api/models/" + MODEL + "/unload", ""));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive() || !Tcp.established(port).contains(kept));
+            assertThat(server.isAlive()).as("Hearth closed its connection while llama-server was still there").isTrue();
+        } finally {
+            // gone already when the stop grace ran out (the failure above says so): no process to resume
+            new ProcessBuilder("sh", "-c", "kill -CONT " + server.pid() + " 2>/dev/null").start().waitFor();
+        }
+        assertThat(JSON.readTree(unload.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).at("/status").asText())
+                .isEqualTo("unloaded");
+    }
+
+    /**
      * Sends {@code body} to Hearth while llama-server is stopped (SIGSTOP), waits until the kernel shows
-     * the request unread on llama-server's side, then lets llama-server answer it.
+     * the request unread on llama-server's side, then lets llama-server answer it (200; a stream to its end).
      *
      * @return the connection the request waited on, as llama-server's side sees it
      */
@@ -243,7 +271,10 @@ class LlamaServerPresetTest {
         } finally {
             signal("CONT", pid);
         }
-        assertThat(events(answer.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).getLast()).isEqualTo("[DONE]");
+        HttpResponse<InputStream> answered = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        String text = new String(answered.body().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answered.statusCode()).as(text).isEqualTo(200);
+        if (body.contains("\"stream\":true")) assertThat(text).endsWith("data: [DONE]\n\n");
         return held;
     }
 

@@ -261,6 +261,19 @@ class EngineHttpTest {
     }
 
     @Test
+    void anEngineAboutToStop_hasItsIdleConnectionsClosed_andTheNextRequestConnectsAfresh() throws Exception {
+        answers.add(ok("a"));
+        answers.add(ok("b"));
+        assertThat(readAll(send("{}"))).isEqualTo("a"); // kept, idle
+
+        http.closeIdle(URI.create("http://127.0.0.1:" + server.getLocalPort()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> closedByClient.get() == 1);
+        assertThat(readAll(send("{}"))).isEqualTo("b");
+        assertThat(requestConnections).containsExactly(1, 2);
+    }
+
+    @Test
     void aFreshConnectionClosedBeforeAnswering_isAnError_notARetry() {
         answers.add((s, out) -> s.close());
         answers.add(ok("never"));

@@ -26,9 +26,12 @@ final class StreamPipe {
     private StreamPipe() {}
 
     /**
-     * Relays the engine's stream {@code in} to the client. Its first read comes before any header goes
-     * out, so a first-byte timeout is still a 504; after that the client has a 200 and hears of any
-     * failure in a final error event.
+     * Relays the engine's stream {@code in} to the client. When the engine's head came alone, as
+     * llama-server and vLLM send it, at once, before they read the prompt, the client has it at once
+     * too (as from the engine itself, or through nginx), and the client's own work on it overlaps the
+     * prompt's; when the first events came with it, they go out together. Until a head has gone out a
+     * failure is an error answer (a first-byte timeout a 504); after it, the client has a 200 and
+     * hears of any failure in a final error event.
      *
      * @param opened a stream already answered 200 ({@link LoadingStream}); null to begin one on {@code res}
      * @param ends   what the stream's last event may carry when it ended as it should
@@ -36,28 +39,29 @@ final class StreamPipe {
     static Outcome pipe(Upstream engine, InputStream in, int status, ServerResponse res, long start,
                         Deadline deadline, Abort abort, OutputStream opened, List<byte[]> ends, Reshape reshape) {
         byte[] buf = new byte[16 * 1024];
-        int n;
+        ServerResponse own = opened == null ? res : null; // a response this stream began, which it also ends
+        OutputStream out = opened;
+        boolean begun = false; // here, before any event: what fails now is told in the stream
+        if (out == null && nothingYet(in)) {
+            out = begin(res, status);
+            sendHead(res);
+            begun = true;
+        }
+        int n = -1;
+        HearthException failed = null;
         try {
-            n = readBatch(in, buf); // before any header goes out: a timeout here is still a 504
+            n = readBatch(in, buf);
         } catch (IOException e) {
-            throw Proxy.aborted(abort, engine, e);
+            failed = Proxy.aborted(abort, engine, e);
         }
-        if (abort.why() != null) {
-            throw abort.why().error();
-        }
-        if (n < 0) {
-            throw EngineStopped.of(engine, new IOException("stream ended before its first event"));
+        if (failed == null && abort.why() != null) failed = abort.why().error();
+        if (failed == null && n < 0) failed = EngineStopped.of(engine, new IOException("stream ended before its first event"));
+        if (failed != null) {
+            if (!begun) throw failed;
+            return endWithError(failed, reshape.stream(out), own, status, 0, abort);
         }
         long firstByte = System.nanoTime() - start;
-        OutputStream out = opened;
-        ServerResponse own = opened == null ? res : null; // a response this stream began, which it also ends
-        if (out == null) {
-            res.status(status);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
-            out = res.outputStream();
-        }
+        if (out == null) out = begin(res, status);
         out = reshape.stream(out);
         StreamScan scan = new StreamScan(ends);
         while (n >= 0) {
@@ -90,6 +94,32 @@ final class StreamPipe {
         }
         end(out, own);
         return new Outcome(status, firstByte, false, Math.max(0, scan.events() - (ends.getFirst() == Proxy.DONE ? 1 : 0)));
+    }
+
+    private static OutputStream begin(ServerResponse res, int status) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header("X-Accel-Buffering", "no"); // tell a reverse proxy in front not to buffer either
+        return res.outputStream();
+    }
+
+    /** Whether nothing of the body has arrived with the head. */
+    private static boolean nothingYet(InputStream in) {
+        try {
+            return in.available() == 0;
+        } catch (IOException e) {
+            return false; // the read that follows meets it
+        }
+    }
+
+    /** A client gone by now is found so at the stream's first write. */
+    private static void sendHead(ServerResponse res) {
+        try {
+            ResponseHead.send(res);
+        } catch (RuntimeException clientGone) {
+            // Helidon reports a closed connection with its own runtime exception types
+        }
     }
 
     /**

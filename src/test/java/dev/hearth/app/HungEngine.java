@@ -12,13 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real OpenAI-ish engine on a loopback socket that answers {@code /health} but misbehaves on
  * chat POSTs, the way a wedged vLLM does: {@link Mode#HANG} never answers, {@link Mode#STALL}
- * sends the stream's headers and first chunk and then nothing, {@link Mode#LINGER} streams a whole
+ * sends the stream's headers and first chunk and then nothing, {@link Mode#HEAD} sends the stream's
+ * headers only, at once as vLLM and llama-server do, and then nothing, {@link Mode#HOLD} sends them and
+ * holds its first event until {@link #release} is counted down, {@link Mode#LINGER} streams a whole
  * answer to its {@code [DONE]} and then keeps the connection open without ending it, {@link Mode#ANSWER}
  * answers.
  * Raw sockets, so it can count the calls whose connection Hearth closed.
  */
 final class HungEngine implements AutoCloseable {
-    enum Mode { HANG, STALL, LINGER, ANSWER }
+    enum Mode { HANG, STALL, HEAD, HOLD, LINGER, ANSWER }
+
+    private static final String STREAM_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            + "Connection: close\r\n\r\n";
 
     private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     volatile Mode mode;
@@ -26,6 +31,8 @@ final class HungEngine implements AutoCloseable {
     final AtomicInteger calls = new AtomicInteger();
     /** Chat POSTs left unanswered whose connection the caller (Hearth) closed. */
     final AtomicInteger closedByCaller = new AtomicInteger();
+    /** What {@link Mode#HOLD} waits for before its first event. */
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     HungEngine(Mode mode) throws IOException {
         this.mode = mode;
@@ -68,6 +75,19 @@ final class HungEngine implements AutoCloseable {
                     out.flush();
                     waitForClose(in);
                 }
+                case HEAD -> {
+                    out.write(STREAM_HEAD.getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    waitForClose(in);
+                }
+                case HOLD -> {
+                    out.write(STREAM_HEAD.getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    if (!release.await(60, java.util.concurrent.TimeUnit.SECONDS)) return;
+                    out.write(("data: {\"choices\":[{\"delta\":{\"content\":\"Once\"}}]}\n\n" + "data: [DONE]\n\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
                 case LINGER -> {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
                             + "data: {\"choices\":[{\"delta\":{\"content\":\"Once\"}}]}\n\n"
@@ -79,6 +99,8 @@ final class HungEngine implements AutoCloseable {
             }
         } catch (IOException gone) {
             // the test is over, or the caller reset the connection
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -92,6 +92,43 @@ class HungEngineTest {
     }
 
     @Test
+    void stream_whoseEngineSentItsHeadOnly_endsWithAnSseErrorEvent_atTheFirstByteTimeout() throws Exception {
+        start(HungEngine.Mode.HEAD, "first_byte_timeout: 300ms", "");
+
+        HttpResponse<String> r = h.post("/v1/chat/completions", TestHearth.chat("hung", "\"stream\":true"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("text/event-stream");
+        JsonNode error = JSON.readTree(r.body().strip().substring("data: ".length())).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("engine_timeout");
+        assertThat(error.get("message").asText()).contains("'hung'").contains("first_byte_timeout");
+        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
+        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
+        assertServedAgain();
+    }
+
+    /**
+     * An engine sends a stream's head at once and its first event once it has read the prompt (vLLM
+     * and llama-server do): the client has the head as soon as the engine sent it, as it would from
+     * the engine itself or through nginx, not only with the first token.
+     */
+    @Test
+    void stream_theClientHasTheHeadAsSoonAsTheEngineSentIt_beforeTheFirstEvent() throws Exception {
+        start(HungEngine.Mode.HOLD, "", "");
+
+        CompletableFuture<HttpResponse<java.io.InputStream>> answer =
+                CompletableFuture.supplyAsync(() -> h.stream(TestHearth.chat("hung", "\"stream\":true")));
+        HttpResponse<java.io.InputStream> r = answer.get(30, java.util.concurrent.TimeUnit.SECONDS); // the event is held
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("text/event-stream");
+        engine.release.countDown();
+        String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(body).contains("\"content\":\"Once\"");
+        assertThat(body.strip()).endsWith("data: [DONE]");
+    }
+
+    @Test
     void stream_endsWithAnSseErrorEvent_whenTheEngineStallsMidStream() throws Exception {
         start(HungEngine.Mode.STALL, "chunk_timeout: 300ms", "");
 

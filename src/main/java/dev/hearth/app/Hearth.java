@@ -328,12 +328,12 @@ public final class Hearth implements AutoCloseable {
         return s3;
     }
 
-    /** One line per model event, so the server log tells what was loaded, unloaded and why. */
     /** Before an engine is stopped the gateway lets go of its idle connections to it, which llama-server waits on. */
     private static void stopping(Engine engine) {
         if (engine != null && engine.endpoint() instanceof Endpoint.Http http) Proxy.engineStopping(http.baseUrl());
     }
 
+    /** One line per model event, so the server log tells what was loaded, unloaded and why. */
     private static void log(ModelEvent e) {
         Level level = switch (e.type()) {
             case LOAD_FAILED, CRASHED -> Level.WARNING;

@@ -84,7 +84,7 @@ final class EngineHttp {
         sweep();
         String host = uri.getHost();
         int port = port(uri);
-        Exchange ex = new Exchange(pools.computeIfAbsent(host + ":" + port, k -> new Pool()), host, port,
+        Exchange ex = new Exchange(pools.computeIfAbsent(key(host, port), k -> new Pool()), host, port,
                 request(uri, host, port, body, contentType, accept, headers), connectTimeout, abort);
         Connection idle = ex.pool.borrow();
         if (idle != null) {
@@ -107,12 +107,16 @@ final class EngineHttp {
      * them before it exits (llama-server's, ~0.1 s). A request still in flight keeps its connection.
      */
     void closeIdle(URI uri) {
-        Pool pool = pools.get(uri.getHost() + ":" + port(uri));
+        Pool pool = pools.get(key(uri.getHost(), port(uri)));
         if (pool != null) pool.closeIdle();
     }
 
     private static int port(URI uri) {
         return uri.getPort() < 0 ? 80 : uri.getPort();
+    }
+
+    private static String key(String host, int port) {
+        return host + ":" + port;
     }
 
     /**

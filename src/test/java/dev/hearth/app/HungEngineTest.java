@@ -57,6 +57,18 @@ class HungEngineTest {
         return h.hearth.scheduler().status().getFirst();
     }
 
+    private static void assertFirstByteTimeout(JsonNode error) {
+        assertThat(error.get("code").asText()).isEqualTo("engine_timeout");
+        assertThat(error.get("message").asText()).contains("'hung'").contains("first_byte_timeout");
+    }
+
+    /** The upstream call was closed, the lease came back, and the next request is served. */
+    private void assertCallClosedAndServedAgain() {
+        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
+        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
+        assertServedAgain();
+    }
+
     private void assertServedAgain() {
         engine.mode = HungEngine.Mode.ANSWER;
         HttpResponse<String> r = h.post("/v1/chat/completions", TestHearth.chat("hung", ""));
@@ -72,11 +84,8 @@ class HungEngineTest {
 
         assertThat(r.statusCode()).isEqualTo(504);
         JsonNode error = JSON.readTree(r.body()).get("error");
-        assertThat(error.get("code").asText()).isEqualTo("engine_timeout");
-        assertThat(error.get("message").asText()).contains("'hung'").contains("first_byte_timeout");
-        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
-        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
-        assertServedAgain();
+        assertFirstByteTimeout(error);
+        assertCallClosedAndServedAgain();
     }
 
     @Test
@@ -100,11 +109,8 @@ class HungEngineTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).contains("text/event-stream");
         JsonNode error = JSON.readTree(r.body().strip().substring("data: ".length())).get("error");
-        assertThat(error.get("code").asText()).isEqualTo("engine_timeout");
-        assertThat(error.get("message").asText()).contains("'hung'").contains("first_byte_timeout");
-        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
-        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
-        assertServedAgain();
+        assertFirstByteTimeout(error);
+        assertCallClosedAndServedAgain();
     }
 
     /**
@@ -140,9 +146,7 @@ class HungEngineTest {
         JsonNode error = JSON.readTree(last.substring("data: ".length())).get("error");
         assertThat(error.get("code").asText()).isEqualTo("engine_timeout");
         assertThat(error.get("message").asText()).contains("chunk_timeout");
-        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
-        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
-        assertServedAgain();
+        assertCallClosedAndServedAgain();
     }
 
     @Test
@@ -154,9 +158,7 @@ class HungEngineTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"content\":\"Once\"");
         assertThat(r.body().strip()).endsWith("data: [DONE]");
-        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
-        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
-        assertServedAgain();
+        assertCallClosedAndServedAgain();
     }
 
     @Test
@@ -167,9 +169,7 @@ class HungEngineTest {
             assertThat(status().inFlight()).isEqualTo(1);
         } // the client gives up
 
-        await().atMost(AT_MOST).until(() -> engine.closedByCaller.get() == 1);
-        await().atMost(AT_MOST).until(() -> status().inFlight() == 0);
-        assertServedAgain();
+        assertCallClosedAndServedAgain();
     }
 
     @Test

@@ -41,11 +41,9 @@ final class StreamPipe {
         byte[] buf = new byte[16 * 1024];
         ServerResponse own = opened == null ? res : null; // a response this stream began, which it also ends
         OutputStream out = opened;
-        boolean begun = false; // here, before any event: what fails now is told in the stream
         if (out == null && nothingYet(in)) {
             out = begin(res, status);
             sendHead(res);
-            begun = true;
         }
         int n = -1;
         HearthException failed = null;
@@ -57,7 +55,7 @@ final class StreamPipe {
         if (failed == null && abort.why() != null) failed = abort.why().error();
         if (failed == null && n < 0) failed = EngineStopped.of(engine, new IOException("stream ended before its first event"));
         if (failed != null) {
-            if (!begun) throw failed;
+            if (out == opened) throw failed; // no head went out here: an error answer
             return endWithError(failed, reshape.stream(out), own, status, 0, abort);
         }
         long firstByte = System.nanoTime() - start;

@@ -13,7 +13,7 @@ import dev.hearth.engine.Leftovers;
 import dev.hearth.engine.LogBuffer;
 import dev.hearth.gateway.ApiKeys;
 import dev.hearth.gateway.Gateway;
-import dev.hearth.gateway.Http10;
+import dev.hearth.gateway.Http1Front;
 import dev.hearth.gateway.Proxy;
 import dev.hearth.gateway.Routes;
 import dev.hearth.gateway.SseWriter;
@@ -162,13 +162,16 @@ public final class Hearth implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false) // Hearth stops its engines first; see close()
                 .directHandlers(Gateway::directHandlers)
-                .addConnectionSelector(new Http10()) // health checkers and ab speak HTTP/1.0
+                // HTTP/1.1 and 1.0 on a platform thread per connection (Http1Front), in place of Helidon's own
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(new Http1Front())
                 .routing(gateway::routing);
         // a video model's own port serves its VideosDGX API at "/", as its container did
         for (ModelSpec m : catalog.byTask(Task.VIDEO)) {
             if (m.port() != null) {
                 server.putSocket(socketName(m.name()), l -> l.host(s.host()).port(m.port())
-                        .addConnectionSelector(new Http10())
+                        .protocolsDiscoverServices(false)
+                        .addConnectionSelector(new Http1Front())
                         .routing(r -> gateway.socketRouting(r, routes -> videosDgx.registerModel(routes, "", m.name()))));
             }
         }

@@ -12,24 +12,23 @@ import io.helidon.webserver.Router;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.spi.ServerConnectionSelector;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Serves HTTP/1.0 requests ({@code curl -0}, ApacheBench, many health checkers), which Helidon 4.5
  * refuses: its HTTP/1 connection reads only "HTTP/1.1" request lines and has no option for 1.0.
- * A connection whose first request line ends in {@code HTTP/1.0} goes to Helidon's own HTTP/1
- * connection with that line read as HTTP/1.1 plus {@code Connection: close} — one request per
- * connection, as HTTP/1.0 without keep-alive has it — and without the HTTP/1.1 rule that a Host
- * header is required. The answer carries {@code HTTP/1.1} in its status line, which RFC 9110 §2.5
- * allows. Other first lines that are not HTTP/1.1 go to the stock connection, which refuses them
- * in the error envelope as before; an HTTP/1.0 line later on a kept-alive connection is a 505.
+ * {@link Http1Front} asks it for each new connection: one whose first request line ends in
+ * {@code HTTP/1.0} goes to Helidon's own HTTP/1 connection with that line read as HTTP/1.1 plus
+ * {@code Connection: close} — one request per connection, as HTTP/1.0 without keep-alive has it —
+ * and without the HTTP/1.1 rule that a Host header is required. The answer carries {@code HTTP/1.1}
+ * in its status line, which RFC 9110 §2.5 allows. Any other first line (or one not whole in the
+ * first read) goes to the stock connection, which serves HTTP/1.1 and refuses the rest in the error
+ * envelope; an HTTP/1.0 line later on a kept-alive connection is a 505.
  */
-public final class Http10 implements ServerConnectionSelector {
+final class Http10 {
     private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Http1ConnectionSelector lenient = Http1ConnectionSelector.builder()
@@ -37,23 +36,8 @@ public final class Http10 implements ServerConnectionSelector {
     private final Http1ConnectionSelector stock = Http1ConnectionSelector.builder()
             .config(Http1Config.create()).build();
 
-    @Override
-    public int bytesToIdentifyConnection() { return 0; }
-
-    @Override
-    public Support supports(BufferData data) {
-        String line = firstLine(data);
-        if (line == null) {
-            return Support.UNKNOWN; // Helidon's own selector, next in line, takes a partial line as before
-        }
-        return line.endsWith(" HTTP/1.1\r") ? Support.UNSUPPORTED : Support.SUPPORTED;
-    }
-
-    @Override
-    public Set<String> supportedApplicationProtocols() { return Set.of(); }
-
-    @Override
-    public ServerConnection connection(ConnectionContext ctx) {
+    /** The connection for what the client sent first (at least one byte of it already read). */
+    ServerConnection connection(ConnectionContext ctx) {
         DataReader reader = ctx.dataReader();
         String line = firstLine(reader.getBuffer(reader.available()));
         if (line == null || !line.endsWith(" HTTP/1.0\r")) {

@@ -11,8 +11,10 @@ import java.util.function.Supplier;
  * Platform threads that send requests to engines and relay their answers to clients. A virtual
  * thread blocked on a socket is woken through the JDK's poller (an epoll wait on another thread, then
  * a hand-off to a carrier) on every token; a platform thread blocked in {@code read} is woken by the
- * kernel itself, so a token costs one read and one write. One thread per request in flight, kept a
- * minute after use, up to {@link #MAX}; past that a request is relayed on its own (virtual) thread.
+ * kernel itself, so a token costs one read and one write. A request served on its connection's own
+ * platform thread ({@link Http1Front}) is relayed there, with no hand-off; one on a virtual thread is
+ * handed to a relay thread, one per request in flight, kept a minute after use, up to {@link #MAX};
+ * past that it is relayed on its own (virtual) thread.
  */
 final class Relays {
     /** Relay threads at most (a thread's stack is address space, committed only as deep as it is used). */
@@ -30,6 +32,9 @@ final class Relays {
      * the abort makes prompt (it closes the engine's connection).
      */
     static <T> T run(Supplier<T> relay, Abort abort) {
+        if (Http1Front.onConnectionThread()) {
+            return relay.get(); // the server stopping interrupts this thread, which closes the engine's channel
+        }
         if (RUNNING.incrementAndGet() > MAX) {
             RUNNING.decrementAndGet();
             return relay.get();

@@ -86,6 +86,24 @@ class HttpConnectionTest {
     }
 
     @Test
+    void aKeptAliveConnection_isServedOnAPlatformThreadOfItsOwn_whileItIsOpen() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", h.hearth.port())) {
+            s.setSoTimeout(EOF_WAIT_MS);
+            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            assertThat(s.getInputStream().read()).isEqualTo('H'); // the answer has begun: its connection is being served
+
+            // Helidon's own HTTP/1 connection, run on a platform thread named for Hearth's front (Http1Front)
+            assertThat(Thread.getAllStackTraces().entrySet()).anySatisfy(t -> {
+                assertThat(t.getKey().getName()).startsWith("hearth-conn-");
+                assertThat(t.getKey().isVirtual()).isFalse();
+                assertThat(t.getValue()).anySatisfy(frame ->
+                        assertThat(frame.getClassName()).isEqualTo("io.helidon.webserver.http1.Http1Connection"));
+            });
+        }
+    }
+
+    @Test
     void Http10_isServed_andTheConnectionClosed_whenAHealthCheckerSendsIt() throws Exception {
         String raw = untilClosed("GET /health HTTP/1.0\r\n\r\n");
 

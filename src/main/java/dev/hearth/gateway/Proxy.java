@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * Whatever ends the request early — a timeout, the client leaving, an unload — goes through its
  * {@link Abort}, which cancels the upstream call and closes its body (the engine then stops
  * generating), and the client hears why: a 504/503 while nothing was sent, else a final SSE
- * error event. A stream's headers are sent with its first chunk, so a first-byte timeout is a 504.
+ * error event. A stream's head goes out when the engine's does ({@link StreamPipe}): a first-byte timeout
+ * before it is a 504, after it a final error event.
  */
 public final class Proxy {
     public static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -173,8 +174,9 @@ public final class Proxy {
 
     /**
      * {@link #forward} over {@link EngineHttp}: the same answers, timeouts and aborts, sent and read on
-     * a relay thread ({@link Relays}). Only platform threads use these connections: a socket a virtual
-     * thread has used stays non-blocking for good, and every read on it then costs a poll as well.
+     * a platform thread: the client connection's own ({@link Http1Front}), else a relay thread
+     * ({@link Relays}). Only platform threads use these connections: a socket a virtual thread has used
+     * stays non-blocking for good, and every read on it then costs a poll as well.
      */
     private Outcome forwardPlain(Upstream engine, URI uri, byte[] body, String bodyType, Map<String, String> headers,
                                  boolean stream, java.util.List<byte[]> ends, ServerResponse res, ProxyTimeouts timeouts,

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * about once a second, whatever it was written to do. The time held is taken off the refusal's
  * {@code Retry-After} ({@link #retryAfter}; a second at least), so a client that honours it comes back
  * when it would have without the hold, unless the wait was under two seconds. An occasional 429 is
- * answered at once. A held request is one parked virtual thread; the server stopping ends the hold.
+ * answered at once. A held request is its connection's thread, parked (a platform thread for the first
+ * {@link Http1Front#MAX_THREADS} connections, then a virtual one); the server stopping ends the hold.
  * Every 429 for a full queue (requests or jobs) is answered through {@link Errors#send}, which asks
  * the one pacer of the process, {@link #SHARED}.
  */

@@ -32,9 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for the first request line (HTTP/1.0 or Helidon's stock HTTP/1.1). A connection thread ends with
  * its connection, so an interrupt Helidon sends a closing connection can never reach another one.
  *
- * <p>At most {@link #MAX_THREADS} connections are served on platform threads at once (system
- * property {@code hearth.connectionThreads}; 0 for none); past that, on Helidon's virtual thread as
- * before, so thousands of idle keep-alive connections do not cost thousands of platform threads.
+ * <p>At most {@link #MAX_THREADS} connections of a listener are served on platform threads at once
+ * (system property {@code hearth.connectionThreads}; 0 for none); past that, on Helidon's virtual
+ * thread as before, so thousands of idle keep-alive connections do not cost thousands of platform
+ * threads. A connection never moves between the two.
  */
 public final class Http1Front implements ServerConnectionSelector {
     /** Connections served on platform threads at once, at most. */

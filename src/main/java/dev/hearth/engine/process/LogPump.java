@@ -25,23 +25,47 @@ import java.util.concurrent.TimeoutException;
  * engine that logs a dozen lines per request cost the gateway ~5 % of its CPU that way (profile in
  * BENCHMARKS.md). {@code \n} and {@code \r} never occur inside a UTF-8 sequence, so lines are cut
  * as bytes and decoded whole.
+ *
+ * <p>After a read that found only a little, the pump {@linkplain #LINGER lingers} before the next:
+ * an engine writes its per-request lines one {@code write} at a time, and reading each as it came
+ * woke this thread eight times per request — a thread switch each, taken from the engine on a
+ * small machine. Lingering, the lines of a request (or of several) gather in the pipe and come in
+ * one read. A child that writes fast fills the read and is read again at once, so the pipe's 64 KiB
+ * never fill from a pause; a line shows in the buffer and the file at most {@link #LINGER} later.
  */
 final class LogPump {
     /** Longer lines are cut: a progress bar that never writes a newline must not fill the heap. */
     static final int MAX_LINE_BYTES = 16 * 1024;
+    /** How long the pump waits, after a read that found less than {@link #FULL_READ}, before the next. */
+    static final Duration LINGER = Duration.ofMillis(50);
+    /** A read this big is a child writing fast: the next read comes at once. */
+    static final int FULL_READ = 16 * 1024;
+    private static final int BUFFER = 64 * 1024; // a Linux pipe's capacity: one read empties it
+
+    /** What the pump does between a read that found little and the next (tests pass their own). */
+    interface Linger {
+        void pause() throws InterruptedException;
+    }
 
     private final InputStream in;
     private final LogBuffer ring;
     private final LogFile file;
     private final InstantSource clock;
+    private final Linger linger;
+    private boolean lingering = true; // only the pump's thread
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile Instant lastLineAt;
 
     LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock) {
+        this(in, ring, file, clock, () -> Thread.sleep(LINGER));
+    }
+
+    LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock, Linger linger) {
         this.in = in;
         this.ring = ring;
         this.file = file;
         this.clock = clock;
+        this.linger = linger;
         this.lastLineAt = clock.instant();
     }
 
@@ -81,7 +105,7 @@ final class LogPump {
 
     /** Splits on \n, \r\n and a lone \r (tqdm redraws its progress bar with \r). */
     private void readLines() throws IOException {
-        byte[] buf = new byte[8192];
+        byte[] buf = new byte[BUFFER];
         byte[] line = new byte[256];
         int length = 0;
         boolean afterCr = false;
@@ -105,6 +129,13 @@ final class LogPump {
                 }
             }
             publish();
+            if (n < FULL_READ && lingering) {
+                try {
+                    linger.pause();
+                } catch (InterruptedException e) {
+                    lingering = false; // nothing interrupts the pump; if something does, it reads on without pauses
+                }
+            }
         }
         if (length > 0) {
             emit(line, length);

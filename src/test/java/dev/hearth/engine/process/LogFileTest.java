@@ -111,7 +111,7 @@ class LogFileTest {
                 return 1;
             }
         };
-        var pump = new LogPump(aByteARead, ring, null, InstantSource.system());
+        var pump = new LogPump(aByteARead, ring, null, InstantSource.system(), () -> {}); // no pause per byte
 
         pump.start("test-pump");
 

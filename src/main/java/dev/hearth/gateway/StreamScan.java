@@ -12,37 +12,58 @@ final class StreamScan {
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private final java.util.List<byte[]> ends;
     private final int[] matched;
+    /** The bytes at which something may begin: a line (and so an event), or an end marker. */
+    private final boolean[] starts = new boolean[256];
     private boolean done;
     private int dataMatched;
     private boolean lineStart = true;
+    private boolean partway; // an end marker matched partway, up to the last byte
     private long events;
 
     StreamScan(java.util.List<byte[]> ends) {
         this.ends = ends;
         this.matched = new int[ends.size()];
+        starts['\n'] = true;
+        for (byte[] end : ends) starts[end[0] & 0xff] = true;
     }
 
+    /**
+     * Most of a stream is the events' JSON, where nothing begins: such a byte is passed over with
+     * one look-up (it would leave every count as it is), and only the others are looked at closely.
+     */
     void feed(byte[] buf, int n) {
-        for (int i = 0; i < n; i++) {
-            byte b = buf[i];
-            if (!done) {
-                for (int e = 0; e < matched.length && !done; e++) {
-                    byte[] end = ends.get(e);
-                    matched[e] = b == end[matched[e]] ? matched[e] + 1 : (b == end[0] ? 1 : 0);
-                    done = matched[e] == end.length;
-                }
+        boolean[] starts = this.starts;
+        int i = 0;
+        while (i < n) {
+            if (!partway && !lineStart && dataMatched == 0) {
+                while (i < n && !starts[buf[i] & 0xff]) i++;
+                if (i == n) break;
             }
-            if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
-                lineStart = false;
-                if (++dataMatched == DATA.length) {
-                    events++;
-                    dataMatched = 0;
-                }
-                continue;
-            }
-            dataMatched = 0;
-            lineStart = b == '\n';
+            step(buf[i++]);
         }
+    }
+
+    private void step(byte b) {
+        if (!done) {
+            partway = false;
+            for (int e = 0; e < matched.length && !done; e++) {
+                byte[] end = ends.get(e);
+                matched[e] = b == end[matched[e]] ? matched[e] + 1 : (b == end[0] ? 1 : 0);
+                done = matched[e] == end.length;
+                partway |= matched[e] > 0;
+            }
+            if (done) partway = false;
+        }
+        if ((lineStart || dataMatched > 0) && b == DATA[dataMatched]) {
+            lineStart = false;
+            if (++dataMatched == DATA.length) {
+                events++;
+                dataMatched = 0;
+            }
+            return;
+        }
+        dataMatched = 0;
+        lineStart = b == '\n';
     }
 
     boolean done() { return done; }

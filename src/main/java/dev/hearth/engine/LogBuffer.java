@@ -8,6 +8,7 @@ public final class LogBuffer {
     private final int capacity;
     private final ArrayDeque<String> lines;
     private long written;
+    private volatile Runnable freshen = () -> {};
 
     public LogBuffer(int capacity) {
         this.capacity = capacity;
@@ -22,9 +23,20 @@ public final class LogBuffer {
         written++;
     }
 
-    /** The last {@code n} lines, oldest first. */
-    public synchronized List<String> tail(int n) {
-        return lines.stream().skip(Math.max(0, lines.size() - n)).toList();
+    /**
+     * What makes every line written so far readable here before {@link #tail} reads: a log pump
+     * that waits between reads of an engine's output reads at once instead (bounded).
+     */
+    public void freshenWith(Runnable freshen) {
+        this.freshen = freshen;
+    }
+
+    /** The last {@code n} lines, oldest first: every line the engine had written when called. */
+    public List<String> tail(int n) {
+        freshen.run(); // outside the lock: the pump adds its lines under it
+        synchronized (this) {
+            return lines.stream().skip(Math.max(0, lines.size() - n)).toList();
+        }
     }
 
     /** Lines written since creation; grows while the engine shows progress. */

@@ -32,6 +32,8 @@ public final class ChildProcess {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /** How long to wait for the last lines of a dead child to reach the buffer. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
+    /** At most this long a reader of the log waits for the pump to read what the child wrote. */
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(1);
 
     /** Which of the child's streams is its log. */
     public enum Output {
@@ -75,6 +77,7 @@ public final class ChildProcess {
         this.firstLine = this.logs.written(); // before the pump runs, or a fast child's lines are not "its"
         this.pump = new LogPump(output == Output.MERGED ? process.getInputStream() : process.getErrorStream(),
                 this.logs, file, clock);
+        this.logs.freshenWith(() -> pump.catchUp(CATCH_UP_WAIT));
     }
 
     /**

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeoutException;
  * woke this thread eight times per request — a thread switch each, taken from the engine on a
  * small machine. Lingering, the lines of a request (or of several) gather in the pipe and come in
  * one read. A child that writes fast fills the read and is read again at once, so the pipe's 64 KiB
- * never fill from a pause; a line shows in the buffer and the file at most {@link #LINGER} later.
+ * never fill from a pause. A reader of the buffer does not wait for the pause: {@link #catchUp}
+ * (the buffer's {@linkplain LogBuffer#freshenWith freshener}) ends it, so a line the engine wrote
+ * before the read is in what it reads, as when every write was read as it came.
  */
 final class LogPump {
     /** Longer lines are cut: a progress bar that never writes a newline must not fill the heap. */
@@ -56,21 +58,87 @@ final class LogPump {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile Instant lastLineAt;
 
+    /** Guards the pause and the count of reads published, between the pump and {@link #catchUp}. */
+    private final Object gate = new Object();
+    private boolean pausing; // guarded by gate
+    private boolean wanted; // guarded by gate: a reader ended the pause
+    private long published; // guarded by gate: reads whose lines are in the buffer
+    private boolean over; // guarded by gate: the child's output has ended
+    private volatile Thread thread;
+
     LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock) {
-        this(in, ring, file, clock, () -> Thread.sleep(LINGER));
+        this(in, ring, file, clock, LINGER);
     }
 
+    /** Pausing {@code lingerFor} (tests wait longer, to see a reader end the pause). */
+    LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock, Duration lingerFor) {
+        this(in, ring, file, clock, (Linger) null, lingerFor);
+    }
+
+    /** Doing {@code linger} instead of pausing (tests act in the pause). */
     LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock, Linger linger) {
+        this(in, ring, file, clock, linger, LINGER);
+    }
+
+    private LogPump(InputStream in, LogBuffer ring, LogFile file, InstantSource clock, Linger linger,
+                    Duration lingerFor) {
         this.in = in;
         this.ring = ring;
         this.file = file;
         this.clock = clock;
-        this.linger = linger;
+        this.linger = linger != null ? linger : () -> pause(lingerFor);
         this.lastLineAt = clock.instant();
     }
 
     void start(String threadName) {
-        Thread.ofPlatform().daemon().name(threadName).start(this::run);
+        thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this::run);
+        thread.start();
+    }
+
+    /** The default {@link Linger}: {@code lingerFor}, or until a reader wants the lines now. */
+    private void pause(Duration lingerFor) throws InterruptedException {
+        synchronized (gate) {
+            long until = System.nanoTime() + lingerFor.toNanos();
+            pausing = true;
+            try {
+                for (long left; !wanted && (left = until - System.nanoTime()) > 0; ) {
+                    gate.wait(Math.max(1, left / 1_000_000));
+                }
+            } finally {
+                pausing = false;
+                wanted = false;
+            }
+        }
+    }
+
+    /**
+     * Waits (at most {@code max}) until what the child has written is in the buffer: a pump pausing
+     * with lines in the pipe reads them at once. One blocked on an empty pipe, or pausing on one, has
+     * nothing unread, and nothing to wait for.
+     */
+    void catchUp(Duration max) {
+        if (Thread.currentThread() == thread) return;
+        synchronized (gate) {
+            if (!pausing || over || !unread()) return;
+            wanted = true;
+            gate.notifyAll();
+            long after = published + 1;
+            long until = System.nanoTime() + max.toNanos();
+            try {
+                for (long left; published < after && !over && (left = until - System.nanoTime()) > 0; ) {
+                    gate.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the pump is in its pause between reads (for tests). */
+    boolean pausing() {
+        synchronized (gate) {
+            return pausing;
+        }
     }
 
     /** When the child last wrote a line (or when the pump was made, before any line). */
@@ -92,6 +160,15 @@ final class LogPump {
         }
     }
 
+    /** Whether the pipe holds bytes not read yet; only while pausing, so never while a read blocks. */
+    private boolean unread() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return false; // closed: the pump is about to end, with what it read
+        }
+    }
+
     private void run() {
         try (in) {
             readLines();
@@ -99,6 +176,10 @@ final class LogPump {
             // the pipe closed under us (the child was killed): the lines so far are kept
         } finally {
             publish(); // what was read before the pipe broke
+            synchronized (gate) {
+                over = true;
+                gate.notifyAll();
+            }
             drained.complete(null);
         }
     }
@@ -129,6 +210,10 @@ final class LogPump {
                 }
             }
             publish();
+            synchronized (gate) {
+                published++;
+                gate.notifyAll();
+            }
             if (n < FULL_READ && lingering) {
                 try {
                     linger.pause();

@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** How often the pump reads a child's output: once per burst of lines, not once per write. */
 class LogPumpTest {
@@ -63,6 +65,38 @@ class LogPumpTest {
         assertThat(ring.written()).isEqualTo(700);
     }
 
+    @Test
+    void aReaderOfTheLog_seesTheLinesWrittenBeforeIt_withoutWaitingOutThePause() {
+        var pipe = new Pipe();
+        var ring = new LogBuffer(100);
+        var pump = new LogPump(pipe, ring, null, InstantSource.system(), Duration.ofMinutes(10));
+        ring.freshenWith(() -> pump.catchUp(Duration.ofMinutes(10)));
+        pipe.write("loaded\n");
+        pump.start("test-pump");
+        await().atMost(Duration.ofSeconds(10)).until(pump::pausing); // "loaded" read, the pump pausing
+
+        pipe.write("request 1 done\n"); // written during the pause
+
+        assertTimeoutPreemptively(Duration.ofMinutes(1), () ->
+                assertThat(ring.tail(10)).containsExactly("loaded", "request 1 done"));
+        pipe.close(); // the pump, pausing again, ends at its next read
+    }
+
+    @Test
+    void aReaderOfTheLog_whenNothingWaitsInThePipe_doesNotWaitAtAll() {
+        var pipe = new Pipe();
+        var ring = new LogBuffer(100);
+        var pump = new LogPump(pipe, ring, null, InstantSource.system(), Duration.ofMinutes(10));
+        ring.freshenWith(() -> pump.catchUp(Duration.ofMinutes(10)));
+        pipe.write("loaded\n");
+        pump.start("test-pump");
+        await().atMost(Duration.ofSeconds(10)).until(pump::pausing);
+
+        assertTimeoutPreemptively(Duration.ofMinutes(1), () -> assertThat(ring.tail(10)).containsExactly("loaded"));
+        assertThat(pump.pausing()).as("the pause goes on: nothing to read").isTrue();
+        pipe.close();
+    }
+
     /**
      * A pipe as the kernel's behaves for a reader: a read returns whatever has been written and not
      * yet read, as much as fits (a read after several writes gets them all at once), and blocks while
@@ -86,6 +120,11 @@ class LogPumpTest {
 
         synchronized int dataReads() {
             return dataReads;
+        }
+
+        @Override
+        public synchronized int available() {
+            return written.stream().mapToInt(w -> w.length).sum();
         }
 
         @Override

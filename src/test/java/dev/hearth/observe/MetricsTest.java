@@ -82,4 +82,43 @@ class MetricsTest {
                 "hearth_model_memory_bytes{model=\"minilm\"} " + (double) GIB);
         assertThat(text).doesNotContain("hearth_model_memory_bytes{model=\"qwen\"}");
     }
+
+    @Test
+    void Metrics_showsEveryRequestFromManyThreads_whenScrapedWhileFiguresWait() throws Exception {
+        int threads = 8, each = 500;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var all = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        metrics.requestStarted("qwen", "/v1/chat/completions");
+                        metrics.timeToFirstToken("qwen", 80_000_000L);
+                        metrics.tokens("qwen", 2);
+                        metrics.requestFinished("qwen", "/v1/chat/completions", 200, 1_000_000L);
+                    }
+                }));
+            }
+            for (var f : all) f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        metrics.requestStarted("qwen", "/v1/chat/completions"); // one still streaming
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains(
+                "hearth_requests_total{model=\"qwen\",route=\"/v1/chat/completions\",status=\"200\"} 4000.0",
+                "hearth_requests_in_flight{model=\"qwen\",route=\"/v1/chat/completions\"} 1.0",
+                "hearth_time_to_first_token_seconds_count{model=\"qwen\"} 4000",
+                "hearth_tokens_total{model=\"qwen\"} 8000.0");
+        assertThat(metrics.waiting()).isZero();
+    }
+
+    @Test
+    void Metrics_recordsFiguresInBatches_withoutAScrape() {
+        for (int i = 0; i < 10_000; i++) {
+            metrics.requestStarted("qwen", "/v1/chat/completions");
+            metrics.requestFinished("qwen", "/v1/chat/completions", 200, 1_000_000L);
+        }
+
+        assertThat(metrics.waiting()).as("never more than a batch waits").isLessThan(Metrics.BATCH);
+    }
 }

@@ -69,11 +69,7 @@ class LogPumpTest {
     void aReaderOfTheLog_seesTheLinesWrittenBeforeIt_withoutWaitingOutThePause() {
         var pipe = new Pipe();
         var ring = new LogBuffer(100);
-        var pump = new LogPump(pipe, ring, null, InstantSource.system(), Duration.ofMinutes(10));
-        ring.freshenWith(() -> pump.catchUp(Duration.ofMinutes(10)));
-        pipe.write("loaded\n");
-        pump.start("test-pump");
-        await().atMost(Duration.ofSeconds(10)).until(pump::pausing); // "loaded" read, the pump pausing
+        pausingAfterALine(pipe, ring);
 
         pipe.write("request 1 done\n"); // written during the pause
 
@@ -86,15 +82,24 @@ class LogPumpTest {
     void aReaderOfTheLog_whenNothingWaitsInThePipe_doesNotWaitAtAll() {
         var pipe = new Pipe();
         var ring = new LogBuffer(100);
+        var pump = pausingAfterALine(pipe, ring);
+
+        assertTimeoutPreemptively(Duration.ofMinutes(1), () -> assertThat(ring.tail(10)).containsExactly("loaded"));
+        assertThat(pump.pausing()).as("the pause goes on: nothing to read").isTrue();
+        pipe.close();
+    }
+
+    /**
+     * A pump whose pause (ten minutes: a reader that waited it out would fail its test) has begun
+     * after it read "loaded", with {@code ring}'s reads catching it up.
+     */
+    private static LogPump pausingAfterALine(Pipe pipe, LogBuffer ring) {
         var pump = new LogPump(pipe, ring, null, InstantSource.system(), Duration.ofMinutes(10));
         ring.freshenWith(() -> pump.catchUp(Duration.ofMinutes(10)));
         pipe.write("loaded\n");
         pump.start("test-pump");
         await().atMost(Duration.ofSeconds(10)).until(pump::pausing);
-
-        assertTimeoutPreemptively(Duration.ofMinutes(1), () -> assertThat(ring.tail(10)).containsExactly("loaded"));
-        assertThat(pump.pausing()).as("the pause goes on: nothing to read").isTrue();
-        pipe.close();
+        return pump;
     }
 
     /**

@@ -33,9 +33,18 @@ public final class LogBuffer {
 
     /** The last {@code n} lines, oldest first: every line the engine had written when called. */
     public List<String> tail(int n) {
+        return tail(n, 0);
+    }
+
+    /**
+     * The last {@code n} of the lines written after the first {@code after} ({@link #written} then),
+     * oldest first: one launch's lines, not an earlier launch's.
+     */
+    public List<String> tail(int n, long after) {
         freshen.run(); // outside the lock: the pump adds its lines under it
         synchronized (this) {
-            return lines.stream().skip(Math.max(0, lines.size() - n)).toList();
+            long k = Math.max(0, Math.min(n, written - after));
+            return lines.stream().skip(Math.max(0, lines.size() - k)).toList();
         }
     }
 

@@ -182,7 +182,7 @@ public final class Metrics {
     }
 
     /** How many request figures wait to be recorded (for tests). */
-    int waiting() {
+    int figuresWaiting() {
         return waitingCount.get();
     }
 
@@ -190,7 +190,11 @@ public final class Metrics {
     private void recordWaiting() {
         for (Runnable figure; (figure = waiting.poll()) != null; ) {
             waitingCount.decrementAndGet();
-            figure.run();
+            try {
+                figure.run();
+            } catch (RuntimeException e) { // one figure's failure is not the request's that records the batch
+                System.getLogger("hearth.metrics").log(System.Logger.Level.WARNING, "a request metric failed", e);
+            }
         }
     }
 

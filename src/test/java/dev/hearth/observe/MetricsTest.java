@@ -109,7 +109,7 @@ class MetricsTest {
                 "hearth_requests_in_flight{model=\"qwen\",route=\"/v1/chat/completions\"} 1.0",
                 "hearth_time_to_first_token_seconds_count{model=\"qwen\"} 4000",
                 "hearth_tokens_total{model=\"qwen\"} 8000.0");
-        assertThat(metrics.waiting()).isZero();
+        assertThat(metrics.figuresWaiting()).isZero();
     }
 
     @Test
@@ -119,6 +119,6 @@ class MetricsTest {
             metrics.requestFinished("qwen", "/v1/chat/completions", 200, 1_000_000L);
         }
 
-        assertThat(metrics.waiting()).as("never more than a batch waits").isLessThan(Metrics.BATCH);
+        assertThat(metrics.figuresWaiting()).as("never more than a batch waits").isLessThan(Metrics.BATCH);
     }
 }

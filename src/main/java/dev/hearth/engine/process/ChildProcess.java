@@ -167,8 +167,7 @@ public final class ChildProcess {
 
     /** Up to {@code max} last lines of this launch (not of an earlier one), oldest first. */
     public List<String> lastLines(int max) {
-        long ofThisLaunch = logs.written() - firstLine;
-        return logs.tail((int) Math.min(max, ofThisLaunch));
+        return logs.tail(max, firstLine); // counted after the pump has caught up
     }
 
     /** {@link #lastLines} joined for a message, or "(no output)". */

@@ -124,8 +124,9 @@ public final class Metrics {
 
     /** A request reached a model; pair with {@link #requestFinished}. */
     public void requestStarted(String model, String route) {
-        later(() -> inFlight.computeIfAbsent(new ModelRoute(model, route), k -> registry.gauge("hearth.requests.in.flight",
-                Tags.of("model", model, "route", route), new AtomicInteger())).incrementAndGet());
+        later(() -> inFlight.computeIfAbsent(new ModelRoute(model, route),
+                k -> registry.gauge("hearth.requests.in.flight", Tags.of("model", model, "route", route),
+                        new AtomicInteger())).incrementAndGet());
     }
 
     private record ModelRoute(String model, String route) {}

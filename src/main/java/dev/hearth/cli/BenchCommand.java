@@ -61,7 +61,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "requests through each path before any is measured (default: 1000)")
     int warmup = 1000;
 
-    @Option(names = "--settle", description = "after --warmup, at most this many seconds more warm-up, every path"
+    @Option(names = "--jit-warmup", description = "after --warmup, this many short requests (max_tokens 4, 16 clients)"
+            + " through Hearth alone, so its JIT compiles the request path as in a Hearth that has served for a while"
+            + " (default: 20000; 0: none)")
+    int jitWarmup = 20_000;
+
+    @Option(names = "--settle", description = "after the warm-ups, at most this many seconds more warm-up, every path"
             + " alike, at each level until Hearth's JIT compilers are all but idle (default: 90; 0: none)")
     int settleSeconds = 90;
 
@@ -120,83 +125,31 @@ final class BenchCommand implements Callable<Integer> {
                         + " per level%s%n", model.getFileName(), engine, threads, Runtime.getRuntime().availableProcessors(),
                 maxTokens, requests, nginxBinary == null ? "; no nginx row (none found)" : "");
 
+        // the engine's own start → ready, for the cold-start line: an engine of the bench's, stopped after
         List<Long> engineReady = new ArrayList<>();
-        Engine direct = null;
         for (int i = 0; i < coldRuns; i++) {
-            if (direct != null) {
-                direct.stop();
-            }
-            direct = new Engines(dir.resolve("direct")).create(spec);
+            Engine alone = new Engines(dir.resolve("alone")).create(spec);
             long t0 = System.nanoTime();
-            direct.start();
+            alone.start();
             engineReady.add(System.nanoTime() - t0);
+            alone.stop();
         }
-        try (HearthChild hearth = HearthChild.start(yaml, dir, hearthJvmOptions);
-             NginxProxy proxy = nginxBinary == null ? null
-                     : NginxProxy.start(nginxBinary, direct.endpoint().httpUrl(), dir.resolve("nginx"))) {
+        try (HearthChild hearth = HearthChild.start(yaml, dir, hearthJvmOptions)) {
             URI viaHearth = hearth.baseUri().resolve("/v1/chat/completions");
             System.out.println("Hearth's max_concurrency for the model: " + hearth.maxConcurrency("bench"));
-            URI straight = direct.endpoint().httpUrl().resolve("/v1/chat/completions");
-            URI viaNginx = proxy == null ? null : proxy.base().resolve("/v1/chat/completions");
             List<Long> cold = new ArrayList<>();
             for (int i = 0; i < coldRuns; i++) {
                 hearth.unload("bench");
                 cold.add(load.one(viaHearth, "bench", 4, i).ttftNanos());
             }
-            // warm every path, so Hearth's JIT has compiled its request path before its CPU time is counted,
-            // as in a Hearth that has been serving for a while
-            int warm = Math.max(4, warmup);
-            load.run(straight, "bench", 4, warm / 4, maxTokens);
-            load.run(viaHearth, "bench", 4, warm / 4, maxTokens);
-            if (viaNginx != null) load.run(viaNginx, "bench", 4, warm / 4, maxTokens);
-            System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
-                    "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
-            for (int c : clients) {
-                settle(load, hearth, c, viaHearth, straight, viaNginx);
-                int per = Math.max(2, requests / c);
-                int r = Math.max(1, Math.min(rounds, per));
-                // the paths take turns, a round at a time, each round starting with the next path: whatever the
-                // machine does meanwhile (other work, a slower minute) falls on every path alike
-                List<Path3> paths = new ArrayList<>(List.of(Path3.DIRECT, Path3.NGINX, Path3.HEARTH));
-                if (viaNginx == null) paths.remove(Path3.NGINX);
-                StreamLoad.Result d = null, n = null, h = null;
-                Duration nCpu = Duration.ZERO;
-                HearthChild.Cpu hCpu = HearthChild.Cpu.ZERO;
-                double[] nRps = new double[r], hRps = new double[r];
-                for (int round = 0; round < r; round++) {
-                    for (int k = 0; k < paths.size(); k++) {
-                        switch (paths.get((round + k) % paths.size())) {
-                            case DIRECT -> d = plus(d, load.run(straight, "bench", c, per / r, maxTokens));
-                            case NGINX -> {
-                                Duration n0 = proxy.cpu();
-                                StreamLoad.Result one = load.run(viaNginx, "bench", c, per / r, maxTokens);
-                                nRps[round] = one.rps();
-                                n = plus(n, one);
-                                nCpu = nCpu.plus(proxy.cpu().minus(n0));
-                            }
-                            case HEARTH -> {
-                                HearthChild.Cpu h0 = hearth.cpu();
-                                StreamLoad.Result one = load.run(viaHearth, "bench", c, per / r, maxTokens);
-                                hRps[round] = one.rps();
-                                h = plus(h, one);
-                                hCpu = hCpu.plus(hearth.cpu().minus(h0));
-                            }
-                        }
-                    }
-                }
-                row("direct", d, null);
-                if (n != null) {
-                    row("nginx", n, nCpu);
-                    added("+nginx", n, d);
-                }
-                row("hearth", h, hCpu.total());
-                System.out.printf(Locale.ROOT, "%-8s %-14s %79s%n", "", "  of which JIT", perThousand(hCpu.jit(), h));
-                added("+hearth", h, d);
-                if (n != null) {
-                    System.out.printf(Locale.ROOT, "%-8s %-8s %8.2fx %9s %8.2fms %8s %10.2fms   %s%n", "", "hearth/ng",
-                            h.rps() / n.rps(), "", h.ttftMs(.5) - n.ttftMs(.5), "", h.totalMs(.5) - n.totalMs(.5),
-                            roundsSpread(hRps, nRps));
-                }
+            if (coldRuns == 0) load.one(viaHearth, "bench", 4, 0); // loads the model
+            // the direct path and nginx go to the engine Hearth started: the paths differ only by the proxy
+            URI engineUrl = hearth.engineUrl();
+            System.out.println("direct and nginx: to the engine Hearth started, at " + engineUrl);
+            try (NginxProxy proxy = nginxBinary == null ? null
+                    : NginxProxy.start(nginxBinary, engineUrl, dir.resolve("nginx"))) {
+                measure(load, hearth, viaHearth, engineUrl.resolve("/v1/chat/completions"),
+                        proxy == null ? null : proxy.base().resolve("/v1/chat/completions"), proxy);
             }
             System.out.printf("%ncpu s/1k: CPU seconds (user + system) the proxy's own process spent per 1,000"
                     + " requests of its row (nginx: master and worker; Hearth: its JVM, not its engine);%n"
@@ -204,19 +157,103 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%ncold start (%d runs, median): engine start→ready %.0f ms; "
                             + "through Hearth, first request → first token %.0f ms%n",
                     coldRuns, median(engineReady) / 1e6, median(cold) / 1e6);
-        } finally {
-            direct.stop();
         }
         return 0;
     }
 
+    /** Warms every path, then measures each level: the paths take turns, a round at a time. */
+    private void measure(StreamLoad load, HearthChild hearth, URI viaHearth, URI straight, URI viaNginx,
+                         NginxProxy proxy) throws Exception {
+        // warm every path, so Hearth's JIT has compiled its request path before its CPU time is counted,
+        // as in a Hearth that has been serving for a while
+        int warm = Math.max(4, warmup);
+        load.run(straight, "bench", 4, warm / 4, maxTokens);
+        load.run(viaHearth, "bench", 4, warm / 4, maxTokens);
+        if (viaNginx != null) load.run(viaNginx, "bench", 4, warm / 4, maxTokens);
+        jitWarmup(load, hearth, viaHearth);
+        System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
+                "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
+        for (int c : clients) {
+            settle(load, hearth, c, viaHearth, straight, viaNginx);
+            int per = Math.max(2, requests / c);
+            int r = Math.max(1, Math.min(rounds, per));
+            // the paths take turns, a round at a time, each round starting with the next path: whatever the
+            // machine does meanwhile (other work, a slower minute) falls on every path alike
+            List<Path3> paths = new ArrayList<>(List.of(Path3.DIRECT, Path3.NGINX, Path3.HEARTH));
+            if (viaNginx == null) paths.remove(Path3.NGINX);
+            StreamLoad.Result d = null, n = null, h = null;
+            Duration nCpu = Duration.ZERO;
+            HearthChild.Cpu hCpu = HearthChild.Cpu.ZERO;
+            double[] nRps = new double[r], hRps = new double[r];
+            for (int round = 0; round < r; round++) {
+                for (int k = 0; k < paths.size(); k++) {
+                    switch (paths.get((round + k) % paths.size())) {
+                        case DIRECT -> d = plus(d, load.run(straight, "bench", c, per / r, maxTokens));
+                        case NGINX -> {
+                            Duration n0 = proxy.cpu();
+                            StreamLoad.Result one = load.run(viaNginx, "bench", c, per / r, maxTokens);
+                            nRps[round] = one.rps();
+                            n = plus(n, one);
+                            nCpu = nCpu.plus(proxy.cpu().minus(n0));
+                        }
+                        case HEARTH -> {
+                            HearthChild.Cpu h0 = hearth.cpu();
+                            StreamLoad.Result one = load.run(viaHearth, "bench", c, per / r, maxTokens);
+                            hRps[round] = one.rps();
+                            h = plus(h, one);
+                            hCpu = hCpu.plus(hearth.cpu().minus(h0));
+                        }
+                    }
+                }
+            }
+            row("direct", d, null);
+            if (n != null) {
+                row("nginx", n, nCpu);
+                added("+nginx", n, d);
+            }
+            row("hearth", h, hCpu.total());
+            System.out.printf(Locale.ROOT, "%-8s %-14s %79s%n", "", "  of which JIT", perThousand(hCpu.jit(), h));
+            added("+hearth", h, d);
+            if (n != null) {
+                System.out.printf(Locale.ROOT, "%-8s %-8s %8.2fx %9s %8.2fms %8s %10.2fms   %s%n", "", "hearth/ng",
+                        h.rps() / n.rps(), "", h.ttftMs(.5) - n.ttftMs(.5), "", h.totalMs(.5) - n.totalMs(.5),
+                        roundsSpread(hRps, nRps));
+            }
+        }
+    }
+
+    /**
+     * Short requests through Hearth alone ({@code --jit-warmup}), as many as C2 needs to compile the
+     * request path: a method run once per request reaches C2 after some thousands of calls, which at the
+     * 40–50 requests a second of full answers on a small machine takes four minutes (BENCHMARKS.md,
+     * 2026-12-03 evening), while the JIT's CPU is taken from the engine. Answers of four tokens take
+     * every step of the path ~8 times as often. Prints how long it took and the JIT's CPU meanwhile.
+     */
+    private void jitWarmup(StreamLoad load, HearthChild hearth, URI viaHearth) throws Exception {
+        if (jitWarmup <= 0) {
+            return;
+        }
+        int c = 16;
+        HearthChild.Cpu before = hearth.cpu();
+        long t0 = System.nanoTime();
+        load.run(viaHearth, "bench", c, Math.max(1, jitWarmup / c), JIT_WARMUP_TOKENS);
+        System.out.printf(Locale.ROOT, "(JIT warm-up: %d requests of %d tokens through Hearth in %.0f s, its JIT"
+                        + " compilers busy %.1f s)%n", Math.max(1, jitWarmup / c) * c, JIT_WARMUP_TOKENS,
+                (System.nanoTime() - t0) / 1e9, hearth.cpu().minus(before).jit().toNanos() / 1e9);
+    }
+
+    /** Tokens per answer of the JIT warm-up: few, so each second runs the per-request path often. */
+    static final int JIT_WARMUP_TOKENS = 4;
+
     /**
      * Before a level is measured, goes on warming at its client count, every path alike, until Hearth's
-     * JIT compilers spent under {@link #SETTLED_JIT_SHARE} of a core in two rounds in a row (each path
-     * once; {@code --settle} seconds at most): a thousand requests at four clients leave C2 compiling
-     * for another minute, and each level makes it compile again (code seen only under load, or only
-     * without it); one quiet round proved too little. That CPU, taken from the engine on a small
-     * machine, is a young JVM's cost, not the gateway's. Prints how long it took and what the JIT
+     * JIT compilers spent under {@link #SETTLED_JIT_PER_REQUEST} per request of Hearth's in two rounds in
+     * a row (each path once; {@code --settle} seconds at most): each level makes C2 compile again (code
+     * seen only under load, or only without it), and one quiet round proved too little. The JIT's time
+     * is taken over the whole round (what Hearth's requests gave C2 may compile while the other paths
+     * run) and divided by Hearth's requests: a share of the round's wall time, the first criterion,
+     * passed with C2 still spending half a millisecond per request. That CPU, taken from the engine on a
+     * small machine, is a young JVM's cost, not the gateway's. Prints how long it took and what the JIT
      * spent in the last round.
      */
     private void settle(StreamLoad load, HearthChild hearth, int c, URI viaHearth, URI straight, URI viaNginx)
@@ -227,24 +264,28 @@ final class BenchCommand implements Callable<Integer> {
         int per = Math.max(2, 256 / c);
         long start = System.nanoTime();
         long deadline = start + Duration.ofSeconds(settleSeconds).toNanos();
-        double share;
+        Duration perRequest;
         int quiet = 0;
         do {
             HearthChild.Cpu before = hearth.cpu();
-            long t0 = System.nanoTime();
-            load.run(viaHearth, "bench", c, per, maxTokens);
+            StreamLoad.Result served = load.run(viaHearth, "bench", c, per, maxTokens);
             load.run(straight, "bench", c, per, maxTokens);
             if (viaNginx != null) load.run(viaNginx, "bench", c, per, maxTokens);
             // the whole round: what Hearth's requests gave C2 to compile may still compile meanwhile
-            share = hearth.cpu().minus(before).jit().toNanos() / (double) (System.nanoTime() - t0);
-            quiet = share <= SETTLED_JIT_SHARE ? quiet + 1 : 0;
+            perRequest = hearth.cpu().minus(before).jit().dividedBy(Math.max(1, served.requests()));
+            quiet = perRequest.compareTo(SETTLED_JIT_PER_REQUEST) <= 0 ? quiet + 1 : 0;
         } while (quiet < 2 && System.nanoTime() < deadline);
         System.out.printf(Locale.ROOT, "(warm-up at %d clients: %.0f s on every path until Hearth's JIT settled,"
-                + " %.1f %% of a core in its last round)%n", c, (System.nanoTime() - start) / 1e9, share * 100);
+                        + " %.0f µs per request of Hearth's in its last round)%n", c,
+                (System.nanoTime() - start) / 1e9, perRequest.toNanos() / 1e3);
     }
 
-    /** Hearth's JIT compilers busy for under this share of a core: the request path is compiled. */
-    static final double SETTLED_JIT_SHARE = 0.01;
+    /**
+     * Hearth's JIT compilers busy for under this long per request of Hearth's: the request path is
+     * compiled. A tenth of nginx's whole CPU per request; below it the /proc clock's 10 ms ticks are
+     * most of what is seen.
+     */
+    static final Duration SETTLED_JIT_PER_REQUEST = Duration.ofNanos(100_000);
 
     static void quietLogs() {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

@@ -137,6 +137,21 @@ final class HearthChild implements AutoCloseable {
         return m.path("max_concurrency").asInt() + " (" + m.path("max_concurrency_source").asText() + ")";
     }
 
+    /**
+     * Where the engine this Hearth started listens: the one TCP port among its descendant processes
+     * ({@link ListeningPorts}), on loopback, where Hearth starts its engines. The bench sends the
+     * direct path and nginx there, so all three are measured in front of the same engine.
+     *
+     * @throws IOException no engine is listening (the model is not loaded), or more than one is
+     */
+    URI engineUrl() throws IOException {
+        List<Integer> ports = process.descendants().flatMap(p -> ListeningPorts.of(p.pid()).stream()).distinct().toList();
+        if (ports.size() != 1) {
+            throw new IOException("expected Hearth's one engine listening on one port, found " + ports);
+        }
+        return URI.create("http://127.0.0.1:" + ports.getFirst());
+    }
+
     /** Unloads a model and waits until it is unloaded, as {@code POST /api/models/{m}/unload} does. */
     void unload(String model) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/models/" + model + "/unload"))

@@ -40,6 +40,7 @@ final class HearthChild implements AutoCloseable {
 
     static HearthChild start(Path yaml, Path dir, List<String> jvmOptions) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(JavaCommand.of(Main.class, "--enable-native-access=ALL-UNNAMED"));
+        argv.addAll(argv.indexOf("-cp"), jvmOptions());
         argv.addAll(argv.indexOf("-cp"), jvmOptions);
         argv.addAll(List.of("serve", "--config", yaml.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
@@ -56,6 +57,15 @@ final class HearthChild implements AutoCloseable {
         } catch (Exception e) {
             p.destroyForcibly();
             throw new IOException("hearth serve did not start (see " + log + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Hearth's own JVM options, as the launcher gives them ({@code dev/hearth/jvm.options}). */
+    static List<String> jvmOptions() throws IOException {
+        try (var in = HearthChild.class.getResourceAsStream("/dev/hearth/jvm.options")) {
+            if (in == null) throw new IOException("dev/hearth/jvm.options is missing from the class path");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         }
     }
 

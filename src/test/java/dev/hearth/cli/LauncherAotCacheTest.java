@@ -102,6 +102,32 @@ class LauncherAotCacheTest {
                 .doesNotContain("AOTCacheOutput");
     }
 
+    /** Hearth's JVM options file, it and its folders older than the jar (newer sources make the launcher build). */
+    private void options(String text) throws IOException {
+        Path file = dir.resolve("src/main/resources/dev/hearth/jvm.options");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        for (Path p = file; !p.equals(dir); p = p.getParent()) {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(0));
+        }
+    }
+
+    @Test
+    void serve_givesHearthsJvmOptions_toTheTrainingRunAndTheServer_andMakesANewCacheWhenTheyChange() throws Exception {
+        options("# a comment\n\n-Dhearth.a=1\n-XX:CompileCommand=quiet\n");
+        hearth(Map.of(), "serve");
+        Path first = caches().getFirst();
+
+        assertThat(runs()).hasSize(2).allSatisfy(run -> assertThat(run).contains("-Dhearth.a=1 -XX:CompileCommand=quiet")
+                .doesNotContain("comment"));
+
+        options("-Dhearth.a=2\n");
+        hearth(Map.of(), "serve");
+
+        assertThat(caches()).hasSize(1).doesNotContain(first);
+        assertThat(runs().getLast()).contains("-Dhearth.a=2").contains("-XX:AOTCache=" + caches().getFirst());
+    }
+
     @Test
     void serve_makesANewCache_whenTheJarChanges_andRemovesTheOldOne() throws Exception {
         hearth(Map.of(), "serve");

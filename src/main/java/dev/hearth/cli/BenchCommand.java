@@ -153,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             System.out.printf("%ncpu s/1k: CPU seconds (user + system) the proxy's own process spent per 1,000"
                     + " requests of its row (nginx: master and worker; Hearth: its JVM, not its engine);%n"
-                    + "of which JIT: Hearth's JIT compiler threads, still compiling in a JVM this young%n");
+                    + "of which JIT: Hearth's JIT compiler threads, what they still compiled after the warm-ups%n");
             System.out.printf(Locale.ROOT, "%ncold start (%d runs, median): engine start→ready %.0f ms; "
                             + "through Hearth, first request → first token %.0f ms%n",
                     coldRuns, median(engineReady) / 1e6, median(cold) / 1e6);

@@ -7,6 +7,8 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * An engine's answer read from its connection: the status line and headers, then the body as the
@@ -21,6 +23,14 @@ final class EngineBody extends InputStream {
     private enum State { SIZE, DATA, DATA_END, TRAILERS, LENGTH, UNTIL_CLOSE, DONE }
 
     private static final int MAX_LINE = 8 * 1024;
+    private static final int BUFFER = 16 * 1024;
+    /**
+     * Read buffers no answer holds now, for the next ones: direct, so a socket read fills one without
+     * the JDK's copy through a temporary direct buffer of its own, and made once instead of once per
+     * answer (to llama-server, once per request). As many are kept as answers were read at once, up to
+     * a bound.
+     */
+    private static final BlockingQueue<ByteBuffer> SPARE_BUFFERS = new ArrayBlockingQueue<>(256);
 
     private final EngineHttp.Connection conn;
     private final ByteBuffer buf;
@@ -34,7 +44,20 @@ final class EngineBody extends InputStream {
 
     private EngineBody(EngineHttp.Connection conn) {
         this.conn = conn;
-        this.buf = conn.buffer().clear().flip(); // empty, ready to read from
+        this.buf = takeBuffer().clear().flip(); // empty, ready to read from
+    }
+
+    private static ByteBuffer takeBuffer() {
+        ByteBuffer spare = SPARE_BUFFERS.poll();
+        return spare != null ? spare : ByteBuffer.allocateDirect(BUFFER);
+    }
+
+    /**
+     * Once the answer is read to its end (by the thread reading it: nothing touches the buffer after),
+     * or its head failed: its buffer serves a next one.
+     */
+    private void giveBuffer() {
+        SPARE_BUFFERS.offer(buf); // past the bound, dropped
     }
 
     /**
@@ -45,7 +68,12 @@ final class EngineBody extends InputStream {
      */
     static EngineBody read(EngineHttp.Connection conn) throws IOException {
         EngineBody body = new EngineBody(conn);
-        body.head();
+        try {
+            body.head();
+        } catch (IOException | RuntimeException e) {
+            body.giveBuffer();
+            throw e;
+        }
         return body;
     }
 
@@ -156,7 +184,13 @@ final class EngineBody extends InputStream {
                     n += k;
                 }
                 case DATA_END, SIZE, TRAILERS -> {
-                    if (n > 0 && !lineBuffered()) return n; // what there is now, before waiting for the next size line
+                    int eol = lineEnd();
+                    if (eol < 0 && n > 0) return n; // what there is now, before waiting for the next size line
+                    if (eol < 0 && !buf.hasRemaining()) { // the next chunk is still to come: mostly whole, in one read
+                        if (fill() < 0) throw new EOFException("the engine closed the connection mid-answer");
+                        continue;
+                    }
+                    if (eol >= 0 && state != State.TRAILERS && chunkLine(eol)) continue;
                     String line = line(false);
                     if (state == State.DATA_END) {
                         if (!line.isEmpty()) throw new ProtocolException("chunk not followed by CRLF");
@@ -193,6 +227,7 @@ final class EngineBody extends InputStream {
         } else {
             conn.close();
         }
+        giveBuffer(); // what is left to read is the end (-1), which needs none
     }
 
     /** Before the end the connection is closed (the engine stops generating); after it, nothing to do. */
@@ -201,7 +236,7 @@ final class EngineBody extends InputStream {
         if (closed) return;
         closed = true;
         if (state != State.DONE) {
-            conn.close();
+            conn.close(); // its buffer is not given back: a read on another thread may still be filling it
         }
     }
 
@@ -217,11 +252,40 @@ final class EngineBody extends InputStream {
         }
     }
 
-    private boolean lineBuffered() {
+    /** Where the line being read ends ({@code \n}), when it is whole in the buffer; else -1. */
+    private int lineEnd() {
         for (int i = buf.position(); i < buf.limit(); i++) {
-            if (buf.get(i) == '\n') return true;
+            if (buf.get(i) == '\n') return i;
         }
-        return false;
+        return -1;
+    }
+
+    /**
+     * A chunk's size line, or the empty line that ends its data, read where it lies in the buffer
+     * (as the engine's chunks come, one or a few to a read) without making a string of it.
+     *
+     * @param eol where the line ends ({@link #lineEnd})
+     * @return false for a line that is anything else (a chunk extension, an error): {@link #line} reads it
+     */
+    private boolean chunkLine(int eol) {
+        int start = buf.position();
+        int end = eol > start && buf.get(eol - 1) == '\r' ? eol - 1 : eol;
+        if (state == State.DATA_END) {
+            if (end != start) return false;
+            state = State.SIZE;
+        } else {
+            if (end == start || end - start > 15) return false;
+            long size = 0;
+            for (int i = start; i < end; i++) {
+                int digit = Character.digit(buf.get(i), 16);
+                if (digit < 0) return false;
+                size = size << 4 | digit;
+            }
+            left = size;
+            state = size == 0 ? State.TRAILERS : State.DATA;
+        }
+        buf.position(eol + 1);
+        return true;
     }
 
     /**
@@ -236,7 +300,7 @@ final class EngineBody extends InputStream {
             for (int i = start; i < buf.limit(); i++) {
                 if (buf.get(i) == '\n') {
                     int end = i > start && buf.get(i - 1) == '\r' ? i - 1 : i;
-                    String part = new String(buf.array(), buf.arrayOffset() + start, end - start, StandardCharsets.ISO_8859_1);
+                    String part = latin1(start, end);
                     buf.position(i + 1);
                     if (sb == null) return part;
                     sb.append(part);
@@ -246,7 +310,7 @@ final class EngineBody extends InputStream {
                 }
             }
             if (sb == null) sb = new StringBuilder();
-            sb.append(new String(buf.array(), buf.arrayOffset() + start, buf.limit() - start, StandardCharsets.ISO_8859_1));
+            sb.append(latin1(start, buf.limit()));
             buf.position(buf.limit());
             if (sb.length() > MAX_LINE) throw new ProtocolException("a header or chunk line over " + MAX_LINE + " bytes");
             if (fill() < 0) {
@@ -254,6 +318,13 @@ final class EngineBody extends InputStream {
                 throw new EOFException("the engine closed the connection mid-answer");
             }
         }
+    }
+
+    /** The buffer's bytes from {@code start} to {@code end}, as ISO-8859-1. */
+    private String latin1(int start, int end) {
+        byte[] b = new byte[end - start];
+        buf.get(start, b);
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
     /** One read from the socket into the (empty) buffer: bytes read, or -1 at its end. */

@@ -26,23 +26,23 @@ import java.util.function.LongSupplier;
  *
  * <p>Connections are kept alive and reused, most recently used first; one idle longer than
  * {@link #IDLE} is closed rather than reused (engines close theirs after 5 s or more), and so is one
- * whose engine has ended its side meanwhile (llama-server does after every stream; a probe of three
- * system calls finds it before use). A request on a reused connection that the engine closed as the
+ * whose engine has ended its side meanwhile (a probe of three system calls finds it before use). A
+ * request on a reused connection that the engine closed as the
  * request went out — the write fails, or the connection ends before a byte of an answer — is sent
  * once more on a fresh one, as HTTP libraries do. {@code https://}
  * engines are not served here (the proxy's JDK client speaks TLS).
  *
  * <p>An engine that ends its connections after answering is learned from the connections it ended
- * (one that had answered, found closed when borrowed or when a request went out on it). To such an
- * engine the next request's connection is opened ahead: each request, once written, opens one while
- * the engine works on its prompt, so the next request does not wait for a connect and the engine's
+ * (one that had answered, found closed when borrowed or when a request went out on it); llama-server
+ * ends its side after every stream. To such an engine a connection is not given back after its
+ * answer, and the next request's is opened ahead: each request, once written, opens one while the
+ * engine works on its prompt, so the next request does not wait for a connect and the engine's
  * accept — what a proxy that connects on demand pays on every request. One waits at most.
  */
 final class EngineHttp {
     /** How long a connection may wait idle before it is closed instead of reused. */
     static final Duration IDLE = Duration.ofSeconds(2);
     private static final int MAX_IDLE_PER_ENGINE = 256;
-    private static final int BUFFER = 16 * 1024;
 
     static final EngineHttp SHARED = new EngineHttp(System::nanoTime); // after IDLE, which it uses
 
@@ -257,8 +257,13 @@ final class EngineHttp {
                     c.close();
                     continue;
                 }
+                if (c.served == 0) {
+                    // opened ahead and never used: not probed (an engine that closed it anyway is met by the
+                    // request's write or first read, and the request goes once more on a fresh connection)
+                    return c;
+                }
                 boolean ended = c.peerClosed();
-                if (c.served > 0) endsAfterAnswers = ended;
+                endsAfterAnswers = ended;
                 if (ended) {
                     c.close();
                     continue;
@@ -331,7 +336,6 @@ final class EngineHttp {
     static final class Connection {
         private final Pool pool;
         private final SocketChannel channel;
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         private int lease; // which request holds it; guarded by this
         private boolean closed; // guarded by this
         private long received;
@@ -348,8 +352,6 @@ final class EngineHttp {
 
         SocketChannel channel() { return channel; }
 
-        ByteBuffer buffer() { return buffer; }
-
         /** Bytes read in the current lease. */
         long received() { return received; }
 
@@ -360,10 +362,16 @@ final class EngineHttp {
             return ++lease;
         }
 
-        /** Whether the connect is done: at once for any but one opened ahead, which is not waited for. */
+        /**
+         * Whether the connect is done: at once for any but one opened ahead, which is not waited for, and
+         * which is then made blocking for its request.
+         */
         boolean connected() {
+            if (!channel.isConnectionPending()) return true;
             try {
-                return !channel.isConnectionPending() || channel.finishConnect(); // opened ahead: non-blocking
+                if (!channel.finishConnect()) return false; // opened ahead: non-blocking, still connecting
+                channel.configureBlocking(true);
+                return true;
             } catch (IOException | RuntimeException e) {
                 return false; // refused: the engine has stopped
             }
@@ -398,7 +406,13 @@ final class EngineHttp {
 
         /**
          * The answer was read to its end: back to the pool for the next request, unless the engine is
-         * known to end its side after answering and has already (a connection opened ahead replaces it).
+         * known to end its side after answering (a connection opened ahead replaces it). Such a
+         * connection is closed even while its engine's FIN is still on the way: pooled, it would be
+         * taken by a request that follows within microseconds (one client's next), before the FIN
+         * showed, and the engine would close it under that request, which then goes again on a fresh
+         * one (measured: 8 % of the requests of one client to llama-server, BENCHMARKS.md). What is
+         * learned about an engine's address is kept while Hearth runs: an engine that ended such a
+         * connection once gets a fresh one (opened ahead) for every request.
          */
         void release() {
             synchronized (this) {
@@ -406,7 +420,7 @@ final class EngineHttp {
                 lease++; // an abort hook of the request that used it no longer reaches it
             }
             served++;
-            if (pool.endsAfterAnswers && peerClosed()) {
+            if (pool.endsAfterAnswers) {
                 close();
                 return;
             }

@@ -2,6 +2,7 @@ package dev.hearth.gateway;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
@@ -44,6 +45,8 @@ public final class Http1Front implements ServerConnectionSelector {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private static final ThreadLocal<Boolean> CONNECTION_THREAD = ThreadLocal.withInitial(() -> false);
+    /** A connection thread's connection writer: what Helidon writes the responses with. */
+    private static final ThreadLocal<DataWriter> WRITER = new ThreadLocal<>();
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private final Http10 http10 = new Http10();
@@ -62,6 +65,14 @@ public final class Http1Front implements ServerConnectionSelector {
     /** Whether the calling thread is a connection's own platform thread (which relays its streams itself). */
     static boolean onConnectionThread() {
         return CONNECTION_THREAD.get();
+    }
+
+    /**
+     * The writer of the connection whose own platform thread calls this; null on any other thread.
+     * A response's head and bytes written with it go out in the order written, as Helidon's own.
+     */
+    static DataWriter connectionWriter() {
+        return WRITER.get();
     }
 
     /** Connections being served on platform threads now. */
@@ -112,6 +123,7 @@ public final class Http1Front implements ServerConnectionSelector {
             try {
                 Thread.ofPlatform().daemon().name("hearth-conn-" + NAMES.incrementAndGet()).start(() -> {
                     CONNECTION_THREAD.set(true);
+                    WRITER.set(ctx.dataWriter());
                     try {
                         serve(limit);
                         done.complete(null);

@@ -40,6 +40,8 @@ final class StreamPipe {
                         Deadline deadline, Abort abort, OutputStream opened, List<byte[]> ends, Reshape reshape) {
         byte[] buf = new byte[16 * 1024];
         ServerResponse own = opened == null ? res : null; // a response this stream began, which it also ends
+        // its chunks framed here where it can be (the response's own stream, relayed as the engine sent it)
+        ChunkFrames frames = own != null && reshape == Reshape.NONE ? ChunkFrames.onThisConnection() : null;
         OutputStream out = opened;
         if (out == null && nothingYet(in)) {
             out = begin(res, status);
@@ -59,13 +61,16 @@ final class StreamPipe {
             return endWithError(failed, reshape.stream(out), own, status, 0, abort);
         }
         long firstByte = System.nanoTime() - start;
-        if (out == null) out = begin(res, status);
+        if (out == null) {
+            out = begin(res, status);
+            if (frames != null) sendHead(res); // the frames follow the head
+        }
         out = reshape.stream(out);
         StreamScan scan = new StreamScan(ends);
         while (n >= 0) {
             deadline.chunkArrived();
             scan.feed(buf, n);
-            if (!write(out, buf, n)) {
+            if (!(frames != null ? frames.write(buf, n) : write(out, buf, n))) {
                 abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
                 return new Outcome(status, firstByte, true);
             }

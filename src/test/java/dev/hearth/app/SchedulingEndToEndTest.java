@@ -76,9 +76,13 @@ class SchedulingEndToEndTest {
             assertThat(events).filteredOn(e -> e.type() == ModelEvent.Type.UNLOADED)
                     .extracting(ModelEvent::model, ModelEvent::reason)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("c", StopReason.EVICTED));
-            assertThat(state(h, "a")).isEqualTo(ModelState.READY);
-            assertThat(state(h, "b")).isEqualTo(ModelState.READY);
-            assertThat(state(h, "d")).isEqualTo(ModelState.READY);
+            // the last request's lease is given back just after its answer's last byte went out, so d may
+            // still read BUSY for a moment when the client already has the answer
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(state(h, "a")).isEqualTo(ModelState.READY);
+                assertThat(state(h, "b")).isEqualTo(ModelState.READY);
+                assertThat(state(h, "d")).isEqualTo(ModelState.READY);
+            });
             assertThat(h.hearth.scheduler().usedBytes()).isLessThanOrEqualTo(300L << 20);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The prompt enhancer with a real LLM: stories260K (a tiny trained Llama in Hearth's llamacpp
@@ -101,7 +102,9 @@ class PromptEnhancerTest {
             enhanced(h);
 
             assertThat(state(h, "stories")).isEqualTo("unloaded");
-            assertThat(state(h, "testsrc")).isEqualTo("ready");
+            // the job reads succeeded just before its model's lease is given back: busy for a moment, then ready
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(state(h, "testsrc")).isEqualTo("ready"));
             assertThat(h.get("/metrics").body())
                     .contains("hearth_model_loads_total{model=\"stories\",outcome=\"ok\"} 1.0")
                     .contains("hearth_model_unloads_total{model=\"stories\",reason=\"exclusive\"} 1.0");

@@ -62,11 +62,18 @@ public final class Proxy {
     }
 
     /**
-     * Where a request goes: the model's name (for messages), its engine's base URL, and what
-     * completes when that engine dies unasked (its reason, which a broken connection waits for;
-     * asked for only then, so a request that goes well costs no future).
+     * Where a request goes: the model's name (for messages), its engine's base URL, what completes
+     * when that engine dies unasked (its reason, which a broken connection waits for; asked for only
+     * then, so a request that goes well costs no future), and what to run once the engine's answer has
+     * been read whole, before its end reaches the client: the model's lease goes back there, so a
+     * client's next request, sent the moment this one ended, never meets this one's lease (with
+     * {@code max_queue: 0}, a 429 for a request that was alone).
      */
-    public record Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed) {}
+    public record Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed, Runnable answered) {
+        public Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed) {
+            this(model, baseUrl, crashed, () -> {});
+        }
+    }
 
     /**
      * The engine at {@code baseUrl} is about to be stopped: the gateway closes its idle connections to
@@ -223,6 +230,7 @@ public final class Proxy {
         }
         if (!contentType.startsWith("text/event-stream")) {
             byte[] whole = readWhole(engine, in, deadline, abort);
+            engine.answered().run();
             res.status(status);
             res.header(HeaderNames.CONTENT_TYPE, contentType);
             res.send(reshape.whole(status, whole));

@@ -70,11 +70,13 @@ final class StreamPipe {
         while (n >= 0) {
             deadline.chunkArrived();
             scan.feed(buf, n);
+            boolean whole = scan.done() && StreamScan.endsAtDone(buf, n);
+            if (whole) engine.answered().run(); // before the client can hear the end
             if (!(frames != null ? frames.write(buf, n) : write(out, buf, n))) {
                 abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()); // closes `in`: the engine stops
                 return new Outcome(status, firstByte, true);
             }
-            if (scan.done() && StreamScan.endsAtDone(buf, n)) {
+            if (whole) {
                 // the answer is whole: the client has its end now, not once the engine has ended its own
                 end(out, own);
                 deadline.ending(Proxy.ENDING_GRACE);
@@ -95,6 +97,7 @@ final class StreamPipe {
                     + new String(ends.getFirst(), StandardCharsets.US_ASCII))),
                     out, own, status, firstByte, abort);
         }
+        engine.answered().run();
         end(out, own);
         return new Outcome(status, firstByte, false, Math.max(0, scan.events() - (ends.getFirst() == Proxy.DONE ? 1 : 0)));
     }

@@ -169,10 +169,16 @@ final class ModelSlot {
 
     boolean hasFreeLease() { return leases.size() < maxConcurrency; }
 
+    /**
+     * (3) How many requests may wait: max_queue, except that with max_queue 0 one request may still
+     * wait for the model's own start (else a model started on demand could never be started).
+     */
+    int queueLimit() { return maxQueue == 0 && !state.serving() ? 1 : maxQueue; }
+
     /** (3) onRequest's refusal as of now: no lease to grant at once and the queue full. */
     void publishAdmission(boolean shuttingDown, Instant now) {
         boolean grantNow = acceptsGrants() && hasFreeLease() && queue.isEmpty();
-        refusing = !shuttingDown && !grantNow && queue.size() >= maxQueue ? retryAfterSeconds(now) : -1;
+        refusing = !shuttingDown && !grantNow && queue.size() >= queueLimit() ? retryAfterSeconds(now) : -1;
     }
 
     /** (3) A lease went back: its time held counts into the service time, the recent ones most. */

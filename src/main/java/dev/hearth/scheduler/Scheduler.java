@@ -64,6 +64,8 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     private final java.util.List<Runnable> afterEvent = new java.util.ArrayList<>();
     /** As {@link #afterEvent}, for futures only waited for ({@link Waited}): run on the owner thread. */
     private final java.util.List<Runnable> afterEventHere = new java.util.ArrayList<>();
+    /** Leases closed whose release event has not yet run and published its admission. */
+    private final java.util.concurrent.atomic.AtomicInteger releasing = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> allStopped = new CompletableFuture<>();
@@ -176,10 +178,17 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         return call(() -> core.devices().stream().map(d -> new DeviceUse(d, core.usedOn(d.index()))).toList());
     }
 
+    /**
+     * The published refusal, read on the caller's thread; none while a lease handed back is still to be
+     * counted (its event waiting behind another thread's): the request then goes through the owner,
+     * which counts the release first, so a client's next request, sent the moment its last one ended,
+     * is never refused for the lease of that last one.
+     */
     @Override
     public QueueFullException queueFull(String model) {
         String name = nameOf(model);
-        return name == null ? null : core.refusal(name);
+        if (name == null || releasing.get() > 0) return null;
+        return core.refusal(name);
     }
 
     @Override
@@ -378,7 +387,12 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             }
             OwnedLease lease = new OwnedLease(id, model, engines.current(model), () -> {
                 granted.remove(id);
-                post(() -> core.onRelease(model, id, now()));
+                releasing.incrementAndGet();
+                boolean posted = post(() -> {
+                    afterEventHere.add(releasing::decrementAndGet); // once the admission after it is published
+                    core.onRelease(model, id, now());
+                });
+                if (!posted) releasing.decrementAndGet();
             });
             granted.put(id, lease);
             // Cancelled between the check and here: the caller never sees the lease, so release it.

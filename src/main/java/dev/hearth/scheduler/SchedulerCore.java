@@ -88,7 +88,7 @@ final class SchedulerCore {
             grant(s, id, now);
             return;
         }
-        if (s.queue.size() >= s.maxQueue) { // (3) bounded queue: refuse at once
+        if (s.queue.size() >= s.queueLimit()) { // (3) bounded queue: refuse at once
             fx.fail(id, QueueFullException.requests(model, s.maxQueue, s.retryAfterSeconds(now)));
             return;
         }

@@ -123,6 +123,24 @@ class SchedulerCoreLifecycleTest extends CoreTestSupport {
     }
 
     @Test
+    void maxQueueZero_letsOneRequestWaitForTheModelsStart_andRefusesWhatWouldWaitBehindAnother() {
+        use(config(model("a", GIB).maxConcurrency(1).maxQueue(0)), 8 * GIB);
+        long first = request("a", 0); // the model is not running: this request starts it, and waits for it
+        long duringStart = request("a", 0);
+        assertThat(fx.failures).doesNotContainKey(first);
+        assertThat(fx.failures.get(duringStart)).isInstanceOf(QueueFullException.class);
+
+        core.onLoaded("a", at(1));
+        assertThat(fx.grants()).containsExactly("grant " + first + " a");
+        long busy = request("a", 2); // running and its one lease out: no waiting behind it
+        assertThat(fx.failures.get(busy)).isInstanceOf(QueueFullException.class);
+
+        core.onRelease("a", first, at(3));
+        long next = request("a", 3);
+        assertThat(fx.grants()).containsExactly("grant " + first + " a", "grant " + next + " a");
+    }
+
+    @Test
     void grant_countsNoLease_whenTheCallerIsGone() {
         use(config(model("a", GIB).maxConcurrency(1)), 8 * GIB);
         long gone = request("a", 0), next = request("a", 0);

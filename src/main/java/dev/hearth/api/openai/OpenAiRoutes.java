@@ -140,11 +140,13 @@ public final class OpenAiRoutes {
         Waiting waiting = feedback == null ? null : new Waiting(res, feedback, spec.name(), start, abort);
         leased(req, res, spec, task, abort, waiting, lease -> switch (lease.engine().endpoint()) {
             case Endpoint.InProcess in -> {
-                Routes.json(res, 200, EmbeddingsApi.respond(
-                        embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings()));
+                var answer = EmbeddingsApi.respond(
+                        embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings());
+                lease.close(); // before the client has the answer, as a relay's lease (relay)
+                Routes.json(res, 200, answer);
                 yield 200;
             }
-            case Endpoint.Http http -> relay(lease.engine(), http, spec, upstreamPath(task), Proxy.bytes(upstreamBody),
+            case Endpoint.Http http -> relay(lease, http, spec, upstreamPath(task), Proxy.bytes(upstreamBody),
                     "application/json", stream, List.of(Proxy.DONE), res, abort,
                     waiting == null || waiting.stream == null ? null : waiting.stream.out(), Proxy.Reshape.NONE);
             default -> throw notServed(spec, req, lease.engine().endpoint());
@@ -206,16 +208,18 @@ public final class OpenAiRoutes {
         Abort abort = new Abort();
         leased(req, res, spec, task, abort, null, lease -> {
             if (lease.engine().endpoint() instanceof Endpoint.Http http) {
-                return relay(lease.engine(), http, spec, path, body, contentType, stream, ends, res, abort, null, reshape);
+                return relay(lease, http, spec, path, body, contentType, stream, ends, res, abort, null, reshape);
             }
             throw notServed(spec, req, lease.engine().endpoint());
         });
     }
 
-    private int relay(Engine engine, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
+    /** The lease goes back once the engine's answer is read whole, before the client has its end. */
+    private int relay(Lease lease, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
                       String contentType, boolean stream, List<byte[]> ends, ServerResponse res, Abort abort,
                       java.io.OutputStream opened, Proxy.Reshape reshape) {
-        Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed);
+        Engine engine = lease.engine();
+        Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed, lease::close);
         Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, ends, res,
                 spec.proxy(), abort, opened, reshape);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());

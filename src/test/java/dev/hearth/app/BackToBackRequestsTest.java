@@ -6,9 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,12 +54,7 @@ class BackToBackRequestsTest {
 
     /** One request on a kept-alive connection: its status, once the whole answer has been read. */
     private static int exchange(Socket socket, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: hearth\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.flush();
+        RawHttp.postChat(socket, body);
         DataInputStream in = new DataInputStream(socket.getInputStream());
         String head = RawHttp.head(in);
         Matcher length = LENGTH.matcher(head);

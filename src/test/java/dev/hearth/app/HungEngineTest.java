@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -224,12 +223,7 @@ class HungEngineTest {
     /** A chat POST on a plain socket that the test can close while Hearth still works on it. */
     private Socket rawPost(String body) throws Exception {
         Socket s = new Socket("127.0.0.1", h.hearth.port());
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        OutputStream out = s.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.flush();
+        RawHttp.postChat(s, body);
         return s;
     }
 }

@@ -10,6 +10,16 @@ import java.nio.charset.StandardCharsets;
 final class RawHttp {
     private RawHttp() {}
 
+    /** Writes a chat completion request with {@code body} on {@code socket}, leaving it open for the answer. */
+    static void postChat(java.net.Socket socket, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+    }
+
     /** The status line and headers, up to and including the blank line. */
     static String head(DataInputStream in) throws IOException {
         StringBuilder head = new StringBuilder();

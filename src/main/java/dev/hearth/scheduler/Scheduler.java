@@ -24,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -65,7 +66,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     /** As {@link #afterEvent}, for futures only waited for ({@link Waited}): run on the owner thread. */
     private final java.util.List<Runnable> afterEventHere = new java.util.ArrayList<>();
     /** Leases closed whose release event has not yet run and published its admission. */
-    private final java.util.concurrent.atomic.AtomicInteger releasing = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger releasing = new AtomicInteger();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> allStopped = new CompletableFuture<>();

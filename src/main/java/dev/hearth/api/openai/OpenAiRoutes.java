@@ -142,7 +142,7 @@ public final class OpenAiRoutes {
             case Endpoint.InProcess in -> {
                 var answer = EmbeddingsApi.respond(
                         embeddings != null ? embeddings : EmbeddingsApi.parse(body), spec.name(), in.embeddings());
-                lease.close(); // before the client has the answer, as a relay's lease (relay)
+                lease.close(); // the engine's part is done: the lease goes back before the client has the answer
                 Routes.json(res, 200, answer);
                 yield 200;
             }
@@ -218,8 +218,7 @@ public final class OpenAiRoutes {
     private int relay(Lease lease, Endpoint.Http http, ModelSpec spec, String path, HttpRequest.BodyPublisher body,
                       String contentType, boolean stream, List<byte[]> ends, ServerResponse res, Abort abort,
                       java.io.OutputStream opened, Proxy.Reshape reshape) {
-        Engine engine = lease.engine();
-        Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), engine::crashed, lease::close);
+        Proxy.Upstream upstream = new Proxy.Upstream(spec.name(), http.baseUrl(), lease.engine()::crashed, lease::close);
         Proxy.Outcome outcome = proxy.forward(upstream, path, body, contentType, Map.of(), stream, ends, res,
                 spec.proxy(), abort, opened, reshape);
         if (stream && outcome.firstByteNanos() > 0) metrics.timeToFirstToken(spec.name(), outcome.firstByteNanos());

@@ -18,7 +18,12 @@ import java.util.Map;
  * <li>llama.cpp's llama-server: {@code --parallel N} / {@code -np N} (or {@code LLAMA_ARG_N_PARALLEL}
  *     in the environment; the flag wins). Its default is {@code -1}, "auto", which today's server turns
  *     into 4 slots sharing one KV cache (its log: {@code n_slots = 4}; checked 2026-12-02 with the
- *     llama-server that {@code bin/build-llama-server} builds from llama-cpp-python 0.3.36).</li>
+ *     llama-server that {@code bin/build-llama-server} builds from llama-cpp-python 0.3.36). The limit
+ *     is twice its slots: one request generating in each and one waiting in the server's own queue, as
+ *     for the {@code llamacpp} engine below. A slot that frees then starts its next request in the
+ *     server's next step; with the limit at the slots it stays empty until Hearth has handed the next
+ *     one over (the lease back, the waiter woken, the request written, read and tokenised), which at 16
+ *     clients cost 3-4 % of the requests served (BENCHMARKS.md).</li>
  * <li>vLLM: {@code --max-num-seqs N}. Without it vLLM (V1 engine) picks 256 as an API server, or 1024
  *     on a GPU of 70 GiB or more that is not an A100 (H100, H200, GB10, MI300), by the GPU it finds
  *     at start (its {@code EngineArgs} batch defaults, read in vLLM's source; vLLM itself is not
@@ -117,11 +122,16 @@ final class EngineConcurrency {
             if (given != null) how = "LLAMA_ARG_N_PARALLEL=" + given;
         }
         Integer n = integer(given);
-        if (n != null && n == -1) return new Limit(LLAMA_SERVER_AUTO, "llama-server " + how + " (auto: 4 slots)");
+        if (n != null && n == -1) return perSlot(LLAMA_SERVER_AUTO, "llama-server " + how + " (auto: 4 slots)");
         if (n == null || n < 1) {
-            return new Limit(LLAMA_SERVER_AUTO, "llama-server --parallel default (auto: 4 slots)");
+            return perSlot(LLAMA_SERVER_AUTO, "llama-server --parallel default (auto: 4 slots)");
         }
-        return capped(n, "llama-server " + how);
+        return perSlot(n, "llama-server " + how);
+    }
+
+    /** Two requests per slot of a server that queues what its slots cannot take: one generating, one waiting. */
+    private static Limit perSlot(int slots, String source) {
+        return capped((int) Math.min(2L * slots, Integer.MAX_VALUE), source + ", 2 per slot");
     }
 
     private static Limit flag(List<String> words, String server, int fallback, String... names) {

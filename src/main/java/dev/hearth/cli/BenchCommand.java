@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     int settleSeconds = 90;
 
     @Option(names = "--max-concurrency", description = "Hearth's max_concurrency for the model (default: none set,"
-            + " so Hearth's own: what the engine serves at once)")
+            + " so Hearth's own, from what the engine serves at once)")
     Integer maxConcurrency;
 
     @Option(names = "--no-nginx", description = "leave out the nginx row")

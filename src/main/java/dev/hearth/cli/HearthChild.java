@@ -138,7 +138,7 @@ final class HearthChild implements AutoCloseable {
         }
     }
 
-    /** The model's concurrency limit as Hearth reports it: "4 (llama-server --parallel 4)". */
+    /** The model's concurrency limit as Hearth reports it: "8 (llama-server --parallel 4, 2 per slot)". */
     String maxConcurrency(String model) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/models/" + model)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

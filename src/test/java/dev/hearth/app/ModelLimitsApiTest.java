@@ -44,7 +44,7 @@ class ModelLimitsApiTest {
 
             assertThat(limit(byName.get("vllm-default"))).isEqualTo("1024 vllm --max-num-seqs default");
             assertThat(limit(byName.get("vllm-seqs"))).isEqualTo("48 vllm --max-num-seqs 48");
-            assertThat(limit(byName.get("llama"))).isEqualTo("3 llama-server --parallel 3");
+            assertThat(limit(byName.get("llama"))).isEqualTo("6 llama-server --parallel 3, 2 per slot");
             assertThat(limit(byName.get("chosen"))).isEqualTo("5 config");
             assertThat(byName.values()).allSatisfy(m -> assertThat(m.path("state").asText()).isEqualTo("unloaded"));
         }

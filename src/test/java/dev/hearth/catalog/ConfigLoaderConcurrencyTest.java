@@ -35,8 +35,8 @@ class ConfigLoaderConcurrencyTest {
                 models:
                   m: { engine: llama-server, model: /models/coder.gguf, memory: 6GiB, args: --parallel 6 -ngl 99 }
                 """);
-        assertThat(llama.maxConcurrency()).isEqualTo(6);
-        assertThat(llama.maxConcurrencySource()).isEqualTo("llama-server --parallel 6");
+        assertThat(llama.maxConcurrency()).isEqualTo(12);
+        assertThat(llama.maxConcurrencySource()).isEqualTo("llama-server --parallel 6, 2 per slot");
 
         ModelSpec sglang = model("""
                 models:
@@ -51,8 +51,8 @@ class ConfigLoaderConcurrencyTest {
                 models:
                   m: { engine: llama-server, model: /models/coder.gguf, memory: 6GiB }
                 """);
-        assertThat(llama.maxConcurrency()).isEqualTo(4);
-        assertThat(llama.maxConcurrencySource()).isEqualTo("llama-server --parallel default (auto: 4 slots)");
+        assertThat(llama.maxConcurrency()).isEqualTo(8);
+        assertThat(llama.maxConcurrencySource()).isEqualTo("llama-server --parallel default (auto: 4 slots), 2 per slot");
 
         ModelSpec vllm = model("""
                 models:
@@ -72,8 +72,8 @@ class ConfigLoaderConcurrencyTest {
                     env: { LLAMA_ARG_N_PARALLEL: 16 }
                     memory: 6GiB
                 """);
-        assertThat(m.maxConcurrency()).isEqualTo(16);
-        assertThat(m.maxConcurrencySource()).isEqualTo("llama-server LLAMA_ARG_N_PARALLEL=16");
+        assertThat(m.maxConcurrency()).isEqualTo(32);
+        assertThat(m.maxConcurrencySource()).isEqualTo("llama-server LLAMA_ARG_N_PARALLEL=16, 2 per slot");
     }
 
     @Test
@@ -114,7 +114,7 @@ class ConfigLoaderConcurrencyTest {
                 """.formatted(ConfigFiles.STORIES.toAbsolutePath())), Map.of("HEARTH_LLAMA_SERVER", binary.toString()), dir);
         ModelSpec m = config.models().get("m");
         assertThat(m.engine()).isEqualTo(EngineKind.PROCESS);
-        assertThat(m.maxConcurrency()).isEqualTo(4);
-        assertThat(m.maxConcurrencySource()).isEqualTo("llama-server --parallel default (auto: 4 slots)");
+        assertThat(m.maxConcurrency()).isEqualTo(8);
+        assertThat(m.maxConcurrencySource()).isEqualTo("llama-server --parallel default (auto: 4 slots), 2 per slot");
     }
 }

@@ -15,31 +15,31 @@ class EngineConcurrencyTest {
     }
 
     @Test
-    void llamaServer_readsParallel_inEveryForm() {
+    void llamaServer_isTwoPerSlot_readingParallelInEveryForm() {
         assertThat(process("llama-server -m m.gguf --port ${PORT} --parallel 8"))
-                .isEqualTo(new EngineConcurrency.Limit(8, "llama-server --parallel 8"));
-        assertThat(process("llama-server -m m.gguf --parallel=6").value()).isEqualTo(6);
-        assertThat(process("/opt/llama.cpp/build/bin/llama-server -np 3 -m m.gguf").value()).isEqualTo(3);
-        assertThat(process("llama-server -np=5").value()).isEqualTo(5);
-        assertThat(process("\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m m.gguf -np 2").value()).isEqualTo(2);
+                .isEqualTo(new EngineConcurrency.Limit(16, "llama-server --parallel 8, 2 per slot"));
+        assertThat(process("llama-server -m m.gguf --parallel=6").value()).isEqualTo(12);
+        assertThat(process("/opt/llama.cpp/build/bin/llama-server -np 3 -m m.gguf").value()).isEqualTo(6);
+        assertThat(process("llama-server -np=5").value()).isEqualTo(10);
+        assertThat(process("\"${HEARTH_LLAMA_SERVER:-llama-server}\" -m m.gguf -np 2").value()).isEqualTo(4);
     }
 
     @Test
-    void llamaServer_isFourSlots_whenParallelIsAbsentOrAuto() {
+    void llamaServer_isFourSlots_twoPerSlot_whenParallelIsAbsentOrAuto() {
         assertThat(process("llama-server -m m.gguf --port ${PORT}"))
-                .isEqualTo(new EngineConcurrency.Limit(4, "llama-server --parallel default (auto: 4 slots)"));
+                .isEqualTo(new EngineConcurrency.Limit(8, "llama-server --parallel default (auto: 4 slots), 2 per slot"));
         assertThat(process("llama-server -m m.gguf -np -1"))
-                .isEqualTo(new EngineConcurrency.Limit(4, "llama-server --parallel -1 (auto: 4 slots)"));
+                .isEqualTo(new EngineConcurrency.Limit(8, "llama-server --parallel -1 (auto: 4 slots), 2 per slot"));
     }
 
     @Test
     void llamaServer_readsItsEnvironmentVariable_whenTheFlagIsAbsent() {
         assertThat(EngineConcurrency.of(EngineKind.PROCESS, "llama-server -m m.gguf", Map.of("LLAMA_ARG_N_PARALLEL", "12")))
-                .isEqualTo(new EngineConcurrency.Limit(12, "llama-server LLAMA_ARG_N_PARALLEL=12"));
-        assertThat(process("LLAMA_ARG_N_PARALLEL=7 llama-server -m m.gguf").value()).isEqualTo(7);
+                .isEqualTo(new EngineConcurrency.Limit(24, "llama-server LLAMA_ARG_N_PARALLEL=12, 2 per slot"));
+        assertThat(process("LLAMA_ARG_N_PARALLEL=7 llama-server -m m.gguf").value()).isEqualTo(14);
         // the flag wins, as in llama.cpp
         assertThat(EngineConcurrency.of(EngineKind.PROCESS, "llama-server -np 2", Map.of("LLAMA_ARG_N_PARALLEL", "12"))
-                .value()).isEqualTo(2);
+                .value()).isEqualTo(4);
     }
 
     @Test
@@ -67,10 +67,10 @@ class EngineConcurrencyTest {
 
     @Test
     void quotedArguments_countAsOneWord_andAFlagInsideAQuoteIsNotAFlag() {
-        assertThat(process("'/opt/my models/llama-server' -m '/models/a b.gguf' --parallel '6'").value()).isEqualTo(6);
+        assertThat(process("'/opt/my models/llama-server' -m '/models/a b.gguf' --parallel '6'").value()).isEqualTo(12);
         // the flag's text is part of another argument here: not llama-server's option
-        assertThat(process("llama-server -m m.gguf --system-prompt \"use --parallel 9 wisely\"").value()).isEqualTo(4);
-        assertThat(process("llama-server -m my\\ model.gguf -np 3").value()).isEqualTo(3);
+        assertThat(process("llama-server -m m.gguf --system-prompt \"use --parallel 9 wisely\"").value()).isEqualTo(8);
+        assertThat(process("llama-server -m my\\ model.gguf -np 3").value()).isEqualTo(6);
     }
 
     @Test
@@ -82,11 +82,14 @@ class EngineConcurrencyTest {
     void aLimitAboveHearthsCeiling_isCapped() {
         assertThat(process("vllm serve q --max-num-seqs 4096"))
                 .isEqualTo(new EngineConcurrency.Limit(1024, "vllm --max-num-seqs 4096 (capped at 1024)"));
+        assertThat(process("llama-server -np 600"))
+                .isEqualTo(new EngineConcurrency.Limit(1024, "llama-server --parallel 600, 2 per slot (capped at 1024)"));
+        assertThat(process("llama-server -np 2147483647").value()).isEqualTo(1024);
     }
 
     @Test
     void aValueThatIsNotANumber_fallsBackToTheServersDefault() {
-        assertThat(process("llama-server --parallel lots").value()).isEqualTo(4);
+        assertThat(process("llama-server --parallel lots").value()).isEqualTo(8);
         assertThat(process("vllm serve q --max-num-seqs").value()).isEqualTo(1024);
     }
 

@@ -22,8 +22,9 @@ import java.util.Map;
  *     is twice its slots: one request generating in each and one waiting in the server's own queue, as
  *     for the {@code llamacpp} engine below. A slot that frees then starts its next request in the
  *     server's next step; with the limit at the slots it stays empty until Hearth has handed the next
- *     one over (the lease back, the waiter woken, the request written, read and tokenised), which at 16
- *     clients cost 3-4 % of the requests served (BENCHMARKS.md).</li>
+ *     one over (the lease back, the waiter woken, the request written, read and tokenised). At 16
+ *     clients on four slots a limit of 6 served 1.6 % more requests than 4, and 8 served 3 % more
+ *     than 5 (BENCHMARKS.md).</li>
  * <li>vLLM: {@code --max-num-seqs N}. Without it vLLM (V1 engine) picks 256 as an API server, or 1024
  *     on a GPU of 70 GiB or more that is not an A100 (H100, H200, GB10, MI300), by the GPU it finds
  *     at start (its {@code EngineArgs} batch defaults, read in vLLM's source; vLLM itself is not

@@ -64,7 +64,8 @@ public final class PeerForward {
         Abort abort = new Abort();
         try (ClientWatch.Watch watch = ClientWatch.SHARED.watch(req,
                 () -> abort.abort(Abort.Reason.CLIENT_GONE, Abort.clientClosed()))) {
-            Proxy.Outcome outcome = proxy.forward(new Proxy.Upstream(model, peer, CompletableFuture::new),
+            // no lease here to give back: the peer that serves it holds the model's
+            Proxy.Outcome outcome = proxy.forward(new Proxy.Upstream(model, peer, CompletableFuture::new, () -> {}),
                     req.path().rawPath(), body, contentType, headers, stream, ends, res, timeouts, abort, null, Proxy.Reshape.NONE);
             return outcome.clientGone() ? 499 : outcome.status();
         }

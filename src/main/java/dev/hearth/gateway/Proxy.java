@@ -69,11 +69,7 @@ public final class Proxy {
      * client's next request, sent the moment this one ended, never meets this one's lease (with
      * {@code max_queue: 0}, a 429 for a request that was alone).
      */
-    public record Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed, Runnable answered) {
-        public Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed) {
-            this(model, baseUrl, crashed, () -> {});
-        }
-    }
+    public record Upstream(String model, URI baseUrl, Supplier<CompletableFuture<String>> crashed, Runnable answered) {}
 
     /**
      * The engine at {@code baseUrl} is about to be stopped: the gateway closes its idle connections to

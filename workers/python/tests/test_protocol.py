@@ -79,7 +79,9 @@ class Harness:
 class Subprocess(Harness):
     def __init__(self, *extra, env=None, pipeline="fake"):
         super().__init__()
-        e = dict(os.environ, PYTHONPATH=ROOT, PYTHONUNBUFFERED="1")
+        # ROOT first, then whatever PYTHONPATH already held (where torch or diffusers may come from)
+        path = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)
+        e = dict(os.environ, PYTHONPATH=path, PYTHONUNBUFFERED="1")
         e.update(env or {})
         self.proc = subprocess.Popen([sys.executable, "-m", "hearth_worker", "--pipeline", pipeline, *extra],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -3,6 +3,7 @@ saved as a real download is laid out, run on the CPU through `python -m hearth_w
 
 Run in the worker's venv (workers/python/bin/venv prints its python):
     $(workers/python/bin/venv) -m unittest discover -s workers/python/tests_torch -t workers/python -v
+On a GPU box, HEARTH_TEST_DEVICE=cuda runs the same tests with `--device cuda`.
 Without torch and diffusers these tests skip, naming that script; under CI=true they fail instead.
 """
 
@@ -28,6 +29,10 @@ except ImportError as e:
         raise ImportError(f"CI=true but torch/diffusers are missing: {MISSING}") from e
 
 from tests.test_protocol import Subprocess  # noqa: E402
+
+DEVICE = os.environ.get("HEARTH_TEST_DEVICE", "cpu")
+# What torch says when the --test-hooks "fail": "oom" tensor (1 PiB) cannot be had on DEVICE
+OOM_TEXT = "CUDA out of memory" if DEVICE.startswith("cuda") else "can't allocate memory"
 
 from hearth_worker import pipelines  # noqa: E402
 from hearth_worker.protocol import ParamError, limits, validate  # noqa: E402
@@ -62,7 +67,7 @@ class Worker(Subprocess):
     """`python -m hearth_worker` on a real pipeline."""
 
     def __init__(self, pipeline, model):
-        super().__init__("--model", model, "--device", "cpu", "--heartbeat", "0", "--test-hooks",
+        super().__init__("--model", model, "--device", DEVICE, "--heartbeat", "0", "--test-hooks",
                          pipeline=pipeline)
 
 
@@ -116,7 +121,7 @@ class WanThroughTheWorkerTest(unittest.TestCase):
         self.run_job(w, "t3", size="32x32", num_frames=5, steps=2, fail="oom")
         err = w.until("error", timeout=60)[-1]
         self.assertEqual(err["code"], "oom", err)
-        self.assertIn("can't allocate memory", err["message"])
+        self.assertIn(OOM_TEXT, err["message"])
 
         self.run_job(w, "t4", size="32x32", num_frames=5, steps=2, flow_shift="high")
         err = w.until("error", timeout=60)[-1]
@@ -133,7 +138,7 @@ class CancelSkipsTheDecodeTest(unittest.TestCase):
     """Why the callback raises: diffusers' _interrupt flag skips steps but still runs the VAE decode."""
 
     def test_a_cancel_never_reaches_the_vae(self):
-        p = pipelines.build("wan2.1-t2v", TinyModels.dir("wan2.1-t2v"), device="cpu")
+        p = pipelines.build("wan2.1-t2v", TinyModels.dir("wan2.1-t2v"), device=DEVICE)
         p.load()
         decodes = []
         decode = p.pipe.vae.decode
@@ -162,7 +167,7 @@ class EveryPipelineInProcessTest(unittest.TestCase):
         Image.new("RGB", (40, 30), (200, 30, 30)).save(self.image)
 
     def make(self, name, parts=None, **params):
-        p = pipelines.build(name, TinyModels.dir(name), device="cpu", parts=parts)
+        p = pipelines.build(name, TinyModels.dir(name), device=DEVICE, parts=parts)
         p.load()
         task = p.spec.tasks[0]
         job = validate(p.spec, None, dict({"prompt": "a red fox in snow", "seed": 3}, **params),
@@ -204,11 +209,11 @@ class EveryPipelineInProcessTest(unittest.TestCase):
                 self.assertEqual(os.listdir(self.tmp.name).count(name + ".mp4"), 1)
                 self.assertEqual([f for f in os.listdir(self.tmp.name) if f.endswith((".wav", ".video.mp4"))], [])
 
-    def test_fp8_stores_the_transformer_as_float8_and_makes_a_video_on_the_cpu(self):
+    def test_fp8_and_fp16_store_the_transformer_so_and_make_a_video(self):
         import torch
         for dtype, stored in (("fp8", torch.float8_e4m3fn), ("fp16", torch.float16)):
             with self.subTest(dtype):
-                p = pipelines.build("wan2.1-t2v", TinyModels.dir("wan2.1-t2v"), dtype=dtype, device="cpu")
+                p = pipelines.build("wan2.1-t2v", TinyModels.dir("wan2.1-t2v"), dtype=dtype, device=DEVICE)
                 p.load()
                 weights = {n: w.dtype for n, w in p.pipe.transformer.named_parameters() if n.endswith(".weight")}
                 self.assertEqual(weights["blocks.0.attn1.to_q.weight"], stored)

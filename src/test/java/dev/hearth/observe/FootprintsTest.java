@@ -43,6 +43,17 @@ class FootprintsTest {
         assertThat(footprints.of(Set.of(4100L, 4101L))).contains(new Footprint((30000 + 2048) * MIB, "gpu"));
     }
 
+    /**
+     * Recorded on an H200 (2026-12-04): a python3 of pid 609 holding a 4 GiB tensor, as nvidia-smi
+     * listed it from inside the machine's own pid namespace (the pid matched the process's own).
+     */
+    @Test
+    void onAnH200_theLineItPrinted_countsTheTensorAndTheCudaContext() {
+        var footprints = new Footprints(fakeComputeApps("609, 4614\n"), proc, true);
+
+        assertThat(footprints.of(Set.of(609L))).contains(new Footprint(4614 * MIB, "gpu"));
+    }
+
     @Test
     void onAGpuMachine_anEngineThatUsesNoGpu_hasNoFigure_soItsDeclaredMemoryStands() throws IOException {
         status(4100, "2048000 kB");

@@ -25,6 +25,8 @@ class HardwareTest {
             1, NVIDIA H100 80GB HBM3, 81559, 40123
             """;
     private static final String DGX_SPARK = "0, NVIDIA GB10, [N/A], [N/A]\n";
+    /** Recorded, not made up: what this query printed on an H200 (driver 580.159.04), 2026-12-04. */
+    private static final String H200_RECORDED = "0, NVIDIA H200, 143771, 0\n";
 
     private final List<List<String>> commands = new ArrayList<>();
 
@@ -52,6 +54,14 @@ class HardwareTest {
         assertThat(hw.memoryBudgetAuto()).isEqualTo(2 * 81559 * MIB);
         assertThat(commands.getFirst()).containsExactly("nvidia-smi",
                 "--query-gpu=index,name,memory.total,memory.used", "--format=csv,noheader,nounits");
+    }
+
+    @Test
+    void Hardware_budgetsTheWholeCard_fromTheLineAnH200Printed() {
+        var hw = new Hardware(fakeNvidiaSmi(H200_RECORDED), PROC_MEMINFO);
+
+        assertThat(hw.gpus()).containsExactly(new Gpu(0, "NVIDIA H200", 143771 * MIB, 0));
+        assertThat(hw.memoryBudgetAuto()).isEqualTo(143771 * MIB);
     }
 
     /**

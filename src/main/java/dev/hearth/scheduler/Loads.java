@@ -81,7 +81,9 @@ final class Loads {
         if (s.measure(bytes, source)) {
             String detail = "uses " + Bytes.format(s.measured) + " (" + source + ")" + (s.exceedsDeclared()
                     ? ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
-                    + Bytes.format(s.measured) + " from now on" : "");
+                    + Bytes.format(s.measured) + " from now on"
+                    : s.memory() > s.measured ? ", under its memory: " + Bytes.format(s.memory())
+                    + ", which Hearth keeps counting (a job's working memory comes on top of the weights)" : "");
             fx.publish(s.event(Type.MEASURED, null, detail, now));
         }
         relieveOvercommit(now);

@@ -125,9 +125,17 @@ final class ModelSlot {
     /**
      * (8) What the model takes from the budget: its peak measured footprint once it has one (kept
      * across loads), else its declared {@code memory:}, else (declared none, never measured) what
-     * was free when it started.
+     * was free when it started. A job engine's measurement only ever raises what it declared: a
+     * diffusers worker holds its weights between jobs and takes a job's activations on top, so after
+     * a load it measures well under its need (Wan 2.1 14B fp8 on an H200: ~24 GiB of weights, ~38 GiB
+     * at the peak of a 480p job; BENCHMARKS.md), and a model packed into the difference would meet
+     * an out-of-memory at the next job.
      */
-    long memory() { return measured > 0 ? measured : spec.memoryBytes() >= 0 ? spec.memoryBytes() : reserved; }
+    long memory() {
+        long declared = spec.memoryBytes();
+        if (measured <= 0) return declared >= 0 ? declared : reserved;
+        return spec.runsJobs() ? Math.max(measured, declared) : measured;
+    }
 
     /** Its size is known: declared or measured. Else its first load takes the budget that is free. */
     boolean sized() { return measured > 0 || spec.memoryBytes() >= 0; }

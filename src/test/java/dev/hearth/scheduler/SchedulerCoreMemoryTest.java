@@ -36,6 +36,39 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
         assertThat(fx.starts()).containsExactly("start a", "start b");
     }
 
+    /**
+     * A video worker measured after its load holds its weights only (Wan 2.1 14B fp8 on an H200:
+     * ~24 GiB) while its jobs peak far higher (~38 GiB): what it declared stands, or the model packed
+     * beside it would run out of memory at the next job.
+     */
+    @Test
+    void aJobWorkerMeasuredUnderItsDeclaredMemory_keepsItsDeclaredMemory() {
+        use(config(model("video", 40 * GIB).worker(), model("chat", 20 * GIB)), 50 * GIB);
+        readyAndIdle("video", 0, 1);
+        core.onMeasured("video", 24 * GIB, "gpu", at(2));
+
+        request("chat", 3);
+
+        assertThat(status("video").memoryBytes()).isEqualTo(40 * GIB);
+        assertThat(status("video").measuredBytes()).isEqualTo(24 * GIB);
+        assertThat(fx.events.stream().filter(e -> e.type() == ModelEvent.Type.MEASURED)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("uses 24 GiB (gpu), under its memory: 40 GiB, which"
+                        + " Hearth keeps counting (a job's working memory comes on top of the weights)"));
+        assertThat(fx.stops()).as("24 + 20 would fit in 50; the worker's 40 + 20 does not").containsExactly("stop video EVICTED");
+    }
+
+    @Test
+    void aJobWorkerMeasuredOverItsDeclaredMemory_countsWhatItMeasured() {
+        use(config(model("video", 32 * GIB).worker(), model("chat", 20 * GIB)), 60 * GIB);
+        readyAndIdle("video", 0, 1);
+        core.onMeasured("video", 38 * GIB, "gpu", at(2));
+
+        request("chat", 3);
+
+        assertThat(status("video").memoryBytes()).isEqualTo(38 * GIB);
+        assertThat(fx.stops()).as("38 + 20 fits in 60").isEmpty();
+    }
+
     @Test
     void aModelAboveItsDeclaredMemory_isReported_once() {
         use(config(model("a", 4 * GIB)), 10 * GIB);

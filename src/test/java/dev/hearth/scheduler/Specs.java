@@ -59,6 +59,7 @@ final class Specs {
         private Duration minResidency = Duration.ZERO;
         private dev.hearth.config.Gpus gpus = dev.hearth.config.Gpus.ANY_ONE;
         private int sleep;
+        private boolean worker;
 
         private Builder(String name, long memory) {
             this.name = name;
@@ -90,8 +91,12 @@ final class Specs {
         /** On any {@code count} GPUs. */
         Builder gpuCount(int count) { gpus = new dev.hearth.config.Gpus(List.of(), count); return this; }
 
+        /** A video job worker ({@code engine: worker}) instead of a chat process. */
+        Builder worker() { worker = true; return this; }
+
         ModelSpec build() {
-            return new ModelSpec(name, Task.CHAT, dev.hearth.catalog.EngineKind.PROCESS, aliases, "fake", Map.of(), null, "/health", null,
+            return new ModelSpec(name, worker ? Task.VIDEO : Task.CHAT,
+                    worker ? dev.hearth.catalog.EngineKind.WORKER : dev.hearth.catalog.EngineKind.PROCESS, aliases, "fake", Map.of(), null, "/health", null,
                     null, memory, idle, pinned, maxConcurrency, maxQueue, queueTimeout, Duration.ofSeconds(5),
                     Duration.ofSeconds(1), Map.of(), null, Map.of(), null, null,
                     new dev.hearth.config.Sharing(maxWait, minResidency, gpus, sleep));

@@ -14,31 +14,58 @@ import java.util.stream.Stream;
  * What an engine really takes (DESIGN.md scheduler rule 8), in the memory the budget counts. On a
  * machine whose GPUs report their own memory (the budget is GPU memory): the GPU memory that
  * {@code nvidia-smi --query-compute-apps} reports for the processes of the engine's tree; an engine
- * that uses none (a CPU engine) has no figure, and its declared memory stands. Elsewhere (no NVIDIA
- * GPU, or unified memory that nvidia-smi shows as [N/A]: the budget is RAM): the resident memory of
- * the tree from /proc. The command runner and the /proc directory are injected so tests can play
- * any machine.
+ * that uses none (a CPU engine) has no figure, and its declared memory stands. Without an NVIDIA GPU
+ * (the budget is RAM): the resident memory of the tree from /proc. On unified memory (a DGX Spark:
+ * nvidia-smi lists the GPU, its memory [N/A]; the budget is the one pool) both, added: CUDA's
+ * allocations are not in a process's resident memory there (public reports from GB10s: vLLM at 77 GiB
+ * loaded with an RSS of 1.8 GiB; a 3 GiB torch tensor that left RSS where it was), while
+ * {@code --query-compute-apps} does list them per process. Where it lists none of the tree (an older
+ * driver's [N/A], or Hearth in a container that cannot see the engine's pids) the resident memory
+ * alone is not {@link Footprint#whole whole}. The command runner and the /proc directory are
+ * injected so tests can play any machine.
  */
 public final class Footprints {
     static final List<String> COMPUTE_APPS = List.of("nvidia-smi", "--query-compute-apps=pid,used_memory",
             "--format=csv,noheader,nounits");
     private static final long MIB = 1024L * 1024;
 
+    /** The memory the budget counts, which decides what an engine's footprint is made of. */
+    public enum Memory {
+        /** GPUs that report their own memory: the budget is theirs. */
+        GPU,
+        /** No NVIDIA GPU: the budget is RAM. */
+        RAM,
+        /** A GPU that shares the machine's RAM (nvidia-smi says [N/A]): one pool for both. */
+        UNIFIED
+    }
+
     /**
      * @param bytes  the memory the tree takes
-     * @param source {@code gpu} (nvidia-smi's per-process figure) or {@code rss} (resident memory)
+     * @param source {@code gpu} (nvidia-smi's per-process figure), {@code rss} (resident memory) or
+     *               {@code gpu+rss} (both, on unified memory)
+     * @param whole  whether the figure covers all the tree holds, so that it may replace a larger
+     *               declared memory; false for resident memory alone on unified memory, where
+     *               CUDA's allocations may be missing from it
      */
-    public record Footprint(long bytes, String source) {}
+    public record Footprint(long bytes, String source, boolean whole) {
+        public Footprint(long bytes, String source) {
+            this(bytes, source, true);
+        }
+    }
 
     private final Hardware.CommandRunner runner;
     private final Path proc;
-    private final boolean gpuMemory;
+    private final Memory memory;
 
     /** @param gpuMemory the budget is GPU memory (nvidia-smi reports each GPU's own), not RAM */
     public Footprints(Hardware.CommandRunner runner, Path proc, boolean gpuMemory) {
+        this(runner, proc, gpuMemory ? Memory.GPU : Memory.RAM);
+    }
+
+    public Footprints(Hardware.CommandRunner runner, Path proc, Memory memory) {
         this.runner = runner;
         this.proc = proc;
-        this.gpuMemory = gpuMemory;
+        this.memory = memory;
     }
 
     /** The tree of {@code pid} (it and every descendant), or empty when none of it is alive or readable. */
@@ -49,9 +76,9 @@ public final class Footprints {
         return of(tree);
     }
 
-    /** The GPU memory of these processes, or their resident memory (see the class); empty when there is none. */
+    /** The memory of these processes as the class says; empty when there is none. */
     public Optional<Footprint> of(Set<Long> pids) {
-        if (gpuMemory) {
+        if (memory == Memory.GPU) {
             long gpu = gpuBytes(pids);
             return gpu > 0 ? Optional.of(new Footprint(gpu, "gpu")) : Optional.empty();
         }
@@ -64,7 +91,10 @@ public final class Footprints {
                 any = true;
             }
         }
-        return any ? Optional.of(new Footprint(rss, "rss")) : Optional.empty();
+        if (!any) return Optional.empty();
+        if (memory == Memory.RAM) return Optional.of(new Footprint(rss, "rss"));
+        long gpu = gpuBytes(pids);
+        return Optional.of(gpu > 0 ? new Footprint(gpu + rss, "gpu+rss") : new Footprint(rss, "rss", false));
     }
 
     /** nvidia-smi's used_memory summed over the pids it lists among {@code pids}; 0 when it lists none. */

@@ -56,7 +56,7 @@ public final class Hardware {
 
     /**
      * Engines' footprints (rule 8), read with this machine's nvidia-smi and /proc: GPU memory where
-     * the GPUs report their own, else resident memory (no GPU, or a DGX Spark's unified memory).
+     * the GPUs report their own, resident memory without a GPU, and both on a DGX Spark's unified memory.
      */
     public Footprints footprints() {
         return footprints(gpus());
@@ -64,7 +64,8 @@ public final class Hardware {
 
     /** {@link #footprints()} for the GPUs already read (one nvidia-smi run at start-up, not one per use). */
     public Footprints footprints(List<Gpu> gpus) {
-        return new Footprints(runner, proc, !gpus.isEmpty() && gpus.stream().allMatch(Gpu::reportsMemory));
+        return new Footprints(runner, proc, gpus.isEmpty() ? Footprints.Memory.RAM
+                : gpus.stream().allMatch(Gpu::reportsMemory) ? Footprints.Memory.GPU : Footprints.Memory.UNIFIED);
     }
 
     /** The GPUs nvidia-smi lists; empty when it is absent, fails or prints nothing we can read. */

@@ -77,13 +77,16 @@ final class Loads {
     }
 
     /** (8) A measurement: its peak counts from now on; news is published, an overcommit relieved. */
-    void measured(ModelSlot s, long bytes, String source, Instant now) {
-        if (s.measure(bytes, source)) {
+    void measured(ModelSlot s, long bytes, String source, boolean whole, Instant now) {
+        if (s.measure(bytes, source, whole)) {
             String detail = "uses " + Bytes.format(s.measured) + " (" + source + ")" + (s.exceedsDeclared()
                     ? ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
                     + Bytes.format(s.measured) + " from now on"
                     : s.memory() > s.measured ? ", under its memory: " + Bytes.format(s.memory())
-                    + ", which Hearth keeps counting (a job's working memory comes on top of the weights)" : "");
+                    + ", which Hearth keeps counting (" + (s.spec.runsJobs()
+                    ? "a job's working memory comes on top of the weights)"
+                    : "nvidia-smi listed none of its processes, so their CUDA memory on this unified memory is unseen)")
+                    : "");
             fx.publish(s.event(Type.MEASURED, null, detail, now));
         }
         relieveOvercommit(now);

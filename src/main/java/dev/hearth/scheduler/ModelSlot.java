@@ -97,6 +97,8 @@ final class ModelSlot {
     /** (8) A model of unknown size: the budget that was free when it started, until it is measured. */
     long reserved;
     private boolean measuredThisLoad;
+    /** (8) A measurement that may have missed part of what the engine holds: measurements then only raise. */
+    private boolean measuredInPart;
     private long reportedPeak;
     /**
      * The Retry-After (seconds) of the 429 a request arriving now would get because the queue is
@@ -129,12 +131,13 @@ final class ModelSlot {
      * diffusers worker holds its weights between jobs and takes a job's activations on top, so after
      * a load it measures well under its need (Wan 2.1 14B fp8 on an H200: ~24 GiB of weights, ~38 GiB
      * at the peak of a 480p job; BENCHMARKS.md), and a model packed into the difference would meet
-     * an out-of-memory at the next job.
+     * an out-of-memory at the next job. So does a measurement that was not whole (resident memory
+     * alone on unified memory, where CUDA's allocations are not in it).
      */
     long memory() {
         long declared = spec.memoryBytes();
         if (measured <= 0) return declared >= 0 ? declared : reserved;
-        return spec.runsJobs() ? Math.max(measured, declared) : measured;
+        return spec.runsJobs() || measuredInPart ? Math.max(measured, declared) : measured;
     }
 
     /** Its size is known: declared or measured. Else its first load takes the budget that is free. */
@@ -144,9 +147,10 @@ final class ModelSlot {
      * (8) A measurement of the running engine; the peak is kept. True when it is news worth an
      * event: the first since this load, or a peak 10% above the last one reported.
      */
-    boolean measure(long bytes, String source) {
+    boolean measure(long bytes, String source, boolean whole) {
         boolean news = !measuredThisLoad || bytes > reportedPeak + reportedPeak / 10;
         measuredThisLoad = true;
+        measuredInPart |= !whole;
         if (bytes > measured) {
             measured = bytes;
             measuredBy = source;

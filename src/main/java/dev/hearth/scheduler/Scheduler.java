@@ -130,7 +130,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         if (pid.isEmpty()) return;
         try {
             completions.execute(() -> footprints.apply(pid.getAsLong()).ifPresent(f -> post(() -> {
-                if (engines.current(model) == engine) core.onMeasured(model, f.bytes(), f.source(), now());
+                if (engines.current(model) == engine) core.onMeasured(model, f.bytes(), f.source(), f.whole(), now());
             })));
         } catch (RejectedExecutionException e) {
             // closing

@@ -222,9 +222,14 @@ final class SchedulerCore {
      * if the budget is now overcommitted.
      */
     void onMeasured(String model, long bytes, String source, Instant now) {
+        onMeasured(model, bytes, source, true, now);
+    }
+
+    /** @param whole the figure covers all the engine holds (else it may only raise its memory) */
+    void onMeasured(String model, long bytes, String source, boolean whole, Instant now) {
         ModelSlot s = slots.get(model);
         if (s != null && s.state().serving() && bytes > 0) {
-            loads.measured(s, bytes, source, now);
+            loads.measured(s, bytes, source, whole, now);
             dispatch(now);
         }
     }

@@ -68,6 +68,28 @@ class MeasuredMemoryTest {
         }
     }
 
+    /**
+     * A DGX Spark (faked: no GPU here): nvidia-smi shows its memory as [N/A] yet lists each process's
+     * CUDA memory, which is not in the process's resident memory there, so Hearth adds the two.
+     */
+    @Test
+    void onUnifiedMemory_theEnginesCudaAndResidentMemory_added_fakeNvidiaSmi() throws Exception {
+        Hardware dgxSpark = FakeNvidiaSmi.hardware(dir, "0, NVIDIA GB10 (fake), [N/A], [N/A]",
+                "LlamaEngineMain.*--name measured", 30000);
+        try (TestHearth h = new TestHearth(dir, "", MODEL.formatted(TestModels.stories260K()), dgxSpark)) {
+            assertThat(h.post("/v1/chat/completions", TestHearth.chat("measured", "\"max_tokens\":2")).statusCode())
+                    .isEqualTo(200);
+
+            JsonNode model = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> JSON.readTree(h.get("/api/models/measured").body()),
+                    m -> m.path("memory_measured_bytes").asLong() > 0);
+            assertThat(model.path("memory_measured_by").asText()).isEqualTo("gpu+rss");
+            // the 30,000 MiB nvidia-smi listed and the child JVM's own resident memory on top
+            assertThat(model.path("memory_measured_bytes").asLong()).isBetween(30000 * MIB + 16 * MIB, 30000 * MIB + 64L * 1024 * MIB);
+            assertThat(model.path("memory_bytes").asLong()).isEqualTo(model.path("memory_measured_bytes").asLong());
+        }
+    }
+
     @Test
     void withoutAGpu_theEnginesResidentMemoryIsMeasured() throws Exception {
         try (TestHearth h = new TestHearth(dir, "", MODEL.formatted(TestModels.stories260K()))) {

@@ -74,12 +74,29 @@ class FootprintsTest {
         assertThat(footprints.of(Set.of(4102L))).as("gone").isEmpty();
     }
 
+    /**
+     * A DGX Spark: CUDA's allocations are not in a process's resident memory there, and
+     * --query-compute-apps lists them per process (as GB10 owners report it), so both count.
+     */
     @Test
-    void onUnifiedMemory_nvidiaSmiSaysNa_andResidentMemoryCounts() throws IOException {
+    void onUnifiedMemory_theCudaMemoryNvidiaSmiListsAndTheResidentMemory_added() throws IOException {
         status(4100, "4194304 kB");
-        var footprints = new Footprints(fakeComputeApps("4100, [N/A]\n"), proc, false);
+        status(4101, "1048576 kB");
+        var footprints = new Footprints(fakeComputeApps("4100, 30000\n999, 9000\n"), proc, Footprints.Memory.UNIFIED);
 
-        assertThat(footprints.of(Set.of(4100L))).contains(new Footprint(4096 * MIB, "rss"));
+        assertThat(footprints.of(Set.of(4100L, 4101L)))
+                .contains(new Footprint((30000 + 4096 + 1024) * MIB, "gpu+rss", true));
+    }
+
+    /** An older driver's [N/A], or Hearth in a container that cannot see the engine's pids: RSS alone, not whole. */
+    @Test
+    void onUnifiedMemory_withNoCudaFigureForTheTree_residentMemoryIsNotWhole() throws IOException {
+        status(4100, "4194304 kB");
+        for (String listed : new String[] {"4100, [N/A]\n", "77, 30000\n", ""}) {
+            var footprints = new Footprints(fakeComputeApps(listed), proc, Footprints.Memory.UNIFIED);
+
+            assertThat(footprints.of(Set.of(4100L))).as(listed).contains(new Footprint(4096 * MIB, "rss", false));
+        }
     }
 
     @Test
@@ -103,8 +120,14 @@ class FootprintsTest {
         Hardware dgxSpark = new Hardware(command -> new CommandResult(0, command.equals(Footprints.COMPUTE_APPS)
                 ? "4100, [N/A]\n" : "0, NVIDIA GB10, [N/A], [N/A]\n"), Path.of("/proc/meminfo"));
 
-        // unified memory: the budget is RAM, so resident memory counts (this JVM's own, here)
-        assertThat(dgxSpark.footprints().of(ProcessHandle.current().pid()))
-                .hasValueSatisfying(fp -> assertThat(fp.source()).isEqualTo("rss"));
+        // unified memory: the one pool; nvidia-smi gave no figure, so this JVM's resident memory, not whole
+        assertThat(dgxSpark.footprints().of(ProcessHandle.current().pid())).hasValueSatisfying(fp -> {
+            assertThat(fp.source()).isEqualTo("rss");
+            assertThat(fp.whole()).isFalse();
+        });
+        Hardware h200 = new Hardware(command -> new CommandResult(0, command.equals(Footprints.COMPUTE_APPS)
+                ? ProcessHandle.current().pid() + ", 4614\n" : "0, NVIDIA H200, 143771, 0\n"), Path.of("/proc/meminfo"));
+        assertThat(h200.footprints().of(ProcessHandle.current().pid()))
+                .contains(new Footprint(4614 * MIB, "gpu", true));
     }
 }

@@ -57,6 +57,23 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
         assertThat(fx.stops()).as("24 + 20 would fit in 50; the worker's 40 + 20 does not").containsExactly("stop video EVICTED");
     }
 
+    /** On unified memory with no CUDA figure for its processes, resident memory alone may miss most of it. */
+    @Test
+    void aFootprintThatIsNotWhole_onlyRaisesTheDeclaredMemory() {
+        use(config(model("a", 36 * GIB), model("b", 20 * GIB)), 50 * GIB);
+        readyAndIdle("a", 0, 1);
+        core.onMeasured("a", 2 * GIB, "rss", false, at(2));
+
+        request("b", 3);
+
+        assertThat(status("a").memoryBytes()).isEqualTo(36 * GIB);
+        assertThat(fx.stops()).as("2 + 20 would fit in 50; 36 + 20 does not").containsExactly("stop a EVICTED");
+        assertThat(fx.events.stream().filter(e -> e.type() == ModelEvent.Type.MEASURED)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("uses 2 GiB (rss), under its memory: 36 GiB, which"
+                        + " Hearth keeps counting (nvidia-smi listed none of its processes, so their CUDA memory on"
+                        + " this unified memory is unseen)"));
+    }
+
     @Test
     void aJobWorkerMeasuredOverItsDeclaredMemory_countsWhatItMeasured() {
         use(config(model("video", 32 * GIB).worker(), model("chat", 20 * GIB)), 60 * GIB);

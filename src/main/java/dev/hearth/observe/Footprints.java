@@ -57,11 +57,7 @@ public final class Footprints {
     private final Path proc;
     private final Memory memory;
 
-    /** @param gpuMemory the budget is GPU memory (nvidia-smi reports each GPU's own), not RAM */
-    public Footprints(Hardware.CommandRunner runner, Path proc, boolean gpuMemory) {
-        this(runner, proc, gpuMemory ? Memory.GPU : Memory.RAM);
-    }
-
+    /** @param memory what the budget counts on this machine ({@link Hardware#footprints(List)} reads it) */
     public Footprints(Hardware.CommandRunner runner, Path proc, Memory memory) {
         this.runner = runner;
         this.proc = proc;

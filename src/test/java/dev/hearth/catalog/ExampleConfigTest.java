@@ -64,7 +64,7 @@ class ExampleConfigTest {
         assertThat(wan.task()).isEqualTo(Task.VIDEO);
         assertThat(wan.engine().wire()).isEqualTo("worker");
         assertThat(wan.cmd()).startsWith("python3 -m hearth_worker --pipeline wan2.1-t2v");
-        assertThat(wan.memoryBytes()).isEqualTo(32L << 30);
+        assertThat(wan.memoryBytes()).isEqualTo(40L << 30);
         assertThat(wan.port()).isEqualTo(8002);
         assertThat(wan.maxConcurrency()).isEqualTo(1);
         assertThat(wan.defaults()).containsEntry("size", "832x480").containsEntry("fps", 16);

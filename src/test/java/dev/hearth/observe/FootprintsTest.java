@@ -38,7 +38,7 @@ class FootprintsTest {
                 4100, 30000
                 4101, 2048
                 999, 70000
-                """), proc, true);
+                """), proc, Footprints.Memory.GPU);
 
         assertThat(footprints.of(Set.of(4100L, 4101L))).contains(new Footprint((30000 + 2048) * MIB, "gpu"));
     }
@@ -49,7 +49,7 @@ class FootprintsTest {
      */
     @Test
     void onAnH200_theLineItPrinted_countsTheTensorAndTheCudaContext() {
-        var footprints = new Footprints(fakeComputeApps("609, 4614\n"), proc, true);
+        var footprints = new Footprints(fakeComputeApps("609, 4614\n"), proc, Footprints.Memory.GPU);
 
         assertThat(footprints.of(Set.of(609L))).contains(new Footprint(4614 * MIB, "gpu"));
     }
@@ -57,7 +57,7 @@ class FootprintsTest {
     @Test
     void onAGpuMachine_anEngineThatUsesNoGpu_hasNoFigure_soItsDeclaredMemoryStands() throws IOException {
         status(4100, "2048000 kB");
-        var footprints = new Footprints(fakeComputeApps("999, 70000\n"), proc, true);
+        var footprints = new Footprints(fakeComputeApps("999, 70000\n"), proc, Footprints.Memory.GPU);
 
         assertThat(footprints.of(Set.of(4100L))).isEmpty();
     }
@@ -68,7 +68,7 @@ class FootprintsTest {
         status(4101, "524288 kB");
         var footprints = new Footprints(command -> {
             throw new IOException("Cannot run program \"nvidia-smi\": error=2, No such file or directory");
-        }, proc, false);
+        }, proc, Footprints.Memory.RAM);
 
         assertThat(footprints.of(Set.of(4100L, 4101L, 4102L))).contains(new Footprint(1536 * MIB, "rss"));
         assertThat(footprints.of(Set.of(4102L))).as("gone").isEmpty();
@@ -103,7 +103,7 @@ class FootprintsTest {
     void aRealChildProcessTree_onThisMachine() throws Exception {
         Process child = new ProcessBuilder("sh", "-c", "sleep 60 & wait").start();
         try {
-            Optional<Footprint> f = new Footprints(command -> new CommandResult(127, ""), Path.of("/proc"), false)
+            Optional<Footprint> f = new Footprints(command -> new CommandResult(127, ""), Path.of("/proc"), Footprints.Memory.RAM)
                     .of(child.pid());
             assertThat(f).hasValueSatisfying(fp -> {
                 assertThat(fp.source()).isEqualTo("rss");

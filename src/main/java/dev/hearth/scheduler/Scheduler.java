@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,17 +53,8 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     private final SchedulerCore core;
     private final LongFunction<Optional<Footprint>> footprints;
     private final EngineLanes engines;
-    private final SerialRunner owner = new SerialRunner("hearth-scheduler");
+    private final OwnerLoop loop;
     private final ScheduledExecutorService ticker;
-    private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
-    /**
-     * Futures an event completed, handed to {@link #completions} only after the event's admission
-     * is published: a caller that got its lease (or 429) and asks again at once must not meet the
-     * admission of the moment before (a queue that was full until that very grant). Owner thread only.
-     */
-    private final java.util.List<Runnable> afterEvent = new java.util.ArrayList<>();
-    /** As {@link #afterEvent}, for futures only waited for ({@link Waited}): run on the owner thread. */
-    private final java.util.List<Runnable> afterEventHere = new java.util.ArrayList<>();
     /** Leases closed whose release event has not yet run and published its admission. */
     private final AtomicInteger releasing = new AtomicInteger();
     private final List<Consumer<ModelEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -113,6 +103,11 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         this.catalog = new Catalog(config);
         this.core = new SchedulerCore(config, devices, new OwnerEffects());
         this.engines = new EngineLanes(engines, new LaneResults());
+        this.loop = new OwnerLoop(() -> core.publishAdmission(now()), () -> {
+            if (shutdownRan && core.allStopped()) {
+                allStopped.complete(null);
+            }
+        });
         this.ticker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("hearth-scheduler-tick").factory());
         ticker.scheduleAtFixedRate(() -> post(() -> core.onTick(now())),
@@ -129,7 +124,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         java.util.OptionalLong pid = engine == null ? java.util.OptionalLong.empty() : engine.pid();
         if (pid.isEmpty()) return;
         try {
-            completions.execute(() -> footprints.apply(pid.getAsLong()).ifPresent(f -> post(() -> {
+            loop.execute(() -> footprints.apply(pid.getAsLong()).ifPresent(f -> post(() -> {
                 if (engines.current(model) == engine) core.onMeasured(model, f.bytes(), f.source(), f.whole(), now());
             })));
         } catch (RejectedExecutionException e) {
@@ -155,7 +150,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
     @Override
     public CompletableFuture<Lease> acquireToWait(String model) {
-        return acquire(model, null, new Waited<>());
+        return acquire(model, null, new OwnerLoop.Waited<>());
     }
 
     private CompletableFuture<Lease> acquire(String model, Demand demand, CompletableFuture<Lease> future) {
@@ -165,9 +160,6 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         }
         return submit(model, acquires, future, (id, name) -> core.onRequest(id, name, now(), demand));
     }
-
-    /** A future its caller only waits for: completing it runs nothing of the caller's on the owner thread. */
-    private static final class Waited<T> extends CompletableFuture<T> {}
 
     @Override
     public CompletableFuture<ModelStatus> pin(String model, boolean pinned) {
@@ -252,9 +244,9 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        owner.close(CLOSE_SLACK);
+        loop.closeEvents(CLOSE_SLACK);
         engines.close(CLOSE_SLACK);
-        completions.close();
+        loop.closeCompletions();
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
@@ -298,42 +290,14 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
         return future;
     }
 
-    /** Runs an event as the owner (see {@link SerialRunner}); false once closed. */
+    /** Runs an event as the owner (see {@link OwnerLoop}); false once closed. */
     private boolean post(Runnable event) {
-        return owner.post(() -> {
-            try {
-                event.run();
-                core.publishAdmission(now());
-            } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "scheduler event failed", e);
-            } finally {
-                afterEvent.forEach(completions::execute);
-                afterEvent.clear();
-                afterEventHere.forEach(Runnable::run);
-                afterEventHere.clear();
-            }
-            if (shutdownRan && core.allStopped()) {
-                allStopped.complete(null);
-            }
-        });
+        return loop.post(event);
     }
 
     /** A read as the owner, so it never sees a half-made decision. */
     private <T> T call(Supplier<T> read) {
-        if (owner.isRunnerThread() || owner.isTerminated()) {
-            return read.get();
-        }
-        CompletableFuture<T> answer = new CompletableFuture<>();
-        if (!owner.post(() -> {
-            try {
-                answer.complete(read.get());
-            } catch (RuntimeException | Error e) {
-                answer.completeExceptionally(e);
-            }
-        })) {
-            return read.get(); // closing: no event runs any more
-        }
-        return answer.join();
+        return loop.call(read);
     }
 
     private Instant now() { return clock.instant(); }
@@ -350,14 +314,11 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
     private static Duration orZero(Duration d) { return d == null ? Duration.ZERO : d; }
 
     private <T> void complete(CompletableFuture<T> future, T value) {
-        if (future != null) {
-            afterEvent(future, () -> future.complete(value));
-        }
+        loop.complete(future, value);
     }
 
-    /** Completes the future once the event's admission is published, on the owner thread when only waited for. */
     private void afterEvent(CompletableFuture<?> future, Runnable completion) {
-        (future instanceof Waited ? afterEventHere : afterEvent).add(completion);
+        loop.afterEvent(future, completion);
     }
 
     /** The core's effects, run on the owner thread. */
@@ -390,7 +351,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
                 granted.remove(id);
                 releasing.incrementAndGet();
                 boolean posted = post(() -> {
-                    afterEventHere.add(releasing::decrementAndGet); // once the admission after it is published
+                    loop.afterEventHere(releasing::decrementAndGet); // once the admission after it is published
                     core.onRelease(model, id, now());
                 });
                 if (!posted) releasing.decrementAndGet();
@@ -436,7 +397,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             for (long id : leases) {
                 OwnedLease lease = granted.get(id);
                 if (lease != null) {
-                    completions.execute(() -> lease.revoke(why));
+                    loop.execute(() -> lease.revoke(why));
                 }
             }
         }

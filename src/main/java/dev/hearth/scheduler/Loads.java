@@ -79,17 +79,22 @@ final class Loads {
     /** (8) A measurement: its peak counts from now on; news is published, an overcommit relieved. */
     void measured(ModelSlot s, long bytes, String source, boolean whole, Instant now) {
         if (s.measure(bytes, source, whole)) {
-            String detail = "uses " + Bytes.format(s.measured) + " (" + source + ")" + (s.exceedsDeclared()
-                    ? ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
-                    + Bytes.format(s.measured) + " from now on"
-                    : s.memory() > s.measured ? ", under its memory: " + Bytes.format(s.memory())
-                    + ", which Hearth keeps counting (" + (s.spec.runsJobs()
-                    ? "a job's working memory comes on top of the weights)"
-                    : "nvidia-smi listed none of its processes, so their CUDA memory on this unified memory is unseen)")
-                    : "");
-            fx.publish(s.event(Type.MEASURED, null, detail, now));
+            fx.publish(s.event(Type.MEASURED, null, "uses " + Bytes.format(s.measured) + " (" + source + ")"
+                    + measuredAgainstDeclared(s), now));
         }
         relieveOvercommit(now);
+    }
+
+    /** What a measurement means for what the model counts, when it is not simply the measured figure. */
+    private static String measuredAgainstDeclared(ModelSlot s) {
+        if (s.exceedsDeclared()) {
+            return ", more than its memory: " + Bytes.format(s.spec.memoryBytes()) + "; Hearth counts "
+                    + Bytes.format(s.measured) + " from now on";
+        }
+        if (s.memory() <= s.measured) return "";
+        String why = s.spec.runsJobs() ? "a job's working memory comes on top of the weights"
+                : "nvidia-smi listed none of its processes, so their CUDA memory on this unified memory is unseen";
+        return ", under its memory: " + Bytes.format(s.memory()) + ", which Hearth keeps counting (" + why + ")";
     }
 
     /**

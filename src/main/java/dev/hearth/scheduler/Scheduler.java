@@ -313,14 +313,6 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
 
     private static Duration orZero(Duration d) { return d == null ? Duration.ZERO : d; }
 
-    private <T> void complete(CompletableFuture<T> future, T value) {
-        loop.complete(future, value);
-    }
-
-    private void afterEvent(CompletableFuture<?> future, Runnable completion) {
-        loop.afterEvent(future, completion);
-    }
-
     /** The core's effects, run on the owner thread. */
     private final class OwnerEffects implements Effects {
         @Override
@@ -358,7 +350,7 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             });
             granted.put(id, lease);
             // Cancelled between the check and here: the caller never sees the lease, so release it.
-            afterEvent(future, () -> {
+            loop.afterEvent(future, () -> {
                 if (!future.complete(lease)) {
                     lease.close();
                 }
@@ -374,21 +366,21 @@ public final class Scheduler implements ModelScheduler, AutoCloseable {
             future = future != null ? future : pins.remove(id);
             if (future != null) {
                 CompletableFuture<?> f = future;
-                afterEvent(f, () -> f.completeExceptionally(error));
+                loop.afterEvent(f, () -> f.completeExceptionally(error));
             }
         }
 
         @Override
         public void loaded(long id, String model) {
             ModelStatus status = core.status().stream().filter(s -> s.name().equals(model)).findFirst().orElseThrow();
-            complete(loads.remove(id), status);
+            loop.complete(loads.remove(id), status);
         }
 
         @Override
-        public void unloaded(long id, UnloadResult result) { complete(unloads.remove(id), result); }
+        public void unloaded(long id, UnloadResult result) { loop.complete(unloads.remove(id), result); }
 
         @Override
-        public void pinned(long id, ModelStatus status) { complete(pins.remove(id), status); }
+        public void pinned(long id, ModelStatus status) { loop.complete(pins.remove(id), status); }
 
         @Override
         public void revoke(String model, List<Long> leases, StopReason reason) {

@@ -221,10 +221,6 @@ final class SchedulerCore {
      * later decision; a figure above the declared one is reported, and idle models are evicted
      * if the budget is now overcommitted.
      */
-    void onMeasured(String model, long bytes, String source, Instant now) {
-        onMeasured(model, bytes, source, true, now);
-    }
-
     /** @param whole the figure covers all the engine holds (else it may only raise its memory) */
     void onMeasured(String model, long bytes, String source, boolean whole, Instant now) {
         ModelSlot s = slots.get(model);

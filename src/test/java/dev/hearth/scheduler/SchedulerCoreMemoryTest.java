@@ -15,7 +15,7 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
         use(config(model("a", 4 * GIB), model("b", 4 * GIB)), 10 * GIB);
         readyAndIdle("a", 0, 1);
 
-        core.onMeasured("a", 8 * GIB, "gpu", at(2));
+        core.onMeasured("a", 8 * GIB, "gpu", true, at(2));
         request("b", 3);
 
         assertThat(status("a").memoryBytes()).isEqualTo(8 * GIB);
@@ -28,7 +28,7 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
     void aModelSmallerThanDeclared_leavesRoomForAnother() {
         use(config(model("a", 8 * GIB), model("b", 6 * GIB)), 10 * GIB);
         readyAndIdle("a", 0, 1);
-        core.onMeasured("a", 2 * GIB, "rss", at(2));
+        core.onMeasured("a", 2 * GIB, "rss", true, at(2));
 
         request("b", 3);
 
@@ -45,7 +45,7 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
     void aJobWorkerMeasuredUnderItsDeclaredMemory_keepsItsDeclaredMemory() {
         use(config(model("video", 40 * GIB).worker(), model("chat", 20 * GIB)), 50 * GIB);
         readyAndIdle("video", 0, 1);
-        core.onMeasured("video", 24 * GIB, "gpu", at(2));
+        core.onMeasured("video", 24 * GIB, "gpu", true, at(2));
 
         request("chat", 3);
 
@@ -78,7 +78,7 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
     void aJobWorkerMeasuredOverItsDeclaredMemory_countsWhatItMeasured() {
         use(config(model("video", 32 * GIB).worker(), model("chat", 20 * GIB)), 60 * GIB);
         readyAndIdle("video", 0, 1);
-        core.onMeasured("video", 38 * GIB, "gpu", at(2));
+        core.onMeasured("video", 38 * GIB, "gpu", true, at(2));
 
         request("chat", 3);
 
@@ -91,8 +91,8 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
         use(config(model("a", 4 * GIB)), 10 * GIB);
         readyAndIdle("a", 0, 1);
 
-        core.onMeasured("a", 6 * GIB, "gpu", at(2));
-        core.onMeasured("a", 6 * GIB, "gpu", at(17));
+        core.onMeasured("a", 6 * GIB, "gpu", true, at(2));
+        core.onMeasured("a", 6 * GIB, "gpu", true, at(17));
 
         assertThat(fx.events.stream().filter(e -> e.type() == ModelEvent.Type.MEASURED)).singleElement().satisfies(e -> {
             assertThat(e.memoryBytes()).isEqualTo(6 * GIB);
@@ -104,8 +104,8 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
     void thePeakIsKept_andCountsAgainAtTheNextLoad() {
         use(config(model("a", 4 * GIB)), 10 * GIB);
         readyAndIdle("a", 0, 1);
-        core.onMeasured("a", 7 * GIB, "gpu", at(2));
-        core.onMeasured("a", 5 * GIB, "gpu", at(17));
+        core.onMeasured("a", 7 * GIB, "gpu", true, at(2));
+        core.onMeasured("a", 5 * GIB, "gpu", true, at(17));
         assertThat(status("a").memoryBytes()).isEqualTo(7 * GIB);
 
         unloadCommand("a", 20);
@@ -127,7 +127,7 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
         assertThat(status("u").memoryBytes()).as("what was free").isEqualTo(6 * GIB);
         assertThat(status("u").declaredBytes()).isNull();
         core.onLoaded("u", at(3));
-        core.onMeasured("u", 3 * GIB, "gpu", at(3));
+        core.onMeasured("u", 3 * GIB, "gpu", true, at(3));
         request("d", 4);
 
         assertThat(status("u").memoryBytes()).isEqualTo(3 * GIB);
@@ -158,13 +158,13 @@ class SchedulerCoreMemoryTest extends CoreTestSupport {
         request("busy", 3);
         core.onLoaded("busy", at(3));
 
-        core.onMeasured("busy", 5 * GIB, "gpu", at(4));   // 4 + 4 + 5 = 13 in 10
+        core.onMeasured("busy", 5 * GIB, "gpu", true, at(4));   // 4 + 4 + 5 = 13 in 10
 
         assertThat(fx.stops()).as("b is the least recently used idle model").containsExactly("stop b EVICTED");
         assertThat(fx.events).filteredOn(e -> e.type() == ModelEvent.Type.UNLOADING).last()
                 .extracting(ModelEvent::detail).asString()
                 .isEqualTo("the measured footprints of the loaded models exceed the 10 GiB memory budget by 3 GiB");
-        core.onMeasured("busy", 5 * GIB, "gpu", at(19));
+        core.onMeasured("busy", 5 * GIB, "gpu", true, at(19));
         assertThat(fx.stops()).as("b's stop under way will do").hasSize(1);
     }
 }

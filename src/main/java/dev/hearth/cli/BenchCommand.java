@@ -174,6 +174,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
                 "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
         for (int c : clients) {
+            load.freshConnections(); // each path's pool as many connections as this level's clients
             settle(load, hearth, c, viaHearth, straight, viaNginx);
             int per = Math.max(2, requests / c);
             int r = Math.max(1, Math.min(rounds, per));

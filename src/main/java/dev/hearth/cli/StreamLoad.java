@@ -22,7 +22,22 @@ import java.util.concurrent.Future;
  * requests one after another. Measures time to first token and tokens (= content chunks) per request.
  */
 final class StreamLoad {
-    private final HttpClient http = HttpClients.engineManyStreams(Duration.ofSeconds(10));
+    private HttpClient http = client();
+
+    private static HttpClient client() {
+        return HttpClients.engineManyStreams(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Closes every kept-alive connection and starts a new pool. The JDK client takes the idle
+     * connection that waited longest, so a pool left from a busier phase spreads one client's
+     * requests over all its connections in turn; a level that starts here gives every path the same
+     * pool: as many connections as its clients.
+     */
+    void freshConnections() {
+        http.close();
+        http = client();
+    }
 
     record Sample(long ttftNanos, long totalNanos, int tokens) {}
 

@@ -1,0 +1,83 @@
+package dev.hearth.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bench's load client against a small SSE server (the JDK's own) that notes which client
+ * connection each request came on.
+ */
+class StreamLoadTest {
+    private HttpServer server;
+    private final List<Integer> ports = new CopyOnWriteArrayList<>();
+    private URI chat;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/chat/completions", exchange -> {
+            ports.add(exchange.getRemoteAddress().getPort());
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (String token : List.of("Once", " upon", " a time")) {
+                    out.write(("data: {\"choices\":[{\"delta\":{\"content\":\"" + token + "\"}}]}\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        chat = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions");
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    @Test
+    void run_countsEveryContentChunkAsAToken() throws Exception {
+        StreamLoad.Result r = new StreamLoad().run(chat, "m", 2, 3, 3);
+
+        assertThat(r.requests()).isEqualTo(6);
+        assertThat(r.failures()).isZero();
+        assertThat(r.tokens()).isEqualTo(18);
+    }
+
+    /**
+     * A level of fewer clients after a busier one starts with a pool of its own: the connections the
+     * busier level left are closed, so one client's requests are not spread over them (the JDK's pool
+     * hands out the connection that waited longest), as they would be on only the path that had them.
+     */
+    @Test
+    void freshConnections_leavesNoConnectionOfTheBusierLevelInThePool() throws Exception {
+        StreamLoad load = new StreamLoad();
+        load.run(chat, "m", 4, 2, 3);
+        Set<Integer> busier = Set.copyOf(ports);
+        ports.clear();
+
+        load.freshConnections();
+        load.run(chat, "m", 1, 3, 3);
+
+        assertThat(ports).hasSize(3).doesNotContainAnyElementsOf(busier);
+    }
+}

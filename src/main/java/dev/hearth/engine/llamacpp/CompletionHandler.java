@@ -49,6 +49,10 @@ final class CompletionHandler {
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
+        // the head goes now, as llama-server and vLLM send theirs, not with the first token: a client (or
+        // Hearth's gateway, which passes it on) has its 200 while the prompt is processed, or while another
+        // request still holds the model, and the first token then travels alone
+        out.flush();
         boolean[] first = {true};
         Generator.Result result;
         try {

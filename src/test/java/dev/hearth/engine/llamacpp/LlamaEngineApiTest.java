@@ -197,6 +197,59 @@ class LlamaEngineApiTest {
         assertThat(next.at("/usage/completion_tokens").asInt()).isEqualTo(5);
     }
 
+    /**
+     * A stream answers 200 at once, as llama-server does, not with its first token: here while another
+     * request still holds the model. That one runs to the end of the context (~4,000 tokens); it is
+     * dropped once the second head is in, and the engine then cancels it: it was still generating.
+     */
+    @Test
+    void aStreamsHead_arrivesAtOnce_whileAnotherRequestStillGenerates() throws Exception {
+        long cancelledBefore = cancelled();
+        try (java.net.Socket busy = new java.net.Socket("127.0.0.1", engine.port)) {
+            BufferedReader busyIn = rawPost(busy, chat(",\"ignore_eos\":true,\"stream\":true"));
+            String line;
+            while ((line = busyIn.readLine()) != null && !line.startsWith("data: ")) {
+                // status line, headers, the first chunk's size
+            }
+            assertThat(line).as("the busy request generates").startsWith("data: ");
+
+            try (java.net.Socket queued = new java.net.Socket("127.0.0.1", engine.port)) {
+                queued.setSoTimeout(30_000);
+                BufferedReader in = rawPost(queued, chat(",\"max_tokens\":4,\"stream\":true"));
+                List<String> head = new ArrayList<>();
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    head.add(line);
+                }
+                busy.setSoLinger(true, 0); // drops the busy request with a RST
+                busy.close();
+                assertThat(head.getFirst()).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(head).anyMatch(h -> h.equalsIgnoreCase("Content-Type: text/event-stream"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> cancelled() > cancelledBefore);
+
+                List<String> events = new ArrayList<>();
+                while ((line = in.readLine()) != null && !line.equals("data: [DONE]")) {
+                    if (line.startsWith("data: ")) events.add(line);
+                }
+                assertThat(line).isEqualTo("data: [DONE]");
+                assertThat(events).isNotEmpty();
+            }
+        }
+    }
+
+    private static long cancelled() {
+        return engine.output().stream().filter(l -> l.contains("generation cancelled")).count();
+    }
+
+    /** Sends a POST of {@code body} on {@code socket}; the answer is read from what it returns. */
+    private static BufferedReader rawPost(java.net.Socket socket, String body) throws java.io.IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(bytes);
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "malformed JSON       | /v1/chat/completions | {\"messages\": [             | invalid_json    | ",

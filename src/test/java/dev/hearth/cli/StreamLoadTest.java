@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamLoadTest {
     private HttpServer server;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Integer> ports = new CopyOnWriteArrayList<>();
     private URI chat;
 
@@ -44,7 +47,7 @@ class StreamLoadTest {
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             }
         });
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(handlers);
         server.start();
         chat = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions");
     }
@@ -52,6 +55,7 @@ class StreamLoadTest {
     @AfterEach
     void stopServer() {
         server.stop(0);
+        handlers.close();
     }
 
     @Test

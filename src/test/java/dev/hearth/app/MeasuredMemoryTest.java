@@ -46,12 +46,7 @@ class MeasuredMemoryTest {
             List<ModelEvent> events = new CopyOnWriteArrayList<>();
             h.hearth.scheduler().addListener(events::add);
 
-            assertThat(h.post("/v1/chat/completions", TestHearth.chat("measured", "\"max_tokens\":2")).statusCode())
-                    .isEqualTo(200);
-
-            JsonNode model = await().atMost(Duration.ofSeconds(30)).until(
-                    () -> JSON.readTree(h.get("/api/models/measured").body()),
-                    m -> m.path("memory_measured_bytes").asLong() > 0);
+            JsonNode model = measuredAfterOneChat(h);
             assertThat(model.path("memory_measured_bytes").asLong()).isEqualTo(30000 * MIB);
             assertThat(model.path("memory_measured_by").asText()).isEqualTo("gpu");
             assertThat(model.path("memory_declared_bytes").asLong()).isEqualTo(256 * MIB);
@@ -77,12 +72,7 @@ class MeasuredMemoryTest {
         Hardware dgxSpark = FakeNvidiaSmi.hardware(dir, "0, NVIDIA GB10 (fake), [N/A], [N/A]",
                 "LlamaEngineMain.*--name measured", 30000);
         try (TestHearth h = new TestHearth(dir, "", MODEL.formatted(TestModels.stories260K()), dgxSpark)) {
-            assertThat(h.post("/v1/chat/completions", TestHearth.chat("measured", "\"max_tokens\":2")).statusCode())
-                    .isEqualTo(200);
-
-            JsonNode model = await().atMost(Duration.ofSeconds(30)).until(
-                    () -> JSON.readTree(h.get("/api/models/measured").body()),
-                    m -> m.path("memory_measured_bytes").asLong() > 0);
+            JsonNode model = measuredAfterOneChat(h);
             assertThat(model.path("memory_measured_by").asText()).isEqualTo("gpu+rss");
             // the 30,000 MiB nvidia-smi listed and the child JVM's own resident memory on top
             assertThat(model.path("memory_measured_bytes").asLong()).isBetween(30000 * MIB + 16 * MIB, 30000 * MIB + 64L * 1024 * MIB);
@@ -93,16 +83,20 @@ class MeasuredMemoryTest {
     @Test
     void withoutAGpu_theEnginesResidentMemoryIsMeasured() throws Exception {
         try (TestHearth h = new TestHearth(dir, "", MODEL.formatted(TestModels.stories260K()))) {
-            assertThat(h.post("/v1/chat/completions", TestHearth.chat("measured", "\"max_tokens\":2")).statusCode())
-                    .isEqualTo(200);
-
-            JsonNode model = await().atMost(Duration.ofSeconds(30)).until(
-                    () -> JSON.readTree(h.get("/api/models/measured").body()),
-                    m -> m.path("memory_measured_bytes").asLong() > 0);
+            JsonNode model = measuredAfterOneChat(h);
             assertThat(model.path("memory_measured_by").asText()).isEqualTo("rss");
             // a child JVM with a tiny model: tens of MiB at least, far below the 64 GiB this check allows
             assertThat(model.path("memory_measured_bytes").asLong()).isBetween(16 * MIB, 64L * 1024 * MIB);
             assertThat(model.path("memory_bytes").asLong()).isEqualTo(model.path("memory_measured_bytes").asLong());
         }
+    }
+
+    /** Serves one chat, then waits until the engine it started has been measured; its /api/models entry then. */
+    private static JsonNode measuredAfterOneChat(TestHearth h) throws Exception {
+        assertThat(h.post("/v1/chat/completions", TestHearth.chat("measured", "\"max_tokens\":2")).statusCode())
+                .isEqualTo(200);
+        return await().atMost(Duration.ofSeconds(30)).until(
+                () -> JSON.readTree(h.get("/api/models/measured").body()),
+                m -> m.path("memory_measured_bytes").asLong() > 0);
     }
 }

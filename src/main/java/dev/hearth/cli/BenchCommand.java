@@ -174,7 +174,6 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("%n%-8s %-8s %8s %9s %10s %10s %12s %12s %6s %10s%n", "clients", "path", "req/s", "tok/s",
                 "ttft p50", "ttft p99", "latency p50", "latency p99", "fail", "cpu s/1k");
         for (int c : clients) {
-            load.freshConnections(); // each path's pool as many connections as this level's clients
             settle(load, hearth, c, viaHearth, straight, viaNginx);
             int per = Math.max(2, requests / c);
             int r = Math.max(1, Math.min(rounds, per));
@@ -300,7 +299,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * How far one round's req/s ratio strays from the next (a round's Hearth and nginx turns run back to
-     * back): whether a ratio near 1 is a difference or the machine's own noise.
+     * back), and their geometric mean with its 95 % confidence interval ({@link PairedRatio}): whether a
+     * ratio near 1 is a difference or the machine's own noise.
      */
     static String roundsSpread(double[] hearth, double[] nginx) {
         double min = Double.MAX_VALUE, max = 0;
@@ -311,8 +311,14 @@ final class BenchCommand implements Callable<Integer> {
             max = Math.max(max, ratio);
             if (ratio >= 1) ahead++;
         }
-        return String.format(Locale.ROOT, "rounds %.2f–%.2fx, Hearth ≥ nginx in %d of %d", min, max, ahead,
+        String spread = String.format(Locale.ROOT, "rounds %.2f–%.2fx, Hearth ≥ nginx in %d of %d", min, max, ahead,
                 hearth.length);
+        if (!(min > 0) || !(max < Double.POSITIVE_INFINITY)) {
+            return spread + "; a round without answers"; // no ratio to average
+        }
+        PairedRatio paired = PairedRatio.of(hearth, nginx);
+        return spread + String.format(Locale.ROOT, "; paired %.3fx (95%% CI %.3f–%.3f)", paired.mean(), paired.low(),
+                paired.high());
     }
 
     private static StreamLoad.Result plus(StreamLoad.Result sum, StreamLoad.Result r) {

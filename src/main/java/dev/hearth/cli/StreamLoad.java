@@ -1,13 +1,11 @@
 package dev.hearth.cli;
 
-import dev.hearth.HttpClients;
-
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,23 +18,27 @@ import java.util.concurrent.Future;
 /**
  * Closed-loop load of streaming chat requests: {@code clients} clients each send {@code perClient}
  * requests one after another. Measures time to first token and tokens (= content chunks) per request.
+ *
+ * <p>Each client is a platform thread that reads its stream with blocking reads (the JDK's
+ * {@link HttpURLConnection}): every chunk wakes that one thread, as a proxy's chunk wakes nginx's
+ * worker, and nothing else. The JDK's asynchronous client woke its selector thread and then the
+ * reading (virtual) thread's carrier for each chunk: on two cores the load generator took eight
+ * times the context switches of the proxy it measured, from the CPUs the engine and the proxy share
+ * (BENCHMARKS.md, 2026-12-04 evening). Kept-alive connections are reused most recent first, so one
+ * client's requests go over one connection on every path, whatever an earlier level left idle.
  */
 final class StreamLoad {
-    private HttpClient http = client();
+    /** Idle connections kept per server (the JDK's default is 5): at least one per client of any level. */
+    static final int KEPT_CONNECTIONS = 4096;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest wait for a stream's next bytes before the request counts as failed. */
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-    private static HttpClient client() {
-        return HttpClients.engineManyStreams(Duration.ofSeconds(10));
-    }
-
-    /**
-     * Closes every kept-alive connection and starts a new pool. The JDK client takes the idle
-     * connection that waited longest, so a pool left from a busier phase spreads one client's
-     * requests over all its connections in turn; a level that starts here gives every path the same
-     * pool: as many connections as its clients.
-     */
-    void freshConnections() {
-        http.close();
-        http = client();
+    static {
+        // read once, when the JDK's keep-alive cache is first used: before any request of this process
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(KEPT_CONNECTIONS));
+        }
     }
 
     record Sample(long ttftNanos, long totalNanos, int tokens) {}
@@ -75,7 +77,8 @@ final class StreamLoad {
     Result run(URI chatUrl, String model, int clients, int perClient, int maxTokens) throws Exception {
         List<Future<List<Sample>>> futures = new ArrayList<>();
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().name("bench-client-", 0).factory())) {
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 futures.add(pool.submit(() -> {
@@ -110,21 +113,29 @@ final class StreamLoad {
                 {"model":"%s","stream":true,"max_tokens":%d,"temperature":0,"seed":%d,
                  "messages":[{"role":"user","content":"%s"}]}""",
                 model, maxTokens, seed, prompt);
-        HttpRequest req = HttpRequest.newBuilder(chatUrl)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         long first = 0;
         int tokens = 0;
+        HttpURLConnection http = null;
         try {
-            HttpResponse<java.io.InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() != 200) {
-                r.body().close();
+            http = (HttpURLConnection) chatUrl.toURL().openConnection();
+            http.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            http.setReadTimeout((int) READ_TIMEOUT.toMillis());
+            http.setRequestMethod("POST");
+            http.setDoOutput(true); // the body is buffered and goes out with the head, in one write
+            http.setRequestProperty("Content-Type", "application/json");
+            http.setRequestProperty("Accept", "text/event-stream");
+            try (OutputStream out = http.getOutputStream()) {
+                out.write(bytes);
+            }
+            if (http.getResponseCode() != 200) {
+                try (InputStream error = http.getErrorStream()) {
+                    if (error != null) error.transferTo(OutputStream.nullOutputStream()); // read whole: kept alive
+                }
                 return new Sample(0, 0, 0);
             }
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(http.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
@@ -139,6 +150,7 @@ final class StreamLoad {
                 }
             }
         } catch (Exception e) {
+            if (http != null) http.disconnect(); // not kept for another request
             return new Sample(0, 0, 0);
         }
         return new Sample(first, System.nanoTime() - t0, tokens);

@@ -16,7 +16,14 @@ class BenchCommandTest {
     void roundsSpread_showsEachRoundsRatio_andHowOftenHearthKeptUp() {
         String spread = BenchCommand.roundsSpread(new double[] {60, 66, 64}, new double[] {62, 64, 64});
 
-        assertThat(spread).isEqualTo("rounds 0.97–1.03x, Hearth ≥ nginx in 2 of 3");
+        assertThat(spread).isEqualTo("rounds 0.97–1.03x, Hearth ≥ nginx in 2 of 3; paired 0.999x (95% CI 0.923–1.081)");
+    }
+
+    @Test
+    void roundsSpread_roundWithoutAnswers_saysSoInsteadOfARatio() {
+        String spread = BenchCommand.roundsSpread(new double[] {60, 0}, new double[] {62, 64});
+
+        assertThat(spread).isEqualTo("rounds 0.00–0.97x, Hearth ≥ nginx in 0 of 2; a round without answers");
     }
 
     /**

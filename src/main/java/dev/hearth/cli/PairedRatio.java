@@ -1,0 +1,49 @@
+package dev.hearth.cli;
+
+/**
+ * The ratio of two paths' rates over paired rounds (each round runs both back to back, so what the
+ * machine does meanwhile falls on both alike): the geometric mean of the rounds' ratios and its 95 %
+ * confidence interval (Student's t on the logarithms). An interval that holds 1 is a difference this
+ * run cannot tell from the machine's own noise.
+ *
+ * @param mean the geometric mean of the rounds' ratios
+ * @param low  the interval's lower end (equal to {@code mean} with fewer than two rounds)
+ * @param high the interval's upper end
+ */
+record PairedRatio(double mean, double low, double high) {
+    /** t(0.975, df) for df 1–30; past 30 the normal's 1.96 is within 2 %. */
+    private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+            2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+
+    /** {@code a[i] / b[i]} over the rounds {@code i}; both arrays as long, every rate above 0. */
+    static PairedRatio of(double[] a, double[] b) {
+        if (a.length != b.length || a.length == 0) {
+            throw new IllegalArgumentException("paired rounds: " + a.length + " against " + b.length);
+        }
+        int n = a.length;
+        double[] logs = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (!(a[i] > 0) || !(b[i] > 0)) {
+                throw new IllegalArgumentException("round " + (i + 1) + " has no rate: " + a[i] + " against " + b[i]);
+            }
+            logs[i] = Math.log(a[i] / b[i]);
+            sum += logs[i];
+        }
+        double mean = sum / n;
+        if (n == 1) {
+            return new PairedRatio(Math.exp(mean), Math.exp(mean), Math.exp(mean));
+        }
+        double squares = 0;
+        for (double l : logs) {
+            squares += (l - mean) * (l - mean);
+        }
+        double half = t975(n - 1) * Math.sqrt(squares / (n - 1) / n);
+        return new PairedRatio(Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half));
+    }
+
+    private static double t975(int df) {
+        return df <= T975.length ? T975[df - 1] : 1.96;
+    }
+}

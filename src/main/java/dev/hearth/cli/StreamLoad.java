@@ -123,7 +123,7 @@ final class StreamLoad {
             http.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
             http.setReadTimeout((int) READ_TIMEOUT.toMillis());
             http.setRequestMethod("POST");
-            http.setDoOutput(true); // the body is buffered and goes out with the head, in one write
+            http.setDoOutput(true); // the body is buffered, sent with its Content-Length right after the head
             http.setRequestProperty("Content-Type", "application/json");
             http.setRequestProperty("Accept", "text/event-stream");
             try (OutputStream out = http.getOutputStream()) {

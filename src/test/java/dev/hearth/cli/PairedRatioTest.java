@@ -35,6 +35,22 @@ class PairedRatioTest {
     }
 
     @Test
+    void of_manyRounds_usesTheTQuantileBeyondTheTable() {
+        // 41 rounds, log ratios ±0.1 in turn and one 0: mean 0, standard deviation 0.1, so the interval's
+        // half-width is t(0.975, 40) · 0.1 / √41, with t(0.975, 40) = 2.021 from the tables
+        double[] a = new double[41];
+        double[] b = new double[41];
+        for (int i = 0; i < 41; i++) {
+            a[i] = i == 40 ? 1 : Math.exp(i % 2 == 0 ? 0.1 : -0.1);
+            b[i] = 1;
+        }
+        double sd = Math.sqrt(40 * 0.01 / 40);
+        PairedRatio r = PairedRatio.of(a, b);
+
+        assertThat(Math.log(r.high())).isCloseTo(2.021 * sd / Math.sqrt(41), within(2e-4));
+    }
+
+    @Test
     void of_roundWithoutRate_isRefused() {
         assertThatThrownBy(() -> PairedRatio.of(new double[] {1, 0}, new double[] {1, 1}))
                 .isInstanceOf(IllegalArgumentException.class)

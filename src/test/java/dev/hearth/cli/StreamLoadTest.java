@@ -89,7 +89,8 @@ class StreamLoadTest {
     /**
      * More clients than the JDK keeps idle connections by default (5): a round's connections are all
      * kept for the next round (the bench's paths take turns a round at a time), so the next round
-     * opens none.
+     * opens none. The JDK reads its limit once per JVM; surefire sets it for this one, as
+     * {@code StreamLoad} does in {@code hearth bench}'s.
      */
     @Test
     void run_manyClients_nextRoundReusesEveryConnection() throws Exception {

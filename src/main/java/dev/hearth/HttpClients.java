@@ -25,7 +25,7 @@ public final class HttpClients {
 
     /**
      * {@link #engine} for callers with many streams in flight at once (the gateway's proxy, the
-     * load generators of {@code hearth bench}): the client's asynchronous work runs on virtual
+     * retrying storm of {@code hearth bench --storm}): the client's asynchronous work runs on virtual
      * threads, one per task, rather than on the default executor's platform threads.
      */
     public static HttpClient engineManyStreams(Duration connectTimeout) {

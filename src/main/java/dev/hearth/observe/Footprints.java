@@ -55,12 +55,14 @@ public final class Footprints {
 
     private final Hardware.CommandRunner runner;
     private final Path proc;
+    private final ProcessDescendants descendants;
     private final Memory memory;
 
     /** @param memory what the budget counts on this machine ({@link Hardware#footprints(List)} reads it) */
     public Footprints(Hardware.CommandRunner runner, Path proc, Memory memory) {
         this.runner = runner;
         this.proc = proc;
+        this.descendants = new ProcessDescendants(proc);
         this.memory = memory;
     }
 
@@ -68,7 +70,7 @@ public final class Footprints {
     public Optional<Footprint> of(long pid) {
         Set<Long> tree = new HashSet<>();
         tree.add(pid);
-        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> tree.add(d.pid())));
+        ProcessHandle.of(pid).ifPresent(h -> descendants.of(h).forEach(d -> tree.add(d.pid())));
         return of(tree);
     }
 

@@ -1,5 +1,7 @@
 package dev.hearth.engine.process;
 
+import dev.hearth.observe.ProcessDescendants;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +32,14 @@ final class ProcessTree {
 
     /** Adds the root's current descendants to the remembered set and forgets the dead. */
     void remember() {
-        root.descendants().forEach(known::add);
+        ProcessDescendants.SYSTEM.of(root.toHandle()).forEach(known::add);
         known.removeIf(this::isGone);
     }
 
     /** Remembered descendants that still run, and the root if it does. */
     List<ProcessHandle> alive() {
         var all = new LinkedHashSet<ProcessHandle>();
-        root.descendants().forEach(all::add);
+        all.addAll(ProcessDescendants.SYSTEM.of(root.toHandle()));
         all.addAll(known);
         all.add(root.toHandle());
         all.removeIf(this::isGone);

@@ -35,9 +35,10 @@ import java.util.function.LongSupplier;
  * <p>An engine that ends its connections after answering is learned from the connections it ended
  * (one that had answered, found closed when borrowed or when a request went out on it); llama-server
  * ends its side after every stream. To such an engine a connection is not given back after its
- * answer, and the next request's is opened ahead: each request, once written, opens one while the
- * engine works on its prompt, so the next request does not wait for a connect and the engine's
- * accept — what a proxy that connects on demand pays on every request. One waits at most.
+ * answer, and each request connects on its way, as nginx does. (Opening the next request's connection
+ * ahead, while the engine worked on the prompt, was built and measured: it took 0.1 ms off the first
+ * token at one client and 1.5 % off the requests served, the engine accepting while it generated;
+ * BENCHMARKS.md, 2026-12-04 evening.)
  */
 final class EngineHttp {
     /** How long a connection may wait idle before it is closed instead of reused. */
@@ -102,8 +103,7 @@ final class EngineHttp {
     }
 
     /**
-     * Closes the idle connections to the engine at {@code uri}, the one opened ahead included: the
-     * engine is about to be stopped, and a server whose workers hold an idle connection may wait for
+     * Closes the idle connections to the engine at {@code uri}: the engine is about to be stopped, and a server whose workers hold an idle connection may wait for
      * them before it exits (llama-server's, ~0.1 s). A request still in flight keeps its connection.
      */
     void closeIdle(URI uri) {
@@ -177,7 +177,6 @@ final class EngineHttp {
          */
         EngineBody answer() throws IOException {
             try {
-                pool.openAhead(host, port);
                 return EngineBody.read(conn);
             } catch (IOException e) {
                 conn.close();
@@ -188,7 +187,6 @@ final class EngineHttp {
             }
             write(new Connection(pool), false);
             try {
-                pool.openAhead(host, port);
                 return EngineBody.read(conn);
             } catch (IOException e) {
                 conn.close();
@@ -241,26 +239,19 @@ final class EngineHttp {
     private final class Pool {
         private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
         private final AtomicInteger size = new AtomicInteger();
-        /** Connections opened ahead and not yet borrowed: in the pool, or connecting. */
-        private final AtomicInteger spares = new AtomicInteger();
         /**
          * Whether the engine ends its side after answering: what the last connection that had answered
-         * showed when it was next borrowed or written to (one opened ahead and never used shows nothing).
+         * showed when it was next borrowed or written to.
          */
         private volatile boolean endsAfterAnswers;
 
         Connection borrow() {
             long now = nanoTime.getAsLong();
             for (Connection c; (c = idle.pollFirst()) != null; ) {
-                taken(c);
-                if (now - c.idleSince > IDLE.toNanos() || !c.connected()) {
+                size.decrementAndGet();
+                if (now - c.idleSince > IDLE.toNanos()) {
                     c.close();
                     continue;
-                }
-                if (c.served == 0) {
-                    // opened ahead and never used: not probed (an engine that closed it anyway is met by the
-                    // request's write or first read, and the request goes once more on a fresh connection)
-                    return c;
                 }
                 boolean ended = c.peerClosed();
                 endsAfterAnswers = ended;
@@ -273,39 +264,6 @@ final class EngineHttp {
             return null;
         }
 
-        /** Counts a connection out of the pool. */
-        private void taken(Connection c) {
-            size.decrementAndGet();
-            if (c.spare) {
-                c.spare = false;
-                spares.decrementAndGet();
-            }
-        }
-
-        /**
-         * To an engine known to end its connections after answering, starts the next request's now,
-         * unless one opened ahead waits already. The connect does not block (to this machine it is
-         * done at once; one not done when a request borrows it is dropped, never waited for), so
-         * an engine slow to accept cannot hold up the request that opens it. Failing (the engine is
-         * stopping) is no error: the next request connects itself.
-         */
-        void openAhead(String host, int port) {
-            if (!endsAfterAnswers || !spares.compareAndSet(0, 1)) return;
-            Connection c = null;
-            try {
-                c = new Connection(this);
-                c.spare = true;
-                SocketChannel ch = c.channel();
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.configureBlocking(false);
-                ch.connect(new InetSocketAddress(host, port));
-                offer(c);
-            } catch (IOException | RuntimeException e) {
-                spares.decrementAndGet();
-                if (c != null) c.close();
-            }
-        }
-
         void offer(Connection c) {
             c.idleSince = nanoTime.getAsLong();
             idle.offerFirst(c);
@@ -315,7 +273,7 @@ final class EngineHttp {
 
         void closeIdle() {
             for (Connection c; (c = idle.pollFirst()) != null; ) {
-                taken(c);
+                size.decrementAndGet();
                 c.close();
             }
         }
@@ -325,7 +283,7 @@ final class EngineHttp {
             for (Connection old; (old = idle.peekLast()) != null && (size.get() > MAX_IDLE_PER_ENGINE
                     || now - old.idleSince > IDLE.toNanos()); ) {
                 if (idle.removeLastOccurrence(old)) {
-                    taken(old);
+                    size.decrementAndGet();
                     old.close();
                 }
             }
@@ -340,8 +298,6 @@ final class EngineHttp {
         private boolean closed; // guarded by this
         private long received;
         private volatile long idleSince;
-        /** Opened ahead and not yet borrowed ({@link Pool#spares}); set and cleared by the pool's users in turn. */
-        private volatile boolean spare;
         /** Answers read to their end on it; written by the request that holds it, read after the pool hands it on. */
         private int served;
 
@@ -360,21 +316,6 @@ final class EngineHttp {
         synchronized int lease() {
             received = 0;
             return ++lease;
-        }
-
-        /**
-         * Whether the connect is done: at once for any but one opened ahead, which is not waited for, and
-         * which is then made blocking for its request.
-         */
-        boolean connected() {
-            if (!channel.isConnectionPending()) return true;
-            try {
-                if (!channel.finishConnect()) return false; // opened ahead: non-blocking, still connecting
-                channel.configureBlocking(true);
-                return true;
-            } catch (IOException | RuntimeException e) {
-                return false; // refused: the engine has stopped
-            }
         }
 
         /**
@@ -406,13 +347,13 @@ final class EngineHttp {
 
         /**
          * The answer was read to its end: back to the pool for the next request, unless the engine is
-         * known to end its side after answering (a connection opened ahead replaces it). Such a
+         * known to end its side after answering (the next request connects afresh). Such a
          * connection is closed even while its engine's FIN is still on the way: pooled, it would be
          * taken by a request that follows within microseconds (one client's next), before the FIN
          * showed, and the engine would close it under that request, which then goes again on a fresh
          * one (measured: 8 % of the requests of one client to llama-server, BENCHMARKS.md). What is
          * learned about an engine's address is kept while Hearth runs: an engine that ended such a
-         * connection once gets a fresh one (opened ahead) for every request.
+         * connection once gets a fresh one for every request.
          */
         void release() {
             synchronized (this) {

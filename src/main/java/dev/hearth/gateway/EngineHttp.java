@@ -103,8 +103,9 @@ final class EngineHttp {
     }
 
     /**
-     * Closes the idle connections to the engine at {@code uri}: the engine is about to be stopped, and a server whose workers hold an idle connection may wait for
-     * them before it exits (llama-server's, ~0.1 s). A request still in flight keeps its connection.
+     * Closes the idle connections to the engine at {@code uri}: the engine is about to be stopped, and a
+     * server whose workers hold an idle connection may wait for them before it exits (llama-server's,
+     * ~0.1 s). A request still in flight keeps its connection.
      */
     void closeIdle(URI uri) {
         Pool pool = pools.get(key(uri.getHost(), port(uri)));

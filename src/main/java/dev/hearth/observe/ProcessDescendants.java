@@ -38,7 +38,7 @@ public final class ProcessDescendants {
         this.proc = proc;
     }
 
-    /** Every live descendant of {@code root} (children first), as the JDK's {@link ProcessHandle#descendants()} gives them. */
+    /** Every live descendant of {@code root}, children first, as {@link ProcessHandle#descendants()} gives them. */
     public List<ProcessHandle> of(ProcessHandle root) {
         return pids(root.pid())
                 .map(pids -> pids.stream().map(ProcessHandle::of).flatMap(Optional::stream).toList())

@@ -70,7 +70,8 @@ class ProcessDescendantsTest {
 
         Optional<Set<Long>> walked = ProcessDescendants.SYSTEM.pids(p.pid());
 
-        assertThat(walked).as("this kernel lists children (CONFIG_PROC_CHILDREN): the walk, not the fallback").isPresent();
+        assertThat(walked).as("this kernel lists children (CONFIG_PROC_CHILDREN): the walk, not the fallback")
+                .isPresent();
         assertThat(walked.get()).hasSize(3).isEqualTo(jdkPids(p));
         assertThat(pids(ProcessDescendants.SYSTEM.of(p.toHandle()))).isEqualTo(jdkPids(p));
     }

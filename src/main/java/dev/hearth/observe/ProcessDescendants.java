@@ -50,7 +50,7 @@ public final class ProcessDescendants {
      * none for the process (or the process is gone), for the caller to ask the JDK instead.
      */
     Optional<Set<Long>> pids(long pid) {
-        if (!Files.isReadable(children(pid, pid))) return Optional.empty();
+        if (!Files.isReadable(tasks(pid).resolve(Long.toString(pid)).resolve("children"))) return Optional.empty();
         Set<Long> found = new LinkedHashSet<>();
         var next = new ArrayDeque<Long>();
         next.add(pid);
@@ -65,7 +65,7 @@ public final class ProcessDescendants {
     /** The children of every thread of {@code pid}; none when it is gone (it or a thread may end while read). */
     private Set<Long> childrenOf(long pid) {
         Set<Long> children = new LinkedHashSet<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve(Long.toString(pid)).resolve("task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(tasks(pid))) {
             for (Path task : tasks) {
                 String text;
                 try {
@@ -78,12 +78,14 @@ public final class ProcessDescendants {
                 }
             }
         } catch (IOException | UncheckedIOException | NumberFormatException gone) {
-            // the process ended meanwhile (its task directory went away mid-read): no children to walk
+            // the process ended meanwhile (its task directory went away mid-read), or a file held no pid
+            // list: no children to walk from it
         }
         return children;
     }
 
-    private Path children(long pid, long tid) {
-        return proc.resolve(Long.toString(pid)).resolve("task").resolve(Long.toString(tid)).resolve("children");
+    /** The directory of {@code pid}'s threads, one subdirectory each. */
+    private Path tasks(long pid) {
+        return proc.resolve(Long.toString(pid)).resolve("task");
     }
 }

@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +30,11 @@ class StreamLoadTest {
     private HttpServer server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Integer> ports = new CopyOnWriteArrayList<>();
+    /**
+     * Requests held until this many have arrived (each then on a connection of its own, none being free),
+     * so that a round's connections do not depend on how fast its clients start; later ones pass at once.
+     */
+    private volatile CountDownLatch gather = new CountDownLatch(0);
     private URI chat;
 
     @BeforeEach
@@ -36,6 +43,13 @@ class StreamLoadTest {
         server.createContext("/v1/chat/completions", exchange -> {
             ports.add(exchange.getRemoteAddress().getPort());
             exchange.getRequestBody().readAllBytes();
+            CountDownLatch all = gather;
+            all.countDown();
+            try {
+                if (!all.await(30, TimeUnit.SECONDS)) throw new IOException("the clients never all came");
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -76,8 +90,10 @@ class StreamLoadTest {
     @Test
     void run_oneClientAfterABusierLevel_keepsToOneConnection() throws Exception {
         StreamLoad load = new StreamLoad();
+        gather = new CountDownLatch(4);
         load.run(chat, "m", 4, 2, 3);
-        assertThat(Set.copyOf(ports)).hasSizeGreaterThan(1);
+        assertThat(Set.copyOf(ports)).hasSize(4);
+        gather = new CountDownLatch(0);
         ports.clear();
 
         load.run(chat, "m", 1, 3, 3);
@@ -96,9 +112,12 @@ class StreamLoadTest {
     void run_manyClients_nextRoundReusesEveryConnection() throws Exception {
         int clients = 12;
         StreamLoad load = new StreamLoad();
+        gather = new CountDownLatch(clients);
         load.run(chat, "m", clients, 2, 3);
         Set<Integer> first = Set.copyOf(ports);
+        assertThat(first).hasSize(clients);
         ports.clear();
+        gather = new CountDownLatch(0);
 
         load.run(chat, "m", clients, 2, 3);
 

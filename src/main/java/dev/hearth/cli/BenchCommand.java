@@ -85,8 +85,8 @@ final class BenchCommand implements Callable<Integer> {
             + " llama-server on the same GGUF and threads (prompt and generation tok/s)")
     String yardstick;
 
-    @Option(names = "--storm", description = "instead: serve --clients (first level) alone, then while this many"
-            + " clients retry another model's 429 at once")
+    @Option(names = "--storm", description = "instead: serve --clients (first level) alone and while this many"
+            + " clients retry another model's 429 at once, the two taking turns in --rounds")
     int storm = 0;
 
     @Override
@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int run(Path dir) throws Exception {
         if (storm > 0) {
-            new StormBench().run(dir, model, clients.getFirst(), requests, storm, maxTokens);
+            new StormBench().run(dir, model, clients.getFirst(), requests, storm, maxTokens, rounds);
             return 0;
         }
         if ("engines".equals(yardstick)) {

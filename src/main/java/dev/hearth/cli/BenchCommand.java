@@ -303,22 +303,14 @@ final class BenchCommand implements Callable<Integer> {
      * ratio near 1 is a difference or the machine's own noise.
      */
     static String roundsSpread(double[] hearth, double[] nginx) {
-        double min = Double.MAX_VALUE, max = 0;
-        int ahead = 0;
-        for (int i = 0; i < hearth.length; i++) {
-            double ratio = hearth[i] / nginx[i];
-            min = Math.min(min, ratio);
-            max = Math.max(max, ratio);
-            if (ratio >= 1) ahead++;
-        }
-        String spread = String.format(Locale.ROOT, "rounds %.2f–%.2fx, Hearth ≥ nginx in %d of %d", min, max, ahead,
-                hearth.length);
-        if (!(min > 0) || !(max < Double.POSITIVE_INFINITY)) {
+        PairedRatio.Rounds r = PairedRatio.rounds(hearth, nginx);
+        String spread = String.format(Locale.ROOT, "rounds %.2f–%.2fx, Hearth ≥ nginx in %d of %d", r.min(), r.max(),
+                r.atLeastOne(), r.count());
+        if (r.paired() == null) {
             return spread + "; a round without answers"; // no ratio to average
         }
-        PairedRatio paired = PairedRatio.of(hearth, nginx);
-        return spread + String.format(Locale.ROOT, "; paired %.3fx (95%% CI %.3f–%.3f)", paired.mean(), paired.low(),
-                paired.high());
+        return spread + String.format(Locale.ROOT, "; paired %.3fx (95%% CI %.3f–%.3f)", r.paired().mean(),
+                r.paired().low(), r.paired().high());
     }
 
     private static StreamLoad.Result plus(StreamLoad.Result sum, StreamLoad.Result r) {

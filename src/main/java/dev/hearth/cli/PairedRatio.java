@@ -43,6 +43,26 @@ record PairedRatio(double mean, double low, double high) {
         return new PairedRatio(Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half));
     }
 
+    /**
+     * The rounds' ratios {@code a[i] / b[i]}: the lowest, the highest, how many were at least 1, and
+     * their paired mean, null when a round had no rate to divide (a round without answers).
+     */
+    record Rounds(double min, double max, int atLeastOne, int count, PairedRatio paired) {}
+
+    /** {@link Rounds} of {@code a[i] / b[i]}; both arrays as long. */
+    static Rounds rounds(double[] a, double[] b) {
+        double min = Double.MAX_VALUE, max = 0;
+        int atLeastOne = 0;
+        for (int i = 0; i < a.length; i++) {
+            double ratio = a[i] / b[i];
+            min = Math.min(min, ratio);
+            max = Math.max(max, ratio);
+            if (ratio >= 1) atLeastOne++;
+        }
+        boolean everyRoundHasARate = min > 0 && max < Double.POSITIVE_INFINITY;
+        return new Rounds(min, max, atLeastOne, a.length, everyRoundHasARate ? of(a, b) : null);
+    }
+
     private static double t975(int df) {
         double z = 1.959964;
         return df <= T975.length ? T975[df - 1] : z + (z * z * z + z) / (4.0 * df);

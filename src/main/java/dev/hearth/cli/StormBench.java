@@ -159,18 +159,13 @@ final class StormBench {
 
     /** The rounds' ratios of the served rate with the storm to the rate without it, and their paired mean. */
     static String spread(double[] stormed, double[] alone) {
-        double min = Double.MAX_VALUE, max = 0;
-        for (int i = 0; i < stormed.length; i++) {
-            min = Math.min(min, stormed[i] / alone[i]);
-            max = Math.max(max, stormed[i] / alone[i]);
-        }
-        String rounds = String.format(Locale.ROOT, "rounds %.0f–%.0f%%", 100 * min, 100 * max);
-        if (!(min > 0) || !(max < Double.POSITIVE_INFINITY)) {
+        PairedRatio.Rounds r = PairedRatio.rounds(stormed, alone);
+        String rounds = String.format(Locale.ROOT, "rounds %.0f–%.0f%%", 100 * r.min(), 100 * r.max());
+        if (r.paired() == null) {
             return rounds + "; a round without answers";
         }
-        PairedRatio paired = PairedRatio.of(stormed, alone);
-        return rounds + String.format(Locale.ROOT, "; paired %.1f%% (95%% CI %.1f–%.1f%%)", 100 * paired.mean(),
-                100 * paired.low(), 100 * paired.high());
+        return rounds + String.format(Locale.ROOT, "; paired %.1f%% (95%% CI %.1f–%.1f%%)", 100 * r.paired().mean(),
+                100 * r.paired().low(), 100 * r.paired().high());
     }
 
     /**
